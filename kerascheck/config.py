@@ -1,0 +1,189 @@
+"""Configuration: `[tool.kerascheck]` in pyproject.toml, or a kerascheck.toml, plus CLI flags.
+
+Loaded and validated once per run, never per file. Anything unknown (a key, a rule
+code, a format) is an error that names itself: a typo in `select` must not silently
+turn every rule off.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping, Optional
+
+import pathspec
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILES = ("kerascheck.toml", ".kerascheck.toml", "pyproject.toml")
+OUTPUT_FORMATS = ("full", "concise", "json")
+
+
+class ConfigError(Exception):
+    """A problem with the configuration; the CLI prints it and exits 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: Optional[tuple[str, ...]] = None  # None: the default rule set
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: Optional[tuple[str, ...]] = None  # None: the default excludes
+    extend_exclude: tuple[str, ...] = ()
+    extra_bases: tuple[str, ...] = ()
+    output_format: str = "full"
+    root: str = field(default_factory=os.getcwd)  # patterns are relative to this
+    source: Optional[str] = None  # the file the settings came from
+
+    def with_overrides(self, **overrides) -> "Settings":
+        """These settings with the given (CLI) values replacing the configured ones."""
+        given = {key: value for key, value in overrides.items() if value is not None}
+        return replace(self, **given)
+
+    def enabled_codes(self, rules: Mapping[str, object]) -> frozenset:
+        """The codes that run: selected (default set, or `select`) plus `extend-select`,
+        minus `ignore`. A prefix (`KC2`) picks the default rules under it; opt-in rules
+        need their exact code or `ALL`."""
+        base = _expand(self.select, rules) if self.select is not None else _defaults(rules)
+        chosen = base | _expand(self.extend_select, rules)
+        ignored = _expand(self.ignore, rules, include_opt_in=True)
+        return frozenset(chosen - ignored)
+
+    def per_file_ignore_matcher(self):
+        """(spec, codes) pairs, compiled once per run."""
+        return [
+            (pathspec.GitIgnoreSpec.from_lines([pattern]), frozenset(codes))
+            for pattern, codes in self.per_file_ignores
+        ]
+
+    def validate(self, rules: Mapping[str, object]) -> None:
+        selectors = [*(self.select or ()), *self.extend_select, *self.ignore]
+        selectors += [code for _, codes in self.per_file_ignores for code in codes]
+        for selector in selectors:
+            if selector != "ALL" and not any(code.startswith(selector) for code in rules):
+                raise ConfigError(f"unknown rule selector '{selector}'{self._where()}")
+        if self.output_format not in OUTPUT_FORMATS:
+            raise ConfigError(
+                f"unknown output format '{self.output_format}'{self._where()}; "
+                f"choose one of {', '.join(OUTPUT_FORMATS)}"
+            )
+
+    def _where(self) -> str:
+        return f" (in {self.source})" if self.source else ""
+
+
+def _defaults(rules: Mapping[str, object]) -> set:
+    return {code for code, rule in rules.items() if getattr(rule, "default", True)}
+
+
+def _expand(selectors: Iterable[str], rules: Mapping[str, object], include_opt_in=False) -> set:
+    chosen = set()
+    for selector in selectors or ():
+        if selector == "ALL":
+            chosen |= set(rules)
+        elif selector in rules:
+            chosen.add(selector)
+        else:
+            chosen |= {
+                code
+                for code, rule in rules.items()
+                if code.startswith(selector) and (include_opt_in or getattr(rule, "default", True))
+            }
+    return chosen
+
+
+# key in the file -> (Settings field, expected type)
+_KEYS = {
+    "select": ("select", list),
+    "extend-select": ("extend_select", list),
+    "ignore": ("ignore", list),
+    "per-file-ignores": ("per_file_ignores", dict),
+    "exclude": ("exclude", list),
+    "extend-exclude": ("extend_exclude", list),
+    "extra-bases": ("extra_bases", list),
+    "output-format": ("output_format", str),
+}
+
+
+def find_config_file(start: str) -> Optional[str]:
+    """The nearest kerascheck.toml, or pyproject.toml with a [tool.kerascheck] table,
+    from `start` upwards."""
+    directory = os.path.abspath(start)
+    while True:
+        for name in CONFIG_FILES:
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate) and (
+                name != "pyproject.toml" or _has_kerascheck_table(candidate)
+            ):
+                return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _has_kerascheck_table(path: str) -> bool:
+    try:
+        return "kerascheck" in _read_toml(path).get("tool", {})
+    except ConfigError:
+        return True  # report the broken file rather than skipping past it
+
+
+def _read_toml(path: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def load_settings(
+    config_path: Optional[str] = None, isolated: bool = False, cwd: Optional[str] = None
+) -> Settings:
+    """Settings from `config_path`, or from the nearest config file above `cwd`."""
+    cwd = cwd or os.getcwd()
+    if isolated:
+        return Settings(root=cwd)
+    path = config_path or find_config_file(cwd)
+    if path is None:
+        return Settings(root=cwd)
+    if config_path and not os.path.isfile(config_path):
+        raise ConfigError(f"config file not found: {config_path}")
+    data = _read_toml(path)
+    if os.path.basename(path) == "pyproject.toml" or "tool" in data:
+        data = data.get("tool", {}).get("kerascheck", {})
+    return settings_from_table(data, source=path, root=os.path.dirname(os.path.abspath(path)))
+
+
+def settings_from_table(data: Mapping, source: Optional[str] = None, root: str = "") -> Settings:
+    values = {}
+    where = f" in {source}" if source else ""
+    for key, value in data.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"unknown option '{key}'{where}; known options: {known}")
+        field_name, expected = _KEYS[key]
+        if not isinstance(value, expected):
+            raise ConfigError(f"option '{key}'{where} must be a {expected.__name__}")
+        if expected is list:
+            if not all(isinstance(item, str) for item in value):
+                raise ConfigError(f"option '{key}'{where} must be a list of strings")
+            value = tuple(value)
+        elif expected is dict:
+            value = tuple((pattern, tuple(_as_codes(codes, key, where))) for pattern, codes in value.items())
+        values[field_name] = value
+    return Settings(root=root or os.getcwd(), source=source, **values)
+
+
+def _as_codes(codes, key: str, where: str) -> list:
+    if isinstance(codes, str):
+        return [codes]
+    if isinstance(codes, list) and all(isinstance(code, str) for code in codes):
+        return codes
+    raise ConfigError(f"option '{key}'{where} maps patterns to lists of rule codes")

@@ -1,0 +1,65 @@
+"""The records every layer of kerascheck passes around: findings and run errors.
+
+This module sits at the bottom of the package: it imports nothing from kerascheck,
+so discovery, the engine, the rules and the reporters can all depend on it.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is (the catalog's severity guide)."""
+
+    ERROR = "error"  # breaks, or is silently wrong, on current Keras
+    WARNING = "warning"  # fragile, or wrong in common situations
+    INFO = "info"  # style the tutorial recommends
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One reported problem. Lines and columns are 1-based; ends are inclusive lines and
+    exclusive columns, as editors and SARIF count them."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str = field(compare=False)
+    name: str = field(compare=False, default="")
+    severity: Severity = field(compare=False, default=Severity.ERROR)
+    end_line: int = field(compare=False, default=0)
+    end_column: int = field(compare=False, default=0)
+    fixable: bool = field(compare=False, default=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line or self.line,
+            "end_column": self.end_column or self.column,
+            "message": self.message,
+            "fixable": self.fixable,
+        }
+
+
+@dataclass(frozen=True, order=True)
+class RunError:
+    """Something that went wrong in kerascheck itself while checking one file (a rule
+    that crashed, a file that vanished). It is reported, the run goes on, exit code 2."""
+
+    path: str
+    message: str
+    code: str = ""  # the rule's code when a rule crashed
+
+    def __str__(self) -> str:
+        who = f"rule {self.code} " if self.code else ""
+        return f"{self.path}: {who}{self.message}"

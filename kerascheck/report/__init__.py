@@ -1,0 +1,17 @@
+"""Output formats. Each module renders a finished run; none of them checks anything."""
+from __future__ import annotations
+
+from typing import Callable, TextIO
+
+from kerascheck.engine import CheckResult
+from kerascheck.report import json_format, text
+
+Renderer = Callable[[CheckResult, TextIO, bool], None]
+
+FORMATS: dict[str, Renderer] = {
+    "full": text.render_full,
+    "concise": text.render_concise,
+    "json": json_format.render,
+}
+# Formats meant for people: they get a summary line on stderr.
+HUMAN_FORMATS = frozenset({"full", "concise"})

@@ -1,0 +1,125 @@
+"""The base every rule derives from, and the per-file context rules report through.
+
+A rule is a small libcst visitor (Fixit's `BatchableCSTVisitor`): the engine runs all
+enabled rules in one traversal of each file. Subclassing :class:`Rule` with a `code`
+registers the rule; nothing else needs editing. A rule that raises is switched off
+for that file and reported, so one bug never hides the other rules' findings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, ClassVar, Optional
+
+import libcst as cst
+
+from kerascheck.finding import Severity
+from kerascheck.semantic.module import KerasClass, ModuleModel
+
+REGISTRY: dict[str, type["Rule"]] = {}
+
+
+@dataclass
+class Report:
+    """A finding before positions are known (they are computed only if a file has any)."""
+
+    code: str
+    node: cst.CSTNode
+    message: str
+    severity: Severity
+    fixable: bool = False
+
+
+class FileContext:
+    """What a rule may know about the file being checked."""
+
+    def __init__(self, path: str, module: ModuleModel):
+        self.path = path
+        self.module = module
+        # The chain of nodes from the Module down to the node being visited, maintained
+        # by the engine around every visit, so rules can ask "am I inside call()?".
+        self.ancestors: list[cst.CSTNode] = []
+        self.reports: list[Report] = []
+        self.crashes: list[tuple["Rule", BaseException]] = []
+
+    def enclosing(self, node_type: type, skip: int = 0) -> Optional[cst.CSTNode]:
+        """The nearest ancestor of `node_type` of the node being visited."""
+        for node in reversed(self.ancestors[: len(self.ancestors) - skip]):
+            if isinstance(node, node_type):
+                return node
+        return None
+
+    def current_method(self) -> Optional[tuple[KerasClass, cst.FunctionDef]]:
+        """The (Keras class, method) whose body is being visited, when the innermost
+        function is a method defined directly in a Keras class body."""
+        for position in range(len(self.ancestors) - 1, -1, -1):
+            node = self.ancestors[position]
+            if isinstance(node, cst.FunctionDef):
+                owner = self.ancestors[position - 2] if position >= 2 else None
+                if isinstance(owner, cst.ClassDef):
+                    keras_class = self.module.keras_class(owner)
+                    if keras_class is not None:
+                        return keras_class, node
+                return None
+            if isinstance(node, (cst.ClassDef, cst.Lambda)):
+                return None
+        return None
+
+    def in_method(self, *names: str) -> Optional[KerasClass]:
+        """The Keras class when visiting the body of one of its methods `names`."""
+        found = self.current_method()
+        if found is not None and found[1].name.value in names:
+            return found[0]
+        return None
+
+
+class Rule(cst.BatchableCSTVisitor):
+    """Subclass, set the metadata, write `visit_*` methods, call `self.report`."""
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.ERROR
+    default: ClassVar[bool] = True  # False: opt-in, runs only when selected explicitly
+    summary: ClassVar[str] = ""  # one line for `kerascheck rules`
+    # Which Keras versions the problem bites on, as the rule page says it.
+    affects: ClassVar[str] = "Keras 2 and Keras 3"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.code:
+            if cls.code in REGISTRY:
+                raise RuntimeError(f"two rules claim {cls.code}")
+            REGISTRY[cls.code] = cls
+
+    def __init__(self, context: FileContext):
+        super().__init__()
+        self.context = context
+        self.module = context.module
+        self._crashed = False
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        severity: Optional[Severity] = None,
+        fixable: bool = False,
+    ) -> None:
+        self.context.reports.append(
+            Report(self.code, node, message, severity or self.severity, fixable)
+        )
+
+    def get_visitors(self) -> dict[str, Callable]:
+        return {name: self._guard(method) for name, method in super().get_visitors().items()}
+
+    def _guard(self, method: Callable) -> Callable:
+        def guarded(node):
+            if self._crashed:
+                return None
+            try:
+                return method(node)
+            except Exception as error:  # a rule bug must not take the others down
+                self._crashed = True
+                self.context.crashes.append((self, error))
+                return None
+
+        return guarded

@@ -1,0 +1,118 @@
+"""The cheap first pass: what each file defines and imports.
+
+It runs on every file with the standard library's `ast` (a C parser, several times
+faster than libcst) and keeps only what the cross-file index needs: the import table,
+module-level aliases, star imports, and per class its bases, its methods, the
+parameters of its `call`, and the callables its body calls. Nothing here resolves
+names across files; :mod:`kerascheck.semantic.project` does that once for the run.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from typing import Optional
+
+from kerascheck.semantic.names import ast_dotted
+
+# An import target: (anchor directory for relative imports or "" for absolute, dotted name).
+Ref = tuple[str, str]
+
+
+@dataclass
+class ClassFacts:
+    name: str
+    line: int
+    bases: list[str]  # dotted base expressions as written ("layers.Layer", "Base")
+    methods: frozenset[str]
+    call_params: Optional[tuple[str, ...]]  # None when the class defines no `call`
+    callees: frozenset[str]  # dotted callables called anywhere in the body ("layers.Dropout")
+
+
+@dataclass
+class ModuleFacts:
+    path: str
+    imports: dict[str, Ref] = field(default_factory=dict)
+    star_imports: list[Ref] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # X = some.dotted.name
+    classes: dict[str, ClassFacts] = field(default_factory=dict)
+    # Module-level definitions of any kind, for `from in_tree import *`.
+    defined: frozenset[str] = frozenset()
+
+
+def _anchor(path: str, level: int) -> str:
+    directory = os.path.dirname(path)
+    for _ in range(level - 1):
+        directory = os.path.dirname(directory)
+    return directory
+
+
+def _record_import(facts: ModuleFacts, node: ast.AST) -> None:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                facts.imports.setdefault(alias.asname, ("", alias.name))
+            else:
+                head = alias.name.split(".")[0]
+                facts.imports.setdefault(head, ("", head))
+    elif isinstance(node, ast.ImportFrom):
+        anchor = _anchor(facts.path, node.level) if node.level else ""
+        module = node.module or ""
+        for alias in node.names:
+            if alias.name == "*":
+                facts.star_imports.append((anchor, module))
+                continue
+            target = f"{module}.{alias.name}" if module else alias.name
+            facts.imports.setdefault(alias.asname or alias.name, (anchor, target))
+
+
+def _class_facts(node: ast.ClassDef) -> ClassFacts:
+    methods = set()
+    call_params = None
+    callees = set()
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            methods.add(item.name)
+            if item.name == "call":
+                args = item.args
+                call_params = tuple(
+                    a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+                )
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            callee = ast_dotted(sub.func)
+            if callee:
+                callees.add(callee)
+    return ClassFacts(
+        name=node.name,
+        line=node.lineno,
+        bases=[b for b in (ast_dotted(base) for base in node.bases) if b],
+        methods=frozenset(methods),
+        call_params=call_params,
+        callees=frozenset(callees),
+    )
+
+
+def collect(path: str, tree: ast.Module) -> ModuleFacts:
+    """Facts of one parsed module. Imports anywhere in the file count (a function-level
+    `import keras` still tells what `keras` means in that file); module level wins."""
+    facts = ModuleFacts(path=path)
+    defined = set()
+    for node in tree.body:
+        _record_import(facts, node)
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign):
+            value = ast_dotted(node.value)
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    defined.add(target.id)
+                    if value:
+                        facts.aliases[target.id] = value
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            _record_import(facts, node)
+        elif isinstance(node, ast.ClassDef):
+            facts.classes.setdefault(node.name, _class_facts(node))
+    facts.defined = frozenset(defined | set(facts.imports))
+    return facts

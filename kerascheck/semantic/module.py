@@ -1,0 +1,78 @@
+"""What names mean inside one module, for the rules of the second pass.
+
+Wraps the project index for one file so a rule can ask, of a libcst node, "is this
+`tf.Variable`?" or "is this class a Keras Model?" without caring how the user spelled
+the import. It deliberately ignores local shadowing (a parameter named `Dense`): that
+costs scope analysis on every node for a case real Keras code does not have.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
+from kerascheck.semantic.project import ClassKey, External, ProjectIndex
+
+
+@dataclass(frozen=True)
+class KerasClass:
+    """A class of this module that is a Keras Layer or Model."""
+
+    key: ClassKey
+    kind: str  # "layer" or "model"
+    node: cst.ClassDef
+
+    @property
+    def is_model(self) -> bool:
+        return self.kind == "model"
+
+
+class ModuleModel:
+    def __init__(self, path: str, index: ProjectIndex):
+        self.path = path
+        self.index = index
+        self._classes: dict[int, Optional[KerasClass]] = {}
+
+    def qualified_name(self, node: cst.CSTNode) -> Optional[str]:
+        """The fully qualified name of an outside-the-tree name (`tensorflow.Variable`)."""
+        dotted = cst_dotted(node)
+        if dotted is None:
+            return None
+        target = self.index.resolve(self.path, dotted)
+        return target.qualified if isinstance(target, External) else None
+
+    def keras_name(self, node: cst.CSTNode) -> Optional[str]:
+        """The canonical Keras name of `node` (`keras.layers.Dense`), or None."""
+        qualified = self.qualified_name(node)
+        return canonical_keras_name(qualified) if qualified else None
+
+    def builtin_layer(self, node: cst.CSTNode) -> Optional[str]:
+        """`"Dense"` when `node` names the built-in Keras layer class, under any spelling."""
+        qualified = self.qualified_name(node)
+        return keras_class_name(qualified) if qualified else None
+
+    def tree_class(self, node: cst.CSTNode) -> Optional[ClassKey]:
+        """The in-tree class `node` names (`Block`, `blocks.Block`), or None."""
+        dotted = cst_dotted(node)
+        if dotted is None:
+            return None
+        target = self.index.resolve(self.path, dotted)
+        return target if isinstance(target, ClassKey) else None
+
+    def tree_keras_class(self, node: cst.CSTNode) -> Optional[ClassKey]:
+        """The in-tree Keras Layer/Model class `node` names, or None."""
+        key = self.tree_class(node)
+        return key if key is not None and self.index.keras_kind(key) else None
+
+    def keras_class(self, node: cst.ClassDef) -> Optional[KerasClass]:
+        """The Keras view of a class definition of this module, or None if it is not one."""
+        cached = self._classes.get(id(node), False)
+        if cached is not False:
+            return cached
+        key = ClassKey(self.path, node.name.value)
+        kind = self.index.keras_kind(key) if self.index.class_facts(key) else None
+        result = KerasClass(key, kind, node) if kind else None
+        self._classes[id(node)] = result
+        return result

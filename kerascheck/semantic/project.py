@@ -1,0 +1,272 @@
+"""The project index: resolves names across files and answers questions about classes.
+
+Built once per run from every file's :class:`~kerascheck.semantic.facts.ModuleFacts`.
+A name is followed through imports (absolute, relative, `src/` layouts, namespace
+packages), re-exports, module-level aliases and star imports until it reaches either a
+class defined in the tree or a name outside it (`tensorflow.keras.layers.Layer`).
+Class traits (is it a Keras Layer or Model, does its `call` take `training`, does it own
+weights or training-sensitive layers) are computed on demand and memoised.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional, Union
+
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.facts import ClassFacts, ModuleFacts, Ref
+from kerascheck.semantic.names import (
+    canonical_keras_name,
+    keras_base_kind,
+    keras_class_name,
+    resolves_to,
+)
+
+_MAX_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class ClassKey:
+    """A class defined in the linted tree."""
+
+    path: str
+    name: str
+
+
+@dataclass(frozen=True)
+class External:
+    """A name defined outside the tree, fully qualified (`tensorflow.keras.layers.Dense`)."""
+
+    qualified: str
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    """A module of the tree (`from . import blocks` binds one)."""
+
+    path: str
+
+
+Resolved = Union[ClassKey, External, ModuleRef, None]
+
+# Names a raw dotted callee must resolve to for the trait questions.
+_WEIGHT_CREATORS = knowledge.TF_VARIABLE | knowledge.KERAS_VARIABLE
+
+
+class ProjectIndex:
+    def __init__(self, modules: Iterable[ModuleFacts], extra_bases: Iterable[str] = ()):
+        self.modules: dict[str, ModuleFacts] = {m.path: m for m in modules}
+        self._extra_bases = tuple(extra_bases)
+        self._resolve = lru_cache(maxsize=None)(self._resolve_uncached)
+        self._kind = lru_cache(maxsize=None)(self._kind_uncached)
+        self._traits: dict[tuple[str, ClassKey], bool] = {}
+
+    # ---- name resolution ---------------------------------------------------------------
+    def resolve(self, path: str, dotted: str) -> Resolved:
+        """What `dotted` (as written in the file at `path`) refers to."""
+        return self._resolve(path, dotted, 0)
+
+    def _resolve_uncached(self, path: str, dotted: str, depth: int) -> Resolved:
+        facts = self.modules.get(path)
+        if facts is None or depth > _MAX_DEPTH:
+            return None
+        head, _, rest = dotted.partition(".")
+        if head in facts.imports:
+            anchor, target = facts.imports[head]
+            return self._resolve_target(path, anchor, _join(target, rest), depth + 1)
+        if head in facts.classes:
+            return ClassKey(path, head) if not rest else None
+        if head in facts.aliases:
+            return self._resolve(path, _join(facts.aliases[head], rest), depth + 1)
+        for anchor, module in facts.star_imports:
+            found = self._resolve_star(path, anchor, module, head, depth)
+            if found is not None:
+                return self._resolve_target(path, anchor, _join(found, rest), depth + 1)
+        return None
+
+    def _resolve_star(self, path: str, anchor: str, module: str, head: str, depth: int):
+        """The dotted target `head` gets from `from module import *`, if it gets one."""
+        located = self._locate(path, anchor, module)
+        if located is not None:
+            file, attrs = located
+            if not attrs and head in self.modules[file].defined | set(self.modules[file].classes):
+                return _join(module, head)
+            return None
+        if not anchor and keras_class_name(_join(module, head)):
+            return _join(module, head)
+        return None
+
+    def _resolve_target(self, path: str, anchor: str, target: str, depth: int) -> Resolved:
+        located = self._locate(path, anchor, target)
+        if located is None:
+            return External(target) if not anchor else None
+        file, attrs = located
+        if not attrs:
+            return ModuleRef(file)
+        return self._resolve(file, ".".join(attrs), depth + 1)
+
+    def _locate(self, path: str, anchor: str, target: str):
+        """The tree file that the longest module prefix of `target` names, with the
+        remaining attribute parts, or None when no prefix is a file of the tree."""
+        parts = target.split(".") if target else []
+        roots = [anchor] if anchor else _import_roots(path)
+        for cut in range(len(parts), -1, -1):
+            if cut == 0 and not anchor:
+                break
+            for root in roots:
+                base = os.path.join(root, *parts[:cut])
+                for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                    if candidate in self.modules and candidate != path:
+                        return candidate, parts[cut:]
+        return None
+
+    # ---- class questions -----------------------------------------------------------------
+    def class_facts(self, key: ClassKey) -> Optional[ClassFacts]:
+        module = self.modules.get(key.path)
+        return module.classes.get(key.name) if module else None
+
+    def base_targets(self, key: ClassKey) -> list[Resolved]:
+        facts = self.class_facts(key)
+        return [self.resolve(key.path, base) for base in facts.bases] if facts else []
+
+    def keras_kind(self, key: ClassKey) -> Optional[str]:
+        """`"model"`, `"layer"` or None (not a Keras class), through in-tree inheritance."""
+        return self._kind(key, 0)
+
+    def _kind_uncached(self, key: ClassKey, depth: int) -> Optional[str]:
+        if depth > _MAX_DEPTH:
+            return None
+        kinds = set()
+        for target in self.base_targets(key):
+            if isinstance(target, External):
+                kind = keras_base_kind(target.qualified) or self._extra_kind(target.qualified)
+            elif isinstance(target, ClassKey):
+                kind = self._kind(target, depth + 1)
+            else:
+                kind = None
+            if kind:
+                kinds.add(kind)
+        if "model" in kinds:
+            return "model"
+        return "layer" if kinds else None
+
+    def _extra_kind(self, qualified: str) -> Optional[str]:
+        for base in self._extra_bases:
+            if qualified == base or (base.endswith(".*") and qualified.startswith(base[:-1])):
+                return "layer"
+        return None
+
+    def builtin_ancestors(self, key: ClassKey) -> set[str]:
+        """Built-in Keras layer names (`"Dropout"`) this class inherits from, via the tree."""
+        found: set[str] = set()
+        seen: set[ClassKey] = set()
+        todo = [key]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for target in self.base_targets(current):
+                if isinstance(target, External):
+                    name = keras_class_name(target.qualified)
+                    if name:
+                        found.add(name)
+                elif isinstance(target, ClassKey):
+                    todo.append(target)
+        return found
+
+    def tree_ancestors(self, key: ClassKey) -> list[ClassKey]:
+        """In-tree base classes, nearest first, without the class itself."""
+        order: list[ClassKey] = []
+        todo = [key]
+        while todo:
+            current = todo.pop(0)
+            for target in self.base_targets(current):
+                if isinstance(target, ClassKey) and target not in order and target != key:
+                    order.append(target)
+                    todo.append(target)
+        return order
+
+    def defines_in_ancestry(self, key: ClassKey, method: str) -> bool:
+        """Whether the class or an in-tree ancestor defines `method`."""
+        return any(
+            method in facts.methods
+            for facts in map(self.class_facts, [key, *self.tree_ancestors(key)])
+            if facts
+        )
+
+    def call_takes_training(self, key: ClassKey) -> bool:
+        """Whether the `call` this class runs (its own or the nearest in-tree ancestor's)
+        declares a `training` parameter."""
+        for current in [key, *self.tree_ancestors(key)]:
+            facts = self.class_facts(current)
+            if facts and facts.call_params is not None:
+                return "training" in facts.call_params
+        return False
+
+    def is_training_sensitive(self, key: ClassKey) -> bool:
+        """Does the class behave differently in training: its `call` takes `training`, it is
+        (or inherits) a Dropout/BatchNormalization, or it builds such layers, directly or
+        through in-tree classes."""
+        return self._trait("training", key, knowledge.TRAINING_SENSITIVE_LAYERS, frozenset())
+
+    def owns_weights(self, key: ClassKey) -> bool:
+        """Does the class create weights: `add_weight`, variables, or weight-owning layers,
+        directly or through in-tree classes."""
+        return self._trait("weights", key, knowledge.WEIGHT_OWNING_LAYERS, _WEIGHT_CREATORS)
+
+    def _trait(self, trait: str, key: ClassKey, layers: frozenset, creators: frozenset) -> bool:
+        memo_key = (trait, key)
+        if memo_key in self._traits:
+            return self._traits[memo_key]
+        self._traits[memo_key] = False  # cycles resolve to False
+        result = self._compute_trait(trait, key, layers, creators)
+        self._traits[memo_key] = result
+        return result
+
+    def _compute_trait(self, trait, key, layers, creators) -> bool:
+        facts = self.class_facts(key)
+        if facts is None:
+            return False
+        if trait == "training" and self.call_takes_training(key):
+            return True
+        if self.builtin_ancestors(key) & layers:
+            return True
+        for ancestor in self.tree_ancestors(key):
+            if self._trait(trait, ancestor, layers, creators):
+                return True
+        for callee in facts.callees:
+            if trait == "weights" and callee.rpartition(".")[2] in ("add_weight", "add_variable"):
+                if callee.startswith("self."):
+                    return True
+            target = self.resolve(key.path, callee)
+            if isinstance(target, External):
+                name = keras_class_name(target.qualified)
+                if (name and name in layers) or resolves_to(target.qualified, creators):
+                    return True
+            elif isinstance(target, ClassKey) and self.keras_kind(target):
+                if self._trait(trait, target, layers, creators):
+                    return True
+        return False
+
+
+def _join(left: str, right: str) -> str:
+    if not left:
+        return right
+    return f"{left}.{right}" if right else left
+
+
+def _import_roots(path: str) -> list[str]:
+    """Directories an absolute import in `path` may be relative to: each ancestor
+    directory (a script's own folder is on sys.path; a package's root is above it)
+    and its `src/` folder, nearest first."""
+    roots = []
+    directory = os.path.dirname(path)
+    while True:
+        roots.append(directory)
+        roots.append(os.path.join(directory, "src"))
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return roots
+        directory = parent

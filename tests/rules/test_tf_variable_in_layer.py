@@ -1,0 +1,150 @@
+"""KC101 tf-variable-in-layer: positives and the traps that must stay quiet."""
+import pytest
+
+from lintutil import assert_clean, assert_triggers
+
+INVALID = {
+    "attribute in __init__ (the tutorial's Linear)": """
+        import tensorflow as tf
+        from tensorflow import keras
+
+        class Linear(keras.layers.Layer):
+            def __init__(self, units=32, input_dim=32, **kwargs):
+                super().__init__(**kwargs)
+                w_init = tf.random_normal_initializer()
+                self.w = tf.Variable(initial_value=w_init(shape=(input_dim, units)), trainable=True)
+    """,
+    "attribute in build, `import keras`, Variable imported by name": """
+        import keras
+        from tensorflow import Variable
+
+        class Scale(keras.layers.Layer):
+            def build(self, input_shape):
+                self.scale = Variable(1.0)
+    """,
+    "appended to a self list": """
+        import tensorflow as tf
+
+        class Stack(tf.keras.layers.Layer):
+            def build(self, input_shape):
+                self.ws = []
+                for i in range(3):
+                    self.ws.append(tf.Variable(tf.zeros((4, 4))))
+    """,
+    "stored in a self dict": """
+        import tensorflow as tf
+        from tensorflow.keras import layers as L
+
+        class Table(L.Layer):
+            def build(self, input_shape):
+                self.table = {}
+                self.table["a"] = tf.Variable(0.0)
+    """,
+    "bound to a local, then stored": """
+        import tensorflow as tf
+
+        class Counter(tf.keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                step = tf.Variable(0, trainable=False)
+                self.step = step
+    """,
+    "list comprehension on self": """
+        import tensorflow as tf
+
+        class Many(tf.keras.layers.Layer):
+            def build(self, input_shape):
+                self.ws = [tf.Variable(1.0) for _ in range(2)]
+    """,
+    "tf_keras spelling": """
+        import tensorflow as tf
+        import tf_keras as keras
+
+        class Old(keras.layers.Layer):
+            def build(self, input_shape):
+                self.v = tf.Variable(1.0)
+    """,
+}
+
+VALID = {
+    "tf.Variable outside a Keras class (training loop)": """
+        import tensorflow as tf
+
+        step = tf.Variable(0)
+
+        def train():
+            w = tf.Variable(1.0)
+            return w
+    """,
+    "tf.Module is not a Keras class": """
+        import tensorflow as tf
+
+        class Dense(tf.Module):
+            def __init__(self):
+                self.w = tf.Variable(1.0)
+    """,
+    "add_weight and keras.Variable": """
+        import keras
+
+        class Good(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight(shape=(input_shape[-1], 4), name="w")
+                self.v = keras.Variable(1.0)
+    """,
+    "a variable passed to something else": """
+        import tensorflow as tf
+        from tensorflow import keras
+
+        class Trainer(keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.ckpt = tf.train.Checkpoint(step=tf.Variable(1))
+    """,
+    "a local variable never stored": """
+        import tensorflow as tf
+        from tensorflow import keras
+
+        class Noisy(keras.layers.Layer):
+            def call(self, inputs):
+                scratch = tf.Variable(inputs)
+                return inputs
+    """,
+}
+
+
+@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
+def test_triggers(code):
+    assert_triggers("KC101", code)
+
+
+@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
+def test_does_not_trigger(code):
+    assert_clean("KC101", code)
+
+
+def test_cross_file_base(project):
+    """A class whose Keras base lives in another file of the tree is a Keras class."""
+    from kerascheck import check_paths
+    from kerascheck.config import Settings
+
+    root = project(
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": """
+                from tensorflow import keras
+
+                class Base(keras.layers.Layer):
+                    pass
+            """,
+            "pkg/blocks.py": """
+                import tensorflow as tf
+                from .base import Base
+
+                class Block(Base):
+                    def build(self, input_shape):
+                        self.w = tf.Variable(1.0)
+            """,
+        }
+    )
+    result = check_paths([root], Settings(select=("KC101",)))
+    assert [(f.code, f.path.endswith("blocks.py"), f.line) for f in result.findings] == [("KC101", True, 7)]
