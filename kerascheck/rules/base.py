@@ -18,6 +18,21 @@ from kerascheck.semantic.module import KerasClass, ModuleModel
 REGISTRY: dict[str, type["Rule"]] = {}
 
 
+@dataclass(frozen=True)
+class Fix:
+    """A repair a rule offers: replace each original node of the tree by a new node.
+
+    `safe` fixes keep behaviour (applied by `--fix`); unsafe ones change it and need
+    `--unsafe-fixes`. `imports` are the import statements the new code needs, as source
+    lines (`"import keras"`); the fixer adds the missing ones.
+    """
+
+    replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...]
+    safe: bool
+    description: str
+    imports: tuple[str, ...] = ()
+
+
 @dataclass
 class Report:
     """A finding before positions are known (they are computed only if a file has any)."""
@@ -26,7 +41,11 @@ class Report:
     node: cst.CSTNode
     message: str
     severity: Severity
-    fixable: bool = False
+    fix: Optional[Fix] = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
 
 
 class FileContext:
@@ -102,11 +121,9 @@ class Rule(cst.BatchableCSTVisitor):
         message: str,
         *,
         severity: Optional[Severity] = None,
-        fixable: bool = False,
+        fix: Optional[Fix] = None,
     ) -> None:
-        self.context.reports.append(
-            Report(self.code, node, message, severity or self.severity, fixable)
-        )
+        self.context.reports.append(Report(self.code, node, message, severity or self.severity, fix))
 
     def get_visitors(self) -> dict[str, Callable]:
         return {name: self._guard(method) for name, method in super().get_visitors().items()}

@@ -191,3 +191,241 @@ MATMUL_FUNCTIONS = frozenset(
 )
 # Functions that use a weight as a lookup table (KC102's trap).
 LOOKUP_FUNCTIONS = frozenset({"gather", "embedding_lookup", "take", "gather_nd", "take_along_axis"})
+
+# What each LAYER_INIT_ATTRIBUTES entry reads back as when it was set before
+# super().__init__() (KC105), measured on Keras 3.15 with a plain Layer subclass.
+# None: assigning it before the super call raises instead.
+LAYER_INIT_RESET_VALUES = {
+    "supports_masking": "False",
+    "trainable": "True (or the trainable= argument)",
+    "built": "False",
+    "autocast": "True (or the autocast= argument)",
+    "input_spec": "None",
+    "activity_regularizer": "None (or the activity_regularizer= argument)",
+    "supports_jit": "True",
+    "dtype_policy": None,  # AttributeError: no attribute '_dtype_policy'
+}
+# Layer.__init__ keywords that restore the attribute of the same name (KC105): passing
+# `trainable=trainable` to the super call keeps the value.
+LAYER_INIT_KEYWORDS = {
+    "trainable": "trainable",
+    "autocast": "autocast",
+    "activity_regularizer": "activity_regularizer",
+    "dtype_policy": "dtype",
+}
+
+# Raw dropout ops KC201 looks for: DROPOUT_FUNCTIONS plus the stateless TF variant.
+RAW_DROPOUT_FUNCTIONS = DROPOUT_FUNCTIONS | frozenset(
+    {"tensorflow.nn.experimental.stateless_dropout", "keras.src.random.dropout"}
+)
+# Bare function names that pick a training branch whatever module they come from (user
+# code copies Keras 2's private `smart_cond`); `in_*_phase` read the learning phase
+# themselves, so they gate even without a `training` argument.
+TRAINING_SWITCH_NAMES = frozenset({"smart_cond", "in_train_phase", "in_test_phase"})
+LEARNING_PHASE_SWITCH_NAMES = frozenset({"in_train_phase", "in_test_phase"})
+# Names that read the global learning phase (Keras 2): a test on them is a training test.
+LEARNING_PHASE_NAMES = frozenset({"learning_phase"})
+
+# Callables (canonical names, or prefixes ending in ".") that return a layer or model,
+# besides the layer classes themselves: calling their result is a layer call (KC203).
+LAYER_FACTORIES = frozenset(
+    {
+        "keras.Model",
+        "keras.Sequential",
+        "keras.models.Model",
+        "keras.models.Sequential",
+        "keras.models.load_model",
+        "keras.models.clone_model",
+        "keras.models.model_from_json",
+        "keras.saving.load_model",
+        "keras.layers.TFSMLayer",
+        "tensorflow_hub.KerasLayer",
+        "keras.applications.",
+        "keras_hub.models.",
+        "keras_nlp.models.",
+        "keras_cv.models.",
+    }
+)
+# Attributes and methods that hand out a model's layers (`model.layers[0]`, `get_layer`).
+LAYER_ACCESSORS = frozenset({"layers", "get_layer", "submodules", "_layers"})
+# Model bases that come with a working `call` (KC206: a subclass need not define one).
+MODEL_BASES_WITH_CALL = frozenset(
+    {
+        "keras.Sequential",
+        "keras.models.Sequential",
+        "keras.engine.functional.Functional",
+        "keras.engine.sequential.Sequential",
+        "keras.src.models.functional.Functional",
+        "keras.src.models.sequential.Sequential",
+    }
+)
+# Keras namespaces whose objects have a `call` method but are not layers (a Loss's
+# `call` returns the unreduced loss on purpose): `obj.call(...)` on them is not KC204.
+NON_LAYER_CALL_PREFIXES = (
+    "keras.losses.",
+    "keras.metrics.",
+    "keras.optimizers.",
+    "keras.callbacks.",
+    "keras.regularizers.",
+    "keras.initializers.",
+    "keras.constraints.",
+)
+
+# ---- KC4xx: building models ------------------------------------------------------------
+# The Sequential class (canonical names).
+SEQUENTIAL_CLASSES = frozenset(
+    {
+        "keras.Sequential",
+        "keras.models.Sequential",
+        "keras.engine.sequential.Sequential",
+        "keras.src.models.Sequential",
+        "keras.src.models.sequential.Sequential",
+        "keras.src.engine.sequential.Sequential",
+    }
+)
+# Model methods that feed their first argument (or `x=`) to the model's inputs (KC401).
+MODEL_INPUT_METHODS = frozenset(
+    {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch", "predict_step"}
+)
+# Built-in layers whose input and output structure is whatever the user's code makes it:
+# they may take a list (`Lambda(lambda xs: xs[0] + xs[1])`) or return one, so a merge
+# layer after them, or a list fed to a Sequential that starts with them, can be legal.
+ANY_STRUCTURE_LAYERS = frozenset(
+    {"Lambda", "Identity", "TFSMLayer", "JaxLayer", "FlaxLayer", "TorchModuleWrapper", "Pipeline",
+     "HashedCrossing"}
+)
+# Constructor keywords that make a built-in layer return a list instead of one tensor.
+LIST_OUTPUT_KEYWORDS = frozenset({"return_state"})
+# The Input function (canonical names); its first positional argument is `shape`.
+INPUT_FUNCTIONS = frozenset(
+    {
+        "keras.Input",
+        "keras.layers.Input",
+        "keras.engine.input_layer.Input",
+        "keras.src.layers.Input",
+        "keras.src.layers.core.input_layer.Input",
+        "keras.src.engine.input_layer.Input",
+    }
+)
+# Shape arguments that need a tuple (KC402), by what takes them. InputLayer's first
+# positional parameter is `shape` on Keras 3 and `input_shape` on Keras 2.
+INPUT_SHAPE_KEYWORDS = frozenset({"shape", "batch_shape"})
+INPUT_LAYER_SHAPE_KEYWORDS = frozenset({"shape", "batch_shape", "input_shape", "batch_input_shape"})
+LAYER_SHAPE_KEYWORDS = frozenset({"input_shape", "batch_input_shape"})
+# Private Keras module prefixes (KC404): internals that move between releases.
+PRIVATE_KERAS_MODULES = (
+    "keras.src",
+    "keras.engine",
+    "keras._tf_keras",
+    "tensorflow.python.keras",
+    "tf_keras.src",
+)
+# Keras APIs that only produce or consume plain data (paths, NumPy arrays, tf.data
+# datasets, seeds, version strings): taking them from one Keras and models from the
+# other combines nothing (KC403). Canonical names or prefixes ending in ".".
+KERAS_DATA_ONLY_APIS = frozenset(
+    {
+        "keras.__version__",
+        "keras.datasets.",
+        "keras.utils.get_file",
+        "keras.utils.to_categorical",
+        "keras.utils.set_random_seed",
+        "keras.utils.image_dataset_from_directory",
+        "keras.utils.text_dataset_from_directory",
+        "keras.utils.audio_dataset_from_directory",
+        "keras.utils.timeseries_dataset_from_array",
+        "keras.utils.split_dataset",
+        "keras.utils.pad_sequences",
+        "keras.utils.load_img",
+        "keras.utils.img_to_array",
+        "keras.utils.array_to_img",
+        "keras.utils.save_img",
+        "keras.utils.Progbar",
+        "keras.utils.normalize",
+        "keras.preprocessing.image.load_img",
+        "keras.preprocessing.image.img_to_array",
+        "keras.preprocessing.image.array_to_img",
+        "keras.preprocessing.image.save_img",
+        "keras.preprocessing.image_dataset_from_directory",
+        "keras.preprocessing.text_dataset_from_directory",
+        "keras.preprocessing.timeseries_dataset_from_array",
+        "keras.preprocessing.sequence.pad_sequences",
+        "keras.preprocessing.image.ImageDataGenerator",
+        "keras.preprocessing.text.Tokenizer",
+        "keras.preprocessing.sequence.TimeseriesGenerator",
+    }
+)
+
+# What `Layer.get_config()` / `Model.get_config()` put in every config (Keras 3.15): a
+# subclass config without them loses them on reload (KC304), and an `__init__` that
+# cannot take them back breaks `cls(**config)` (KC302).
+BASE_CONFIG_KEYS = ("name", "trainable", "dtype")
+
+# Functions whose result is an index, a one-hot code or a size, not features (KC102):
+# a value computed by them no longer carries the input's width, and multiplying a
+# weight by a one-hot code is a table lookup.
+INDEX_FUNCTIONS = frozenset(
+    "one_hot argmax argmin argsort top_k shape size rank range arange".split()
+)
+ONE_HOT_FUNCTIONS = frozenset({"one_hot"})
+
+# Modules (canonical prefixes) whose members are plain functions: a default such as
+# `activation=keras.activations.gelu` hands a callable to a constructor (KC303).
+FUNCTION_MODULES = ("keras.activations.", "keras.ops.", "keras.backend.", "tensorflow.nn.", "tensorflow.math.")
+# Annotations that say a constructor parameter takes a callable (KC303).
+CALLABLE_ANNOTATIONS = frozenset({"typing.Callable", "collections.abc.Callable"})
+
+# KC209: what silently happens when the real attribute is misspelled (Keras keeps its
+# default and never reads the misspelled name).
+MISSPELLED_ATTRIBUTE_EFFECTS = {
+    "supports_masking": "the layer keeps supports_masking=False, so an incoming mask is dropped",
+    "trainable": "the layer stays trainable=True and its weights keep training",
+    "input_spec": "no input_spec is set, so inputs of the wrong rank or shape are not rejected",
+    "built": "the layer stays unbuilt (built=False), so Keras calls build() again",
+}
+# Names within the edit-distance window of MISSPELLABLE_ATTRIBUTES that are real Layer
+# API or common, legitimate attribute names (KC209 never reports them).
+LAYER_ATTRIBUTE_LOOKALIKES = frozenset(
+    """
+    build built call bias units input inputs output outputs trainable input_spec
+    supports_masking untrainable retrainable
+    """.split()
+)
+
+# Sequential bases (canonical names): Sequential brings its own get_config (KC303).
+SEQUENTIAL_BASES = frozenset(
+    {
+        "keras.Sequential",
+        "keras.models.Sequential",
+        "keras.engine.sequential.Sequential",
+        "keras.src.models.sequential.Sequential",
+    }
+)
+
+# KC205: the constructor keyword that makes Embedding-like layers produce a mask, and
+# layers that always produce one (MASK_PRODUCING_LAYERS lists both kinds).
+MASK_ZERO_KEYWORD = "mask_zero"
+ALWAYS_MASKING_LAYERS = frozenset({"Masking"})
+# Raw ops (bare names under tf / keras.ops / numpy...) that reduce over the time axis and
+# so mix padded steps in unless the mask is applied (KC205).
+MASK_DROPPING_REDUCTIONS = frozenset(
+    """
+    reduce_mean reduce_sum reduce_max reduce_min reduce_prod reduce_logsumexp mean sum max
+    min prod logsumexp average nanmean nansum
+    """.split()
+)
+# Raw ops whose result, computed from masked steps, are attention scores (KC205); a
+# softmax over them spreads weight over the padding.
+ATTENTION_SCORE_FUNCTIONS = frozenset({"matmul", "einsum", "batch_dot", "dot", "tensordot", "bmm"})
+SOFTMAX_FUNCTIONS = frozenset({"softmax", "log_softmax"})
+# Raw ops that read only the shape of a tensor, not its values (KC205's data flow stops).
+SHAPE_ONLY_FUNCTIONS = frozenset(
+    "shape shape_n rank size ndim ones_like zeros_like zeros ones range arange".split()
+)
+# Top-level packages whose functions are raw tensor ops, not layers (KC205).
+RAW_OP_PACKAGES = frozenset({"tensorflow", "keras", "numpy", "jax", "torch"})
+# Raw ops that build a padding mask by hand from the ids (`tf.not_equal(ids, 0)`): a value
+# combined with one is masked by the author (KC205).
+MASK_BUILDING_FUNCTIONS = frozenset(
+    "not_equal equal greater greater_equal less less_equal sequence_mask logical_not".split()
+)

@@ -1,0 +1,130 @@
+"""KC104 add-weight-positional-name: positives and the traps that must stay quiet."""
+import pytest
+
+from lintutil import assert_clean, assert_triggers
+
+INVALID = {
+    "string literal first (Keras 2 order), `import keras`": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight("kernel", shape=(input_shape[-1], 4))
+    """,
+    "name and shape both positional, tf.keras": """
+        import tensorflow as tf
+
+        class Linear(tf.keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight("kernel", (input_shape[-1], 4), initializer="zeros")
+    """,
+    "f-string, `from tensorflow import keras`": """
+        from tensorflow import keras
+
+        class Stack(keras.layers.Layer):
+            def build(self, input_shape):
+                self.ws = [self.add_weight(f"w_{i}", shape=(4,)) for i in range(3)]
+    """,
+    "%-formatted name, `from keras.layers import Layer`": """
+        from keras.layers import Layer
+
+        class Stack(Layer):
+            def build(self, input_shape):
+                for i in range(3):
+                    setattr(self, "w%d" % i, self.add_weight("w_%d" % i, shape=(4,)))
+    """,
+    "str.format name, tf_keras": """
+        import tf_keras as keras
+
+        class Stack(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight("w_{}".format(self.name), shape=(4,))
+    """,
+    "name built by concatenation": """
+        import keras
+
+        class Scale(keras.layers.Layer):
+            def build(self, input_shape):
+                self.scale = self.add_weight("scale_" + self.name, shape=())
+    """,
+    "implicit concatenation": """
+        import keras
+
+        class Scale(keras.layers.Layer):
+            def build(self, input_shape):
+                self.scale = self.add_weight("scale" "_w", shape=())
+    """,
+    "on a layer object outside any class": """
+        import keras
+
+        layer = keras.layers.Layer()
+        w = layer.add_weight("w", shape=(2,))
+    """,
+}
+
+VALID = {
+    "name as a keyword": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight(name="kernel", shape=(input_shape[-1], 4))
+    """,
+    "shape first, positionally (Keras 3 order)": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight((input_shape[-1], 4), "zeros", name="kernel")
+    """,
+    "shape held in a variable": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def build(self, input_shape):
+                shape = (input_shape[-1], 4)
+                self.w = self.add_weight(shape, name="kernel")
+    """,
+    "no arguments, or splatted ones": """
+        import keras
+
+        class Scale(keras.layers.Layer):
+            def build(self, input_shape, *args, **kwargs):
+                self.a = self.add_weight()
+                self.b = self.add_weight(*args, **kwargs)
+    """,
+    "other methods that take a name first": """
+        import keras
+
+        class Scale(keras.layers.Layer):
+            def call(self, inputs):
+                self.add_loss(0.0)
+                self.add_metric(inputs, "mean")
+                return inputs
+    """,
+}
+
+
+@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
+def test_triggers(code):
+    assert_triggers("KC104", code)
+
+
+@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
+def test_does_not_trigger(code):
+    assert_clean("KC104", code)
+
+
+def test_reports_the_name_argument():
+    found = assert_triggers(
+        "KC104",
+        """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight("kernel", shape=(4, 4))
+        """,
+    )
+    assert (found[0].line, found[0].column) == (6, 34)
+    assert "ValueError" in found[0].message
