@@ -1,0 +1,163 @@
+"""KC210: a subclassed Model with Dropout/BatchNormalization whose `call` has no `training`.
+
+Keras 3's `fit` passes `training=True` to a subclassed Model only when the model's
+`call` signature declares a parameter named `training` (`**kwargs` does not count).
+Without it, the training phase never reaches the model's layers: Dropout drops nothing
+and BatchNormalization never updates its moving statistics, with no warning. Keras 2
+set the learning phase globally, so the same code trained correctly there, which is why
+tutorials written for it omit the parameter.
+
+Models that define no `call` of their own (functional-construction subclasses calling
+`super().__init__(inputs, outputs)`, or classes inheriting `Sequential`) are fine: the
+functional and sequential `call` take `training` and pass it through. So are models whose
+custom `train_step` never runs the model itself (GANs training their sub-models), and a
+`call` that pins `training=` on every sensitive sub-layer (an inference-only path).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from kerascheck.finding import Severity
+from kerascheck.rules import helpers
+from kerascheck.rules.base import Rule
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.names import keras_class_name
+from kerascheck.semantic.project import ClassKey, External
+
+_SHOWN = 3  # how many training-sensitive layers the message names
+# How a custom train_step runs the model itself (dotted callees of the first pass).
+_SELF_CALLS = frozenset({"self", "self.call", "self.__call__"})
+
+
+class ModelCallWithoutTraining(Rule):
+    code = "KC210"
+    name = "model-call-without-training"
+    severity = Severity.ERROR
+    summary = "Model.call() without `training`: Keras 3 fit() never enables Dropout/BatchNorm training."
+    affects = "Keras 3 (Keras 2 sets the learning phase globally and trains correctly)"
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._functions: Optional[dict[str, cst.FunctionDef]] = None
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        keras_class = self.module.keras_class(node)
+        if keras_class is None or not keras_class.is_model:
+            return
+        index = self.module.index
+        call = helpers.methods(node).get("call")
+        if call is not None:
+            if "training" in helpers.param_names(call):
+                return
+            anchor = call.name
+        else:
+            owner = self._call_owner(keras_class.key)
+            if owner is None or index.call_takes_training(owner):
+                return  # functional / Sequential call, which forwards training
+            if index.keras_kind(owner) == "model" and self._sensitive_layers(owner):
+                return  # reported on the model that defines that call
+            anchor = node.name
+        if not self._call_is_trained(keras_class.key):
+            return
+        sensitive = self._sensitive_layers(keras_class.key)
+        if not sensitive or (call is not None and self._training_pinned(node, call)):
+            return
+        shown = ", ".join(sensitive[:_SHOWN]) + (", ..." if len(sensitive) > _SHOWN else "")
+        self.report(
+            anchor,
+            f"Model '{node.name.value}' has training-sensitive layers ({shown}) but its call() "
+            "has no `training` parameter: on Keras 3, fit() then never runs them in training "
+            "mode (Dropout does nothing, BatchNormalization never updates its moving "
+            "statistics), silently; add `training=None` to call() and pass it to those layers",
+        )
+
+    def _call_is_trained(self, key: ClassKey) -> bool:
+        """Whether fit() goes through call(): always, unless a custom `train_step` (of the
+        class or an in-tree base) never calls the model itself (`self(x)`/`self.call(x)`),
+        as in GANs that train their sub-models directly."""
+        index = self.module.index
+        if not index.defines_in_ancestry(key, "train_step"):
+            return True
+        return any(
+            facts.callees & _SELF_CALLS
+            for facts in map(index.class_facts, [key, *index.tree_ancestors(key)])
+            if facts
+        )
+
+    def _training_pinned(self, class_def: cst.ClassDef, call: cst.FunctionDef) -> bool:
+        """Whether call() fixes `training` itself on every training-sensitive sub-layer it
+        runs (`stage(x, training=False)`): then it is an inference path and fit() does not
+        go through it (a custom train_step calls the layers with the real flag)."""
+        owner = helpers.self_name(call)
+        aliases = helpers.sublayer_aliases(call, owner)
+        sensitive = helpers.training_sensitive_attributes(self.module, class_def)
+        pinned = False
+        for node in helpers.walk_scope(call):
+            if not isinstance(node, cst.Call):
+                continue
+            attribute = helpers.sublayer_called(node, owner, aliases)
+            if attribute is None:
+                continue
+            if helpers.keyword(node, "training") is not None:
+                pinned = True
+            elif attribute in sensitive:
+                return False
+        return pinned
+
+    def _factory_layer(self, name: str, seen: set) -> Optional[str]:
+        """A label such as `Dropout (via create_ffn())` when `name` is a module-level function
+        of this file that builds a training-sensitive layer, directly or through other such
+        functions; else None."""
+        if self._functions is None:
+            module = self.context.ancestors[0]
+            self._functions = {
+                item.name.value: item for item in getattr(module, "body", ()) if isinstance(item, cst.FunctionDef)
+            }
+        function = self._functions.get(name)
+        if function is None or name in seen:
+            return None
+        seen.add(name)
+        for layer, _ in helpers.layers_constructed(self.module, function.body):
+            label = helpers.training_sensitive_label(self.module.index, layer)
+            if label:
+                return f"{label} (via {name}())"
+        for node in helpers.walk(function.body):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+                label = self._factory_layer(node.func.value, seen)
+                if label:
+                    return label
+        return None
+
+    def _call_owner(self, key: ClassKey) -> Optional[ClassKey]:
+        """The nearest in-tree ancestor that defines `call`, or None."""
+        for ancestor in self.module.index.tree_ancestors(key):
+            facts = self.module.index.class_facts(ancestor)
+            if facts is not None and facts.call_params is not None:
+                return ancestor
+        return None
+
+    def _sensitive_layers(self, key: ClassKey) -> list[str]:
+        """Training-sensitive layers the class (or an in-tree ancestor) builds: built-in
+        ones by name, in-tree Keras classes that are training-sensitive by their name."""
+        index = self.module.index
+        found: list[str] = []
+        for current in [key, *index.tree_ancestors(key)]:
+            facts = index.class_facts(current)
+            if facts is None:
+                continue
+            for callee in sorted(facts.callees):
+                target = index.resolve(current.path, callee)
+                if isinstance(target, External):
+                    name = keras_class_name(target.qualified)
+                    label = name if name in knowledge.TRAINING_SENSITIVE_LAYERS else None
+                elif isinstance(target, ClassKey) and target != key and index.keras_kind(target):
+                    label = target.name if index.is_training_sensitive(target) else None
+                elif target is None and current.path == self.module.path:
+                    label = self._factory_layer(callee, set())
+                else:
+                    label = None
+                if label and label not in found:
+                    found.append(label)
+        return found

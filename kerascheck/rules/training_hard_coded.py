@@ -1,0 +1,86 @@
+"""KC208 (opt-in): `training=True` / `training=False` hard-coded on a sub-layer in call().
+
+A literal pins the sub-layer's mode whatever phase the model runs in: with `False`,
+Dropout never drops and BatchNormalization never updates during `fit`; with `True`,
+predictions stay random and BatchNormalization uses batch statistics at inference. It is
+often deliberate (a frozen BatchNormalization or backbone while fine-tuning, MC dropout),
+hence opt-in.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from kerascheck.finding import Severity
+from kerascheck.rules import helpers
+from kerascheck.rules.base import Rule
+
+_STATEMENT = (cst.BaseSmallStatement, cst.BaseCompoundStatement)
+_EFFECT = {
+    "True": "it runs in training mode at inference too (Dropout stays active, "
+    "BatchNormalization uses batch statistics in predict())",
+    "False": "it never runs in training mode (Dropout does nothing and BatchNormalization "
+    "never updates during fit())",
+}
+
+
+class TrainingHardCoded(Rule):
+    code = "KC208"
+    name = "training-hard-coded"
+    severity = Severity.INFO
+    default = False
+    summary = "training=True/False hard-coded on a sub-layer call inside call()."
+    affects = "Keras 2 and Keras 3"
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._call: Optional[cst.FunctionDef] = None
+        self._owner: Optional[str] = None
+        self._aliases: dict[str, str] = {}
+        self._methods: set[str] = set()
+        self._reported: set[int] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        argument = helpers.keyword(node, "training")
+        if argument is None or not isinstance(argument.value, cst.Name):
+            return
+        value = argument.value.value
+        if value not in _EFFECT:
+            return
+        found = self.context.current_method()
+        if found is None or found[1].name.value != "call":
+            return
+        keras_class, call = found
+        if call is not self._call:
+            self._call, self._reported = call, set()
+            self._owner = helpers.self_name(call)
+            self._aliases = helpers.sublayer_aliases(call, self._owner)
+            self._methods = set(helpers.methods(keras_class.node))
+        target = self._sublayer(node, keras_class)
+        if target is None:
+            return
+        statement = self.context.enclosing(_STATEMENT)
+        if statement is None or id(statement) in self._reported:
+            return
+        self._reported.add(id(statement))
+        self.report(
+            argument,
+            f"{target} is called with training={value} hard-coded: {_EFFECT[value]}; pass "
+            "`training=training` unless this is deliberate (a frozen BatchNormalization or "
+            "backbone), then suppress with `# noqa: KC208`",
+        )
+
+    def _sublayer(self, node: cst.Call, keras_class) -> Optional[str]:
+        """How to name the sub-layer the call runs, or None when it is not one (the
+        class's own helper methods, `super().call`, plain functions)."""
+        attribute = helpers.sublayer_called(node, self._owner, self._aliases)
+        if attribute is not None:
+            if attribute in self._methods or self.module.index.defines_in_ancestry(keras_class.key, attribute):
+                return None
+            return f"sub-layer '{attribute}'"
+        if isinstance(node.func, cst.Call):
+            built = helpers.layers_constructed(self.module, node.func)
+            if built and built[0][1] is node.func:
+                return "an inline layer"
+        return None
