@@ -1,0 +1,162 @@
+"""KC304: a `get_config()` that drops the base entries, or can return None.
+
+`Layer.get_config()` supplies `name`, `trainable` and `dtype`; a subclass config must
+start from `super().get_config()`. Measured on Keras 3.15: without it the layer saves
+and loads, but silently comes back with a new name and `trainable=True` (and the
+default dtype policy). A `get_config` with a path that falls off its end returns None,
+and saving fails at that point.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from kerascheck.finding import Severity
+from kerascheck.rules import helpers
+from kerascheck.rules.base import Rule
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.names import cst_dotted
+
+_SKIPPED_DECORATORS = frozenset({"staticmethod", "classmethod", "property"})
+
+
+class GetConfigIncomplete(Rule):
+    code = "KC304"
+    name = "get-config-incomplete"
+    severity = Severity.WARNING
+    summary = "get_config() that does not merge super().get_config(), or may return None."
+    affects = "Keras 2 and Keras 3"
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.name.value != "get_config":
+            return
+        found = self.context.current_method()
+        if found is None or found[1] is not node or _decorated(node):
+            return
+        if _falls_through(node.body):
+            self.report(
+                node.name,
+                "get_config() can reach its end without a return, so it returns None there and "
+                "model.save() fails (TypeError: get_config() should return a dict); return the config "
+                "on every path",
+                severity=Severity.ERROR,
+            )
+            return
+        if helpers.merges_parent_config(node) or self._delegates(node):
+            return
+        missing = [key for key in knowledge.BASE_CONFIG_KEYS if key not in _literal_keys(node)]
+        if not missing:
+            return
+        self.report(
+            node.name,
+            f"get_config() does not include super().get_config(): {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} lost on reload ({_consequence(missing)}); start "
+            "from config = super().get_config() and update it",
+        )
+
+    @staticmethod
+    def _delegates(function: cst.FunctionDef) -> bool:
+        """A returned value built by another method (`return self._config()`,
+        `return {**self.base_config(), ...}`, `super()._get_config()`), which may well merge
+        the base config: give it the benefit of the doubt."""
+        owner = helpers.self_name(function)
+
+        def from_method(expression: cst.CSTNode) -> bool:
+            for node in helpers.walk(expression):
+                if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+                    receiver = node.func.value
+                    if isinstance(receiver, cst.Name) and receiver.value == owner:
+                        return True
+                    if isinstance(receiver, cst.Call) and cst_dotted(receiver.func) == "super":
+                        return True
+            return False
+
+        seeds = set()
+        for node in helpers.walk_scope(function.body):
+            if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None and from_method(node.value):
+                for target in helpers.assign_targets(node):
+                    seeds.update(helpers.target_roots(target))
+        built = helpers.carriers(function, seeds)
+        return any(
+            helpers.names_in(returned.value) & built or from_method(returned.value)
+            for returned in helpers.returns(function)
+            if returned.value is not None
+        )
+
+
+def _consequence(missing: list[str]) -> str:
+    effects = {
+        "name": "a new name",
+        "trainable": "trainable=True again",
+        "dtype": "the default dtype policy",
+    }
+    return "the layer silently gets " + ", ".join(effects[key] for key in missing)
+
+
+def _decorated(function: cst.FunctionDef) -> bool:
+    for decorator in function.decorators:
+        dotted = cst_dotted(decorator.decorator) or ""
+        if dotted.rpartition(".")[2] in _SKIPPED_DECORATORS:
+            return True
+    return False
+
+
+def _literal_keys(function: cst.FunctionDef) -> set[str]:
+    """String keys the function writes into dicts: `{"name": ...}`, `config["name"] = ...`,
+    `dict(name=...)`."""
+    keys = set()
+    for node in helpers.walk_scope(function.body):
+        if isinstance(node, cst.DictElement):
+            key = helpers.string_value(node.key)
+            if key:
+                keys.add(key)
+        elif isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            if isinstance(index, cst.Index):
+                key = helpers.string_value(index.value)
+                if key:
+                    keys.add(key)
+        elif isinstance(node, cst.Call) and cst_dotted(node.func) == "dict":
+            keys.update(arg.keyword.value for arg in node.args if arg.keyword is not None)
+    return keys
+
+
+# ---- can the body reach its end? ----------------------------------------------------------
+def _falls_through(block: cst.BaseSuite) -> bool:
+    """Whether running `block` can finish without `return`/`raise` (conservatively: loops
+    and `match` may always fall through, except `while True` without `break`)."""
+    if isinstance(block, cst.SimpleStatementSuite):
+        return not any(isinstance(small, (cst.Return, cst.Raise)) for small in block.body)
+    return not any(_terminates(statement) for statement in block.body)
+
+
+def _terminates(statement: cst.CSTNode) -> bool:
+    if isinstance(statement, cst.SimpleStatementLine):
+        return any(isinstance(small, (cst.Return, cst.Raise)) for small in statement.body)
+    if isinstance(statement, cst.If):
+        if _falls_through(statement.body):
+            return False
+        orelse: Optional[cst.CSTNode] = statement.orelse
+        if orelse is None:
+            return False
+        if isinstance(orelse, cst.If):
+            return _terminates(orelse)
+        return not _falls_through(orelse.body)
+    if isinstance(statement, cst.With):
+        return not _falls_through(statement.body)
+    if isinstance(statement, cst.Try):
+        if statement.finalbody is not None and not _falls_through(statement.finalbody.body):
+            return True
+        body_ends = not _falls_through(statement.body) or (
+            statement.orelse is not None and not _falls_through(statement.orelse.body)
+        )
+        return body_ends and all(not _falls_through(handler.body) for handler in statement.handlers)
+    if isinstance(statement, cst.While):
+        test = statement.test
+        endless = isinstance(test, cst.Name) and test.value == "True"
+        has_break = any(
+            isinstance(node, cst.Break) for node in helpers.walk_scope(statement.body)
+        )
+        return endless and not has_break
+    return False

@@ -1,0 +1,160 @@
+"""KC302: a Keras class `__init__` that cannot take back what `get_config()` gives it.
+
+Keras rebuilds a layer or model as `cls(**config)`, and the base config always holds
+`name`, `trainable` and `dtype`. Measured on Keras 3.15: a layer whose
+`__init__(self, units)` has no `**kwargs` saves, but `load_model` fails with
+`TypeError: ... unexpected keyword argument 'trainable'`; a model whose `get_config`
+merges `super().get_config()` fails on `name`. Accepting `**kwargs` and dropping them
+silently loses the name, dtype and `trainable=False` the caller asked for. A splatted
+name that does not exist (the tutorial's `super(MyModel, self).__init(**kwrags)`) is a
+NameError waiting to happen.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Optional
+
+import libcst as cst
+
+from kerascheck.finding import Severity
+from kerascheck.rules import helpers
+from kerascheck.rules.base import Rule
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.names import cst_dotted
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+class InitKwargs(Rule):
+    code = "KC302"
+    name = "init-kwargs"
+    severity = Severity.WARNING
+    summary = "Keras class __init__ without **kwargs, or not forwarding them to the parent."
+    affects = "Keras 3 (Keras 2 drops the name instead of failing)"
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._module_names: Optional[frozenset[str]] = None
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        keras_class = self.module.keras_class(node)
+        if keras_class is None:
+            return
+        init = helpers.methods(node).get("__init__")
+        if init is None:
+            return
+        # A misspelled parent call is KC301's finding; its arguments still count here.
+        calls = helpers.parent_calls(init, "__init__") + helpers.misspelled_init_calls(init)
+        undefined = self._undefined_splats(init, calls)
+        if undefined:
+            for name in undefined:
+                self.report(
+                    name,
+                    f"'{name.value}' is not defined: the parent initializer call raises NameError; "
+                    f"{self._did_you_mean(name.value, init)}",
+                    severity=Severity.ERROR,
+                )
+            return
+        kwargs = helpers.star_kwargs_name(init)
+        if kwargs is None:
+            if not helpers.throwaway_class(self.context, node) and self._rebuilds(keras_class, node, init):
+                kind = "model" if keras_class.is_model else "layer"
+                self.report(
+                    init.name,
+                    f"__init__ takes no **kwargs: Keras rebuilds the {kind} with cls(**config) and the "
+                    "config holds name/trainable/dtype, so from_config/load_model fail with "
+                    "\"unexpected keyword argument 'trainable'\" (Keras 3); accept **kwargs and "
+                    "pass them to super().__init__(**kwargs)",
+                )
+            return
+        if calls and not any(self._forwards(init, call, kwargs) for call in calls):
+            self.report(
+                init.name,
+                f"**{kwargs} is accepted but never passed to super().__init__(): name, dtype and "
+                f"trainable given by the caller (and by from_config) are silently dropped; call "
+                f"super().__init__(**{kwargs})",
+            )
+
+    # ---- the parent call ---------------------------------------------------------------
+    def _undefined_splats(self, init: cst.FunctionDef, calls: list[cst.Call]) -> list[cst.Name]:
+        splats = [arg.value for call in calls for arg in call.args if arg.star and isinstance(arg.value, cst.Name)]
+        if not splats:
+            return []
+        local = set(helpers.param_names(init)) | _bound_names(init)
+        for star in (init.params.star_arg, init.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                local.add(star.name.value)
+        return [
+            name
+            for name in splats
+            if name.value not in local and name.value not in _BUILTINS and not self._module_defines(name.value)
+        ]
+
+    def _module_defines(self, name: str) -> bool:
+        """Whether `name` is bound anywhere in the file (any scope: a generous test, as only
+        a name bound nowhere is certainly undefined), or the file star-imports."""
+        if self._module_names is None:
+            module = self.context.ancestors[0]
+            names = _bound_names(module)
+            star = any(isinstance(node, cst.ImportStar) for node in helpers.walk(module))
+            self._module_names = frozenset(names | ({"*"} if star else set()))
+        return name in self._module_names or "*" in self._module_names
+
+    @staticmethod
+    def _did_you_mean(name: str, init: cst.FunctionDef) -> str:
+        kwargs = helpers.star_kwargs_name(init)
+        if kwargs and kwargs != name:
+            return f"did you mean '{kwargs}'?"
+        return f"accept **{name} or splat a name that exists"
+
+    @staticmethod
+    def _forwards(init: cst.FunctionDef, call: cst.Call, kwargs: str) -> bool:
+        """Whether the parent call passes on `kwargs`, directly (`**kwargs`, `**{**kwargs}`,
+        `kwargs=kwargs`) or through locals built from it (`base = dict(kwargs); ...`)."""
+        carried = helpers.carriers(init, (kwargs,))
+        return any(helpers.names_in(arg.value) & carried for arg in call.args)
+
+    # ---- without **kwargs ---------------------------------------------------------------
+    def _rebuilds(self, keras_class, node: cst.ClassDef, init: cst.FunctionDef) -> bool:
+        """Whether `cls(**config)` would receive keywords this `__init__` cannot take."""
+        index = self.module.index
+        if index.defines_in_ancestry(keras_class.key, "from_config"):
+            return False  # the class rebuilds itself
+        if set(knowledge.BASE_CONFIG_KEYS) <= set(helpers.param_names(init)):
+            return False  # `name=None, trainable=True, dtype=None` taken explicitly
+        get_config = helpers.methods(node).get("get_config")
+        if get_config is not None:
+            # A config that leaves out the base entries round-trips (KC304 reports the loss).
+            return helpers.merges_parent_config(get_config)
+        # Keras's own get_config, or an ancestor's, which chains to it as KC304 asks.
+        return True
+
+
+def _bound_names(scope: cst.CSTNode) -> set[str]:
+    """Every name bound anywhere below `scope`: assignment, loop, with, except and
+    comprehension targets, walrus, imports, definitions, parameters, `global`/`nonlocal`."""
+    found: set[str] = set()
+    for node in helpers.walk(scope):
+        targets: list[cst.CSTNode] = []
+        if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            targets = list(helpers.assign_targets(node))
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            targets = [node.target]
+        elif isinstance(node, (cst.NamedExpr,)):
+            targets = [node.target]
+        elif isinstance(node, (cst.AsName,)):
+            targets = [node.name]
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Param)):
+            found.add(node.name.value)
+        elif isinstance(node, cst.ImportAlias) and node.asname is None:
+            dotted = cst_dotted(node.name)
+            if dotted:
+                found.add(dotted.split(".")[0])
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            found.update(item.name.value for item in node.names)
+        for target in helpers.flatten_targets(targets):
+            if isinstance(target, cst.Name):
+                found.add(target.value)
+            elif isinstance(target, cst.StarredElement) and isinstance(target.value, cst.Name):
+                found.add(target.value.value)
+    return found

@@ -1,0 +1,108 @@
+"""KC301: a Keras layer or model whose `__init__` never runs the parent initializer.
+
+`Layer.__init__` sets up everything Keras needs (name, dtype policy, weight tracking,
+the build machinery). Measured on Keras 3.15: without it the constructor returns, and
+the first call raises "you forgot to call `super().__init__()`". The misspellings are
+just as fatal and less obvious: `super().__init(...)` is name-mangled inside a class
+body (`AttributeError: 'super' object has no attribute '_MyModel__init'`), and
+`super().__init__(self, ...)` hands the instance in twice (`TypeError: Layer.__init__()
+takes 1 positional argument but 2 were given`). A constructor defined as `def __int__` /
+`def __init_` is never run at all: Python calls the parent's `__init__` with the user's
+arguments, which rejects them.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from kerascheck.finding import Severity
+from kerascheck.rules import helpers
+from kerascheck.rules.base import Rule
+
+
+class SuperInitMissing(Rule):
+    code = "KC301"
+    name = "super-init-missing"
+    severity = Severity.ERROR
+    summary = "Keras class __init__ that never calls (or misspells) super().__init__()."
+    affects = "Keras 2 and Keras 3"
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.module.keras_class(node) is None:
+            return
+        methods = helpers.methods(node)
+        init = methods.get("__init__")
+        if init is None:
+            for name, method in methods.items():
+                if helpers.is_init_misspelling(name) and self._looks_like_constructor(method, name):
+                    self.report(method.name, self._misspelled_def_message(name))
+            return
+        owner = helpers.self_name(init)
+        misspelled = helpers.misspelled_init_calls(init)
+        for call in misspelled:
+            self.report(call.func, self._misspelled_call_message(call.func.attr.value, node.name.value))
+        calls = helpers.parent_calls(init, "__init__")
+        for call in calls:
+            arguments = helpers.positional(call)
+            if helpers.is_super_call(call, "__init__") and arguments and _is_name(arguments[0].value, owner):
+                self.report(
+                    arguments[0],
+                    f"super().__init__() is already bound to the instance: passing '{owner}' again "
+                    "makes Keras 3 raise TypeError (Layer.__init__() takes 1 positional argument); "
+                    f"drop '{owner}' from the arguments",
+                )
+        if not calls and not misspelled and not self._delegates(init, methods):
+            self.report(
+                init.name,
+                "__init__ never calls super().__init__(): the layer is left uninitialized and "
+                "its first call raises \"you forgot to call super().__init__()\"; "
+                "call super().__init__(**kwargs) first",
+            )
+
+    @staticmethod
+    def _delegates(init: cst.FunctionDef, methods: dict[str, cst.FunctionDef]) -> bool:
+        """`__init__` calls `self.setup(...)`, a method of the class that runs the parent
+        initializer itself."""
+        owner = helpers.self_name(init)
+        for node in helpers.walk_scope(init.body):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+                if _is_name(node.func.value, owner):
+                    helper = methods.get(node.func.attr.value)
+                    if helper is not None and helper is not init and helpers.parent_calls(helper, "__init__"):
+                        return True
+        return False
+
+    @staticmethod
+    def _looks_like_constructor(method: cst.FunctionDef, name: str) -> bool:
+        """A near miss of `__init__` meant as the constructor: it takes arguments, or calls
+        the parent initializer. A bare `def __int__(self)` is the int() conversion."""
+        takes_arguments = len(helpers.params(method)) > 1 or method.params.star_kwarg is not None
+        if name == "__int__" and not takes_arguments:
+            return False
+        return takes_arguments or bool(helpers.parent_calls(method, "__init__"))
+
+    @staticmethod
+    def _misspelled_def_message(name: str) -> str:
+        return (
+            f"'{name}' is not '__init__': Python never runs it, so the parent initializer gets "
+            "the constructor arguments and rejects them (TypeError / \"Unrecognized keyword "
+            "arguments\"); rename it to __init__"
+        )
+
+    @staticmethod
+    def _misspelled_call_message(name: str, class_name: str) -> str:
+        if name.startswith("__") and not name.endswith("__"):
+            raised = f"AttributeError: 'super' object has no attribute '_{class_name.lstrip('_')}{name}'"
+            why = " (the name is mangled inside a class)"
+        else:
+            raised = f"AttributeError: 'super' object has no attribute '{name}'"
+            why = ""
+        return (
+            f"super().{name}(...) is a misspelling of super().__init__(...){why}: constructing "
+            f"the class raises {raised}; call super().__init__(...)"
+        )
+
+
+def _is_name(node: cst.CSTNode, name: Optional[str]) -> bool:
+    return name is not None and isinstance(node, cst.Name) and node.value == name

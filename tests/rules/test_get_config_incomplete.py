@@ -1,0 +1,225 @@
+"""KC304 get-config-incomplete: positives and the traps that must stay quiet."""
+import pytest
+
+from kerascheck.finding import Severity
+from lintutil import assert_clean, assert_triggers
+
+INVALID = {
+    "a fresh dict (`import keras`)": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                return {"units": self.units}
+    """,
+    "built in a local, no super (`from tensorflow import keras`)": """
+        from tensorflow import keras
+
+        class Matcher(keras.layers.Layer):
+            def get_config(self):
+                config = {"thresholds": self.thresholds}
+                return config
+    """,
+    "super().get_config() called but its result thrown away (tf.keras)": """
+        import tensorflow as tf
+
+        class Linear(tf.keras.layers.Layer):
+            def get_config(self):
+                super().get_config()
+                return {"units": self.units}
+    """,
+    "name spelled out, trainable and dtype still lost (`from keras.layers import Layer`)": """
+        from keras.layers import Layer
+
+        class Linear(Layer):
+            def get_config(self):
+                return {"units": self.units, "name": self.name}
+    """,
+    "a model (tf_keras)": """
+        import tf_keras as keras
+
+        class Classifier(keras.Model):
+            def get_config(self):
+                return dict(num_classes=self.num_classes)
+    """,
+}
+
+ERRORS = {
+    "config updated, never returned": """
+        import keras
+
+        class ChannelPooling(keras.layers.Layer):
+            def get_config(self):
+                config = super().get_config()
+                config.update({"axis": self.axis})
+    """,
+    "one branch without return": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                config = super().get_config()
+                if self.units:
+                    config["units"] = self.units
+                    return config
+    """,
+    "a body that only passes": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                pass
+    """,
+}
+
+VALID = {
+    "config = super().get_config(); config.update(...); return config": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                config = super().get_config()
+                config.update({"units": self.units})
+                return config
+    """,
+    "{**super().get_config(), ...}": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                return {**super().get_config(), "units": self.units}
+    """,
+    "dict(list(base_config.items()) + list(config.items()))": """
+        from tensorflow import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                config = {"units": self.units}
+                base_config = super(Linear, self).get_config()
+                return dict(list(base_config.items()) + list(config.items()))
+    """,
+    "keras-hub's Base.get_config(self)": """
+        import keras
+
+        class Task(keras.Model):
+            def get_config(self):
+                config = keras.Model.get_config(self)
+                config["backbone"] = keras.layers.serialize(self.backbone)
+                return config
+    """,
+    "base_config.update(config); return base_config": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                config = {"units": self.units}
+                base_config = super().get_config()
+                base_config.update(config)
+                return base_config
+    """,
+    "every base entry spelled out": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy.name}
+    """,
+    "branches that all return, raise, or try/except returning": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                config = super().get_config()
+                if self.mode == "a":
+                    return config
+                elif self.mode == "b":
+                    raise ValueError(self.mode)
+                try:
+                    config["units"] = int(self.units)
+                    return config
+                except TypeError:
+                    return config
+    """,
+    "a helper method that builds the config": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                config = self._base_config()
+                config["units"] = self.units
+                return config
+    """,
+    "get_config outside a Keras class (a Loss, a plain class)": """
+        import keras
+
+        class MyLoss(keras.losses.Loss):
+            def get_config(self):
+                return {"alpha": self.alpha}
+
+        class Plain:
+            def get_config(self):
+                pass
+    """,
+    "a nested helper's return does not count": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def get_config(self):
+                def units():
+                    return {"units": self.units}
+
+                config = super().get_config()
+                config.update(units())
+                return config
+    """,
+}
+
+
+@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
+def test_triggers(code):
+    [finding] = assert_triggers("KC304", code)
+    assert finding.severity == Severity.WARNING
+
+
+@pytest.mark.parametrize("code", ERRORS.values(), ids=ERRORS.keys())
+def test_path_without_return_is_an_error(code):
+    [finding] = assert_triggers("KC304", code)
+    assert finding.severity == Severity.ERROR
+
+
+@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
+def test_does_not_trigger(code):
+    assert_clean("KC304", code)
+
+
+def test_lists_what_is_lost():
+    [finding] = assert_triggers("KC304", INVALID["name spelled out, trainable and dtype still lost (`from keras.layers import Layer`)"])
+    assert "trainable, dtype are lost" in finding.message and "new name" not in finding.message
+
+
+def test_cross_file_keras_class(project):
+    """A class whose Keras base is in another file is checked."""
+    from kerascheck import check_paths
+    from kerascheck.config import Settings
+
+    root = project(
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": """
+                import keras
+
+                class Backbone(keras.Model):
+                    def get_config(self):
+                        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+            """,
+            "pkg/vgg.py": """
+                from pkg.base import Backbone
+
+                class VGG(Backbone):
+                    def get_config(self):
+                        return {"filters": self.filters}
+            """,
+        }
+    )
+    result = check_paths([root], Settings(select=("KC304",)))
+    assert [(f.code, f.path.endswith("vgg.py"), f.line) for f in result.findings] == [("KC304", True, 5)]

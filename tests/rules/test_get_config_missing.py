@@ -1,0 +1,249 @@
+"""KC303 get-config-missing: positives and the traps that must stay quiet."""
+import pytest
+
+from lintutil import assert_clean, assert_triggers
+
+INVALID = {
+    "a sub-layer stored and called (`import keras`)": """
+        import keras
+
+        class Residual(keras.layers.Layer):
+            def __init__(self, inner, **kwargs):
+                super().__init__(**kwargs)
+                self.inner = inner
+
+            def call(self, x):
+                return x + self.inner(x)
+    """,
+    "sub-models of a GAN wrapper (`from tensorflow import keras`)": """
+        from tensorflow import keras
+
+        class GAN(keras.Model):
+            def __init__(self, discriminator, generator, latent_dim, **kwargs):
+                super().__init__(**kwargs)
+                self.discriminator = discriminator
+                self.generator = generator
+
+            def call(self, x):
+                return self.discriminator(self.generator(x))
+    """,
+    "a layer class called in __init__ (tf.keras)": """
+        import tensorflow as tf
+
+        class Stage(tf.keras.layers.Layer):
+            def __init__(self, filters, norm_layer, **kwargs):
+                super().__init__(**kwargs)
+                self.norm = norm_layer(epsilon=1e-5)
+    """,
+    "default is a function (`from keras.layers import Layer`)": """
+        from keras import ops
+        from keras.layers import Layer
+
+        class Mlp(Layer):
+            def __init__(self, units, activation=ops.gelu, **kwargs):
+                super().__init__(**kwargs)
+                self.units = units
+    """,
+    "default is a layer instance": """
+        import keras
+
+        class Head(keras.layers.Layer):
+            def __init__(self, pool=keras.layers.GlobalAveragePooling1D(), **kwargs):
+                super().__init__(**kwargs)
+                self.pool = pool
+    """,
+    "default is a lambda": """
+        import tf_keras as keras
+
+        class Gate(keras.layers.Layer):
+            def __init__(self, fn=lambda x: x, **kwargs):
+                super().__init__(**kwargs)
+                self.fn = fn
+    """,
+    "annotated as a Layer": """
+        import keras
+
+        class Wrapper(keras.layers.Layer):
+            def __init__(self, block: keras.layers.Layer, **kwargs):
+                super().__init__(**kwargs)
+                self.block = block
+    """,
+    "annotated as Callable": """
+        from typing import Callable, Optional
+
+        import keras
+
+        class Mapper(keras.layers.Layer):
+            def __init__(self, fn: Optional[Callable] = None, **kwargs):
+                super().__init__(**kwargs)
+                self.fn = fn
+    """,
+    "Model with plain constructor arguments (measured: Keras 3 records none)": """
+        import keras
+
+        class Classifier(keras.Model):
+            def __init__(self, num_classes, **kwargs):
+                super().__init__(**kwargs)
+                self.head = keras.layers.Dense(num_classes)
+    """,
+}
+
+VALID = {
+    "plain ints and strings (Keras 3 records them)": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def __init__(self, units=32, activation="relu", **kwargs):
+                super().__init__(**kwargs)
+                self.units = units
+                self.activation = keras.activations.get(activation)
+
+            def call(self, x):
+                return self.activation(x)
+    """,
+    "a layer with its own get_config": """
+        import keras
+
+        class Residual(keras.layers.Layer):
+            def __init__(self, inner, **kwargs):
+                super().__init__(**kwargs)
+                self.inner = inner
+
+            def call(self, x):
+                return x + self.inner(x)
+
+            def get_config(self):
+                config = super().get_config()
+                config["inner"] = keras.saving.serialize_keras_object(self.inner)
+                return config
+    """,
+    "an in-tree ancestor implements get_config": """
+        import keras
+
+        class Base(keras.layers.Layer):
+            def get_config(self):
+                return super().get_config()
+
+        class Residual(Base):
+            def __init__(self, inner, **kwargs):
+                super().__init__(**kwargs)
+                self.inner = inner
+
+            def call(self, x):
+                return self.inner(x)
+    """,
+    "a built-in layer base brings its own get_config": """
+        import keras
+
+        class MaskedConv(keras.layers.Conv2D):
+            def __init__(self, filters, mask_fn, **kwargs):
+                super().__init__(filters, 3, **kwargs)
+                self.mask_fn = mask_fn
+
+            def call(self, x):
+                return self.mask_fn(super().call(x))
+    """,
+    "a Sequential subclass": """
+        import keras
+
+        class Stack(keras.Sequential):
+            def __init__(self, units, **kwargs):
+                super().__init__([keras.layers.Dense(units)], **kwargs)
+    """,
+    "a Model with no constructor arguments but **kwargs": """
+        import keras
+
+        class Tiny(keras.Model):
+            def __init__(self, name=None, **kwargs):
+                super().__init__(name=name, **kwargs)
+                self.head = keras.layers.Dense(1)
+    """,
+    "an argument stored but never called": """
+        import keras
+
+        class Lookup(keras.layers.Layer):
+            def __init__(self, vocabulary, **kwargs):
+                super().__init__(**kwargs)
+                self.vocabulary = vocabulary
+    """,
+    "a Model whose arguments all have defaults (Keras 3 records the defaults)": """
+        import keras
+
+        class Classifier(keras.Model):
+            def __init__(self, num_classes=10, **kwargs):
+                super().__init__(**kwargs)
+                self.head = keras.layers.Dense(num_classes)
+    """,
+    "a throwaway layer inside a test": """
+        import keras
+
+        def test_wrapping(inner):
+            class Wrap(keras.layers.Layer):
+                def __init__(self, inner):
+                    super().__init__()
+                    self.inner = inner
+
+                def call(self, x):
+                    return self.inner(x)
+
+            return Wrap(inner)
+    """,
+}
+
+
+@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
+def test_triggers(code):
+    assert_triggers("KC303", code)
+
+
+@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
+def test_does_not_trigger(code):
+    assert_clean("KC303", code)
+
+
+def test_reports_the_parameter():
+    [finding] = assert_triggers("KC303", INVALID["sub-models of a GAN wrapper (`from tensorflow import keras`)"])
+    assert finding.line == 5 and "'discriminator'" in finding.message and "also generator" in finding.message
+
+
+def test_cross_file_ancestor_get_config(project):
+    """An ancestor's get_config in another file satisfies KC303; without it, it triggers."""
+    from kerascheck import check_paths
+    from kerascheck.config import Settings
+
+    root = project(
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": """
+                from tensorflow import keras
+
+                class Configured(keras.layers.Layer):
+                    def get_config(self):
+                        return super().get_config()
+
+                class Bare(keras.layers.Layer):
+                    pass
+            """,
+            "pkg/blocks.py": """
+                from pkg.base import Bare, Configured
+
+                class Quiet(Configured):
+                    def __init__(self, inner, **kwargs):
+                        super().__init__(**kwargs)
+                        self.inner = inner
+
+                    def call(self, x):
+                        return self.inner(x)
+
+                class Loud(Bare):
+                    def __init__(self, inner, **kwargs):
+                        super().__init__(**kwargs)
+                        self.inner = inner
+
+                    def call(self, x):
+                        return self.inner(x)
+            """,
+        }
+    )
+    result = check_paths([root], Settings(select=("KC303",)))
+    assert [(f.code, f.path.endswith("blocks.py"), f.line) for f in result.findings] == [("KC303", True, 13)]

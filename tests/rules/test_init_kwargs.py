@@ -1,0 +1,264 @@
+"""KC302 init-kwargs: positives and the traps that must stay quiet."""
+import pytest
+
+from kerascheck.finding import Severity
+from lintutil import assert_clean, assert_triggers
+
+INVALID = {
+    "layer without **kwargs (`import keras`)": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def __init__(self, units):
+                super().__init__()
+                self.units = units
+    """,
+    "model without **kwargs (`from tensorflow import keras`)": """
+        from tensorflow import keras
+
+        class Classifier(keras.Model):
+            def __init__(self, num_classes):
+                super().__init__()
+                self.head = keras.layers.Dense(num_classes)
+    """,
+    "no arguments at all (tf.keras)": """
+        import tensorflow as tf
+
+        class Block(tf.keras.layers.Layer):
+            def __init__(self):
+                super().__init__()
+    """,
+    "`name=None` only: trainable and dtype still come back (`from keras.layers import Layer`)": """
+        from keras.layers import Layer
+
+        class Endpoint(Layer):
+            def __init__(self, name=None):
+                super().__init__(name=name)
+    """,
+    "get_config merges super() but __init__ cannot take name back (keras-io's Patches)": """
+        import keras
+
+        class Patches(keras.layers.Layer):
+            def __init__(self, patch_size):
+                super().__init__()
+                self.patch_size = patch_size
+
+            def get_config(self):
+                config = super().get_config()
+                config.update({"patch_size": self.patch_size})
+                return config
+    """,
+    "**kwargs accepted but dropped": """
+        import tf_keras
+
+        class Block(tf_keras.layers.Layer):
+            def __init__(self, units, **kwargs):
+                super().__init__()
+                self.units = units
+    """,
+    "**kwargs handed to a sub-layer instead of the parent": """
+        from tensorflow.keras import layers
+
+        class PixelConv(layers.Layer):
+            def __init__(self, mask_type, **kwargs):
+                super().__init__()
+                self.conv = layers.Conv2D(**kwargs)
+    """,
+}
+
+ERRORS = {
+    "the tutorial's super(MyModel, self).__init(**kwrags)": """
+        import tensorflow as tf
+
+        class MyModel(tf.keras.Model):
+            def __init__(self, num_classes=10, **kwargs):
+                super(MyModel, self).__init(**kwrags)
+    """,
+    "undefined splat in a correct super call": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwarg)
+    """,
+    "undefined *args splat": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*arg, **kwargs)
+    """,
+}
+
+VALID = {
+    "**kwargs forwarded": """
+        import keras
+
+        class Linear(keras.layers.Layer):
+            def __init__(self, units=32, **kwargs):
+                super().__init__(**kwargs)
+    """,
+    "**kwargs forwarded through a local dict": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def __init__(self, units, **kwargs):
+                base_kwargs = {k: v for k, v in kwargs.items() if k != "extra"}
+                super().__init__(**base_kwargs)
+    """,
+    "**kwargs filtered into a dict filled in a loop": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def __init__(self, units, **kwargs):
+                parent = {}
+                for key, value in kwargs.items():
+                    parent[key] = value
+                super().__init__(**parent)
+    """,
+    "**kwargs popped, then forwarded; keras-hub's Base.__init__(self, **kwargs)": """
+        import keras
+
+        class Backbone(keras.Model):
+            def __init__(self, *args, dtype=None, **kwargs):
+                kwargs.pop("legacy", None)
+                keras.Model.__init__(self, *args, dtype=dtype, **kwargs)
+    """,
+    "functional subclass forwarding **kwargs": """
+        import keras
+
+        class Backbone(keras.Model):
+            def __init__(self, hidden_dim, **kwargs):
+                inputs = keras.Input((4,))
+                outputs = keras.layers.Dense(hidden_dim)(inputs)
+                super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+    """,
+    "model with explicit arguments whose own get_config leaves the base entries out": """
+        import keras
+
+        class Classifier(keras.Model):
+            def __init__(self, units):
+                super().__init__()
+                self.units = units
+
+            def get_config(self):
+                return {"units": self.units}
+    """,
+    "a class that rebuilds itself with from_config": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def __init__(self, units):
+                super().__init__()
+                self.units = units
+
+            def get_config(self):
+                config = super().get_config()
+                config["units"] = self.units
+                return config
+
+            @classmethod
+            def from_config(cls, config):
+                return cls(units=config["units"])
+    """,
+    "name, trainable and dtype taken explicitly": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def __init__(self, units, name=None, trainable=True, dtype=None):
+                super().__init__(name=name, trainable=trainable, dtype=dtype)
+    """,
+    "a throwaway class defined inside a test function": """
+        import keras
+
+        def test_training_step(layer):
+            class TestModel(keras.Model):
+                def __init__(self, layer):
+                    super().__init__()
+                    self.layer = layer
+
+            return TestModel(layer)
+    """,
+    "module-level splat name": """
+        import keras
+
+        DEFAULTS = {"dtype": "float32"}
+
+        class Block(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**DEFAULTS, **kwargs)
+    """,
+    "no parent initializer at all is KC301's finding": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def __init__(self, units, **kwargs):
+                self.units = units
+    """,
+    "not a Keras class": """
+        class Plain:
+            def __init__(self, units):
+                self.units = units
+    """,
+}
+
+
+@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
+def test_triggers(code):
+    [finding] = assert_triggers("KC302", code)
+    assert finding.severity == Severity.WARNING
+
+
+@pytest.mark.parametrize("code", ERRORS.values(), ids=ERRORS.keys())
+def test_undefined_splat_is_an_error(code):
+    [finding] = assert_triggers("KC302", code)
+    assert finding.severity == Severity.ERROR
+    assert "NameError" in finding.message
+
+
+@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
+def test_does_not_trigger(code):
+    assert_clean("KC302", code)
+
+
+def test_tutorial_points_at_the_misspelled_name():
+    [finding] = assert_triggers("KC302", ERRORS["the tutorial's super(MyModel, self).__init(**kwrags)"])
+    assert finding.line == 6 and "did you mean 'kwargs'" in finding.message
+
+
+def test_cross_file_get_config_and_from_config(project):
+    """An ancestor in another file that defines from_config rebuilds the subclass itself;
+    one that only defines get_config does not help a subclass without **kwargs."""
+    from kerascheck import check_paths
+    from kerascheck.config import Settings
+
+    root = project(
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": """
+                import keras
+
+                class Rebuilds(keras.layers.Layer):
+                    @classmethod
+                    def from_config(cls, config):
+                        return cls(**config)
+
+                class Configured(keras.layers.Layer):
+                    def get_config(self):
+                        return super().get_config()
+            """,
+            "pkg/blocks.py": """
+                from .base import Configured, Rebuilds
+
+                class Quiet(Rebuilds):
+                    def __init__(self, units):
+                        super().__init__()
+
+                class Loud(Configured):
+                    def __init__(self, units):
+                        super().__init__()
+            """,
+        }
+    )
+    result = check_paths([root], Settings(select=("KC302",)))
+    assert [(f.code, f.path.endswith("blocks.py"), f.line) for f in result.findings] == [("KC302", True, 9)]
