@@ -1,0 +1,194 @@
+"""KC402: an int where Keras needs a shape tuple (`Input(shape=3)`, `input_shape=3`).
+
+Shapes are tuples. Keras 2 quietly wrapped an int given to `Input`/`InputLayer`, so
+`Input(shape=784)` still fills old tutorials; Keras 3 raises `ValueError: Cannot convert
+'784' to a shape`. Given to an ordinary layer's `input_shape=`, an int already failed on
+Keras 2 (`TypeError: 'int' object is not iterable`). `shape=(3)` is the same int: the
+parentheses make no tuple without a comma.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from kerascheck.finding import Severity
+from kerascheck.rules import helpers
+from kerascheck.rules.base import Rule
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.names import cst_dotted
+
+_ALL_SHAPE_KEYWORDS = knowledge.INPUT_LAYER_SHAPE_KEYWORDS | knowledge.LAYER_SHAPE_KEYWORDS
+# Builtins whose result is an int (`shape=len(features)`).
+_INT_BUILTINS = frozenset({"len", "int"})
+
+# What each kind of callee does with an int, measured on Keras 3.15 and tf_keras 2.21.
+_KERAS3_ERROR = "Keras 3 raises ValueError: Cannot convert '{}' to a shape"
+_CONSEQUENCE = {
+    ("input", "shape"): _KERAS3_ERROR + " (Keras 2 accepted a plain int)",
+    ("input", "batch_shape"): _KERAS3_ERROR + " (Keras 2: TypeError)",
+    ("input_layer", "shape"): _KERAS3_ERROR,
+    ("input_layer", "input_shape"): _KERAS3_ERROR + " (Keras 2 accepted a plain int)",
+    ("input_layer", "batch_shape"): _KERAS3_ERROR,
+    ("input_layer", "batch_input_shape"): _KERAS3_ERROR + " (Keras 2: TypeError)",
+    ("layer", "input_shape"): "Keras 2 raises TypeError: 'int' object is not iterable, and Keras 3 "
+    "raises ValueError: Cannot convert '{}' to a shape when the layer starts a Sequential",
+    ("layer", "batch_input_shape"): "Keras 2 raises TypeError: 'int' object is not iterable",
+}
+
+
+class InputShapeNotTuple(Rule):
+    code = "KC402"
+    name = "input-shape-not-tuple"
+    severity = Severity.ERROR
+    summary = "An int where Keras needs a shape tuple: Input(shape=3), input_shape=3."
+    affects = "Keras 3 (Input/InputLayer); Keras 2 and 3 (a layer's input_shape=)"
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._int_constants: Optional[dict[str, str]] = None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        dotted = cst_dotted(node.func)
+        if dotted is None:
+            return
+        bare = dotted.rpartition(".")[2]
+        if bare not in ("Input", "InputLayer") and not any(
+            arg.keyword is not None and arg.keyword.value in knowledge.LAYER_SHAPE_KEYWORDS for arg in node.args
+        ):
+            return
+        kind = self._callee_kind(node.func)
+        if kind is None:
+            return
+        keywords = {
+            "input": knowledge.INPUT_SHAPE_KEYWORDS,
+            "input_layer": knowledge.INPUT_LAYER_SHAPE_KEYWORDS,
+            "layer": knowledge.LAYER_SHAPE_KEYWORDS,
+        }[kind]
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in keywords:
+                self._check(kind, arg.keyword.value, arg, f"{arg.keyword.value}=")
+        positional = helpers.positional(node)
+        if kind != "layer" and positional and not node.args[0].keyword:
+            # The first parameter: `shape` (Input, Keras 3 InputLayer) or `input_shape`
+            # (Keras 2 InputLayer); both want a tuple.
+            self._check(kind, "shape", positional[0], f"{bare}(")
+
+    def _callee_kind(self, func: cst.BaseExpression) -> Optional[str]:
+        if self.module.keras_name(func) in knowledge.INPUT_FUNCTIONS:
+            return "input"
+        layer = self.module.builtin_layer(func)
+        if layer == "InputLayer":
+            return "input_layer"
+        return "layer" if layer else None
+
+    def _check(self, kind: str, keyword: str, arg: cst.Arg, written: str) -> None:
+        value = arg.value
+        number = self._int_text(value)
+        if number is None:
+            return
+        source = _code(value)
+        bare_source = _code(value.with_changes(lpar=[], rpar=[])) if value.lpar else source
+        consequence = _CONSEQUENCE[(kind, keyword)].format(number)
+        batch = keyword.startswith("batch")
+        fix = f"({'None, ' if batch else ''}{bare_source}{'' if batch else ','})"
+        if written.endswith("("):
+            shown, fix = f"{written}{source})", f"{written}{fix})"
+        else:
+            shown, fix = f"{written}{source}", f"{written}{fix}"
+        parentheses = " (parentheses alone make no tuple: it needs a comma)" if value.lpar else ""
+        self.report(
+            value,
+            f"{shown} passes a number where a shape tuple is needed{parentheses}: {consequence}; write {fix}",
+        )
+
+    def _int_text(self, value: cst.BaseExpression) -> Optional[str]:
+        """How an int-valued argument prints in Keras' error (`'3'`), or None when the
+        value is not known to be a number."""
+        if isinstance(value, (cst.Integer, cst.Float)):
+            return value.value
+        if (
+            isinstance(value, cst.UnaryOperation)
+            and isinstance(value.operator, cst.Minus)
+            and isinstance(value.expression, (cst.Integer, cst.Float))
+        ):
+            return "-" + value.expression.value
+        if _is_shape_item(value):
+            return "N"
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Name)
+            and value.func.value in _INT_BUILTINS
+            and self.module.qualified_name(value.func) is None
+        ):
+            return "N"
+        if isinstance(value, cst.Name):
+            return self._module_int_constants().get(value.value)
+        return None
+
+    def _module_int_constants(self) -> dict[str, str]:
+        """Names bound exactly once in the whole module, at module level, to an int literal
+        (`INPUT_DIM = 784`): what they hold. Any other binding of the name anywhere
+        (parameter, loop variable, reassignment, import) makes it unknown."""
+        if self._int_constants is None:
+            module = self.context.ancestors[0]
+            bindings: dict[str, int] = {}
+            values: dict[str, str] = {}
+            for node in helpers.walk(module):
+                for name in _bound_names(node):
+                    bindings[name] = bindings.get(name, 0) + 1
+            for statement in module.body:
+                if isinstance(statement, cst.SimpleStatementLine):
+                    for small in statement.body:
+                        if (
+                            isinstance(small, cst.Assign)
+                            and len(small.targets) == 1
+                            and isinstance(small.targets[0].target, cst.Name)
+                            and isinstance(small.value, cst.Integer)
+                        ):
+                            values[small.targets[0].target.value] = small.value.value
+            self._int_constants = {name: v for name, v in values.items() if bindings.get(name) == 1}
+        return self._int_constants
+
+
+def _is_shape_item(value: cst.BaseExpression) -> bool:
+    """`x.shape[1]`, `x.shape[-1]`: one dimension of a shape, an int (slices are tuples)."""
+    if not (
+        isinstance(value, cst.Subscript)
+        and isinstance(value.value, cst.Attribute)
+        and value.value.attr.value == "shape"
+        and len(value.slice) == 1
+        and isinstance(value.slice[0].slice, cst.Index)
+    ):
+        return False
+    index = value.slice[0].slice.value
+    if isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.Minus):
+        index = index.expression
+    return isinstance(index, cst.Integer)
+
+
+def _bound_names(node: cst.CSTNode):
+    """Names a node binds (assignment and loop targets, parameters, imports, defs...)."""
+    targets: list[cst.CSTNode] = []
+    if isinstance(node, cst.AssignTarget):
+        targets = [node.target]
+    elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+        targets = [node.target]
+    elif isinstance(node, (cst.For, cst.CompFor)):
+        targets = [node.target]
+    elif isinstance(node, cst.AsName):
+        targets = [node.name]
+    elif isinstance(node, cst.NamedExpr):
+        targets = [node.target]
+    elif isinstance(node, (cst.Param, cst.FunctionDef, cst.ClassDef)):
+        return [node.name.value]
+    elif isinstance(node, cst.ImportAlias) and node.asname is None:
+        dotted = cst_dotted(node.name)
+        return [dotted.split(".")[0]] if dotted else []
+    elif isinstance(node, (cst.Global, cst.Nonlocal)):
+        return [item.name.value for item in node.names]
+    return [target.value for target in helpers.flatten_targets(targets) if isinstance(target, cst.Name)]
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)

@@ -1,0 +1,212 @@
+"""KC403: one module builds with both standalone `keras` and `tf.keras` / `tf_keras`.
+
+On TensorFlow >= 2.16 without `TF_USE_LEGACY_KERAS`, `tf.keras` is Keras 3 and the two
+spellings meet; everywhere else (TF <= 2.15, the legacy switch, `tf_keras`) they are
+two libraries whose layers, models, optimizers and callbacks do not mix: "Only
+instances of `keras.Layer` can be added to a Sequential model". A module that takes
+its Keras objects from both works only on the one setup its author had.
+
+"Uses" means references in code, not imports: `import tensorflow as tf` for `tf.data`
+and `tf.nn` is not tf.keras, and an unused import is no mixing. Data-only helpers
+(`get_file`, `datasets`, `to_categorical`) return plain values and combine nothing.
+A name bound to either Keras depending on what is installed (try/except or if/else
+imports) and a module that aliases one Keras as the other in `sys.modules` are switches,
+not mixtures.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from kerascheck.finding import Severity
+from kerascheck.rules import helpers
+from kerascheck.rules.base import Rule
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_flavor
+
+_STANDALONE = "standalone"
+_TF = "tf"
+# A local name bound to one Keras or the other depending on the installation.
+_SWITCH = object()
+# Statements whose nested imports may or may not run.
+_GUARDS = (cst.If, cst.Try, cst.ExceptHandler, cst.Else, cst.Finally)
+# Tests that pick a Keras at run time: `keras.__version__`, `version.parse(tf.__version__)`,
+# `hasattr(...)`, flags such as `IS_KERAS_3` or `use_legacy_keras`.
+_VERSION_TEST = re.compile(r"version|hasattr|keras_?[23]|legacy", re.I)
+_SYS_MODULES_WRITERS = frozenset({"setdefault", "update", "__setitem__"})
+
+
+def _group(qualified: str) -> Optional[str]:
+    """Which side of the divide a qualified name is on, or None for non-Keras names."""
+    if qualified == "keras._tf_keras" or qualified.startswith("keras._tf_keras."):
+        return _TF  # the package behind tf.keras on TF >= 2.16
+    flavor = keras_flavor(qualified)
+    if flavor is None:
+        return None
+    return _STANDALONE if flavor == knowledge.FLAVOR_STANDALONE else _TF
+
+
+def _label(qualified: str) -> str:
+    if qualified == "tf_keras" or qualified.startswith("tf_keras."):
+        return "tf_keras"
+    return "tf.keras" if _group(qualified) == _TF else "standalone keras"
+
+
+def _data_only(qualified: str) -> bool:
+    canonical = canonical_keras_name(qualified) or qualified
+    for api in knowledge.KERAS_DATA_ONLY_APIS:
+        if canonical == api.rstrip(".") or (api.endswith(".") and canonical.startswith(api)):
+            return True
+    return False
+
+
+class MixedKerasNamespaces(Rule):
+    code = "KC403"
+    name = "mixed-keras-namespaces"
+    severity = Severity.WARNING
+    summary = "One module uses both standalone keras and tf.keras / tf_keras objects."
+    affects = "TensorFlow <= 2.15, TF_USE_LEGACY_KERAS=1 and tf_keras (Keras 2 next to Keras 3)"
+
+    def __init__(self, context):
+        super().__init__(context)
+        # Scope (module or function node id) -> local name -> what the import visited
+        # last bound it to (or _SWITCH), and whether that import was guarded (if/try).
+        self._bindings: dict[int, dict[str, tuple[object, bool]]] = {}
+        # Group -> (first node using it, the name as written there, which Keras that is),
+        # in source order.
+        self._first_use: dict[str, tuple[cst.CSTNode, str, str]] = {}
+        self._aliased = False
+
+    # ---- imports -----------------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        self._bind(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._bind(node)
+
+    def _bind(self, statement) -> None:
+        guarded = any(isinstance(node, _GUARDS) for node in self.context.ancestors)
+        scope = self._scopes()[0]
+        bindings = self._bindings.setdefault(id(scope), {})
+        for local, meaning, _, _ in helpers.import_bindings(statement):
+            if local is None:
+                continue
+            previous = bindings.get(local)
+            if previous is not None and (guarded or previous[1]) and self._differs(previous[0], meaning):
+                bindings[local] = (_SWITCH, True)
+            else:
+                bindings[local] = (meaning, guarded)
+
+    def _scopes(self) -> list[cst.CSTNode]:
+        """The functions around the node being visited, innermost first, then the module."""
+        chain = self.context.ancestors
+        return [node for node in reversed(chain) if isinstance(node, (cst.FunctionDef, cst.Lambda))] + [chain[0]]
+
+    def _binding(self, name: str):
+        for scope in self._scopes():
+            found = self._bindings.get(id(scope), {}).get(name)
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def _differs(previous: object, meaning: str) -> bool:
+        if previous is _SWITCH:
+            return True
+        return _group(previous) != _group(meaning)
+
+    # ---- sys.modules aliasing ------------------------------------------------------------
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        target = node.target
+        if isinstance(target, cst.Subscript) and self._is_sys_modules(target.value):
+            self._aliased = True
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if helpers.method_call_name(node) in _SYS_MODULES_WRITERS and self._is_sys_modules(node.func.value):
+            self._aliased = True
+
+    def _is_sys_modules(self, node: cst.BaseExpression) -> bool:
+        return cst_dotted(node) is not None and self.module.qualified_name(node) == "sys.modules"
+
+    # ---- uses ------------------------------------------------------------------------------
+    def visit_Name(self, node: cst.Name) -> None:
+        parent = self.context.ancestors[-2] if len(self.context.ancestors) > 1 else None
+        if isinstance(parent, cst.Attribute):
+            return  # part of a dotted chain: seen as a whole by visit_Attribute
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return
+        if isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef)) and parent.name is node:
+            return
+        self._use(node, node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        parent = self.context.ancestors[-2] if len(self.context.ancestors) > 1 else None
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            return  # the outermost chain is the one that names the object
+        dotted = cst_dotted(node)
+        if dotted is not None:
+            self._use(node, dotted)
+
+    def _use(self, node: cst.CSTNode, dotted: str) -> None:
+        head, _, rest = dotted.partition(".")
+        binding = self._binding(head) if self._bindings else None
+        if binding is not None:
+            meaning = binding[0]
+            if meaning is _SWITCH:
+                return
+            qualified = f"{meaning}.{rest}" if rest else meaning
+        elif self._resolvable(head):
+            # Relative imports, module-level aliases, star imports, imports further down.
+            qualified = self.module.qualified_name(node)
+        else:
+            return
+        if qualified is None:
+            return
+        group = _group(qualified)
+        if group is None or group in self._first_use or _data_only(qualified):
+            return
+        if self._guarded_use():
+            return
+        self._first_use[group] = (node, dotted, _label(qualified))
+
+    def _guarded_use(self) -> bool:
+        """Whether the use being visited is dual-Keras support rather than mixing: in an
+        import, in an `except` fallback, under a version test (`if keras.__version__...`,
+        `if hasattr(...)`), or in a type test (`isinstance(x, (keras.Layer, tf.keras...))`)."""
+        chain = self.context.ancestors
+        for position in range(len(chain) - 2, -1, -1):
+            parent, child = chain[position], chain[position + 1]
+            if isinstance(parent, (cst.Import, cst.ImportFrom, cst.ExceptHandler)):
+                return True
+            if isinstance(parent, (cst.If, cst.IfExp)) and child is not parent.test:
+                if _VERSION_TEST.search(_code(parent.test)):
+                    return True
+            if isinstance(parent, cst.Call) and child is not parent.func:
+                if isinstance(parent.func, cst.Name) and parent.func.value in ("isinstance", "issubclass"):
+                    return True
+        return False
+
+    def _resolvable(self, head: str) -> bool:
+        facts = self.module.index.modules.get(self.context.path)
+        return facts is not None and (
+            head in facts.imports or head in facts.aliases or bool(facts.star_imports)
+        )
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if len(self._first_use) < 2 or self._aliased:
+            return
+        (_, first_name, first), (node, second_name, second) = list(self._first_use.values())[:2]
+        self.report(
+            node,
+            f"this module takes Keras objects from both {first} (`{first_name}`) and "
+            f"{second} (`{second_name}`): where tf.keras is Keras 2 (TensorFlow <= 2.15, "
+            "TF_USE_LEGACY_KERAS=1, tf_keras) they are different libraries and their objects do not "
+            "mix (\"Only instances of `keras.Layer` can be added to a Sequential model\"); "
+            "take every Keras object from one of them",
+        )
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)

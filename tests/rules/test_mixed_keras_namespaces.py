@@ -1,0 +1,235 @@
+"""KC403 mixed-keras-namespaces: positives and the traps that must stay quiet."""
+import pytest
+
+from lintutil import assert_clean, assert_triggers, lint
+
+INVALID = {
+    "a tf.keras.Model subclass built from keras layers (the catalog's example)": """
+        import keras
+        import tensorflow as tf
+
+        class Distiller(tf.keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.tracker = keras.metrics.Mean(name="loss")
+    """,
+    "keras.Sequential of tensorflow.keras layers": """
+        import keras
+        from tensorflow.keras import layers
+
+        model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1)])
+    """,
+    "a keras model compiled with a tf.keras optimizer": """
+        import keras
+        import tensorflow as tf
+
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.compile(optimizer=tf.keras.optimizers.AdamW(1e-3), loss="mse")
+    """,
+    "tf_keras layers in a keras model": """
+        import keras
+        import tf_keras
+
+        model = keras.Sequential([tf_keras.layers.Dense(1)])
+    """,
+    "names imported from both": """
+        from keras.layers import Dense
+        from tensorflow.keras.models import Sequential
+
+        model = Sequential([Dense(1)])
+    """,
+    "a function-level import of the other Keras": """
+        import keras
+
+        def legacy_model():
+            from tensorflow import keras as tfk
+            return tfk.models.load_model("old.h5")
+
+        model = keras.Sequential([keras.layers.Dense(1)])
+    """,
+    "a module that rebinds `keras` after using it": """
+        import keras
+
+        model = keras.Sequential([keras.layers.Dense(1)])
+
+        from tensorflow import keras
+
+        restored = keras.models.load_model("ckpt")
+    """,
+}
+
+VALID = {
+    "keras-io's norm: keras for models, tf for data and ops": """
+        import keras
+        from keras import layers
+        import tensorflow as tf
+
+        dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(32)
+        model = keras.Sequential([layers.Dense(1, activation=tf.nn.relu)])
+        model.fit(dataset)
+        grads = tf.GradientTape()
+    """,
+    "tf.keras only": """
+        import tensorflow as tf
+        from tensorflow import keras
+        from tensorflow.keras import layers
+
+        model = keras.Sequential([layers.Dense(1)])
+        model.compile(optimizer=tf.keras.optimizers.Adam())
+    """,
+    "tf.keras and tf_keras (both Keras 2 under TF_USE_LEGACY_KERAS)": """
+        import tensorflow as tf
+        import tf_keras
+
+        model = tf_keras.Sequential([tf_keras.layers.Dense(1)])
+        model.compile(optimizer=tf.keras.optimizers.Adam())
+    """,
+    "try/except import fallback": """
+        try:
+            import keras
+        except ImportError:
+            from tensorflow import keras
+        import tensorflow as tf
+
+        model = keras.Sequential([keras.layers.Dense(1)])
+        ds = tf.data.Dataset.range(3)
+    """,
+    "try/except fallback of a sub-module, then tf.keras elsewhere": """
+        try:
+            from keras import layers
+        except ImportError:
+            from tensorflow.keras import layers
+        import tensorflow as tf
+
+        dense = layers.Dense(1)
+        optimizer = tf.keras.optimizers.Adam()
+    """,
+    "if/else switch on the version": """
+        import tensorflow as tf
+
+        if tf.__version__ >= "2.16":
+            import keras
+        else:
+            from tensorflow import keras
+
+        model = keras.Sequential([keras.layers.Dense(1)])
+    """,
+    "uses under a version test": """
+        import keras
+        import tensorflow as tf
+
+        if keras.__version__.startswith("2"):
+            optimizer = tf.keras.optimizers.legacy.Adam()
+        else:
+            optimizer = keras.optimizers.Adam()
+    """,
+    "fallback uses in an except handler": """
+        import keras
+        import tensorflow as tf
+
+        try:
+            optimizer = keras.optimizers.AdamW()
+        except AttributeError:
+            optimizer = tf.keras.optimizers.experimental.AdamW()
+    """,
+    "type tests accepting both": """
+        import keras
+        import tensorflow as tf
+
+        def is_layer(obj):
+            return isinstance(obj, (keras.layers.Layer, tf.keras.layers.Layer))
+
+        layer = keras.layers.Dense(1)
+    """,
+    "sys.modules aliasing switch": """
+        import sys
+        import tensorflow as tf
+
+        sys.modules["keras"] = tf.keras
+        import keras
+
+        model = keras.Sequential([tf.keras.layers.Dense(1)])
+    """,
+    "data-only helpers from the other Keras": """
+        import keras
+        import tensorflow as tf
+
+        path = tf.keras.utils.get_file("data.zip", origin="https://example.com/data.zip")
+        (x, y), _ = tf.keras.datasets.mnist.load_data()
+        y = tf.keras.utils.to_categorical(y)
+        model = keras.Sequential([keras.layers.Dense(10)])
+    """,
+    "an unused import of the other Keras": """
+        import keras
+        from tensorflow import keras as tfk
+
+        model = keras.Sequential([keras.layers.Dense(1)])
+    """,
+    "straight rebinding before any use (patch_convnet)": """
+        from tensorflow import keras
+        import keras
+        from keras import layers
+
+        model = keras.Sequential([layers.Dense(1)])
+    """,
+    "keras-hub and friends are not a Keras flavour": """
+        import keras_hub
+        import keras_cv
+        from tensorflow import keras
+
+        model = keras.Sequential([keras.layers.Dense(1)])
+        backbone = keras_hub.models.Backbone.from_preset("bert_tiny_en_uncased")
+    """,
+    "tf.keras in strings and comments only": """
+        import keras
+
+        # tf.keras.Model would also do
+        doc = "see tf.keras.layers.Dense"
+        model = keras.Sequential([keras.layers.Dense(1)])
+    """,
+}
+
+
+@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
+def test_triggers(code):
+    assert_triggers("KC403", code)
+
+
+@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
+def test_does_not_trigger(code):
+    assert_clean("KC403", code)
+
+
+def test_once_per_module_at_the_first_use_of_the_second_keras():
+    code = """\
+import keras
+import tensorflow as tf
+
+model = keras.Sequential([keras.layers.Dense(1)])
+model.compile(optimizer=tf.keras.optimizers.Adam())
+callbacks = [tf.keras.callbacks.EarlyStopping()]
+"""
+    [finding] = lint(code, ("KC403",))
+    assert (finding.line, finding.column) == (5, 25)
+    assert "`keras.Sequential`" in finding.message and "`tf.keras.optimizers.Adam`" in finding.message
+
+
+def test_cross_file_reexport(project):
+    """A name re-exported by a module of the tree keeps its Keras flavour."""
+    from kerascheck import check_paths
+    from kerascheck.config import Settings
+
+    root = project(
+        {
+            "pkg/__init__.py": "",
+            "pkg/compat.py": "from tensorflow.keras import layers as tf_layers\n",
+            "pkg/model.py": """
+                import keras
+                from .compat import tf_layers
+
+                model = keras.Sequential([tf_layers.Dense(1)])
+            """,
+        }
+    )
+    findings = check_paths([root], Settings(select=("KC403",))).findings
+    assert [(f.code, f.path.endswith("model.py"), f.line) for f in findings] == [("KC403", True, 5)]
