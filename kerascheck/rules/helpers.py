@@ -7,6 +7,7 @@ from typing import Iterator, Optional, Sequence
 import libcst as cst
 import libcst.matchers as m
 
+from kerascheck.cstwalk import children
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted, resolves_to
 
@@ -124,18 +125,18 @@ def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(current.children))
+        stack.extend(reversed(children(current)))
 
 
 def walk_scope(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Like :func:`walk` (source order), but does not enter nested functions, classes or
     lambdas: what runs in this function's own frame."""
-    stack = list(reversed(node.children))
+    stack = list(reversed(children(node)))
     while stack:
         current = stack.pop()
         yield current
         if not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            stack.extend(reversed(current.children))
+            stack.extend(reversed(children(current)))
 
 
 def self_attribute(expression: cst.CSTNode, owner: Optional[str]) -> Optional[str]:
@@ -163,7 +164,7 @@ def names_in(node: cst.CSTNode) -> set[str]:
         elif isinstance(current, cst.Arg):
             stack.append(current.value)
         else:
-            stack.extend(current.children)
+            stack.extend(children(current))
     return found
 
 
@@ -279,7 +280,7 @@ def mentions_training(node: cst.CSTNode, names=("training",)) -> bool:
         elif isinstance(current, cst.Arg):
             stack.append(current.value)
         else:
-            stack.extend(current.children)
+            stack.extend(children(current))
     return False
 
 
@@ -303,7 +304,7 @@ def walk_with_chain(node: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, tuple]]:
     while stack:
         current, chain = stack.pop()
         yield current, chain
-        stack.extend((child, chain + (child,)) for child in reversed(current.children))
+        stack.extend((child, chain + (child,)) for child in reversed(children(current)))
 
 
 def under_training_test(context, names=("training",)) -> bool:

@@ -1,0 +1,73 @@
+"""KC206: a Keras class that overrides `__call__` instead of defining `call`.
+
+Keras puts its machinery in `Layer.__call__` (build on the first input, `training` and
+`mask` propagation, autocasting, functional-graph recording) and runs the user's
+computation in `call`. A class whose `__call__` does the computation never enters that
+machinery: the layer stays unbuilt, its sub-layers never see `training`, and saving
+finds no weights.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from kerascheck.finding import Severity
+from kerascheck.rules import helpers
+from kerascheck.rules.base import Rule
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.module import KerasClass
+from kerascheck.semantic.names import resolves_to
+from kerascheck.semantic.project import External
+
+
+class CallDunderOverridden(Rule):
+    code = "KC206"
+    name = "call-dunder-overridden"
+    severity = Severity.ERROR
+    summary = "Keras class defines __call__ and no call: Keras's build/training machinery never runs."
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        keras_class = self.module.keras_class(node)
+        if keras_class is None:
+            return
+        dunder = helpers.methods(node).get("__call__")
+        if dunder is None or self._has_call(keras_class) or _delegates(dunder):
+            return
+        what = "model" if keras_class.is_model else "layer"
+        self.report(
+            dunder.name,
+            f"__call__ overridden in a Keras {what} that defines no call(): Keras's own "
+            "__call__ never runs, so the layer is never built, Dropout/BatchNormalization "
+            "get no training flag in fit(), and a .keras save stores no weights; "
+            "rename the method to call()",
+        )
+
+    def _has_call(self, keras_class: KerasClass) -> bool:
+        """Whether the class runs a `call`: its own or an in-tree ancestor's, a built-in
+        layer's (`class Mine(Dense)`), or Sequential/Functional's."""
+        index = self.module.index
+        key = keras_class.key
+        if index.defines_in_ancestry(key, "call") or index.builtin_ancestors(key):
+            return True
+        for current in (key, *index.tree_ancestors(key)):
+            for target in index.base_targets(current):
+                if isinstance(target, External) and resolves_to(
+                    target.qualified, knowledge.MODEL_BASES_WITH_CALL
+                ):
+                    return True
+        return False
+
+
+def _delegates(dunder: cst.FunctionDef) -> bool:
+    """Whether `__call__` hands over to the parent's: `super().__call__(...)` or
+    `keras.layers.Layer.__call__(self, ...)`."""
+    owner = helpers.self_name(dunder)
+    for node in helpers.walk(dunder):
+        if not isinstance(node, cst.Call):
+            continue
+        if helpers.is_super_call(node, "__call__"):
+            return True
+        if helpers.method_call_name(node) == "__call__":
+            first = helpers.positional(node)[:1]
+            if first and isinstance(first[0].value, cst.Name) and first[0].value.value == owner:
+                return True
+    return False

@@ -1,0 +1,81 @@
+"""KC201: a raw dropout op in `call()` that runs whatever `training` says.
+
+`tf.nn.dropout` / `keras.random.dropout` / `K.dropout` drop units every time they run;
+only the `Dropout` layer checks the training flag itself. Applied in `call()` without a
+training test, the op is active in `model.predict()` and `evaluate()` too.
+"""
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from kerascheck.finding import Severity
+from kerascheck.rules import helpers
+from kerascheck.rules.base import Rule
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.names import cst_dotted, resolves_to
+
+
+# Monte Carlo dropout: a layer that is meant to drop units at inference says so in its
+# name or docstrings ("MCDropout", "enabled during training and inference").
+_ON_PURPOSE_NAME = re.compile(r"[Mm]onte_?[Cc]arlo|(^|_)MC[A-Z_]|Permanent|Always")
+_ON_PURPOSE_DOC = re.compile(
+    r"monte[- ]?carlo|\bmc[- ]dropout|training and (inference|serving|test)|at (inference|test) time too",
+    re.I,
+)
+
+
+class UngatedDropout(Rule):
+    code = "KC201"
+    name = "ungated-dropout"
+    severity = Severity.ERROR
+    summary = "Raw dropout op in call() with no training test: it also drops units at inference."
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not resolves_to(self.module.qualified_name(node.func), knowledge.RAW_DROPOUT_FUNCTIONS):
+            return
+        found = helpers.enclosing_keras_method(self.context)
+        if found is None or found[1].name.value != "call":
+            return
+        method = found[1]
+        names = helpers.training_names(method)
+        if helpers.under_training_test(self.context, names):
+            return
+        # The training flag in the op's own arguments: `rate=self.rate if training else 0.0`.
+        if any(helpers.mentions_training(arg.value, names) for arg in node.args):
+            return
+        if self._result_picked_by_training(node, method, names):
+            return
+        if _dropout_on_purpose(found[0].node):
+            return
+        op = cst_dotted(node.func) or "dropout"
+        self.report(
+            node,
+            f"{op}() in call() is not gated on `training`: it also drops units in "
+            "model.predict() and evaluate(); apply it only under `if training:` or use a "
+            "keras.layers.Dropout layer",
+        )
+
+    def _result_picked_by_training(self, node, method, names) -> bool:
+        """`dropped = tf.nn.dropout(x, r)` followed by `K.in_train_phase(dropped, x)` or
+        `dropped if training else x`: the op runs, but its result is only used in training."""
+        statement = self.context.enclosing(cst.BaseSmallStatement)
+        if not isinstance(statement, cst.Assign) or statement.value is not node:
+            return False
+        scope = self.context.enclosing(cst.FunctionDef) or method
+        for target in helpers.flatten_targets(helpers.assign_targets(statement)):
+            if isinstance(target, cst.Name) and helpers.name_used_under_training_test(
+                self.module, scope, target.value, names
+            ):
+                return True
+        return False
+
+
+def _dropout_on_purpose(class_def: cst.ClassDef) -> bool:
+    """Whether the class says it drops units at inference on purpose (MC dropout)."""
+    if _ON_PURPOSE_NAME.search(class_def.name.value):
+        return True
+    docs = [class_def.get_docstring()]
+    docs += [method.get_docstring() for method in helpers.methods(class_def).values()]
+    return any(doc and _ON_PURPOSE_DOC.search(doc) for doc in docs)

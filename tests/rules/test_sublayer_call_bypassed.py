@@ -1,0 +1,242 @@
+"""KC204 sublayer-call-bypassed: positives and the traps that must stay quiet."""
+import pytest
+
+from lintutil import assert_clean, assert_triggers
+
+INVALID = {
+    "self.dropout.call, `import keras`": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.dropout = keras.layers.Dropout(0.5)
+
+            def call(self, x, training=None):
+                return self.dropout.call(x)
+    """,
+    "model, `from tensorflow import keras`": """
+        from tensorflow import keras
+
+        class Net(keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.encoder = keras.layers.Dense(8)
+
+            def call(self, x):
+                return self.encoder.call(x)
+    """,
+    "tf.keras.layers.Layer, a layer from a list": """
+        import tensorflow as tf
+
+        class Stack(tf.keras.layers.Layer):
+            def call(self, x):
+                for layer in self.blocks:
+                    x = layer.call(x)
+                return x
+    """,
+    "`from keras.layers import Layer`, subscripted sub-layer": """
+        from keras.layers import Layer
+
+        class Stack(Layer):
+            def call(self, x):
+                return self.blocks[0].call(x)
+    """,
+    "tf_keras, sub-layer passed to the constructor, in a helper method": """
+        import tf_keras
+
+        class Wrapper(tf_keras.layers.Layer):
+            def __init__(self, inner, **kwargs):
+                super().__init__(**kwargs)
+                self.inner = inner
+
+            def _step(self, x):
+                return self.inner.call(x)
+    """,
+    "a property that hands out a sub-layer": """
+        import keras
+
+        class Pre(keras.layers.Layer):
+            @property
+            def converter(self):
+                return self._converter
+
+            def call(self, x):
+                return self.converter.call(x)
+    """,
+    "inside a nested function of call": """
+        import keras
+
+        class Scan(keras.layers.Layer):
+            def call(self, x):
+                def step(carry):
+                    return self.cell.call(carry)
+                return step(x)
+    """,
+    "get_layer(...).call": """
+        import keras
+
+        class Net(keras.Model):
+            def call(self, x):
+                return self.backbone.get_layer("head").call(x)
+    """,
+}
+
+VALID = {
+    "super().call": """
+        import keras
+
+        class MyDense(keras.layers.Dense):
+            def call(self, x):
+                return super().call(x) * 2
+    """,
+    "super(Cls, self).call": """
+        import tensorflow as tf
+
+        class MyDense(tf.keras.layers.Dense):
+            def call(self, x):
+                return super(MyDense, self).call(x)
+    """,
+    "explicit parent implementation: `Dense.call(self, x)`, `Base.call(self, x)`": """
+        import keras
+        from keras.layers import Dense
+
+        class Base(keras.layers.Layer):
+            def call(self, x):
+                return x
+
+        class Mine(Base, Dense):
+            def call(self, x):
+                return Dense.call(self, Base.call(self, x))
+    """,
+    "a call of the class's own helper method": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def call_helper(self, x):
+                return x
+
+            def call(self, x):
+                return self.call_helper(x)
+    """,
+    "self.call(...) inside the class (its own method)": """
+        import keras
+
+        class Net(keras.Model):
+            def train_step(self, data):
+                return self.call(data)
+
+            def call(self, x):
+                return x
+    """,
+    "type(self).call and self.__class__.call": """
+        import keras
+
+        class Net(keras.Model):
+            def call(self, x):
+                return x
+
+            def twice(self, x):
+                return type(self).call(self, x), self.__class__.call(self, x)
+    """,
+    "sub-layer called normally": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.dropout = keras.layers.Dropout(0.5)
+
+            def call(self, x):
+                return self.dropout(x)
+    """,
+    "a loss object's call (unreduced loss on purpose)": """
+        import keras
+
+        class Net(keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.loss_fn = keras.losses.MeanSquaredError()
+
+            def train_step(self, data):
+                x, y = data
+                return self.loss_fn.call(y, self(x))
+    """,
+    "an in-tree helper object that is not a layer": """
+        import keras
+
+        class Helper:
+            def call(self, x):
+                return x
+
+        class Net(keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.helper = Helper()
+
+            def call(self, x):
+                local = Helper()
+                return self.helper.call(local.call(x))
+    """,
+    "`.call` outside a Keras class (tests, scripts)": """
+        import keras
+
+        layer = keras.layers.Dense(3)
+        y = layer.call(keras.ops.ones((1, 3)))
+
+        class TestDense:
+            def test_call(self):
+                return layer.call(None)
+    """,
+}
+
+
+@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
+def test_triggers(code):
+    assert_triggers("KC204", code)
+
+
+@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
+def test_does_not_trigger(code):
+    assert_clean("KC204", code)
+
+
+def test_reported_at_the_callee_as_a_warning():
+    found = assert_triggers("KC204", INVALID["self.dropout.call, `import keras`"])
+    assert (found[0].line, found[0].column, found[0].severity.value) == (10, 16, "warning")
+
+
+def test_cross_file_keras_base(project):
+    from kerascheck import check_paths
+    from kerascheck.config import Settings
+
+    root = project(
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": """
+                import keras
+
+                class Base(keras.layers.Layer):
+                    pass
+
+                class NotALayer:
+                    def call(self, x):
+                        return x
+            """,
+            "pkg/block.py": """
+                from pkg.base import Base, NotALayer
+
+                class Block(Base):
+                    def __init__(self, inner, **kwargs):
+                        super().__init__(**kwargs)
+                        self.inner = inner
+                        self.plain = NotALayer()
+
+                    def call(self, x):
+                        return self.plain.call(self.inner.call(x))
+            """,
+        }
+    )
+    result = check_paths([root], Settings(select=("KC204",)))
+    found = [(f.code, f.path.endswith("block.py"), f.line, f.column) for f in result.findings]
+    assert found == [("KC204", True, 11, 32)]
