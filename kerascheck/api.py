@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
-from kerascheck import engine
+from kerascheck import engine, gitdiff
 from kerascheck.config import Settings, load_settings
 from kerascheck.discovery import DEFAULT_EXCLUDES, Excluder, discover
 from kerascheck.finding import Finding
@@ -23,20 +23,69 @@ def resolve_settings(config: Optional[Settings]) -> Settings:
     return settings
 
 
-def discover_files(paths: Iterable[str], settings: Settings) -> list[str]:
+def discover_files(paths: Iterable[str], settings: Settings, force_exclude: bool = False) -> list[str]:
+    """The files to lint. A file named explicitly is linted even when excluded, unless
+    `force_exclude` (for pre-commit, which names every staged file)."""
     excludes = settings.exclude if settings.exclude is not None else DEFAULT_EXCLUDES
     excluder = Excluder(settings.root, [*excludes, *settings.extend_exclude])
-    return discover(paths, excluder)
+    files = discover(paths, excluder)
+    if force_exclude:
+        files = [path for path in files if not _excluded_path(path, excluder)]
+    return files
+
+
+def _excluded_path(path: str, excluder: Excluder) -> bool:
+    """Whether the file or a folder above it (up to the configuration root) is excluded."""
+    current = path
+    while True:
+        if excluder.excludes(current, current != path):
+            return True
+        parent = os.path.dirname(current)
+        relative = os.path.relpath(parent, excluder.root)
+        if parent == current or relative in (".", "..") or relative.startswith(".." + os.sep):
+            return False
+        current = parent
 
 
 def check_paths(
     paths: Iterable[str] = (".",),
     config: Optional[Settings] = None,
     jobs: Optional[int] = None,
+    *,
+    diff_base: Optional[str] = None,
+    force_exclude: bool = False,
 ) -> engine.CheckResult:
-    """Lint files and directories. Raises ConfigError / DiscoveryError for bad input."""
+    """Lint files and directories. With `diff_base` (a git revision), only the files
+    among them that changed since it (committed, staged, unstaged or untracked) are
+    checked; the others still inform the cross-file index. Raises ConfigError /
+    DiscoveryError / gitdiff.GitError for bad input."""
     settings = resolve_settings(config)
-    files = discover_files(list(paths), settings)
+    # check_paths("src/") means one path, not the characters s, r, c, /.
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    files = discover_files(paths, settings, force_exclude)
+    context: list[str] = []
+    if diff_base is not None:
+        changed = {os.path.realpath(path) for path in gitdiff.changed_files(diff_base, paths[0] if paths else ".")}
+        context = [path for path in files if os.path.realpath(path) not in changed]
+        files = [path for path in files if os.path.realpath(path) in changed]
+    return _run(files, settings, jobs, context_files=context)
+
+
+def check_stdin(
+    path: str,
+    data: Union[bytes, str],
+    config: Optional[Settings] = None,
+    jobs: Optional[int] = None,
+) -> engine.CheckResult:
+    """Lint `data` as the content of the file `path` (editors pipe unsaved buffers):
+    findings carry `path`, per-file-ignores match it, and the project files it imports
+    inform the index as for a file on disk."""
+    settings = resolve_settings(config)
+    absolute = os.path.abspath(path)
+    return _run([absolute], settings, jobs, sources={absolute: data})
+
+
+def _run(files: list[str], settings: Settings, jobs: Optional[int], **inputs) -> engine.CheckResult:
     return engine.run(
         files,
         settings.enabled_codes(all_rules()),
@@ -44,23 +93,25 @@ def check_paths(
         per_file_ignores=settings.per_file_ignore_matcher(),
         jobs=jobs,
         config_root=settings.root,
+        **inputs,
     )
 
 
 def check_source(
     text: str, path: str = "<string>.py", config: Optional[Settings] = None
 ) -> list[Finding]:
-    """Lint one module given as text (editors, tests). Bases defined in other files are
-    unknown here; use check_paths for cross-file checks."""
+    """Lint one module given as text (editors, tests); a `path` ending in `.ipynb` reads
+    `text` as a notebook. Bases defined in other files are unknown here; use
+    check_paths or check_stdin for cross-file checks."""
     settings = resolve_settings(config if config is not None else Settings())
-    scan = engine.scan_text(path, text)
+    scan = engine.scan_file(path, text)
     plan = engine.RunPlan(
         rule_codes=tuple(sorted(settings.enabled_codes(all_rules()))),
         modules=(scan.facts,) if scan.facts else (),
         extra_bases=settings.extra_bases,
         cwd=os.getcwd(),
     )
-    findings, errors = engine.Checker(plan).check_text(scan, text)
+    findings, errors = engine.Checker(plan).check_data(scan, text)
     for error in errors:  # a rule crashed: say so without hiding the other findings
         warnings.warn(str(error), RuntimeWarning, stacklevel=2)
     return findings

@@ -19,7 +19,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_FILES = ("kerascheck.toml", ".kerascheck.toml", "pyproject.toml")
-OUTPUT_FORMATS = ("full", "concise", "json")
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "junit", "gitlab")
 
 
 class ConfigError(Exception):
@@ -38,10 +38,23 @@ class Settings:
     output_format: str = "full"
     root: str = field(default_factory=os.getcwd)  # patterns are relative to this
     source: Optional[str] = None  # the file the settings came from
+    # The selectors written in that file, so an error names the file only for its own.
+    configured_selectors: frozenset = frozenset()
 
     def with_overrides(self, **overrides) -> "Settings":
-        """These settings with the given (CLI) values replacing the configured ones."""
+        """These settings with the command line's values layered on top, as ruff does:
+        `select`, `exclude` and `output_format` replace the configured value (a CLI
+        `select` also drops the configured `extend-select`); `extend_select`, `ignore` and
+        `extend_exclude` add to it, so `--ignore KC101` does not revive a rule the
+        config file ignores."""
         given = {key: value for key, value in overrides.items() if value is not None}
+        if "select" in given:
+            given.setdefault("extend_select", ())
+        elif "extend_select" in given:
+            given["extend_select"] = (*self.extend_select, *given["extend_select"])
+        for additive in ("ignore", "extend_exclude"):
+            if additive in given:
+                given[additive] = (*getattr(self, additive), *given[additive])
         return replace(self, **given)
 
     def enabled_codes(self, rules: Mapping[str, object]) -> frozenset:
@@ -65,7 +78,8 @@ class Settings:
         selectors += [code for _, codes in self.per_file_ignores for code in codes]
         for selector in selectors:
             if selector != "ALL" and not any(code.startswith(selector) for code in rules):
-                raise ConfigError(f"unknown rule selector '{selector}'{self._where()}")
+                where = self._where() if selector in self.configured_selectors else ""
+                raise ConfigError(f"unknown rule selector '{selector}'{where}")
         if self.output_format not in OUTPUT_FORMATS:
             raise ConfigError(
                 f"unknown output format '{self.output_format}'{self._where()}; "
@@ -178,7 +192,13 @@ def settings_from_table(data: Mapping, source: Optional[str] = None, root: str =
         elif expected is dict:
             value = tuple((pattern, tuple(_as_codes(codes, key, where))) for pattern, codes in value.items())
         values[field_name] = value
-    return Settings(root=root or os.getcwd(), source=source, **values)
+    selectors = [
+        *values.get("select", ()), *values.get("extend_select", ()), *values.get("ignore", ()),
+        *(code for _, codes in values.get("per_file_ignores", ()) for code in codes),
+    ]
+    return Settings(
+        root=root or os.getcwd(), source=source, configured_selectors=frozenset(selectors), **values
+    )
 
 
 def _as_codes(codes, key: str, where: str) -> list:

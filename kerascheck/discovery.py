@@ -32,6 +32,7 @@ DEFAULT_EXCLUDES = (
     "site-packages",
     "node_modules",
     "*.egg-info",
+    ".ipynb_checkpoints",  # Jupyter's autosaved copies of the notebooks beside them
 )
 
 
@@ -44,16 +45,16 @@ class Excluder:
 
     def __init__(self, root: str, patterns: Iterable[str]):
         self.root = root
-        self.spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+        self.patterns = list(patterns)
+        self.spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
 
     def excludes(self, path: str, is_dir: bool) -> bool:
-        name = os.path.basename(path)
-        if self.spec.match_file(name + ("/" if is_dir else "")):
-            return True
+        suffix = "/" if is_dir else ""
         relative = os.path.relpath(path, self.root)
-        if relative.startswith(".."):
-            return False
-        return self.spec.match_file(relative.replace(os.sep, "/") + ("/" if is_dir else ""))
+        if relative == ".." or relative.startswith(".." + os.sep):
+            # Outside the root only unanchored patterns (`venv`, `*_pb2.py`) can apply.
+            return self.spec.match_file(os.path.basename(path) + suffix)
+        return self.spec.match_file(relative.replace(os.sep, "/") + suffix)
 
 
 class _GitIgnores:
@@ -74,17 +75,34 @@ class _GitIgnores:
         return self._specs[directory]
 
     def ignored(self, path: str, is_dir: bool, stack: list[str]) -> bool:
+        """As git decides: the deepest .gitignore with a matching pattern wins, so a
+        `!negation` below re-includes what a .gitignore above excludes."""
         suffix = "/" if is_dir else ""
-        for directory in stack:
+        for directory in reversed(stack):
             spec = self.spec_for(directory)
             if spec is not None:
                 relative = os.path.relpath(path, directory).replace(os.sep, "/")
-                if spec.match_file(relative + suffix):
-                    return True
+                verdict = _verdict(spec, relative + suffix)
+                if verdict is not None:
+                    return verdict
         return False
 
 
-def discover(paths: Iterable[str], excluder: Excluder, suffixes=(".py",)) -> list[str]:
+def _verdict(spec: pathspec.PathSpec, relative: str) -> Optional[bool]:
+    """True (ignored), False (re-included by a `!pattern`) or None (no pattern matches):
+    the last matching pattern of the file decides."""
+    verdict = None
+    for pattern in spec.patterns:
+        if pattern.include is not None and pattern.match_file(relative) is not None:
+            verdict = pattern.include
+    return verdict
+
+
+# Python files and Jupyter notebooks (exclude notebooks with `extend-exclude = ["*.ipynb"]`).
+SUFFIXES = (".py", ".ipynb")
+
+
+def discover(paths: Iterable[str], excluder: Excluder, suffixes=SUFFIXES) -> list[str]:
     """Absolute paths of the files to lint, sorted, without duplicates."""
     found: dict[str, None] = {}
     gitignores = _GitIgnores()
@@ -94,7 +112,14 @@ def discover(paths: Iterable[str], excluder: Excluder, suffixes=(".py",)) -> lis
             raise DiscoveryError(f"path does not exist: {given}")
         if os.path.isdir(absolute):
             stack = _gitignore_stack_above(absolute)
-            for path in _walk(absolute, excluder, gitignores, stack, suffixes, set()):
+            walk_excluder = excluder
+            # A directory named explicitly is linted even when excluded (`kerascheck build/`):
+            # patterns then apply to what is below it, not to the directory itself.
+            if excluder.excludes(absolute, True):
+                walk_excluder = Excluder(absolute, excluder.patterns)
+            if gitignores.ignored(absolute, True, stack):
+                stack = []
+            for path in _walk(absolute, walk_excluder, gitignores, stack, suffixes, set()):
                 found[path] = None
         else:
             found[absolute] = None

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
+from kerascheck import notebooks
+from kerascheck.cstwalk import deep_stack, positions, walk_batched
 from kerascheck.finding import Finding, RunError, Severity
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import FileContext, Rule
 from kerascheck.semantic import facts as facts_pass
+from kerascheck.semantic.context import ImportClosure
 from kerascheck.semantic.facts import ModuleFacts
 from kerascheck.semantic.module import ModuleModel
 from kerascheck.semantic.project import ClassKey, ProjectIndex
@@ -40,6 +44,8 @@ class FileScan:
     problem: Optional[SourceProblem] = None  # could not decode or parse with `ast`
     mentions_keras: bool = False
     read_error: Optional[str] = None
+    # The content when it does not come from the file on disk (stdin, the API).
+    data: Union[bytes, str, None] = None
 
 
 @dataclass
@@ -73,19 +79,35 @@ def read_bytes(path: str) -> bytes:
         return handle.read()
 
 
-def scan_file(path: str) -> FileScan:
-    """First pass: read, decode, parse with `ast`, collect facts."""
-    try:
-        data = read_bytes(path)
-    except OSError as error:
-        return FileScan(path, read_error=f"cannot read file: {error.strerror or error}")
-    return scan_text(path, decode(data))
+def load_source(path: str, data: Union[bytes, str]):
+    """The Python text both passes read, and the map back to notebook cells (None for
+    a plain Python file). Either may be a SourceProblem, which becomes KC001."""
+    if notebooks.is_notebook(path):
+        notebook = notebooks.load(data)
+        if isinstance(notebook, SourceProblem):
+            return notebook, None
+        return notebook.text, notebook.cells
+    return (data if isinstance(data, str) else decode(data)), None
+
+
+def scan_file(path: str, data: Union[bytes, str, None] = None) -> FileScan:
+    """First pass: read (unless `data` is given), decode, parse with `ast`, collect facts."""
+    in_memory = data is not None
+    if not in_memory:
+        try:
+            data = read_bytes(path)
+        except OSError as error:
+            return FileScan(path, read_error=f"cannot read file: {error.strerror or error}")
+    scan = scan_text(path, load_source(path, data)[0])
+    if in_memory:
+        scan.data = data
+    return scan
 
 
 def scan_text(path: str, text) -> FileScan:
     if isinstance(text, SourceProblem):
         return FileScan(path, problem=text)
-    tree = parse_ast(text, path)
+    tree = parse_ast(text, path, top_level_await=notebooks.is_notebook(path))
     if isinstance(tree, SourceProblem):
         return FileScan(path, problem=tree, mentions_keras="keras" in text)
     return FileScan(path, facts=facts_pass.collect(path, tree), mentions_keras="keras" in text)
@@ -117,19 +139,36 @@ class Checker:
             return [], [RunError(shown, scan.read_error)]
         if not self.worth_checking(scan):
             return [], []
-        try:
-            text = decode(read_bytes(scan.path))
-        except OSError as error:
-            return [], [RunError(shown, f"cannot read file: {error.strerror or error}")]
-        return self.check_text(scan, text)
+        data = scan.data
+        if data is None:
+            try:
+                data = read_bytes(scan.path)
+            except OSError as error:
+                return [], [RunError(shown, f"cannot read file: {error.strerror or error}")]
+        return self.check_data(scan, data)
+
+    def check_data(self, scan: FileScan, data: Union[bytes, str]) -> tuple[list[Finding], list[RunError]]:
+        """Second pass over one file's content; notebook findings come out in cell terms."""
+        text, cells = load_source(scan.path, data)
+        findings, errors = self.check_text(scan, text)
+        if cells is not None:
+            findings = [cells.relocate(finding) for finding in findings]
+        return findings, errors
 
     def check_text(self, scan: FileScan, text) -> tuple[list[Finding], list[RunError]]:
         """Second pass over one file whose (decoded) text is already in hand."""
         shown = display_path(scan.path, self.cwd)
         if isinstance(text, SourceProblem):
             return self._syntax_finding(shown, text), []
+        # `ast` may have failed where libcst parses (syntax newer than this Python): such
+        # a file is linted, without first-pass facts. libcst also accepts a few things no
+        # Python 3 does (`except A, e:`): those are KC001. Decided before libcst parses:
+        # its native parser overflows the C stack, killing the process, on nesting that
+        # `ast` refused with a clean error.
+        if scan.problem is not None and not _maybe_newer_syntax(scan.problem):
+            return self._syntax_finding(shown, scan.problem), []
         try:
-            module = cst.parse_module(text)
+            module = deep_stack.call(cst.parse_module, text)
         except cst.ParserSyntaxError as error:
             problem = scan.problem or SourceProblem(
                 error.message.splitlines()[0], error.raw_line, error.raw_column + 1
@@ -137,8 +176,6 @@ class Checker:
             return self._syntax_finding(shown, problem), []
         except RecursionError:
             return self._syntax_finding(shown, SourceProblem("too deeply nested to parse")), []
-        # Here `ast` may have failed where libcst parsed (syntax newer than this Python):
-        # such a file is linted, without first-pass facts.
         return self._run_rules(scan.path, shown, text, module)
 
     def _syntax_finding(self, shown: str, problem: SourceProblem) -> list[Finding]:
@@ -160,11 +197,10 @@ class Checker:
         ]
 
     def _run_rules(self, path, shown, text, module) -> tuple[list[Finding], list[RunError]]:
-        context = FileContext(path, ModuleModel(path, self.index))
+        context = FileContext(path, ModuleModel(path, self.index, module))
         rules = [cls(context) for cls in self.rule_classes]
-        ancestors = context.ancestors
         try:
-            cst.visit_batched(module, rules, before_visit=ancestors.append, after_leave=lambda _: ancestors.pop())
+            visit_rules(module, rules, context)
         except RecursionError:
             return [], [RunError(shown, "too deeply nested to check; skipped")]
         errors = [
@@ -173,22 +209,24 @@ class Checker:
         ]
         if not context.reports:
             return [], errors
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        try:
+            spans = positions(module, [report.node for report in context.reports])
+        except RecursionError:
+            return [], [*errors, RunError(shown, "too deeply nested to locate its findings; skipped")]
         suppressions = suppressions_for(text)
         registry = all_rules()
         findings = []
         for report in context.reports:
-            span = positions[report.node]
-            line = span.start.line
+            line, column, end_line, end_column = spans.get(report.node, (1, 0, 1, 0))
             if suppressions is not None and suppressions.suppresses(report.code, line):
                 continue
             findings.append(
                 Finding(
                     path=shown,
                     line=line,
-                    column=span.start.column + 1,
-                    end_line=span.end.line,
-                    end_column=span.end.column + 1,
+                    column=column + 1,
+                    end_line=end_line,
+                    end_column=end_column + 1,
                     code=report.code,
                     name=registry[report.code].name,
                     severity=report.severity,
@@ -197,6 +235,46 @@ class Checker:
                 )
             )
         return findings, errors
+
+
+# ---- all rules, one traversal ----------------------------------------------------------------
+_HOOKS: dict[type, tuple[tuple[str, bool, str], ...]] = {}
+
+
+def _hooks_of(rule_class: type) -> tuple[tuple[str, bool, str], ...]:
+    """(method, is a visit, node type name) for the visit_/leave_ methods a rule defines,
+    without libcst's no-op stubs. Once per class: libcst's `get_visitors` inspects all
+    ~800 members of every visitor instance, for every file."""
+    found = _HOOKS.get(rule_class)
+    if found is None:
+        hooks = []
+        for name in dir(rule_class):
+            if name.startswith(("visit_", "leave_")):
+                member = getattr(rule_class, name)
+                if callable(member) and not getattr(member, "_is_no_op", False):
+                    hooks.append((name, name.startswith("visit_"), name.split("_", 1)[1]))
+        found = _HOOKS[rule_class] = tuple(hooks)
+    return found
+
+
+def visit_rules(module: cst.Module, rules: Sequence[Rule], context: FileContext) -> None:
+    """Run `rules` in one traversal of `module` (as `libcst.visit_batched` does, without
+    rebuilding the tree), keeping `context.ancestors`. A rule that raises is switched off
+    for the file and recorded in `context.crashes` (see `Rule._guard`)."""
+    visits: dict[type, list] = {}
+    leaves: dict[type, list] = {}
+    for rule in rules:
+        for name, is_visit, target in _hooks_of(type(rule)):
+            node_type = getattr(cst, target, None)
+            if not (isinstance(node_type, type) and issubclass(node_type, cst.CSTNode)):
+                if "_" in target:  # `visit_Call_func`: attribute hooks need libcst's own walk
+                    ancestors = context.ancestors
+                    cst.visit_batched(module, rules, before_visit=ancestors.append, after_leave=lambda _: ancestors.pop())
+                    return
+                continue
+            table = visits if is_visit else leaves
+            table.setdefault(node_type, []).append(rule._guard(getattr(rule, name)))
+    walk_batched(module, visits, leaves, context.ancestors)
 
 
 # ---- process pool plumbing -----------------------------------------------------------------
@@ -212,21 +290,84 @@ def _check_in_worker(scan: FileScan):
     return _WORKER_CHECKER.check(scan)
 
 
+def _start_worker(initializer, initargs) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone handles it (and stops the
+    # workers), so no worker prints a KeyboardInterrupt traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def _pool(jobs: int, initializer=None, initargs=()):
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=initializer, initargs=initargs
+        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(initializer, initargs)
     )
 
 
-def _map(function: Callable, items: Sequence, jobs: int, initializer=None, initargs=()):
+def _run_batch(function: Callable, batch: Sequence) -> list:
+    return [function(item) for item in batch]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now (Ctrl-C, an error): kill its workers instead of letting them
+    finish the queue, and leave no process behind."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=2)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=2)
+
+
+def _map(function: Callable, items: Sequence, jobs: int, initializer=None, initargs=(), on_crash=None):
+    """[function(item) for item in items], in a pool of `jobs` processes when there are
+    enough items. A worker that dies (libcst's native parser can still overflow the C
+    stack on pathological input) loses only its batch: those items are retried one per
+    process, and one that kills its process again yields `on_crash(item)`."""
     if jobs <= 1 or len(items) < _PARALLEL_THRESHOLD:
         if initializer is not None:
             initializer(*initargs)
         return [function(item) for item in items]
-    chunk = max(1, len(items) // (jobs * 8))
-    with _pool(jobs, initializer, initargs) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+    size = max(1, len(items) // (jobs * 8))
+    batches = [items[start:start + size] for start in range(0, len(items), size)]
+    results: list = [None] * len(batches)
+    lost = []
+    pool = _pool(jobs, initializer, initargs)
+    try:
+        futures = [pool.submit(_run_batch, function, batch) for batch in batches]
+        for number, future in enumerate(futures):
+            try:
+                results[number] = future.result()
+            except BrokenProcessPool:
+                lost.append(number)
+    except BaseException:  # KeyboardInterrupt above all
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+    for number in lost:
+        results[number] = [_isolated(function, item, initializer, initargs, on_crash) for item in batches[number]]
+    return [result for batch in results for result in batch]
+
+
+def _isolated(function: Callable, item, initializer, initargs, on_crash):
+    """function(item) alone in a fresh process, so that a crash takes nothing else down."""
+    pool = _pool(1, initializer, initargs)
+    try:
+        return pool.submit(_run_batch, function, [item]).result()[0]
+    except BrokenProcessPool:
+        if on_crash is None:
+            raise
+        return on_crash(item)
+    except BaseException:
+        _stop(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def default_jobs() -> int:
@@ -241,14 +382,22 @@ def run(
     cwd: Optional[str] = None,
     jobs: Optional[int] = None,
     config_root: Optional[str] = None,
+    sources: Optional[Mapping[str, Union[bytes, str]]] = None,
+    context_files: Sequence[str] = (),
 ) -> CheckResult:
-    """Check `files` (absolute paths) with the rules `rule_codes`."""
+    """Check `files` (absolute paths) with the rules `rule_codes`. `sources` holds the
+    content of files not read from disk (stdin). `context_files`, and the project files
+    that the checked files import, get the first pass only: they inform the index and
+    are never reported."""
     cwd = cwd or os.getcwd()
     jobs = jobs or default_jobs()
-    scans: list[FileScan] = _map(scan_file, files, jobs)
+    sources = sources or {}
+    scans: list[FileScan] = _map(scan_file, [f for f in files if f not in sources], jobs)
+    scans += [scan_file(path, sources[path]) for path in files if path in sources]
+    context = _context_scans(scans, context_files, jobs)
     plan = RunPlan(
         rule_codes=tuple(sorted(rule_codes)),
-        modules=tuple(scan.facts for scan in scans if scan.facts is not None),
+        modules=tuple(scan.facts for scan in [*scans, *context] if scan.facts is not None),
         extra_bases=tuple(extra_bases),
         cwd=cwd,
     )
@@ -261,8 +410,48 @@ def run(
             f for f in findings if not any(f.code.startswith(code) for code in ignored)
         )
         result.errors.extend(errors)
-    result.findings.sort()
+    result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _context_scans(scans: list[FileScan], context_files: Sequence[str], jobs: int) -> list[FileScan]:
+    """First pass over the context files and, transitively, the project files imported."""
+    known = {scan.path for scan in scans}
+    pending = [path for path in dict.fromkeys(context_files) if path not in known]
+    closure = ImportClosure()
+    found: list[FileScan] = []
+    batch = scans
+    while True:
+        known.update(pending)
+        new = _map(scan_file, pending, jobs)
+        found.extend(new)
+        batch = [*batch, *new]
+        pending = closure.frontier([scan.facts for scan in batch if scan.facts is not None], known)
+        batch = []
+        if not pending:
+            return found
+
+
+# `ast` errors that no Python version accepts, though libcst's parser does.
+_NEVER_VALID = (
+    "multiple exception types must be parenthesized",
+    "too many nested parentheses",
+    # Nesting or size past what CPython's parser takes: never valid either.
+    "too many levels of indentation",
+    "too many statically nested blocks",
+    "maximum recursion depth exceeded",
+    "MemoryError",
+    "too complex",
+)
+
+
+def _maybe_newer_syntax(problem: SourceProblem) -> bool:
+    """Whether an `ast` error where libcst parsed may just be syntax newer than the running
+    Python (PEP 695 `type X = ...` or PEP 701 f-strings on 3.11). From 3.12 on, this
+    Python reads everything libcst does, so the error is real."""
+    if sys.version_info >= (3, 12):
+        return False
+    return not problem.message.startswith(_NEVER_VALID)
 
 
 def _ignored_codes(path: str, root: str, per_file_ignores) -> frozenset:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Optional
 
 
 class Severity(str, enum.Enum):
@@ -18,6 +19,21 @@ class Severity(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What `--confirm` observed when it built the flagged class with the installed Keras.
+
+    status: "confirmed" (detail: the observed error or difference, one line),
+    "not-reproduced" (detail: what was tried), "skipped" (detail: why) or "error"."""
+
+    status: str
+    detail: str = ""
+    keras_version: Optional[str] = None
+
+    def to_dict(self) -> dict:
+        return {"status": self.status, "detail": self.detail, "keras_version": self.keras_version}
 
 
 @dataclass(frozen=True, order=True)
@@ -35,6 +51,15 @@ class Finding:
     end_line: int = field(compare=False, default=0)
     end_column: int = field(compare=False, default=0)
     fixable: bool = field(compare=False, default=False)
+    # In a Jupyter notebook: the 1-based cell (counting every cell, markdown too); line
+    # and end_line are then relative to that cell. None in a plain Python file.
+    cell: Optional[int] = None
+    # Set by `--confirm` (kerascheck.confirm), never by the static run.
+    confirmation: Optional[Confirmation] = field(compare=False, default=None)
+
+    def sort_key(self) -> tuple:
+        """Reading order: by file, cell, line, column, code."""
+        return (self.path, self.cell or 0, self.line, self.column, self.code)
 
     def to_dict(self) -> dict:
         return {
@@ -42,12 +67,15 @@ class Finding:
             "name": self.name,
             "severity": self.severity.value,
             "path": self.path,
+            "cell": self.cell,
             "line": self.line,
             "column": self.column,
             "end_line": self.end_line or self.line,
             "end_column": self.end_column or self.column,
             "message": self.message,
             "fixable": self.fixable,
+            # Only with --confirm, so the static output keeps its keys.
+            **({"confirmation": self.confirmation.to_dict()} if self.confirmation else {}),
         }
 
 

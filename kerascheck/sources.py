@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
-from typing import Union
+from typing import Optional, Union
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,45 @@ def decode(data: bytes) -> Union[str, SourceProblem]:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_ast(text: str, path: str) -> Union[ast.Module, SourceProblem]:
+_CONFLICT_MARKER = re.compile(r"(<{7}|={7}|>{7}|\|{7})(?: |$)")
+
+
+def parse_ast(text: str, path: str, top_level_await: bool = False) -> Union[ast.Module, SourceProblem]:
+    """`top_level_await`: accept `await` outside functions, as IPython runs notebook cells."""
     try:
+        if top_level_await:
+            return compile(text, path, "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
         return ast.parse(text, filename=path)
     except SyntaxError as error:
         message = error.msg or "invalid syntax"
-        return SourceProblem(message, error.lineno or 1, max(error.offset or 1, 1))
-    except (ValueError, RecursionError, MemoryError) as error:
+        if error.lineno is None and "\0" in text:
+            return _null_byte(text)
+        line = error.lineno or 1
+        marker = _conflict_marker(text, line)
+        if marker is not None:
+            return SourceProblem(f"unresolved merge conflict marker '{marker}'", line, 1)
+        return SourceProblem(message, line, max(error.offset or 1, 1))
+    except ValueError as error:  # Python < 3.12 reports a null byte this way
+        return _null_byte(text) if "\0" in text else SourceProblem(_one_line(error))
+    except (RecursionError, MemoryError) as error:
         return SourceProblem(_one_line(error))
+
+
+def _null_byte(text: str) -> SourceProblem:
+    offset = text.index("\0")
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return SourceProblem("the file contains a null byte", line, column)
+
+
+def _conflict_marker(text: str, line: int) -> Optional[str]:
+    """The merge conflict marker (`<<<<<<<`, `=======`, ...) that starts the failing line."""
+    lines = text.split("\n")
+    if 1 <= line <= len(lines):
+        match = _CONFLICT_MARKER.match(lines[line - 1])
+        if match:
+            return match.group(1)
+    return None
 
 
 def _one_line(error: BaseException) -> str:

@@ -36,6 +36,12 @@ class ModuleFacts:
     star_imports: list[Ref] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # X = some.dotted.name
     classes: dict[str, ClassFacts] = field(default_factory=dict)
+    # Later definitions of a class name already in `classes` (a tutorial redefines
+    # `Linear`, tests define `class Net` in several functions), in definition order:
+    # `redefinitions[name][k - 1]` is definition k. Definitions are numbered shallowest
+    # first (a module-level class is the one its name resolves to), then in source
+    # order; kerascheck.semantic.module numbers the libcst ClassDef nodes the same way.
+    redefinitions: dict[str, list[ClassFacts]] = field(default_factory=dict)
     # Module-level definitions of any kind, for `from in_tree import *`.
     defined: frozenset[str] = frozenset()
 
@@ -109,10 +115,26 @@ def collect(path: str, tree: ast.Module) -> ModuleFacts:
                     defined.add(target.id)
                     if value:
                         facts.aliases[target.id] = value
-    for node in ast.walk(tree):
+    found: list[tuple[tuple, ast.ClassDef]] = []
+    for node, depth in _walk_with_depth(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             _record_import(facts, node)
         elif isinstance(node, ast.ClassDef):
-            facts.classes.setdefault(node.name, _class_facts(node))
+            found.append(((node.name, depth, node.lineno, node.col_offset), node))
+    for (name, *_), node in sorted(found, key=lambda item: item[0]):
+        if name in facts.classes:
+            facts.redefinitions.setdefault(name, []).append(_class_facts(node))
+        else:
+            facts.classes[name] = _class_facts(node)
     facts.defined = frozenset(defined | set(facts.imports))
     return facts
+
+
+def _walk_with_depth(tree: ast.AST):
+    """Every node with its depth: the number of enclosing class and function bodies."""
+    todo = [(tree, 0)]
+    while todo:
+        node, depth = todo.pop()
+        yield node, depth
+        inner = depth + isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        todo.extend((child, inner) for child in ast.iter_child_nodes(node))

@@ -30,10 +30,12 @@ class KerasClass:
 
 
 class ModuleModel:
-    def __init__(self, path: str, index: ProjectIndex):
+    def __init__(self, path: str, index: ProjectIndex, tree: Optional[cst.Module] = None):
         self.path = path
         self.index = index
+        self.tree = tree  # needed only to tell apart two classes of the same name
         self._classes: dict[int, Optional[KerasClass]] = {}
+        self._ordinals: Optional[dict[int, int]] = None
 
     def qualified_name(self, node: cst.CSTNode) -> Optional[str]:
         """The fully qualified name of an outside-the-tree name (`tensorflow.Variable`)."""
@@ -71,8 +73,37 @@ class ModuleModel:
         cached = self._classes.get(id(node), False)
         if cached is not False:
             return cached
-        key = ClassKey(self.path, node.name.value)
+        key = ClassKey(self.path, node.name.value, self._ordinal(node))
         kind = self.index.keras_kind(key) if self.index.class_facts(key) else None
         result = KerasClass(key, kind, node) if kind else None
         self._classes[id(node)] = result
         return result
+
+    def _ordinal(self, node: cst.ClassDef) -> int:
+        """Which definition of its name `node` is, numbered as the first pass numbers them
+        (shallowest first, then in source order); 0 when the name is defined once."""
+        facts = self.index.modules.get(self.path)
+        if facts is None or node.name.value not in facts.redefinitions or self.tree is None:
+            return 0
+        if self._ordinals is None:
+            self._ordinals = _class_ordinals(self.tree)
+        return self._ordinals.get(id(node), 0)
+
+
+def _class_ordinals(tree: cst.Module) -> dict[int, int]:
+    """id(ClassDef) -> its ordinal among the classes of the same name."""
+    by_name: dict[str, list[tuple[int, int, cst.ClassDef]]] = {}
+    position = 0
+    todo: list[tuple[cst.CSTNode, int]] = [(tree, 0)]
+    while todo:  # pre-order, so `position` follows the source
+        node, depth = todo.pop()
+        if isinstance(node, cst.ClassDef):
+            by_name.setdefault(node.name.value, []).append((depth, position, node))
+        position += 1
+        inner = depth + isinstance(node, (cst.ClassDef, cst.FunctionDef))
+        todo.extend((child, inner) for child in reversed(node.children))
+    return {
+        id(node): ordinal
+        for definitions in by_name.values()
+        for ordinal, (_, _, node) in enumerate(sorted(definitions, key=lambda item: item[:2]))
+    }

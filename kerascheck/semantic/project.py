@@ -24,14 +24,18 @@ from kerascheck.semantic.names import (
 )
 
 _MAX_DEPTH = 12
+# Top-level names that are the libraries themselves, never a sibling module of a package.
+_LIBRARY_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
 
 
 @dataclass(frozen=True)
 class ClassKey:
-    """A class defined in the linted tree."""
+    """A class defined in the linted tree. `ordinal` tells apart the definitions of one
+    name in one file (0: the one the name resolves to; see ModuleFacts.redefinitions)."""
 
     path: str
     name: str
+    ordinal: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class ProjectIndex:
             if not attrs and head in self.modules[file].defined | set(self.modules[file].classes):
                 return _join(module, head)
             return None
-        if not anchor and keras_class_name(_join(module, head)):
+        if not anchor and (keras_class_name(_join(module, head)) or keras_base_kind(_join(module, head))):
             return _join(module, head)
         return None
 
@@ -111,6 +115,10 @@ class ProjectIndex:
         remaining attribute parts, or None when no prefix is a file of the tree."""
         parts = target.split(".") if target else []
         roots = [anchor] if anchor else _import_roots(path)
+        if not anchor and parts and parts[0] in _LIBRARY_HEADS:
+            # `import keras` in pkg/model.py means Keras, not the sibling pkg/keras.py (an
+            # integration module): inside a package, Python 3 imports are absolute.
+            roots = [root for root in roots if os.path.join(root, "__init__.py") not in self.modules]
         for cut in range(len(parts), -1, -1):
             if cut == 0 and not anchor:
                 break
@@ -124,7 +132,12 @@ class ProjectIndex:
     # ---- class questions -----------------------------------------------------------------
     def class_facts(self, key: ClassKey) -> Optional[ClassFacts]:
         module = self.modules.get(key.path)
-        return module.classes.get(key.name) if module else None
+        if module is None:
+            return None
+        if key.ordinal == 0:
+            return module.classes.get(key.name)
+        later = module.redefinitions.get(key.name, ())
+        return later[key.ordinal - 1] if key.ordinal <= len(later) else None
 
     def base_targets(self, key: ClassKey) -> list[Resolved]:
         facts = self.class_facts(key)
