@@ -11,6 +11,8 @@ import warnings
 from typing import Iterable, Optional, Union
 
 from kerascheck import engine, gitdiff
+from kerascheck.cache import DIRECTORY_NAME as CACHE_DIRECTORY_NAME
+from kerascheck.cache import Cache
 from kerascheck.config import Settings, load_settings
 from kerascheck.discovery import DEFAULT_EXCLUDES, Excluder, discover
 from kerascheck.finding import Finding
@@ -54,11 +56,13 @@ def check_paths(
     *,
     diff_base: Optional[str] = None,
     force_exclude: bool = False,
+    cache_dir: Optional[str] = None,
 ) -> engine.CheckResult:
     """Lint files and directories. With `diff_base` (a git revision), only the files
     among them that changed since it (committed, staged, unstaged or untracked) are
     checked; the others still inform the cross-file index. Raises ConfigError /
-    DiscoveryError / gitdiff.GitError for bad input."""
+    DiscoveryError / gitdiff.GitError for bad input. With `cache_dir` (see
+    default_cache_dir), results are cached there and unchanged files are not re-checked."""
     settings = resolve_settings(config)
     # check_paths("src/") means one path, not the characters s, r, c, /.
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
@@ -68,7 +72,7 @@ def check_paths(
         changed = {os.path.realpath(path) for path in gitdiff.changed_files(diff_base, paths[0] if paths else ".")}
         context = [path for path in files if os.path.realpath(path) not in changed]
         files = [path for path in files if os.path.realpath(path) in changed]
-    return _run(files, settings, jobs, context_files=context)
+    return _run(files, settings, jobs, context_files=context, cache_dir=cache_dir)
 
 
 def check_stdin(
@@ -85,16 +89,26 @@ def check_stdin(
     return _run([absolute], settings, jobs, sources={absolute: data})
 
 
-def _run(files: list[str], settings: Settings, jobs: Optional[int], **inputs) -> engine.CheckResult:
+def _run(
+    files: list[str], settings: Settings, jobs: Optional[int], cache_dir: Optional[str] = None, **inputs
+) -> engine.CheckResult:
+    codes = settings.enabled_codes(all_rules())
     return engine.run(
         files,
-        settings.enabled_codes(all_rules()),
+        codes,
         extra_bases=settings.extra_bases,
         per_file_ignores=settings.per_file_ignore_matcher(),
         jobs=jobs,
         config_root=settings.root,
+        cache=Cache(cache_dir, codes, settings.extra_bases) if cache_dir else None,
         **inputs,
     )
+
+
+def default_cache_dir(settings: Settings) -> str:
+    """Where the CLI keeps its cache: `.kerascheck_cache` beside the configuration file
+    (or in the current directory when there is none)."""
+    return os.path.join(settings.root, CACHE_DIRECTORY_NAME)
 
 
 def check_source(

@@ -6,18 +6,23 @@ index) is built once and handed to the workers once, never rebuilt per file.
 """
 from __future__ import annotations
 
+import errno
+import functools
 import multiprocessing
 import os
 import signal
+import stat
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Optional, Sequence, Union
 
 import libcst as cst
 
 from kerascheck import notebooks
+from kerascheck.cache import Cache, Entry, Snapshot
+from kerascheck.cache import digest as content_digest
 from kerascheck.cstwalk import deep_stack, positions, walk_batched
 from kerascheck.finding import Finding, RunError, Severity
 from kerascheck.rules import all_rules
@@ -33,6 +38,9 @@ from kerascheck.suppress import suppressions_for
 SYNTAX_ERROR = "KC001"
 # Below this many files a pool costs more (forking, shipping results) than it saves.
 _PARALLEL_THRESHOLD = 16
+# Bigger files are reported and skipped: libcst needs ~700 MB and ~10 s per MB of source,
+# and no hand-written module comes close (the largest of keras-io/keras-hub is 71 kB).
+MAX_SOURCE_CHARS = 1_000_000
 
 
 @dataclass
@@ -46,6 +54,8 @@ class FileScan:
     read_error: Optional[str] = None
     # The content when it does not come from the file on disk (stdin, the API).
     data: Union[bytes, str, None] = None
+    # Content digest of what was read (kerascheck.cache.digest); the cache keys on it.
+    digest: str = ""
 
 
 @dataclass
@@ -53,6 +63,8 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
     files_checked: int = 0
+    # One-line warnings about the run itself (the cache could not be written...).
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,13 @@ def display_path(path: str, cwd: str) -> str:
 
 
 def read_bytes(path: str) -> bytes:
-    with open(path, "rb") as handle:
+    """The bytes of a regular file. Opening never blocks (a FIFO named `x.py` would hang
+    the run) and anything but a regular file is refused with an OSError."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    with open(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
         return handle.read()
 
 
@@ -101,12 +119,18 @@ def scan_file(path: str, data: Union[bytes, str, None] = None) -> FileScan:
     scan = scan_text(path, load_source(path, data)[0])
     if in_memory:
         scan.data = data
+    scan.digest = content_digest(data)
     return scan
 
 
 def scan_text(path: str, text) -> FileScan:
     if isinstance(text, SourceProblem):
         return FileScan(path, problem=text)
+    if len(text) > MAX_SOURCE_CHARS:
+        return FileScan(path, read_error=(
+            f"skipped: {len(text) / 1e6:.1f} MB of Python is more than kerascheck checks in one file "
+            f"({MAX_SOURCE_CHARS / 1e6:.0f} MB); exclude it (extend-exclude) if it is generated"
+        ))
     tree = parse_ast(text, path, top_level_await=notebooks.is_notebook(path))
     if isinstance(tree, SourceProblem):
         return FileScan(path, problem=tree, mentions_keras="keras" in text)
@@ -120,8 +144,23 @@ class Checker:
         registry = all_rules()
         self.rule_classes: list[type[Rule]] = [registry[code] for code in plan.rule_codes]
         self.index = ProjectIndex(plan.modules, plan.extra_bases)
+        self.extra_bases = plan.extra_bases
         self.cwd = plan.cwd
         self.check_syntax = SYNTAX_ERROR in plan.rule_codes
+
+    def check_recording(self, scan: FileScan):
+        """check(scan), plus the paths whose facts the check looked up (None: all of
+        them), for the cache. The check gets an index of its own, with nothing memoised
+        from other files' checks, so that every lookup it depends on is seen."""
+        shared = self.index
+        recorder = _LookupRecorder(shared.modules)
+        self.index = ProjectIndex((), self.extra_bases)
+        self.index.modules = recorder
+        try:
+            findings, errors = self.check(scan)
+        finally:
+            self.index = shared
+        return findings, errors, (None if recorder.everything else recorder.asked)
 
     def worth_checking(self, scan: FileScan) -> bool:
         """Cheap skip: a file that never mentions keras and defines no class that
@@ -158,6 +197,8 @@ class Checker:
     def check_text(self, scan: FileScan, text) -> tuple[list[Finding], list[RunError]]:
         """Second pass over one file whose (decoded) text is already in hand."""
         shown = display_path(scan.path, self.cwd)
+        if scan.read_error:  # too large
+            return [], [RunError(shown, scan.read_error)]
         if isinstance(text, SourceProblem):
             return self._syntax_finding(shown, text), []
         # `ast` may have failed where libcst parses (syntax newer than this Python): such
@@ -290,6 +331,19 @@ def _check_in_worker(scan: FileScan):
     return _WORKER_CHECKER.check(scan)
 
 
+def _check_recorded_in_worker(scan: FileScan):
+    """check_recording, and whether the file still has the content of the first pass (if
+    it changed in between, the result must not be cached under the old digest)."""
+    findings, errors, asked = _WORKER_CHECKER.check_recording(scan)
+    stable = scan.data is not None
+    if not stable and scan.digest:
+        try:
+            stable = content_digest(read_bytes(scan.path)) == scan.digest
+        except OSError:
+            stable = False
+    return findings, errors, asked, stable
+
+
 def _start_worker(initializer, initargs) -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it (and stops the
     # workers), so no worker prints a KeyboardInterrupt traceback of its own.
@@ -374,6 +428,108 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
+# ---- the result cache ----------------------------------------------------------------------
+class _LookupRecorder(Mapping):
+    """`ProjectIndex.modules` for one check, noting every path looked up (present or not:
+    a file that appears later may change a resolution). Iterating means "all of them"."""
+
+    def __init__(self, modules: Mapping):
+        self._modules = modules
+        self.asked: set = set()
+        self.everything = False
+
+    def __getitem__(self, path):
+        self.asked.add(path)
+        return self._modules[path]
+
+    def get(self, path, default=None):
+        self.asked.add(path)
+        return self._modules.get(path, default)
+
+    def __contains__(self, path) -> bool:
+        self.asked.add(path)
+        return path in self._modules
+
+    def __iter__(self):
+        self.everything = True
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        self.everything = True
+        return len(self._modules)
+
+
+class _CachedPasses:
+    """Both passes through the cache: a file whose content is unchanged reuses its first
+    pass; one whose content and recorded lookups are all unchanged reuses its findings."""
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+        self.entries: dict[str, Entry] = {}
+
+    def scan(self, paths: Sequence[str], jobs: int) -> list[FileScan]:
+        scans: list = [None] * len(paths)
+        misses = []
+        for number, path in enumerate(paths):
+            entry = self.cache.load(path)
+            if entry is not None:
+                try:
+                    current = content_digest(read_bytes(path))
+                except OSError:
+                    current = None
+                if entry.content == current:
+                    self.entries[path] = entry
+                    scans[number] = entry.scan
+                    continue
+            misses.append(number)
+        fresh = _map(scan_file, [paths[number] for number in misses], jobs, on_crash=_scan_crashed)
+        for number, scan in zip(misses, fresh):
+            scans[number] = scan
+        return scans
+
+    def check(self, scans: list[FileScan], context: list[FileScan], plan: RunPlan, jobs: int):
+        snapshot = Snapshot({s.path: s.digest for s in [*scans, *context] if s.facts is not None})
+        outcomes: list = [None] * len(scans)
+        todo = []
+        for number, scan in enumerate(scans):
+            entry = self.entries.get(scan.path)
+            if (
+                entry is not None and entry.findings is not None and scan.data is None
+                and entry.content == scan.digest and snapshot.still_valid(entry.dependencies)
+            ):
+                shown = display_path(scan.path, plan.cwd)
+                outcomes[number] = (
+                    [replace(finding, path=shown) for finding in entry.findings],
+                    [replace(error, path=shown) for error in entry.errors],
+                )
+                self.cache.hits += 1
+            else:
+                todo.append(number)
+        crashed = functools.partial(_check_crashed, plan.cwd)
+        fresh = _map(
+            _check_recorded_in_worker, [scans[number] for number in todo], jobs, _init_worker, (plan,),
+            on_crash=lambda scan: (*crashed(scan), None, False),
+        )
+        for number, (findings, errors, asked, stable) in zip(todo, fresh):
+            outcomes[number] = (findings, errors)
+            scan = scans[number]
+            if stable and scan.read_error is None and scan.data is None and scan.digest:
+                self.cache.store(Entry(
+                    path=scan.path, content=scan.digest, scan=scan, findings=findings,
+                    errors=errors, dependencies=snapshot.dependencies(asked),
+                ))
+        return outcomes
+
+
+def _scan_crashed(path: str) -> FileScan:
+    return FileScan(path, read_error="kerascheck crashed reading this file; skipped")
+
+
+def _check_crashed(cwd: str, scan: FileScan):
+    message = "libcst's parser crashed on this file (nesting too deep?); skipped"
+    return [], [RunError(display_path(scan.path, cwd), message)]
+
+
 def run(
     files: Sequence[str],
     rule_codes: Sequence[str],
@@ -384,15 +540,18 @@ def run(
     config_root: Optional[str] = None,
     sources: Optional[Mapping[str, Union[bytes, str]]] = None,
     context_files: Sequence[str] = (),
+    cache: Optional[Cache] = None,
 ) -> CheckResult:
     """Check `files` (absolute paths) with the rules `rule_codes`. `sources` holds the
     content of files not read from disk (stdin). `context_files`, and the project files
     that the checked files import, get the first pass only: they inform the index and
-    are never reported."""
+    are never reported. With a `cache`, unchanged files are not checked again."""
     cwd = cwd or os.getcwd()
     jobs = jobs or default_jobs()
     sources = sources or {}
-    scans: list[FileScan] = _map(scan_file, [f for f in files if f not in sources], jobs)
+    cached = _CachedPasses(cache) if cache is not None else None
+    on_disk = [f for f in files if f not in sources]
+    scans: list[FileScan] = cached.scan(on_disk, jobs) if cached else _map(scan_file, on_disk, jobs, on_crash=_scan_crashed)
     scans += [scan_file(path, sources[path]) for path in files if path in sources]
     context = _context_scans(scans, context_files, jobs)
     plan = RunPlan(
@@ -401,8 +560,14 @@ def run(
         extra_bases=tuple(extra_bases),
         cwd=cwd,
     )
-    outcomes = _map(_check_in_worker, scans, jobs, _init_worker, (plan,))
+    if cached is not None:
+        outcomes = cached.check(scans, context, plan, jobs)
+    else:
+        crashed = functools.partial(_check_crashed, cwd)
+        outcomes = _map(_check_in_worker, scans, jobs, _init_worker, (plan,), on_crash=crashed)
     result = CheckResult(files_checked=len(files))
+    if cache is not None and cache.warning:
+        result.notices.append(cache.warning)
     root = config_root or cwd
     for scan, (findings, errors) in zip(scans, outcomes):
         ignored = _ignored_codes(scan.path, root, per_file_ignores)

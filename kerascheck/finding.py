@@ -67,13 +67,14 @@ class Finding:
             "name": self.name,
             "severity": self.severity.value,
             "path": self.path,
-            "cell": self.cell,
             "line": self.line,
             "column": self.column,
             "end_line": self.end_line or self.line,
             "end_column": self.end_column or self.column,
             "message": self.message,
             "fixable": self.fixable,
+            # Only for notebook findings, so a plain Python file keeps the documented keys.
+            **({"cell": self.cell} if self.cell is not None else {}),
             # Only with --confirm, so the static output keeps its keys.
             **({"confirmation": self.confirmation.to_dict()} if self.confirmation else {}),
         }

@@ -107,10 +107,9 @@ def test_json_format(two_findings):
     findings = json.loads(run.stdout)
     assert len(findings) == 2
     for finding in findings:
-        # "cell" (notebook findings) is the one key added since the foundation's contract
-        assert set(finding) - {"cell"} == JSON_KEYS
-        assert finding.get("cell") is None
-    first = {key: value for key, value in findings[0].items() if key != "cell"}
+        # `cell` is added only to notebook findings: a .py finding has exactly these keys
+        assert set(finding) == JSON_KEYS
+    first = findings[0]
     assert first == {
         "code": "KC101",
         "name": "tf-variable-in-layer",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable, TextIO
 
 from kerascheck.engine import CheckResult
-from kerascheck.report import json_format, text
+from kerascheck.report import github, gitlab, json_format, json_lines, junit, sarif, text
 
 Renderer = Callable[[CheckResult, TextIO, bool], None]
 
@@ -12,6 +12,11 @@ FORMATS: dict[str, Renderer] = {
     "full": text.render_full,
     "concise": text.render_concise,
     "json": json_format.render,
+    "json-lines": json_lines.render,
+    "github": github.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "gitlab": gitlab.render,
 }
 # Formats meant for people: they get a summary line on stderr.
 HUMAN_FORMATS = frozenset({"full", "concise"})

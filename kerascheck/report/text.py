@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import Optional, TextIO
+from typing import TextIO
 
 import click
 
 from kerascheck.engine import CheckResult
 from kerascheck.finding import Finding, Severity
-from kerascheck.sources import SourceProblem, decode
+from kerascheck.report.common import SourceLines, confirmation_text, location
 
 _SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -19,9 +19,9 @@ def _style(text: str, color: bool, **style) -> str:
 
 
 def _head(finding: Finding, color: bool) -> str:
-    location = f"{finding.path}:{finding.line}:{finding.column}:"
+    where = location(finding) + ":"
     code = _style(finding.code, color, fg=_SEVERITY_COLORS[finding.severity], bold=True)
-    return f"{_style(location, color, bold=True)} {code} {finding.message}"
+    return f"{_style(where, color, bold=True)} {code} {finding.message}{confirmation_text(finding)}"
 
 
 def render_concise(result: CheckResult, out: TextIO, color: bool = False) -> None:
@@ -30,14 +30,12 @@ def render_concise(result: CheckResult, out: TextIO, color: bool = False) -> Non
 
 
 def render_full(result: CheckResult, out: TextIO, color: bool = False) -> None:
-    lines_by_path: dict[str, Optional[list[str]]] = {}
+    sources = SourceLines()
     for finding in result.findings:
-        if finding.path not in lines_by_path:
-            lines_by_path[finding.path] = _source_lines(finding.path)
         out.write(_head(finding, color) + "\n")
-        lines = lines_by_path[finding.path]
-        if lines and 1 <= finding.line <= len(lines):
-            source = lines[finding.line - 1].expandtabs(1)
+        line = sources.line(finding)
+        if line is not None:
+            source = line.expandtabs(1)
             width = len(str(finding.line))
             if finding.end_line == finding.line and finding.end_column > finding.column:
                 length = finding.end_column - finding.column
@@ -49,15 +47,6 @@ def render_full(result: CheckResult, out: TextIO, color: bool = False) -> None:
             carets = _style("^" * length, color, fg=_SEVERITY_COLORS[finding.severity])
             out.write(f"{gutter} {' ' * (finding.column - 1)}{carets}\n")
         out.write("\n")
-
-
-def _source_lines(path: str) -> Optional[list[str]]:
-    try:
-        with open(path, "rb") as handle:
-            text = decode(handle.read())
-    except OSError:
-        return None
-    return None if isinstance(text, SourceProblem) else text.split("\n")
 
 
 def summary(result: CheckResult) -> str:
