@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 from typing import Iterable, Optional, Union
 
 from kerascheck import engine, gitdiff
@@ -16,6 +17,7 @@ from kerascheck.cache import Cache
 from kerascheck.config import Settings, load_settings
 from kerascheck.discovery import DEFAULT_EXCLUDES, Excluder, discover
 from kerascheck.finding import Finding
+from kerascheck.fix import FixMode
 from kerascheck.rules import all_rules
 
 
@@ -57,13 +59,31 @@ def check_paths(
     diff_base: Optional[str] = None,
     force_exclude: bool = False,
     cache_dir: Optional[str] = None,
+    confirm: Optional[bool] = None,
+    confirm_only: bool = False,
+    confirm_options=None,
+    fix=None,
 ) -> engine.CheckResult:
     """Lint files and directories. With `diff_base` (a git revision), only the files
     among them that changed since it (committed, staged, unstaged or untracked) are
     checked; the others still inform the cross-file index. Raises ConfigError /
     DiscoveryError / gitdiff.GitError for bad input. With `cache_dir` (see
-    default_cache_dir), results are cached there and unchanged files are not re-checked."""
+    default_cache_dir), results are cached there and unchanged files are not re-checked.
+
+    With `confirm` (default: the `confirm` setting), the flagged classes are then built
+    with the installed Keras (this executes parts of the checked code, see
+    kerascheck.confirm): each confirmable finding gets a `confirmation`, and
+    `result.confirmation` the counts. `confirm_only` drops the findings that were tried
+    and not reproduced. `confirm_options` is a kerascheck.confirm.runner.Options.
+
+    With `fix` (a kerascheck.fix.FixMode), the files are fixed first (see
+    kerascheck.fix) and the findings are those left; `result.fixes` says what changed."""
     settings = resolve_settings(config)
+    if confirm if confirm is not None else settings.confirm:
+        return _check_and_confirm(
+            paths, settings, jobs, confirm_only, confirm_options,
+            diff_base=diff_base, force_exclude=force_exclude, cache_dir=cache_dir,
+        )
     # check_paths("src/") means one path, not the characters s, r, c, /.
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     files = discover_files(paths, settings, force_exclude)
@@ -72,7 +92,26 @@ def check_paths(
         changed = {os.path.realpath(path) for path in gitdiff.changed_files(diff_base, paths[0] if paths else ".")}
         context = [path for path in files if os.path.realpath(path) not in changed]
         files = [path for path in files if os.path.realpath(path) in changed]
-    return _run(files, settings, jobs, context_files=context, cache_dir=cache_dir)
+    return _run(files, settings, jobs, context_files=context, cache_dir=cache_dir, fix=fix)
+
+
+def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, options, **static) -> engine.CheckResult:
+    """The static run, then --confirm over its findings. The worker starts first, so
+    Keras imports while the static run goes on; the static run itself never imports it."""
+    from kerascheck.confirm.runner import Runner, options_from_settings
+
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    with Runner(options or options_from_settings(settings)) as runner:
+        runner.start()
+        result = check_paths(paths, settings, jobs, confirm=False, **static)
+        files = discover_files(paths, settings, static.get("force_exclude", False))
+        result.findings = runner.confirm(result.findings, files)
+        result.confirmation = runner.summary
+    if confirm_only:
+        result.findings = [
+            f for f in result.findings if f.confirmation is None or f.confirmation.status != "not-reproduced"
+        ]
+    return result
 
 
 def check_stdin(
@@ -80,19 +119,24 @@ def check_stdin(
     data: Union[bytes, str],
     config: Optional[Settings] = None,
     jobs: Optional[int] = None,
+    fix=None,
 ) -> engine.CheckResult:
     """Lint `data` as the content of the file `path` (editors pipe unsaved buffers):
     findings carry `path`, per-file-ignores match it, and the project files it imports
-    inform the index as for a file on disk."""
+    inform the index as for a file on disk. With `fix` (a FixMode), the fixed content
+    is in `result.fixes[0].content` (no fix: `result.fixes` is empty)."""
     settings = resolve_settings(config)
     absolute = os.path.abspath(path)
-    return _run([absolute], settings, jobs, sources={absolute: data})
+    return _run([absolute], settings, jobs, sources={absolute: data}, fix=fix)
 
 
 def _run(
     files: list[str], settings: Settings, jobs: Optional[int], cache_dir: Optional[str] = None, **inputs
 ) -> engine.CheckResult:
     codes = settings.enabled_codes(all_rules())
+    options = engine.prepare_options(codes, files, {"target_keras": settings.target_keras})
+    # The options (the Keras target, the projects' pins) change results: key the cache on them.
+    keyed_bases = (*settings.extra_bases, "options:" + repr(sorted(options.items())))
     return engine.run(
         files,
         codes,
@@ -100,7 +144,9 @@ def _run(
         per_file_ignores=settings.per_file_ignore_matcher(),
         jobs=jobs,
         config_root=settings.root,
-        cache=Cache(cache_dir, codes, settings.extra_bases) if cache_dir else None,
+        cache=Cache(cache_dir, codes, keyed_bases) if cache_dir else None,
+        options=options,
+        fixable=settings.fixable_codes(all_rules()),
         **inputs,
     )
 
@@ -119,13 +165,46 @@ def check_source(
     check_paths or check_stdin for cross-file checks."""
     settings = resolve_settings(config if config is not None else Settings())
     scan = engine.scan_file(path, text)
+    codes = tuple(sorted(settings.enabled_codes(all_rules())))
+    # Dependency pins apply to a module that lives in a real project folder.
+    pinned = [path] if os.path.isabs(path) and os.path.isdir(os.path.dirname(path)) else []
     plan = engine.RunPlan(
-        rule_codes=tuple(sorted(settings.enabled_codes(all_rules()))),
+        rule_codes=codes,
         modules=(scan.facts,) if scan.facts else (),
         extra_bases=settings.extra_bases,
         cwd=os.getcwd(),
+        options=tuple(engine.prepare_options(codes, pinned, {"target_keras": settings.target_keras}).items()),
     )
     findings, errors = engine.Checker(plan).check_data(scan, text)
     for error in errors:  # a rule crashed: say so without hiding the other findings
         warnings.warn(str(error), RuntimeWarning, stacklevel=2)
-    return findings
+    return _fixable_only(findings, settings)
+
+
+def _fixable_only(findings: list[Finding], settings: Settings) -> list[Finding]:
+    fixable = settings.fixable_codes(all_rules())
+    if fixable is None:
+        return findings
+    return [f if f.fix is None or f.code in fixable else replace(f, fix=None, fixable=False) for f in findings]
+
+
+def fix_source(
+    text: str, path: str = "<string>.py", config: Optional[Settings] = None, unsafe: bool = False
+) -> tuple[str, list[Finding], list]:
+    """Fix one module given as text, as `--fix` (with `unsafe`: `--unsafe-fixes`) would:
+    (the fixed text, the findings left in it, the run errors: a fix that was refused is
+    one, and the text is then returned unchanged)."""
+    settings = resolve_settings(config if config is not None else Settings())
+    scan = engine.scan_file(path, text)
+    codes = tuple(sorted(settings.enabled_codes(all_rules())))
+    plan = engine.RunPlan(
+        rule_codes=codes,
+        modules=(scan.facts,) if scan.facts else (),
+        extra_bases=settings.extra_bases,
+        cwd=os.getcwd(),
+        options=tuple(engine.prepare_options(codes, [], {"target_keras": settings.target_keras}).items()),
+    )
+    mode = FixMode(unsafe=unsafe, write=False, fixable=settings.fixable_codes(all_rules()))
+    findings, errors, done = engine.Checker(plan).fix(scan, mode)
+    fixed = done.content if done is not None and done.content is not None else text
+    return fixed, _fixable_only(findings, settings), errors

@@ -7,14 +7,17 @@ user: an unexpected exception is one line on stderr and exit 2.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Optional
 
 import click
 
-from kerascheck import __version__, api, engine
-from kerascheck.config import OUTPUT_FORMATS, ConfigError, load_settings
+from kerascheck import __version__, api, cache, engine
+from kerascheck.config import OUTPUT_FORMATS, TARGET_KERAS, ConfigError, load_settings
 from kerascheck.discovery import DiscoveryError
+from kerascheck.fix import FixMode
+from kerascheck.gitdiff import GitError
 from kerascheck.pages import page_text
 from kerascheck.report import FORMATS, HUMAN_FORMATS, text
 from kerascheck.rules import all_rules
@@ -59,15 +62,35 @@ def _patterns(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
 @click.option("--exclude", multiple=True, help="Gitignore-style patterns to exclude (replaces the defaults).")
 @click.option("--extend-exclude", multiple=True, help="Patterns to exclude in addition to the defaults.")
-@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), envvar="KERASCHECK_OUTPUT_FORMAT", help="full (default), concise or json.")
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), envvar="KERASCHECK_OUTPUT_FORMAT", help="full (default), concise, json, json-lines, github, sarif, junit or gitlab. Also KERASCHECK_OUTPUT_FORMAT.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file instead of stdout.")
+@click.option("--diff-base", metavar="REF", help="Lint only the files changed since git revision REF (committed, staged, unstaged, untracked).")
+@click.option("--stdin-filename", metavar="PATH", help="Read the source from stdin and report it as PATH.")
+@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this kerascheck.toml / pyproject.toml.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--target-keras", type=click.Choice(TARGET_KERAS), help="Which Keras the code is meant for, for the KC5xx migration rules: auto (default: from the dependency pins and each module's imports), 3, or 2 (migration rules off).")
+@click.option("--no-cache", is_flag=True, envvar="KERASCHECK_NO_CACHE", help="Check every file again; neither read nor write the cache. Also KERASCHECK_NO_CACHE=1.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KERASCHECK_CACHE_DIR", help="Where to keep the cache (default: .kerascheck_cache beside the config file, or in the current directory). Also KERASCHECK_CACHE_DIR.")
+@click.option("--confirm/--no-confirm", default=None, help="Build each flagged class with the installed Keras and say whether the problem is real there. Executes parts of your code (never a script's top level). Also `confirm = true` in the configuration.")
+@click.option("--confirm-only", is_flag=True, help="With --confirm (implied): drop the findings that were tried and not reproduced.")
+@click.option("--confirm-timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help="Time limit per class for --confirm (default 10).")
+@click.option("-v", "--verbose", is_flag=True, help="With --confirm: show the output of the built classes and of TensorFlow, and per-class timings.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left. A file a fix would break is left as it was (exit 2).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, --diff or --fix-only: apply the unsafe fixes too (they change what the code does).")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of what --fix would change and write nothing; exit 1 when there is a diff.")
+@click.option("--fix-only", is_flag=True, help="Apply the fixes and report nothing else; exit 0 unless a fix failed.")
 def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_format,
-          config_path, isolated, exit_zero, statistics, jobs) -> None:
+          output_file, diff_base, stdin_filename, force_exclude,
+          config_path, isolated, exit_zero, statistics, jobs, target_keras, no_cache, cache_dir,
+          confirm=None, confirm_only=False, confirm_timeout=None, verbose=False,
+          fix=False, unsafe_fixes=False, show_diff=False, fix_only=False) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
+    if stdin_filename is not None and (diff_base is not None or any(p != "-" for p in paths)):
+        _fail("--stdin-filename reads one file from stdin: give no PATHS (or `-`) and no --diff-base")
     try:
         settings = load_settings(config_path, isolated).with_overrides(
             select=_codes(select),
@@ -76,36 +99,159 @@ def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_
             exclude=_patterns(exclude),
             extend_exclude=_patterns(extend_exclude),
             output_format=output_format,
+            target_keras=target_keras,
+            confirm=True if confirm_only else confirm,
+            confirm_timeout=confirm_timeout,
         )
-        result = api.check_paths(list(paths) or ["."], settings, jobs=jobs)
-    except (ConfigError, DiscoveryError) as error:
+        if stdin_filename is not None and settings.confirm:
+            click.echo("kerascheck: --confirm does not apply to --stdin-filename (unsaved content)", err=True)
+        fixing = _fix_mode(settings, fix, unsafe_fixes, show_diff, fix_only, stdin_filename is not None)
+        data = None
+        if stdin_filename is not None:
+            data = click.get_binary_stream("stdin").read()
+            result = api.check_stdin(stdin_filename, data, settings, jobs=jobs, fix=fixing)
+        elif fixing is not None:  # --confirm is for checking runs: fixing never executes code
+            result = api.check_paths(
+                list(paths) or ["."], settings, jobs=jobs,
+                diff_base=diff_base, force_exclude=force_exclude, confirm=False, fix=fixing,
+            )
+        else:
+            result = api.check_paths(
+                list(paths) or ["."], settings, jobs=jobs,
+                diff_base=diff_base, force_exclude=force_exclude,
+                cache_dir=None if no_cache else (cache_dir or api.default_cache_dir(settings)),
+                confirm_only=confirm_only, confirm_options=_confirm_options(settings, verbose),
+            )
+    except (ConfigError, DiscoveryError, GitError) as error:
         _fail(str(error))
     except KeyboardInterrupt:
-        click.echo("kerascheck: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted()
     except Exception as error:  # the promise: never a traceback
         _fail(f"internal error: {type(error).__name__}: {error}")
-    _print_result(result, settings.output_format, statistics)
+    if fixing is not None:
+        _finish_fixing(result, fixing, fix_only, data, settings.output_format, statistics, output_file, exit_zero)
+    try:
+        _print_result(result, settings.output_format, statistics, output_file)
+    except KeyboardInterrupt:
+        _interrupted()
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
 
 
-def _print_result(result: engine.CheckResult, output_format: str, statistics: bool) -> None:
-    out = click.get_text_stream("stdout")
+def _fix_mode(settings, fix: bool, unsafe: bool, show_diff: bool, fix_only: bool, stdin: bool) -> Optional[FixMode]:
+    """What --fix/--diff/--fix-only/--unsafe-fixes ask for (None: a checking run;
+    --unsafe-fixes alone only changes the summary's hints, as ruff's does)."""
+    if not (fix or show_diff or fix_only):
+        return None
+    return FixMode(
+        unsafe=unsafe, write=not show_diff and not stdin, diff=show_diff, fixable=settings.fixable_codes(all_rules())
+    )
+
+
+def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output_format, statistics, output_file, exit_zero) -> None:
+    """Output of a fixing run, then exit. --diff: the diffs on stdout, exit 1 when there
+    are any. Stdin: the fixed source on stdout, the report on stderr. --fix-only: no
+    report, exit 0. --fix: the findings left, exit 1 when there are any. Exit 2 when a
+    file could not be fixed."""
+    out = click.get_binary_stream("stdout")
+    try:
+        if mode.diff:
+            for done in result.fixes:
+                out.write(done.diff.encode(done.diff_encoding, "surrogateescape"))
+        elif stdin_data is not None:
+            fixed = next((done.content for done in result.fixes if done.content is not None), stdin_data)
+            out.write(fixed if isinstance(fixed, bytes) else fixed.encode("utf-8"))
+        out.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if not (mode.diff or fix_only or stdin_data is not None):
+        _print_result(result, output_format, statistics, output_file)
+    else:
+        if stdin_data is not None and not (mode.diff or fix_only):
+            _write_report(click.get_text_stream("stderr"), result, output_format, statistics)
+        for error in result.errors:
+            click.echo(f"kerascheck: error: {error}", err=True)
+        click.echo(text.summary(result), err=True)
+    if result.errors:
+        sys.exit(EXIT_ERROR)
+    if mode.diff:
+        sys.exit(EXIT_FINDINGS if result.fixes else EXIT_CLEAN)
+    if fix_only:
+        sys.exit(EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _print_result(
+    result: engine.CheckResult, output_format: str, statistics: bool, output_file: Optional[str] = None
+) -> None:
+    try:
+        if output_file is None:
+            _write_report(click.get_text_stream("stdout"), result, output_format, statistics)
+        else:
+            with open(output_file, "w", encoding="utf-8", newline="\n") as out:
+                _write_report(out, result, output_format, statistics)
+    except BrokenPipeError:  # `kerascheck | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as error:
+        _fail(f"cannot write {output_file or 'the report'}: {error.strerror or error}")
+    except Exception as error:  # a reporter bug must not become a traceback either
+        _fail(f"internal error while writing the report: {type(error).__name__}: {error}")
+    for error in result.errors:
+        click.echo(f"kerascheck: error: {error}", err=True)
+    for notice in result.notices:
+        click.echo(f"kerascheck: warning: {notice}", err=True)
+    if output_format in HUMAN_FORMATS:
+        click.echo(text.summary(result), err=True)
+    if getattr(result, "confirmation", None) is not None:  # --confirm, in every format
+        click.echo(result.confirmation.line(), err=True)
+
+
+def _confirm_options(settings, verbose: bool):
+    """--confirm's options: messages and a progress bar on stderr."""
+    if not settings.confirm:
+        return None
+    from kerascheck.confirm.progress import ProgressBar
+    from kerascheck.confirm.runner import options_from_settings
+
+    bar = ProgressBar(click.get_text_stream("stderr"))
+    return options_from_settings(settings, verbose=verbose, note=bar.note, progress=bar)
+
+
+def _write_report(out, result: engine.CheckResult, output_format: str, statistics: bool) -> None:
     if statistics:
         out.write(text.statistics(result))
     else:
         FORMATS[output_format](result, out, text.use_color(out))
-    for error in result.errors:
-        click.echo(f"kerascheck: error: {error}", err=True)
-    if output_format in HUMAN_FORMATS:
-        click.echo(text.summary(result), err=True)
 
 
 def _fail(message: str) -> None:
     click.echo(f"kerascheck: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: the worker processes are already stopped (engine._map); say so, exit 130."""
+    click.echo("kerascheck: interrupted", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+@main.command()
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KERASCHECK_CACHE_DIR", help="The cache to remove (default: the one `kerascheck check` uses here).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this kerascheck.toml / pyproject.toml to find the default cache.")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files: the default cache is in the current directory.")
+def clean(cache_dir, config_path, isolated) -> None:
+    """Remove the result cache (.kerascheck_cache)."""
+    try:
+        directory = cache_dir or api.default_cache_dir(load_settings(config_path, isolated))
+        removed = cache.clean(directory)
+    except ConfigError as error:
+        _fail(str(error))
+    except ValueError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot remove {directory}: {error.strerror or error}")
+    click.echo(f"kerascheck: removed {directory}" if removed else f"kerascheck: no cache at {directory}", err=True)
 
 
 @main.command()

@@ -19,6 +19,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_FILES = ("kerascheck.toml", ".kerascheck.toml", "pyproject.toml")
+TARGET_KERAS = ("auto", "3", "2")
 OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "junit", "gitlab")
 
 
@@ -36,6 +37,20 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     extra_bases: tuple[str, ...] = ()
     output_format: str = "full"
+    # Whose fixes --fix may apply (kerascheck.fix): `fixable` selectors (None: all rules)
+    # minus `unfixable` ones. A finding of another rule shows no fix.
+    fixable: Optional[tuple[str, ...]] = None
+    unfixable: tuple[str, ...] = ()
+    # Which Keras the code is meant for (KC5xx migration rules): "auto" decides per
+    # project (dependency pins) and per module (tf_keras, TF_USE_LEGACY_KERAS); "3"
+    # checks everything as Keras 3 code; "2" switches the migration rules off.
+    target_keras: str = "auto"
+    # --confirm (kerascheck.confirm): whether to run it, the time limit per class in
+    # seconds, and examples for classes: ("module.Class", JSON of {args, kwargs,
+    # input-shape, dtype}) pairs, JSON so that the settings stay hashable.
+    confirm: bool = False
+    confirm_timeout: float = 10.0
+    confirm_examples: tuple[tuple[str, str], ...] = ()
     root: str = field(default_factory=os.getcwd)  # patterns are relative to this
     source: Optional[str] = None  # the file the settings came from
     # The selectors written in that file, so an error names the file only for its own.
@@ -76,6 +91,7 @@ class Settings:
     def validate(self, rules: Mapping[str, object]) -> None:
         selectors = [*(self.select or ()), *self.extend_select, *self.ignore]
         selectors += [code for _, codes in self.per_file_ignores for code in codes]
+        selectors += [*(self.fixable or ()), *self.unfixable]
         for selector in selectors:
             if selector != "ALL" and not any(code.startswith(selector) for code in rules):
                 where = self._where() if selector in self.configured_selectors else ""
@@ -85,6 +101,17 @@ class Settings:
                 f"unknown output format '{self.output_format}'{self._where()}; "
                 f"choose one of {', '.join(OUTPUT_FORMATS)}"
             )
+        if self.target_keras not in TARGET_KERAS:
+            raise ConfigError(
+                f"unknown target-keras '{self.target_keras}'{self._where()}; choose one of {', '.join(TARGET_KERAS)}"
+            )
+
+    def fixable_codes(self, rules: Mapping[str, object]) -> Optional[frozenset]:
+        """The codes whose fixes may be applied and shown; None when every rule's may."""
+        if self.fixable is None and not self.unfixable:
+            return None
+        chosen = set(rules) if self.fixable is None else _expand(self.fixable, rules, include_opt_in=True)
+        return frozenset(chosen - _expand(self.unfixable, rules, include_opt_in=True))
 
     def _where(self) -> str:
         return f" (in {self.source})" if self.source else ""
@@ -120,6 +147,10 @@ _KEYS = {
     "extend-exclude": ("extend_exclude", list),
     "extra-bases": ("extra_bases", list),
     "output-format": ("output_format", str),
+    "fixable": ("fixable", list),
+    "unfixable": ("unfixable", list),
+    "target-keras": ("target_keras", str),
+    "confirm": ("confirm", bool),  # or a table: see _confirm_table
 }
 
 
@@ -179,10 +210,15 @@ def settings_from_table(data: Mapping, source: Optional[str] = None, root: str =
     values = {}
     where = f" in {source}" if source else ""
     for key, value in data.items():
+        if key == "confirm" and isinstance(value, dict):
+            values.update(_confirm_table(value, where))
+            continue
         if key not in _KEYS:
             known = ", ".join(sorted(_KEYS))
             raise ConfigError(f"unknown option '{key}'{where}; known options: {known}")
         field_name, expected = _KEYS[key]
+        if key == "target-keras" and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # `target-keras = 3` reads as well as "3"
         if not isinstance(value, expected):
             raise ConfigError(f"option '{key}'{where} must be a {expected.__name__}")
         if expected is list:
@@ -195,6 +231,7 @@ def settings_from_table(data: Mapping, source: Optional[str] = None, root: str =
     selectors = [
         *values.get("select", ()), *values.get("extend_select", ()), *values.get("ignore", ()),
         *(code for _, codes in values.get("per_file_ignores", ()) for code in codes),
+        *values.get("fixable", ()), *values.get("unfixable", ()),
     ]
     return Settings(
         root=root or os.getcwd(), source=source, configured_selectors=frozenset(selectors), **values
@@ -207,3 +244,48 @@ def _as_codes(codes, key: str, where: str) -> list:
     if isinstance(codes, list) and all(isinstance(code, str) for code in codes):
         return codes
     raise ConfigError(f"option '{key}'{where} maps patterns to lists of rule codes")
+
+
+_CONFIRM_EXAMPLE_KEYS = {"args": list, "kwargs": dict, "input-shape": list, "dtype": str}
+
+
+def _confirm_table(table: Mapping, where: str) -> dict:
+    """`[tool.kerascheck.confirm]`: `enabled`, `timeout`, and one sub-table per class,
+    `[tool.kerascheck.confirm."module.Class"]` with args, kwargs, input-shape, dtype."""
+    import json
+
+    values: dict = {}
+    examples = []
+    for key, value in table.items():
+        if key == "enabled":
+            if not isinstance(value, bool):
+                raise ConfigError(f"option 'confirm.enabled'{where} must be true or false")
+            values["confirm"] = value
+        elif key == "timeout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ConfigError(f"option 'confirm.timeout'{where} must be a positive number of seconds")
+            values["confirm_timeout"] = float(value)
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                expected = _CONFIRM_EXAMPLE_KEYS.get(name)
+                if expected is None:
+                    raise ConfigError(
+                        f"unknown key '{name}' in [confirm.\"{key}\"]{where}; known keys: "
+                        f"{', '.join(_CONFIRM_EXAMPLE_KEYS)}"
+                    )
+                if not isinstance(item, expected):
+                    raise ConfigError(f"'{name}' in [confirm.\"{key}\"]{where} must be a {expected.__name__}")
+            shape = value.get("input-shape", [])
+            if not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in shape):
+                raise ConfigError(
+                    f"'input-shape' in [confirm.\"{key}\"]{where} must list positive integers, "
+                    "without the batch dimension (as keras.Input(shape=...))"
+                )
+            examples.append((key, json.dumps(value, default=str)))
+        else:
+            raise ConfigError(
+                f"unknown option 'confirm.{key}'{where}: the [confirm] table takes enabled, timeout "
+                f"and one [confirm.\"module.Class\"] table per class"
+            )
+    values["confirm_examples"] = tuple(examples)
+    return values

@@ -188,7 +188,15 @@ class DeepStack:
         done = threading.Event()
         box: list = []
         self._jobs.put((function, args, box, done))
-        done.wait()
+        interrupted: Optional[BaseException] = None
+        while True:
+            try:
+                done.wait()
+                break
+            except BaseException as error:  # Ctrl-C, a timer: raised once the call is over,
+                interrupted = interrupted or error  # as an exit with libcst still running aborts
+        if interrupted is not None:
+            raise interrupted
         outcome, value = box[0]
         if outcome == "error":
             raise value

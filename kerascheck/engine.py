@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import errno
 import functools
+from collections import Counter
 import multiprocessing
 import os
+import re
 import signal
 import stat
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -21,10 +24,16 @@ from typing import Callable, Mapping, Optional, Sequence, Union
 import libcst as cst
 
 from kerascheck import notebooks
+from kerascheck.fix import FileFix, FixMode, RenderFailed, read_source
+from kerascheck.fix.apply import Candidate, FixFailed, apply_fixes, code_of, spans_of
+from kerascheck.fix.diff import unified_diff
+from kerascheck.fix.edits import edits_between
+from kerascheck.fix.loop import Pass, fix_until_stable
+from kerascheck.fix.writer import WriteFailed, write_atomically
 from kerascheck.cache import Cache, Entry, Snapshot
 from kerascheck.cache import digest as content_digest
 from kerascheck.cstwalk import deep_stack, positions, walk_batched
-from kerascheck.finding import Finding, RunError, Severity
+from kerascheck.finding import Edit, Finding, FixInfo, RunError, Severity
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import FileContext, Rule
 from kerascheck.semantic import facts as facts_pass
@@ -38,6 +47,23 @@ from kerascheck.suppress import suppressions_for
 SYNTAX_ERROR = "KC001"
 # Below this many files a pool costs more (forking, shipping results) than it saves.
 _PARALLEL_THRESHOLD = 16
+# A file that takes longer than this to check is reported and skipped (KERASCHECK_FILE_TIMEOUT
+# overrides it; 0 turns it off).
+FILE_SECONDS = 120.0
+
+
+def file_seconds() -> float:
+    try:
+        return float(os.environ.get("KERASCHECK_FILE_TIMEOUT", FILE_SECONDS))
+    except ValueError:
+        return FILE_SECONDS
+
+
+class _OverBudget(BaseException):
+    """Raised by the timer in the middle of a file's check (a BaseException, so that the
+    rules' guards, which catch Exception, let it through)."""
+
+
 # Bigger files are reported and skipped: libcst needs ~700 MB and ~10 s per MB of source,
 # and no hand-written module comes close (the largest of keras-io/keras-hub is 71 kB).
 MAX_SOURCE_CHARS = 1_000_000
@@ -65,6 +91,11 @@ class CheckResult:
     files_checked: int = 0
     # One-line warnings about the run itself (the cache could not be written...).
     notices: list[str] = field(default_factory=list)
+    # With --fix/--diff (kerascheck.fix): what was done, and each changed file.
+    fix_mode: Optional[FixMode] = None
+    fixes: list[FileFix] = field(default_factory=list)
+    # With --confirm: the kerascheck.confirm.runner.Summary (counts, Keras version, timing).
+    confirmation: Optional[object] = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +106,9 @@ class RunPlan:
     modules: tuple[ModuleFacts, ...]
     extra_bases: tuple[str, ...]
     cwd: str
+    # Run-wide data rules read from FileContext.options (target-keras, the project's
+    # Keras pins): (key, value) pairs computed once per run by prepare_options().
+    options: tuple = ()
 
 
 def display_path(path: str, cwd: str) -> str:
@@ -144,9 +178,12 @@ class Checker:
         registry = all_rules()
         self.rule_classes: list[type[Rule]] = [registry[code] for code in plan.rule_codes]
         self.index = ProjectIndex(plan.modules, plan.extra_bases)
+        self._modules = plan.modules
+        self.timed_out = False
         self.extra_bases = plan.extra_bases
         self.cwd = plan.cwd
         self.check_syntax = SYNTAX_ERROR in plan.rule_codes
+        self.options = dict(plan.options)
 
     def check_recording(self, scan: FileScan):
         """check(scan), plus the paths whose facts the check looked up (None: all of
@@ -184,14 +221,41 @@ class Checker:
                 data = read_bytes(scan.path)
             except OSError as error:
                 return [], [RunError(shown, f"cannot read file: {error.strerror or error}")]
-        return self.check_data(scan, data)
+        return self._within_budget(shown, scan, data)
+
+    def _within_budget(self, shown: str, scan: FileScan, data) -> tuple[list[Finding], list[RunError]]:
+        """check_data, stopped after FILE_SECONDS: no input may hang the run, and a rule
+        that is quadratic in the nesting depth meets its input one day. (A timer signal,
+        so only on the main thread of a POSIX process: the workers, the CLI.)"""
+        self.timed_out = False
+        budget = file_seconds()
+        if not budget or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+            return self.check_data(scan, data)
+
+        def expire(signum, frame):
+            raise _OverBudget
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, budget)
+            try:
+                return self.check_data(scan, data)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _OverBudget:
+            self.timed_out = True
+            # Memoised index answers may be half-computed: start from a fresh index.
+            self.index = ProjectIndex(self._modules, self.extra_bases)
+            return [], [RunError(shown, f"took more than {budget:g} s to check; skipped (please report it: a rule is too slow on this file)")]
+        finally:
+            signal.signal(signal.SIGALRM, previous)
 
     def check_data(self, scan: FileScan, data: Union[bytes, str]) -> tuple[list[Finding], list[RunError]]:
         """Second pass over one file's content; notebook findings come out in cell terms."""
         text, cells = load_source(scan.path, data)
         findings, errors = self.check_text(scan, text)
         if cells is not None:
-            findings = [cells.relocate(finding) for finding in findings]
+            findings = [_in_cells(cells, finding) for finding in findings]
         return findings, errors
 
     def check_text(self, scan: FileScan, text) -> tuple[list[Finding], list[RunError]]:
@@ -208,16 +272,27 @@ class Checker:
         # `ast` refused with a clean error.
         if scan.problem is not None and not _maybe_newer_syntax(scan.problem):
             return self._syntax_finding(shown, scan.problem), []
+        shifts = None
         try:
             module = deep_stack.call(cst.parse_module, text)
         except cst.ParserSyntaxError as error:
-            problem = scan.problem or SourceProblem(
-                error.message.splitlines()[0], error.raw_line, error.raw_column + 1
-            )
-            return self._syntax_finding(shown, problem), []
+            if scan.problem is not None or scan.facts is None:
+                problem = scan.problem or SourceProblem(
+                    error.message.splitlines()[0], error.raw_line, error.raw_column + 1
+                )
+                return self._syntax_finding(shown, problem), []
+            # Python parsed it: not the user's syntax error but a limit of libcst's.
+            text, shifts = _without_form_feed_indents(text)
+            try:
+                module = deep_stack.call(cst.parse_module, text) if shifts else None
+            except cst.ParserSyntaxError:
+                module = None
+            if module is None:
+                reason = error.message.splitlines()[0]
+                return [], [RunError(shown, f"Python parses this file but libcst does not ({reason}); not checked")]
         except RecursionError:
             return self._syntax_finding(shown, SourceProblem("too deeply nested to parse")), []
-        return self._run_rules(scan.path, shown, text, module)
+        return self._run_rules(scan.path, shown, text, module, column_shifts=shifts)
 
     def _syntax_finding(self, shown: str, problem: SourceProblem) -> list[Finding]:
         if not self.check_syntax:
@@ -237,8 +312,13 @@ class Checker:
             )
         ]
 
-    def _run_rules(self, path, shown, text, module) -> tuple[list[Finding], list[RunError]]:
-        context = FileContext(path, ModuleModel(path, self.index, module))
+    def _run_rules(self, path, shown, text, module, index=None, keep=None, column_shifts=None) -> tuple[list[Finding], list[RunError]]:
+        """The findings of the rules on `module`. For the fixer: `index` stands for the
+        run's index (the file's facts changed), and `keep` receives (report, finding)
+        of every finding not suppressed, their fixes without edits."""
+        context = FileContext(path, ModuleModel(path, index or self.index, module))
+        context.options = self.options
+        context.source = text
         rules = [cls(context) for cls in self.rule_classes]
         try:
             visit_rules(module, rules, context)
@@ -259,8 +339,14 @@ class Checker:
         findings = []
         for report in context.reports:
             line, column, end_line, end_column = spans.get(report.node, (1, 0, 1, 0))
+            if column_shifts:  # columns of the file as written, form feeds included
+                column += column_shifts.get(line, 0)
+                end_column += column_shifts.get(end_line, 0)
             if suppressions is not None and suppressions.suppresses(report.code, line):
                 continue
+            fix, broken = self._fix_info(report, module, text, edits=keep is None)
+            if broken is not None:
+                errors.append(RunError(shown, f"the fix of {report.code} is broken, so not offered: {broken}", report.code))
             findings.append(
                 Finding(
                     path=shown,
@@ -272,10 +358,174 @@ class Checker:
                     name=registry[report.code].name,
                     severity=report.severity,
                     message=report.message,
-                    fixable=report.fixable,
+                    fixable=fix is not None,
+                    fix=fix,
                 )
             )
-        return findings, errors
+            if keep is not None:
+                keep.append((report, findings[-1]))
+        return _drop_superseded(findings, registry), errors
+
+    @staticmethod
+    def _fix_info(report, module, text, edits: bool = True):
+        """(the FixInfo a finding shows, or None; why its fix is broken, or None). Its
+        edits come from applying the fix alone and comparing the texts."""
+        fix = report.fix
+        if fix is None:
+            return None, None
+        if not edits:
+            return FixInfo(fix.safe, fix.description), None
+        try:
+            fixed = code_of(apply_fixes(module, [fix]))
+        except Exception as error:  # a rule's broken fix must not take its finding down
+            return None, f"{type(error).__name__}: {error}"
+        return FixInfo(fix.safe, fix.description, edits_between(text, fixed)), None
+
+    # ---- fixing (kerascheck.fix) -------------------------------------------------------
+    def fix(self, scan: FileScan, mode: FixMode, ignored: frozenset = frozenset()):
+        """Fix one file as `mode` says: apply the fixes it allows, lint again until none
+        is left, prove nothing broke (kerascheck.fix.loop), then write the file
+        atomically, or render its diff. Returns (findings, errors, FileFix or None); the
+        findings are those of the content the file has afterwards."""
+        shown = display_path(scan.path, self.cwd)
+        if scan.read_error or scan.problem is not None or not self.worth_checking(scan):
+            return (*self.check(scan), None)
+        data = scan.data
+        if data is None:
+            try:
+                data = read_bytes(scan.path)
+            except OSError as error:
+                return [], [RunError(shown, f"cannot read file: {error.strerror or error}")], None
+        source = read_source(scan.path, data)
+        if isinstance(source, SourceProblem):
+            return (*self.check_data(scan, data), None)
+        lint = functools.partial(self._fix_pass, scan.path, shown, mode, ignored)
+        first = lint(source.text, self.index)
+        outcome = fix_until_stable(first, lint)
+        failure, new_data = outcome.failure, None
+        if failure is None and outcome.changed:
+            try:
+                new_data = source.render(outcome.text)
+                if mode.write and scan.data is None:
+                    write_atomically(scan.path, data, new_data)
+            except (RenderFailed, WriteFailed) as error:
+                failure, new_data = str(error), None
+        done = FileFix(shown)
+        final = outcome.last if new_data is not None and (mode.write or scan.data is not None) else first
+        findings, errors, keep = final.result
+        if failure is not None:
+            errors = [*errors, RunError(shown, f"not fixed, the file is left as it was: {failure}")]
+        elif new_data is not None:
+            done.fixed = Counter(code for code, _message in outcome.fixed.elements())
+            if mode.diff:
+                done.diff = unified_diff(shown, source.diff_text(data), source.diff_text(new_data))
+                done.diff_encoding = source.diff_encoding()
+            if scan.data is not None:
+                done.content = new_data
+        findings = self._with_edits(findings, keep, final)
+        if notebooks.is_notebook(scan.path):
+            cells = source.notebook.cells if final is first else notebooks.load(new_data).cells
+            findings = [_in_cells(cells, finding) for finding in findings]
+        return findings, errors, done
+
+    def _fix_pass(self, path: str, shown: str, mode: FixMode, ignored: frozenset, text: str, index=None) -> Pass:
+        """One lint of `text` for the fixer. Without `index` the text is new: its facts
+        are collected again and replace the file's own in the index."""
+        if index is None:
+            rescan = scan_text(path, text)
+            if rescan.facts is None:
+                problem = rescan.problem
+                why = f"{problem.message} (line {problem.line})" if problem else rescan.read_error
+                return Pass(text, failure=f"the fixed code does not parse: {why}")
+            modules = {**self.index.modules, path: rescan.facts}
+            index = ProjectIndex(modules.values(), self.extra_bases)
+        try:
+            module = deep_stack.call(cst.parse_module, text)
+        except (cst.ParserSyntaxError, RecursionError) as error:
+            return Pass(text, failure=f"the fixed code does not parse: {str(error).splitlines()[0]}")
+        kept: list = []
+        findings, errors = self._run_rules(path, shown, text, module, index=index, keep=kept)
+        shown_ids = {id(finding) for finding in findings}
+        kept = [(report, finding) for report, finding in kept if id(finding) in shown_ids]
+        visible = [f for f in findings if not any(f.code.startswith(code) for code in ignored)]
+        keys = Counter((finding.code, finding.message) for finding in visible)
+        if errors:
+            return Pass(text, module, [], keys, "; ".join(error.message for error in errors),
+                        result=(findings, errors, kept))
+        wanted = [
+            (report, finding) for report, finding in kept
+            if report.fix is not None and mode.allows(report.code, report.fix.safe)
+            and not any(report.code.startswith(code) for code in ignored)
+        ]
+        targets = positions(module, [old for report, _ in wanted for old, _new in report.fix.replacements])
+        candidates = []
+        for report, finding in wanted:
+            try:
+                spans = spans_of(report.fix, targets)
+            except FixFailed as error:
+                return Pass(text, module, [], keys, f"the {report.code} fix is broken: {error}",
+                            result=(findings, errors, kept))
+            candidates.append(Candidate(report.fix, (finding.line, finding.column), report.code,
+                                        (report.code, report.message), spans))
+        return Pass(text, module, candidates, keys, result=(findings, errors, kept))
+
+    def _with_edits(self, findings: list[Finding], kept: list, final: Pass) -> list[Finding]:
+        """The findings with the edits of their fixes (a fixing pass leaves them out)."""
+        reports = {id(finding): report for report, finding in kept}
+        out = []
+        for finding in findings:
+            report = reports.get(id(finding))
+            if finding.fix is not None and report is not None:
+                fix, _broken = self._fix_info(report, final.module, final.text)
+                finding = replace(finding, fix=fix, fixable=fix is not None)
+            out.append(finding)
+        return out
+
+
+def _in_cells(cells, finding: Finding) -> Finding:
+    """A finding of a notebook's Python text, and its fix's edits, in cell terms."""
+    moved = cells.relocate(finding)
+    if finding.fix is None or not finding.fix.edits:
+        return moved
+    edits = []
+    for edit in finding.fix.edits:
+        cell, line = cells.locate(edit.line)
+        end_cell, end_line = cells.locate(edit.end_line)
+        if end_cell != cell:  # an edit across cells cannot be shown in cell terms
+            return replace(moved, fix=replace(finding.fix, edits=()))
+        edits.append(Edit(line, edit.column, end_line, edit.end_column, edit.content, cell))
+    return replace(moved, fix=replace(finding.fix, edits=tuple(edits)))
+
+
+def _drop_superseded(findings: list[Finding], registry) -> list[Finding]:
+    """One finding per problem: a rule that declares `supersedes = {"KC404": "line"}`
+    (or "file") replaces that rule's findings on the same line (or in the same file)."""
+    replaced: dict[str, set] = {}
+    for finding in findings:
+        for code, scope in getattr(registry[finding.code], "supersedes", {}).items():
+            replaced.setdefault(code, set()).add(None if scope == "file" else (finding.cell, finding.line))
+    if not replaced:
+        return findings
+    return [
+        finding for finding in findings
+        if finding.code not in replaced
+        or not ({None, (finding.cell, finding.line)} & replaced[finding.code])
+    ]
+
+
+def prepare_options(rule_codes: Sequence[str], files: Sequence[str], options: Mapping) -> dict:
+    """The run-wide options with what the enabled rules compute once per run from the
+    checked files (a rule class's `prepare_run(files, options)`, e.g. the KC5xx rules
+    reading the projects' dependency pins)."""
+    prepared = dict(options)
+    registry = all_rules()
+    seen = set()
+    for code in sorted(rule_codes):
+        prepare = getattr(registry.get(code), "prepare_run", None)
+        if prepare is not None and prepare.__func__ not in seen:
+            seen.add(prepare.__func__)
+            prepared.update(prepare(files, options))
+    return prepared
 
 
 # ---- all rules, one traversal ----------------------------------------------------------------
@@ -305,6 +555,8 @@ def visit_rules(module: cst.Module, rules: Sequence[Rule], context: FileContext)
     visits: dict[type, list] = {}
     leaves: dict[type, list] = {}
     for rule in rules:
+        if getattr(rule, "skip_file", False):
+            continue  # the rule found in __init__ that nothing in this file concerns it
         for name, is_visit, target in _hooks_of(type(rule)):
             node_type = getattr(cst, target, None)
             if not (isinstance(node_type, type) and issubclass(node_type, cst.CSTNode)):
@@ -331,10 +583,17 @@ def _check_in_worker(scan: FileScan):
     return _WORKER_CHECKER.check(scan)
 
 
+def _fix_in_worker(job):
+    scan, mode, ignored = job
+    return _WORKER_CHECKER.fix(scan, mode, ignored)
+
+
 def _check_recorded_in_worker(scan: FileScan):
     """check_recording, and whether the file still has the content of the first pass (if
     it changed in between, the result must not be cached under the old digest)."""
     findings, errors, asked = _WORKER_CHECKER.check_recording(scan)
+    if _WORKER_CHECKER.timed_out:  # depends on the machine's load: never cached
+        return findings, errors, asked, False
     stable = scan.data is not None
     if not stable and scan.digest:
         try:
@@ -541,14 +800,21 @@ def run(
     sources: Optional[Mapping[str, Union[bytes, str]]] = None,
     context_files: Sequence[str] = (),
     cache: Optional[Cache] = None,
+    options: Optional[Mapping] = None,
+    fix: Optional[FixMode] = None,
+    fixable: Optional[frozenset] = None,
 ) -> CheckResult:
     """Check `files` (absolute paths) with the rules `rule_codes`. `sources` holds the
     content of files not read from disk (stdin). `context_files`, and the project files
     that the checked files import, get the first pass only: they inform the index and
-    are never reported. With a `cache`, unchanged files are not checked again."""
+    are never reported. With a `cache`, unchanged files are not checked again. With
+    `fix`, the files are fixed (kerascheck.fix) and the findings are what is left.
+    `fixable`: the codes whose findings show their fix (None: all)."""
     cwd = cwd or os.getcwd()
     jobs = jobs or default_jobs()
     sources = sources or {}
+    if fix is not None:
+        cache, fixable = None, fix.fixable
     cached = _CachedPasses(cache) if cache is not None else None
     on_disk = [f for f in files if f not in sources]
     scans: list[FileScan] = cached.scan(on_disk, jobs) if cached else _map(scan_file, on_disk, jobs, on_crash=_scan_crashed)
@@ -559,20 +825,30 @@ def run(
         modules=tuple(scan.facts for scan in [*scans, *context] if scan.facts is not None),
         extra_bases=tuple(extra_bases),
         cwd=cwd,
+        options=tuple((options if options is not None else prepare_options(rule_codes, files, {})).items()),
     )
-    if cached is not None:
+    result = CheckResult(files_checked=len(files), fix_mode=fix)
+    if fix is not None:
+        root = config_root or cwd
+        jobs_to_do = [(scan, fix, _ignored_codes(scan.path, root, per_file_ignores)) for scan in scans]
+        crashed = functools.partial(_check_crashed, cwd)
+        done = _map(_fix_in_worker, jobs_to_do, jobs, _init_worker, (plan,),
+                    on_crash=lambda job: (*crashed(job[0]), None))
+        outcomes = [(findings, errors) for findings, errors, _ in done]
+        result.fixes = sorted((d for _, _, d in done if d is not None and d.count), key=lambda d: d.path)
+    elif cached is not None:
         outcomes = cached.check(scans, context, plan, jobs)
     else:
         crashed = functools.partial(_check_crashed, cwd)
         outcomes = _map(_check_in_worker, scans, jobs, _init_worker, (plan,), on_crash=crashed)
-    result = CheckResult(files_checked=len(files))
     if cache is not None and cache.warning:
         result.notices.append(cache.warning)
     root = config_root or cwd
     for scan, (findings, errors) in zip(scans, outcomes):
         ignored = _ignored_codes(scan.path, root, per_file_ignores)
         result.findings.extend(
-            f for f in findings if not any(f.code.startswith(code) for code in ignored)
+            f if f.fix is None or fixable is None or f.code in fixable else replace(f, fix=None, fixable=False)
+            for f in findings if not any(f.code.startswith(code) for code in ignored)
         )
         result.errors.extend(errors)
     result.findings.sort(key=Finding.sort_key)
@@ -595,6 +871,26 @@ def _context_scans(scans: list[FileScan], context_files: Sequence[str], jobs: in
         batch = []
         if not pending:
             return found
+
+
+_FORM_FEED_INDENT = re.compile(r"^[ \t\f]*\f", re.M)
+
+
+def _without_form_feed_indents(text: str):
+    """Python restarts the indentation count at a form feed (`\\f    def f():` is indented
+    by four); libcst's tokenizer does not, and fails. The text without what precedes the
+    last form feed of each line's indentation, and {line: characters removed} to put the
+    columns back; (text, None) when there is no such form feed."""
+    if "\f" not in text:
+        return text, None
+    shifts: dict[int, int] = {}
+
+    def cut(match: re.Match) -> str:
+        shifts[text.count("\n", 0, match.start()) + 1] = match.end() - match.start()
+        return ""
+
+    stripped = _FORM_FEED_INDENT.sub(cut, text)
+    return (stripped, shifts) if shifts else (text, None)
 
 
 # `ast` errors that no Python version accepts, though libcst's parser does.

@@ -36,6 +36,51 @@ class Confirmation:
         return {"status": self.status, "detail": self.detail, "keras_version": self.keras_version}
 
 
+@dataclass(frozen=True)
+class Edit:
+    """One change a fix makes: the text from (line, column) to (end_line, end_column),
+    1-based with the end column exclusive as findings count them, becomes `content`.
+    In a notebook the position is in the `cell`, as a finding's."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+    cell: Optional[int] = None
+
+    def to_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "content": self.content,
+            **({"cell": self.cell} if self.cell is not None else {}),
+        }
+
+
+@dataclass(frozen=True)
+class FixInfo:
+    """The fix a finding offers: `--fix` applies a safe one, an unsafe one (it changes
+    what the code does) needs `--unsafe-fixes`."""
+
+    safe: bool
+    description: str
+    edits: tuple[Edit, ...] = ()
+
+    @property
+    def applicability(self) -> str:
+        return "safe" if self.safe else "unsafe"
+
+    def to_dict(self) -> dict:
+        return {
+            "applicability": self.applicability,
+            "message": self.description,
+            "edits": [edit.to_dict() for edit in self.edits],
+        }
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One reported problem. Lines and columns are 1-based; ends are inclusive lines and
@@ -56,6 +101,8 @@ class Finding:
     cell: Optional[int] = None
     # Set by `--confirm` (kerascheck.confirm), never by the static run.
     confirmation: Optional[Confirmation] = field(compare=False, default=None)
+    # The fix the rule offers (`fixable` is then true), with its safety and edits.
+    fix: Optional[FixInfo] = field(compare=False, default=None)
 
     def sort_key(self) -> tuple:
         """Reading order: by file, cell, line, column, code."""
@@ -77,6 +124,8 @@ class Finding:
             **({"cell": self.cell} if self.cell is not None else {}),
             # Only with --confirm, so the static output keeps its keys.
             **({"confirmation": self.confirmation.to_dict()} if self.confirmation else {}),
+            # Only for a finding that has a fix, so the other findings keep their keys.
+            **({"fix": self.fix.to_dict()} if self.fix else {}),
         }
 
 

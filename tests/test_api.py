@@ -28,7 +28,8 @@ def test_check_source_returns_findings():
         "models/scale.py", 6, 18, 6, 34,
     )
     assert finding.message.startswith("tf.Variable 'w' ")
-    assert finding.fixable is False
+    # tf.Variable(1.0) -> self.add_weight(shape=(), initializer="ones"): an unsafe fix
+    assert finding.fixable is True and finding.fix.applicability == "unsafe"
     assert finding.to_dict()["line"] == 6
 
 

@@ -83,13 +83,13 @@ def test_concise_format(two_findings):
     lines = concise_lines(run.stdout)
     assert len(lines) == 2
     for line, path, attribute, column in zip(lines, ["src/a.py", "src/pkg/b.py"], ["w", "kernel"], [18, 23]):
-        assert re.fullmatch(rf"{re.escape(path)}:6:{column}: KC101 tf\.Variable '{attribute}' .+", line), line
+        assert re.fullmatch(rf"{re.escape(path)}:6:{column}: KC101 \[unsafe fix\] tf\.Variable '{attribute}' .+", line), line
 
 
 def test_full_format_shows_source_and_carets(two_findings):
     run = run_cli(["src/a.py"], cwd=two_findings)
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("src/a.py:6:18: KC101 tf.Variable 'w'")
+    assert lines[0].startswith("src/a.py:6:18: KC101 [unsafe fix] tf.Variable 'w'")
     assert lines[1].strip() == "|"
     assert lines[2] == "6 |         self.w = tf.Variable(1.0)"
     caret_line = lines[3]
@@ -107,9 +107,10 @@ def test_json_format(two_findings):
     findings = json.loads(run.stdout)
     assert len(findings) == 2
     for finding in findings:
-        # `cell` is added only to notebook findings: a .py finding has exactly these keys
-        assert set(finding) == JSON_KEYS
+        # `cell` is added only to notebook findings, `fix` only to findings that have one
+        assert set(finding) == JSON_KEYS | {"fix"}
     first = findings[0]
+    assert first.pop("fix")["applicability"] == "unsafe"
     assert first == {
         "code": "KC101",
         "name": "tf-variable-in-layer",
@@ -120,7 +121,7 @@ def test_json_format(two_findings):
         "end_line": 6,
         "end_column": 34,
         "message": first["message"],
-        "fixable": False,
+        "fixable": True,
     }
     assert first["message"].startswith("tf.Variable 'w' ")
     assert findings[1]["path"] == "src/pkg/b.py"
@@ -238,7 +239,7 @@ def test_rules_lists_every_rule(tmp_path):
         assert fields[3] == rule.severity.value
         assert line.rstrip().endswith(rule.summary)
     off = [line.split()[0] for line in lines if line.split()[2] == "off"]
-    assert set(off) <= {"KC207", "KC208"}
+    assert set(off) <= {"KC207", "KC208", "KC527"}  # the opt-in rules of the catalogs
 
 
 def test_rules_json(tmp_path):

@@ -1,9 +1,12 @@
 """Every rule has a page, and every page tells the truth: its Bad example triggers
 exactly its code, its Good example triggers nothing, its header matches the rule."""
+import ast
 import re
 
 import pytest
 
+from kerascheck.api import fix_source
+from kerascheck.config import Settings
 from kerascheck.pages import code_block, page_text, section
 from kerascheck.rules import all_rules
 from lintutil import lint
@@ -48,3 +51,26 @@ def test_good_example_is_clean(code):
     good = code_block(page_text(code), "Good")
     assert good, f"{code}.md has no python block under '## Good'"
     assert lint(good, _selection(code)) == []
+
+
+FIXABLE = [code for code, rule in RULES.items() if rule.fix_safety]
+
+
+@pytest.mark.parametrize("code", FIXABLE)
+def test_fix_section_states_the_safety(code):
+    """A rule that offers fixes says so on its page, with their safety in bold."""
+    body = section(page_text(code), "Fix")
+    assert body, f"{code}.md lacks a '## Fix' section"
+    assert set(re.findall(r"\*\*(safe|unsafe)\*\*", body)) == set(RULES[code].fix_safety)
+
+
+@pytest.mark.parametrize("code", FIXABLE)
+def test_bad_example_is_fixed(code):
+    """`--fix --unsafe-fixes` repairs the page's Bad example: its finding is gone and the
+    result parses (the fixer's own checks passed: no error)."""
+    bad = code_block(page_text(code), "Bad")
+    fixed, findings, errors = fix_source(bad, config=Settings(select=_selection(code)), unsafe=True)
+    assert errors == []
+    assert fixed != bad
+    assert code not in {finding.code for finding in findings}
+    ast.parse(fixed)

@@ -50,6 +50,21 @@ def confirmation_text(finding: Finding) -> str:
     return f" [{status}: {detail}]" if detail else f" [{status}]"
 
 
+def fix_marker(finding: Finding) -> str:
+    """`[fix] ` or `[unsafe fix] ` before the message of a finding that has a fix."""
+    if finding.fix is None:
+        return ""
+    return "[fix] " if finding.fix.safe else "[unsafe fix] "
+
+
+def fix_text(finding: Finding) -> str:
+    """` (fix: <what>, with --fix)` after a message, or "" when the finding has no fix."""
+    if finding.fix is None:
+        return ""
+    how = "--fix" if finding.fix.safe else "--fix --unsafe-fixes"
+    return f" (fix: {finding.fix.description}, with {how})"
+
+
 def rule_help_uri(code: str) -> str:
     return f"{HOMEPAGE}/blob/main/rules/{code}.md"
 

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from kerascheck.engine import CheckResult
 from kerascheck.finding import Finding, Severity
-from kerascheck.report.common import confirmation_text, end, posix
+from kerascheck.report.common import confirmation_text, end, fix_text, posix
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -38,7 +38,7 @@ def command(finding: Finding) -> str:
         ]
     else:
         message = f"cell {finding.cell}, line {finding.line}, column {finding.column}: {message}"
-    message += confirmation_text(finding)
+    message += confirmation_text(finding) + fix_text(finding)
     rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
     return f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(message)}"
 

@@ -16,7 +16,7 @@ from typing import TextIO
 
 from kerascheck.engine import CheckResult
 from kerascheck.finding import Finding, Severity
-from kerascheck.report.common import SourceLines, confirmation_text, end, posix
+from kerascheck.report.common import SourceLines, confirmation_text, end, fix_text, posix
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -44,7 +44,7 @@ def _issue(finding: Finding, fingerprint: str) -> dict:
     return {
         "type": "issue",
         "check_name": finding.code,
-        "description": f"{finding.code} {finding.name}: {finding.message}{cell}{confirmation_text(finding)}",
+        "description": f"{finding.code} {finding.name}: {finding.message}{cell}{confirmation_text(finding)}{fix_text(finding)}",
         "categories": ["Bug Risk"],
         "severity": SEVERITIES[finding.severity],
         "fingerprint": fingerprint,

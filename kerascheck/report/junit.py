@@ -13,7 +13,7 @@ from itertools import groupby
 from typing import TextIO
 
 from kerascheck.engine import CheckResult
-from kerascheck.report.common import confirmation_text, location, posix
+from kerascheck.report.common import confirmation_text, fix_text, location, posix
 
 # Characters XML 1.0 cannot carry, even escaped.
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -47,7 +47,7 @@ def document(result: CheckResult) -> ET.Element:
             case = _element(suite, "testcase", name=f"{finding.code} {finding.name} ({where})".replace("  ", " "),
                             classname=posix(path), file=posix(path), line=finding.line)
             _element(case, "failure", f"{location(finding)}: {finding.code} {finding.message}"
-                     f"{confirmation_text(finding)}",
+                     f"{confirmation_text(finding)}{fix_text(finding)}",
                      message=finding.message, type=finding.code)
     if result.errors or not findings:
         suite = _element(root, "testsuite", name="kerascheck", tests=max(len(result.errors), 1),

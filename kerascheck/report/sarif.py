@@ -109,6 +109,8 @@ def _result(finding: Finding, index: dict) -> dict:
     }
     if finding.code in index:
         entry["ruleIndex"] = index[finding.code]
+    if finding.fix is not None and finding.fix.edits:
+        entry["fixes"] = [_fix(finding)]
     properties = {}
     if finding.cell is not None:
         properties["cell"] = finding.cell
@@ -118,6 +120,32 @@ def _result(finding: Finding, index: dict) -> dict:
     if properties:
         entry["properties"] = properties
     return entry
+
+
+def _fix(finding: Finding) -> dict:
+    """The finding's fix as a SARIF `fix`: its replacements in the file (in a notebook,
+    relative to the cell named in each replacement's `properties.cell`, as the result's
+    region is), and whether `--fix` applies it (`properties.applicability`)."""
+    replacements = []
+    for edit in finding.fix.edits:
+        replacement = {
+            "deletedRegion": {
+                "startLine": edit.line,
+                "startColumn": edit.column,
+                "endLine": edit.end_line,
+                "endColumn": edit.end_column,
+            }
+        }
+        if edit.content:
+            replacement["insertedContent"] = {"text": edit.content}
+        if edit.cell is not None:
+            replacement["properties"] = {"cell": edit.cell}
+        replacements.append(replacement)
+    return {
+        "description": {"text": finding.fix.description},
+        "artifactChanges": [{"artifactLocation": _artifact(finding.path), "replacements": replacements}],
+        "properties": {"applicability": finding.fix.applicability},
+    }
 
 
 def _artifact(path: str) -> dict:

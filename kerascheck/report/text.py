@@ -9,7 +9,7 @@ import click
 
 from kerascheck.engine import CheckResult
 from kerascheck.finding import Finding, Severity
-from kerascheck.report.common import SourceLines, confirmation_text, location
+from kerascheck.report.common import SourceLines, confirmation_text, fix_marker, location
 
 _SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -21,7 +21,8 @@ def _style(text: str, color: bool, **style) -> str:
 def _head(finding: Finding, color: bool) -> str:
     where = location(finding) + ":"
     code = _style(finding.code, color, fg=_SEVERITY_COLORS[finding.severity], bold=True)
-    return f"{_style(where, color, bold=True)} {code} {finding.message}{confirmation_text(finding)}"
+    marker = _style(fix_marker(finding), color, fg="cyan")
+    return f"{_style(where, color, bold=True)} {code} {marker}{finding.message}{confirmation_text(finding)}"
 
 
 def render_concise(result: CheckResult, out: TextIO, color: bool = False) -> None:
@@ -46,10 +47,44 @@ def render_full(result: CheckResult, out: TextIO, color: bool = False) -> None:
             out.write(f"{_style(str(finding.line) + ' |', color, fg='blue')} {source.rstrip()}\n")
             carets = _style("^" * length, color, fg=_SEVERITY_COLORS[finding.severity])
             out.write(f"{gutter} {' ' * (finding.column - 1)}{carets}\n")
+        if finding.fix is not None:
+            how = "--fix" if finding.fix.safe else "--fix --unsafe-fixes"
+            out.write(f"  = fix ({finding.fix.applicability}, {how}): {finding.fix.description}\n")
         out.write("\n")
 
 
 def summary(result: CheckResult) -> str:
+    """The last lines on stderr: what was fixed (--fix, --diff), what more could be,
+    and the findings ("Found ..." or "All checks passed", always the last line)."""
+    mode = getattr(result, "fix_mode", None)
+    lines = _fix_lines(result, mode)
+    if mode is not None and mode.diff:
+        return "\n".join(lines)
+    return "\n".join([*lines, _found(result)])
+
+
+def _fix_lines(result: CheckResult, mode) -> list[str]:
+    lines = []
+    if mode is not None:
+        fixed = sum(done.count for done in result.fixes)
+        files = _plural(len(result.fixes), "file")
+        if mode.diff:
+            lines.append(f"Would fix {_plural(fixed, 'problem')} in {files}." if fixed else "No fixes to make.")
+        elif fixed:
+            lines.append(f"Fixed {_plural(fixed, 'problem')} in {files}.")
+    safe = sum(1 for finding in result.findings if finding.fix is not None and finding.fix.safe)
+    unsafe = sum(1 for finding in result.findings if finding.fix is not None and not finding.fix.safe)
+    if mode is None and safe:
+        more = f" ({unsafe} more with --fix --unsafe-fixes)" if unsafe else ""
+        lines.append(f"{safe} fixable with --fix{more}.")
+    elif mode is None and unsafe:
+        lines.append(f"{unsafe} fixable with --fix --unsafe-fixes.")
+    elif mode is not None and not mode.unsafe and unsafe:
+        lines.append(f"{unsafe} more fixable with --unsafe-fixes.")
+    return lines
+
+
+def _found(result: CheckResult) -> str:
     findings = result.findings
     if not findings:
         return f"All checks passed ({_plural(result.files_checked, 'file')} checked)."

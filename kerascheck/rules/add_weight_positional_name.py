@@ -11,7 +11,11 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Fix, Rule
+
+# Keras 2's parameters in order, as the code was written for: add_weight(name, shape,
+# dtype, initializer, regularizer, trainable, constraint, ...).
+_KERAS2_ORDER = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
 
 
 def _is_text(node: cst.BaseExpression) -> bool:
@@ -32,6 +36,7 @@ class AddWeightPositionalName(Rule):
     severity = Severity.ERROR
     summary = "add_weight('name', ...): Keras 3 takes shape first and raises ValueError."
     affects = "Keras 3 (Keras 2's add_weight took the name first)"
+    fix_safety = ('safe',)
 
     def visit_Call(self, node: cst.Call) -> None:
         if helpers.method_call_name(node) != "add_weight":
@@ -44,4 +49,22 @@ class AddWeightPositionalName(Rule):
             "the weight's name is passed positionally to add_weight(): Keras 3 takes `shape` "
             "first and raises ValueError (\"`name` must be passed as a keyword argument\"); "
             "write add_weight(name=..., shape=...)",
+            fix=_keywords_fix(node, arguments),
         )
+
+
+def _keywords_fix(call: cst.Call, arguments: list[cst.Arg]):
+    """Name the positional arguments as Keras 2 read them: `add_weight("w", (3, 4))` ->
+    `add_weight(name="w", shape=(3, 4))`. Same meaning on Keras 2, and it works on 3.
+    Not with `*args` (which parameters it fills is unknown), nor when a keyword given
+    later would then be passed twice."""
+    if len(arguments) > len(_KERAS2_ORDER) or any(arg.star == "*" for arg in call.args):
+        return None
+    names = _KERAS2_ORDER[: len(arguments)]
+    if any(helpers.keyword(call, name) is not None for name in names):
+        return None
+    return Fix(
+        tuple((arg, helpers.as_keyword(arg, name)) for arg, name in zip(arguments, names)),
+        safe=True,
+        description="pass the name, and the arguments after it, as keywords",
+    )

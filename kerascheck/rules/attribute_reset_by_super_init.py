@@ -14,7 +14,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Fix, Rule
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import keras_base_kind
 
@@ -25,6 +25,7 @@ class AttributeResetBySuperInit(Rule):
     severity = Severity.ERROR
     summary = "Layer attribute set before super().__init__(), which resets it."
     affects = "Keras 2 and Keras 3"
+    fix_safety = ('safe',)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.name.value != "__init__":
@@ -49,6 +50,7 @@ class AttributeResetBySuperInit(Rule):
         if not inits:
             return  # no parent initializer at all is KC301's finding
         last_init, last_call = inits[-1]
+        reported = []
         for position, attribute, target in stores:
             if position > last_init:
                 continue
@@ -57,7 +59,58 @@ class AttributeResetBySuperInit(Rule):
             restoring = knowledge.LAYER_INIT_KEYWORDS.get(attribute)
             if restoring and helpers.keyword(last_call, restoring):
                 continue  # `super().__init__(trainable=trainable)` hands the value back
-            self.report(target, self._message(attribute))
+            reported.append((attribute, target))
+        fix, movable = self._move_after_init(node, owner, last_call, reported)
+        for attribute, target in reported:
+            self.report(target, self._message(attribute), fix=fix if id(target) in movable else None)
+
+    # ---- the fix: move the assignments after the parent initializer ----------------------
+    def _move_after_init(self, init: cst.FunctionDef, owner: str, call: cst.Call, reported) -> tuple:
+        """(one Fix moving every movable reported assignment right after the parent
+        initializer's statement, in their order; the ids of their targets). An
+        assignment moves when it is a statement of its own in the body of `__init__`,
+        its value has no side effect to reorder, and nothing between it and the parent
+        call (the call included) reads `self` or rebinds what the value reads."""
+        body = list(init.body.body) if isinstance(init.body, cst.IndentedBlock) else []
+        anchor = next((k for k, line in enumerate(body) if _expression_of(line) is call), None)
+        if anchor is None:
+            return None, set()
+        moved: list[int] = []
+        targets: set[int] = set()
+        for attribute, target in reported:
+            index = next((k for k, line in enumerate(body[:anchor]) if _assigned_target(line) is target), None)
+            if index is not None and self._movable(body, index, anchor, owner, attribute):
+                moved.append(index)
+                targets.add(id(target))
+        if not moved:
+            return None, set()
+        moved.sort()
+        replacements = [(body[k], cst.RemoveFromParent()) for k in moved]
+        replacements.append((body[anchor], cst.FlattenSentinel([body[anchor], *(body[k] for k in moved)])))
+        fix = Fix(tuple(replacements), safe=True, description="assign it after the super().__init__(...) call")
+        return fix, targets
+
+    def _movable(self, body: list, index: int, anchor: int, owner: str, attribute: str) -> bool:
+        value = body[index].body[0].value
+        if not self._without_side_effects(value):
+            return False
+        read = helpers.names_in(value)
+        for line in body[index + 1: anchor + 1]:
+            if _uses_self_beyond_stores(line, owner, attribute, allow_super=line is body[anchor]):
+                return False
+            if read & _rebound(line):
+                return False
+        return True
+
+    def _without_side_effects(self, value: cst.CSTNode) -> bool:
+        """Literals, names, attributes, operators, and calls of Keras constructors
+        (`InputSpec(ndim=3)`): nothing whose evaluation order can matter."""
+        for sub in helpers.walk(value):
+            if isinstance(sub, (cst.Await, cst.Yield, cst.NamedExpr)):
+                return False
+            if isinstance(sub, cst.Call) and self.module.keras_name(sub.func) is None:
+                return False
+        return True
 
     def _is_parent_init(self, call: cst.Call, owner: str) -> bool:
         """`super().__init__(...)`, `super(Cls, self).__init__(...)`, or a Keras base's
@@ -86,3 +139,57 @@ class AttributeResetBySuperInit(Rule):
             f"'{attribute}' is set before super().__init__(): {consequence}; "
             "assign it after the super().__init__(...) call"
         )
+
+
+def _expression_of(line: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    """The expression of a statement line that is one expression (`super().__init__()`)."""
+    if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(line.body[0], cst.Expr):
+        return line.body[0].value
+    return None
+
+
+def _assigned_target(line: cst.CSTNode) -> Optional[cst.CSTNode]:
+    """The target of a statement line that is one single-target assignment (`self.a = v`)."""
+    if (
+        isinstance(line, cst.SimpleStatementLine)
+        and len(line.body) == 1
+        and isinstance(line.body[0], cst.Assign)
+        and len(line.body[0].targets) == 1
+    ):
+        return line.body[0].targets[0].target
+    return None
+
+
+def _uses_self_beyond_stores(line: cst.CSTNode, owner: str, attribute: str, allow_super: bool) -> bool:
+    """Whether `line` uses `owner` other than to store another attribute (`self.b = ...`)
+    or, in the parent call's line, as `super(Cls, self)`'s argument."""
+    allowed: set[int] = set()
+    for node in helpers.walk(line):
+        for target in helpers.flatten_targets(helpers.assign_targets(node)):
+            stored = helpers.self_attribute(target, owner)
+            if stored is not None and stored != attribute:
+                allowed.add(id(target.value))
+        if allow_super and isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "super":
+            allowed.update(id(arg.value) for arg in node.args)
+    return any(
+        isinstance(node, cst.Name) and node.value == owner and id(node) not in allowed for node in helpers.walk(line)
+    )
+
+
+def _rebound(line: cst.CSTNode) -> set[str]:
+    """Plain names a statement binds (assignment, loop and with targets, walrus...)."""
+    names: set[str] = set()
+    for node in helpers.walk(line):
+        targets: list = list(helpers.assign_targets(node))
+        if isinstance(node, (cst.For, cst.CompFor)):
+            targets.append(node.target)
+        elif isinstance(node, cst.NamedExpr):
+            targets.append(node.target)
+        elif isinstance(node, cst.AsName):
+            targets.append(node.name)
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            names.update(item.name.value for item in node.names)
+        for target in helpers.flatten_targets(targets):
+            if isinstance(target, cst.Name):
+                names.add(target.value)
+    return names

@@ -25,12 +25,24 @@ class Fix:
     `safe` fixes keep behaviour (applied by `--fix`); unsafe ones change it and need
     `--unsafe-fixes`. `imports` are the import statements the new code needs, as source
     lines (`"import keras"`); the fixer adds the missing ones.
+
+    The new node may also be `cst.RemoveFromParent()` (delete an argument, a parameter,
+    a statement) or a `cst.FlattenSentinel` of statements (put several where one was).
+    The replaced nodes must be nodes of the tree the rule was given (they are found by
+    identity) and must not contain one another. Several findings may share one Fix:
+    it is applied once and repairs them all. `description` is an imperative phrase
+    ("Pass the name as name=...").
     """
 
-    replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...]
+    replacements: tuple[tuple[cst.CSTNode, object], ...]
     safe: bool
     description: str
     imports: tuple[str, ...] = ()
+
+    @classmethod
+    def replace(cls, old: cst.CSTNode, new, *, safe: bool, description: str, imports=()) -> "Fix":
+        """A fix that replaces one node."""
+        return cls(((old, new),), safe, description, tuple(imports))
 
 
 @dataclass
@@ -101,6 +113,9 @@ class Rule(cst.BatchableCSTVisitor):
     summary: ClassVar[str] = ""  # one line for `kerascheck rules`
     # Which Keras versions the problem bites on, as the rule page says it.
     affects: ClassVar[str] = "Keras 2 and Keras 3"
+    # The safety of the fixes the rule offers ("safe", "unsafe"), as its page's "Fix"
+    # section states it; empty when it offers none.
+    fix_safety: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -18,7 +18,7 @@ from kerascheck.finding import Severity
 from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
 from kerascheck.semantic import knowledge
-from kerascheck.semantic.names import canonical_keras_name, keras_base_kind, keras_class_name
+from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_base_kind, keras_class_name
 
 
 class GetConfigMissing(Rule):
@@ -37,7 +37,7 @@ class GetConfigMissing(Rule):
         if keras_class is None:
             return
         init = helpers.methods(node).get("__init__")
-        if init is None or helpers.throwaway_class(self.context, node):
+        if init is None or helpers.throwaway_class(self.context, node) or _abstract(node):
             return
         index = self.module.index
         if index.defines_in_ancestry(keras_class.key, "get_config"):
@@ -172,3 +172,14 @@ class GetConfigMissing(Rule):
                     if attribute in stored:
                         called.add(stored[attribute])
         return called
+
+
+def _abstract(class_def: cst.ClassDef) -> bool:
+    """Whether the class declares abstract methods (`@abc.abstractmethod`): it is never
+    instantiated, so never saved itself; its concrete subclasses are checked on their own."""
+    for method in helpers.methods(class_def).values():
+        for decorator in method.decorators:
+            dotted = cst_dotted(decorator.decorator) or ""
+            if dotted.rpartition(".")[2] == "abstractmethod":
+                return True
+    return False

@@ -5,7 +5,6 @@ import re
 from typing import Iterator, Optional, Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
 from kerascheck.cstwalk import children
 from kerascheck.semantic import knowledge
@@ -103,9 +102,18 @@ def flatten_targets(targets: Sequence[cst.BaseExpression]) -> Iterator[cst.BaseE
 
 def is_super_call(call: cst.Call, method: str) -> bool:
     """`super().method(...)` or `super(Cls, self).method(...)`."""
-    return m.matches(
-        call.func,
-        m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name(method)),
+    func = call.func
+    return is_super_attribute(func) and func.attr.value == method
+
+
+def is_super_attribute(node: cst.BaseExpression) -> bool:
+    """`super().<name>` or `super(Cls, self).<name>`. (Plain isinstance tests: importing
+    libcst.matchers alone costs half a second, a warm cached run in all.)"""
+    return (
+        isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Call)
+        and isinstance(node.value.func, cst.Name)
+        and node.value.func.value == "super"
     )
 
 
@@ -125,18 +133,30 @@ def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(children(current)))
+        kids = children(current)
+        if kids:
+            kids.reverse()
+            stack.extend(kids)
+
+
+# An exact type test: isinstance() against libcst's node classes goes through ABCMeta, a
+# Python-level call per test, and walk_scope asks it of every node.
+_NEW_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
 def walk_scope(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Like :func:`walk` (source order), but does not enter nested functions, classes or
     lambdas: what runs in this function's own frame."""
-    stack = list(reversed(children(node)))
+    stack = children(node)
+    stack.reverse()
     while stack:
         current = stack.pop()
         yield current
-        if not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            stack.extend(reversed(children(current)))
+        if current.__class__ not in _NEW_SCOPES:
+            kids = children(current)
+            if kids:
+                kids.reverse()
+                stack.extend(kids)
 
 
 def self_attribute(expression: cst.CSTNode, owner: Optional[str]) -> Optional[str]:
@@ -651,6 +671,73 @@ def misspelled_init_calls(function: cst.FunctionDef) -> list[cst.Call]:
         node
         for node in walk_scope(function.body)
         if isinstance(node, cst.Call)
-        and m.matches(node.func, m.Attribute(value=m.Call(func=m.Name("super"))))
+        and is_super_attribute(node.func)
         and is_init_misspelling(node.func.attr.value)
     ]
+
+
+# ---- building fixes (rules offer them with their findings) ----------------------------------
+_NO_SPACE = cst.SimpleWhitespace("")
+
+
+def as_keyword(arg: cst.Arg, name: str) -> cst.Arg:
+    """`value` -> `name=value`, keeping the argument's comma and spacing."""
+    return arg.with_changes(keyword=cst.Name(name), equal=cst.AssignEqual(whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE))
+
+
+def _comma_like(previous) -> cst.Comma:
+    """The comma to put after `previous` (an Arg or Param) when something follows it."""
+    comma = previous.comma
+    return comma if isinstance(comma, cst.Comma) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def with_last_arg(call: cst.Call, arg: cst.Arg) -> cst.Call:
+    """`call` with `arg` appended; a trailing comma and one-argument-per-line layout are kept."""
+    args = list(call.args)
+    if not args:
+        return call.with_changes(args=[arg])
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma):  # `f(\n    a,\n)`: the new argument takes the trailing comma
+        if len(args) > 1 and isinstance(args[-2].comma, cst.Comma):
+            before = args[-2].comma
+        else:
+            before = last.comma.with_changes(whitespace_after=call.whitespace_before_args)
+        args[-1] = last.with_changes(comma=before)
+        return call.with_changes(args=[*args, arg.with_changes(comma=last.comma)])
+    args[-1] = last.with_changes(comma=_comma_like(last))
+    return call.with_changes(args=[*args, arg])
+
+
+def with_star_kwarg(parameters: cst.Parameters, name: str) -> Optional[cst.Parameters]:
+    """`parameters` with `**name` added at the end (there must be none yet); a trailing
+    comma and one-parameter-per-line layout are kept. None when the last parameter is
+    positional-only (`/` would need moving)."""
+    if parameters.star_kwarg is not None or (
+        parameters.posonly_params and not (parameters.params or parameters.star_arg or parameters.kwonly_params)
+    ):
+        return None
+    before = [*parameters.posonly_params, *parameters.params]
+    if isinstance(parameters.star_arg, (cst.Param, cst.ParamStar)):
+        before.append(parameters.star_arg)
+    before.extend(parameters.kwonly_params)
+    star = cst.Param(name=cst.Name(name), star="**")
+    if not before:
+        return parameters.with_changes(star_kwarg=star)
+    last = before[-1]
+    if isinstance(last.comma, cst.Comma):
+        previous = before[-2].comma if len(before) > 1 and isinstance(before[-2].comma, cst.Comma) else last.comma
+        star = star.with_changes(comma=last.comma)
+        new_last = last.with_changes(comma=previous)
+    else:
+        new_last = last.with_changes(comma=_comma_like(last))
+    return _replace_param(parameters, last, new_last).with_changes(star_kwarg=star)
+
+
+def _replace_param(parameters: cst.Parameters, old, new) -> cst.Parameters:
+    if parameters.star_arg is old:
+        return parameters.with_changes(star_arg=new)
+    for field in ("posonly_params", "params", "kwonly_params"):
+        values = list(getattr(parameters, field))
+        if any(value is old for value in values):
+            return parameters.with_changes(**{field: [new if value is old else value for value in values]})
+    return parameters

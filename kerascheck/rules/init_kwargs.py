@@ -18,7 +18,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Fix, Rule
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted
 
@@ -31,6 +31,7 @@ class InitKwargs(Rule):
     severity = Severity.WARNING
     summary = "Keras class __init__ without **kwargs, or not forwarding them to the parent."
     affects = "Keras 3 (Keras 2 drops the name instead of failing)"
+    fix_safety = ('safe', 'unsafe')
 
     def __init__(self, context):
         super().__init__(context)
@@ -53,6 +54,7 @@ class InitKwargs(Rule):
                     f"'{name.value}' is not defined: the parent initializer call raises NameError; "
                     f"{self._did_you_mean(name.value, init)}",
                     severity=Severity.ERROR,
+                    fix=_respelled_splat(name, init, calls),
                 )
             return
         kwargs = helpers.star_kwargs_name(init)
@@ -65,14 +67,27 @@ class InitKwargs(Rule):
                     "config holds name/trainable/dtype, so from_config/load_model fail with "
                     "\"unexpected keyword argument 'trainable'\" (Keras 3); accept **kwargs and "
                     "pass them to super().__init__(**kwargs)",
+                    fix=_accept_and_forward(init, calls),
                 )
             return
         if calls and not any(self._forwards(init, call, kwargs) for call in calls):
+            routed = _routed_to(init, kwargs, calls)
+            if routed:
+                kind = "model" if keras_class.is_model else "layer"
+                self.report(
+                    init.name,
+                    f"**{kwargs} goes to {routed}, not to super().__init__(): the name, dtype "
+                    f"and trainable=False given to this {kind} (and those from_config passes back) "
+                    f"configure that sub-layer instead; take its options as a separate argument "
+                    f"and call super().__init__(**{kwargs})",
+                )
+                return
             self.report(
                 init.name,
                 f"**{kwargs} is accepted but never passed to super().__init__(): name, dtype and "
                 f"trainable given by the caller (and by from_config) are silently dropped; call "
                 f"super().__init__(**{kwargs})",
+                fix=_forward(init, calls, kwargs),
             )
 
     # ---- the parent call ---------------------------------------------------------------
@@ -128,6 +143,92 @@ class InitKwargs(Rule):
             return helpers.merges_parent_config(get_config)
         # Keras's own get_config, or an ancestor's, which chains to it as KC304 asks.
         return True
+
+
+def _routed_to(init: cst.FunctionDef, kwargs: str, parent_calls: list[cst.Call]) -> Optional[str]:
+    """Where `**kwargs` (or a dict built from it) goes instead of the parent initializer:
+    a call it is splatted into (`layers.Conv2D(...)`) or a `self` attribute that keeps it
+    for later (`self.classifier_kwargs`); None when it goes nowhere."""
+    carried = helpers.carriers(init, (kwargs,))
+    owner = helpers.self_name(init)
+    nodes = list(helpers.walk_scope(init.body))
+    for node in nodes:
+        if isinstance(node, cst.Call) and not any(node is call for call in parent_calls):
+            for arg in node.args:
+                if arg.star == "**" and helpers.names_in(arg.value) & carried:
+                    return f"{helpers.callee_name(node) or 'another call'}(...)"
+    for node in nodes:
+        if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
+            if helpers.names_in(node.value) & carried:
+                for target in helpers.assign_targets(node):
+                    attribute = helpers.self_attribute(target, owner)
+                    if attribute:
+                        return f"self.{attribute}"
+    return None
+
+
+# ---- fixes -------------------------------------------------------------------------------
+def _respelled_splat(name: cst.Name, init: cst.FunctionDef, calls: list[cst.Call]) -> Optional[Fix]:
+    """`**kwrags` -> `**kwargs`, the `**` parameter it misspells (not a `*` splat: that
+    one would unpack the dict's keys)."""
+    kwargs = helpers.star_kwargs_name(init)
+    if kwargs is None or kwargs == name.value:
+        return None
+    if not any(arg.value is name and arg.star == "**" for call in calls for arg in call.args):
+        return None
+    return Fix.replace(name, cst.Name(kwargs), safe=True, description=f"splat **{kwargs}")
+
+
+def _forwardable(init: cst.FunctionDef, calls: list[cst.Call]) -> Optional[cst.Call]:
+    """The one parent initializer call `**kwargs` can be added to: it splats nothing yet,
+    and passes name/trainable/dtype only when `__init__` takes them as parameters (else
+    the config's would reach the call twice: TypeError)."""
+    if len(calls) != 1:
+        return None
+    call = calls[0]
+    if any(arg.star == "**" for arg in call.args):
+        return None
+    taken = set(helpers.param_names(init))
+    if any(helpers.keyword(call, key) is not None and key not in taken for key in knowledge.BASE_CONFIG_KEYS):
+        return None
+    return call
+
+
+def _kwarg(name: str) -> cst.Arg:
+    return cst.Arg(value=cst.Name(name), star="**")
+
+
+def _accept_and_forward(init: cst.FunctionDef, calls: list[cst.Call]) -> Optional[Fix]:
+    """`def __init__(self, units)` + `super().__init__()` -> `def __init__(self, units,
+    **kwargs)` + `super().__init__(**kwargs)`: every call that worked still does, and
+    the config's name/trainable/dtype now reach the parent."""
+    call = _forwardable(init, calls)
+    if call is None or "kwargs" in _bound_names(init):
+        return None
+    parameters = helpers.with_star_kwarg(init.params, "kwargs")
+    if parameters is None:
+        return None
+    return Fix(
+        ((init.params, parameters), (call, helpers.with_last_arg(call, _kwarg("kwargs")))),
+        safe=True,
+        description="accept **kwargs and pass them to the parent initializer",
+    )
+
+
+def _forward(init: cst.FunctionDef, calls: list[cst.Call], kwargs: str) -> Optional[Fix]:
+    """`super().__init__()` -> `super().__init__(**kwargs)` when `kwargs` is used nowhere
+    else. Unsafe: a keyword the caller passed and the layer ignored now reaches
+    Layer.__init__, which rejects what it does not know."""
+    call = _forwardable(init, calls)
+    if call is None:
+        return None
+    uses = sum(1 for node in helpers.walk(init.body) if isinstance(node, cst.Name) and node.value == kwargs)
+    if uses:
+        return None
+    return Fix.replace(
+        call, helpers.with_last_arg(call, _kwarg(kwargs)), safe=False,
+        description=f"pass **{kwargs} to the parent initializer",
+    )
 
 
 def _bound_names(scope: cst.CSTNode) -> set[str]:

@@ -14,7 +14,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Fix, Rule
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted
 
@@ -43,6 +43,7 @@ class InputShapeNotTuple(Rule):
     severity = Severity.ERROR
     summary = "An int where Keras needs a shape tuple: Input(shape=3), input_shape=3."
     affects = "Keras 3 (Input/InputLayer); Keras 2 and 3 (a layer's input_shape=)"
+    fix_safety = ('safe',)
 
     def __init__(self, context):
         super().__init__(context)
@@ -100,6 +101,7 @@ class InputShapeNotTuple(Rule):
         self.report(
             value,
             f"{shown} passes a number where a shape tuple is needed{parentheses}: {consequence}; write {fix}",
+            fix=_tuple_fix(value, batch),
         )
 
     def _int_text(self, value: cst.BaseExpression) -> Optional[str]:
@@ -149,6 +151,19 @@ class InputShapeNotTuple(Rule):
                             values[small.targets[0].target.value] = small.value.value
             self._int_constants = {name: v for name, v in values.items() if bindings.get(name) == 1}
         return self._int_constants
+
+
+def _tuple_fix(value: cst.BaseExpression, batch: bool) -> Optional[Fix]:
+    """`3` -> `(3,)`, `(3)` -> `(3,)`, a batch shape `3` -> `(None, 3)`: the tuple Keras 2
+    made of the int. Not for a float or a negative number, which no tuple makes valid."""
+    bare = value.with_changes(lpar=[], rpar=[]) if value.lpar else value
+    if not isinstance(bare, (cst.Integer, cst.Name, cst.Call, cst.Subscript)):
+        return None
+    if batch:
+        elements = [cst.Element(cst.Name("None"), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Element(bare)]
+    else:
+        elements = [cst.Element(bare, comma=cst.Comma())]
+    return Fix.replace(value, cst.Tuple(elements), safe=True, description="make it a tuple")
 
 
 def _is_shape_item(value: cst.BaseExpression) -> bool:

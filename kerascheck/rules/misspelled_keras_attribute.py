@@ -13,7 +13,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Fix, Rule
 from kerascheck.semantic import knowledge
 
 # Short names have many neighbours (`built`: `build`, `bult`...): one edit at most below
@@ -42,6 +42,7 @@ class MisspelledKerasAttribute(Rule):
     severity = Severity.ERROR
     summary = "A near miss of supports_masking/trainable/input_spec/built: Keras never reads it."
     affects = "Keras 2 and Keras 3"
+    fix_safety = ('safe',)
 
     def __init__(self, context):
         super().__init__(context)
@@ -59,6 +60,7 @@ class MisspelledKerasAttribute(Rule):
                 target,
                 f"'{attribute}' looks like a misspelling of '{real}': Keras never reads it, so "
                 f"{knowledge.MISSPELLED_ATTRIBUTE_EFFECTS[real]}; assign self.{real} instead",
+                fix=Fix.replace(target, cst.Name(real), safe=True, description=f"assign {real} instead"),
             )
 
     @staticmethod

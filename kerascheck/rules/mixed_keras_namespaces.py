@@ -30,6 +30,8 @@ _STANDALONE = "standalone"
 _TF = "tf"
 # A local name bound to one Keras or the other depending on the installation.
 _SWITCH = object()
+# Where a name bound at module level (or resolved through the module's facts) is bound.
+_MODULE = "module"
 # Statements whose nested imports may or may not run.
 _GUARDS = (cst.If, cst.Try, cst.ExceptHandler, cst.Else, cst.Finally)
 # Tests that pick a Keras at run time: `keras.__version__`, `version.parse(tf.__version__)`,
@@ -42,6 +44,8 @@ def _group(qualified: str) -> Optional[str]:
     """Which side of the divide a qualified name is on, or None for non-Keras names."""
     if qualified == "keras._tf_keras" or qualified.startswith("keras._tf_keras."):
         return _TF  # the package behind tf.keras on TF >= 2.16
+    if qualified == "keras.src.engine" or qualified.startswith("keras.src.engine."):
+        return _TF  # exists only in keras 2.13-2.15, the implementation of tf.keras there
     flavor = keras_flavor(qualified)
     if flavor is None:
         return None
@@ -74,9 +78,12 @@ class MixedKerasNamespaces(Rule):
         # Scope (module or function node id) -> local name -> what the import visited
         # last bound it to (or _SWITCH), and whether that import was guarded (if/try).
         self._bindings: dict[int, dict[str, tuple[object, bool]]] = {}
-        # Group -> (first node using it, the name as written there, which Keras that is),
-        # in source order.
-        self._first_use: dict[str, tuple[cst.CSTNode, str, str]] = {}
+        # Where a use's name was bound (`_MODULE`, or the id of the function whose local
+        # import bound it) -> group -> (source order, first node using it, the name as
+        # written there, which Keras that is). Local imports in two different functions
+        # (one per Keras: dual support) do not meet; each meets the module's own uses.
+        self._first_use: dict[object, dict[str, tuple[int, cst.CSTNode, str, str]]] = {}
+        self._uses = 0
         self._aliased = False
 
     # ---- imports -----------------------------------------------------------------------
@@ -105,11 +112,17 @@ class MixedKerasNamespaces(Rule):
         return [node for node in reversed(chain) if isinstance(node, (cst.FunctionDef, cst.Lambda))] + [chain[0]]
 
     def _binding(self, name: str):
-        for scope in self._scopes():
+        found, _ = self._binding_and_scope(name)
+        return found
+
+    def _binding_and_scope(self, name: str):
+        """What an import bound `name` to, and where: `_MODULE` or a function's id."""
+        scopes = self._scopes()
+        for scope in scopes:
             found = self._bindings.get(id(scope), {}).get(name)
             if found is not None:
-                return found
-        return None
+                return found, (_MODULE if scope is scopes[-1] else id(scope))
+        return None, _MODULE
 
     @staticmethod
     def _differs(previous: object, meaning: str) -> bool:
@@ -151,7 +164,7 @@ class MixedKerasNamespaces(Rule):
 
     def _use(self, node: cst.CSTNode, dotted: str) -> None:
         head, _, rest = dotted.partition(".")
-        binding = self._binding(head) if self._bindings else None
+        binding, where = self._binding_and_scope(head) if self._bindings else (None, _MODULE)
         if binding is not None:
             meaning = binding[0]
             if meaning is _SWITCH:
@@ -165,11 +178,13 @@ class MixedKerasNamespaces(Rule):
         if qualified is None:
             return
         group = _group(qualified)
-        if group is None or group in self._first_use or _data_only(qualified):
+        uses = self._first_use.setdefault(where, {})
+        if group is None or group in uses or _data_only(qualified):
             return
         if self._guarded_use():
             return
-        self._first_use[group] = (node, dotted, _label(qualified))
+        self._uses += 1
+        uses[group] = (self._uses, node, dotted, _label(qualified))
 
     def _guarded_use(self) -> bool:
         """Whether the use being visited is dual-Keras support rather than mixing: in an
@@ -195,9 +210,21 @@ class MixedKerasNamespaces(Rule):
         )
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        if len(self._first_use) < 2 or self._aliased:
+        if self._aliased:
             return
-        (_, first_name, first), (node, second_name, second) = list(self._first_use.values())[:2]
+        module_uses = self._first_use.get(_MODULE, {})
+        meetings = []  # (first use, second use) where two Kerases meet, per local scope
+        for where, uses in self._first_use.items():
+            merged = dict(module_uses)
+            if where is not _MODULE:
+                for group, use in uses.items():
+                    if group not in merged or use[0] < merged[group][0]:
+                        merged[group] = use
+            if len(merged) >= 2:
+                meetings.append(sorted(merged.values(), key=lambda use: use[0])[:2])
+        if not meetings:
+            return
+        (_, _, first_name, first), (_, node, second_name, second) = min(meetings, key=lambda pair: pair[1][0])
         self.report(
             node,
             f"this module takes Keras objects from both {first} (`{first_name}`) and "

@@ -133,6 +133,8 @@ class SequentialNotLinear(Rule):
         elements = argument.value.elements
         if len(elements) < 2 or any(isinstance(e, cst.StarredElement) for e in elements):
             return
+        if all(_literal_data(e.value) for e in elements):
+            return  # `fit(x=["a", "b", "c"])`: one batch of samples, not several inputs
         first = stack.first
         if not first or first in _LIST_LAYERS or first in knowledge.ANY_STRUCTURE_LAYERS:
             return
@@ -172,6 +174,19 @@ class SequentialNotLinear(Rule):
             if isinstance(node, _CONDITIONAL):
                 return True
         return False
+
+
+def _literal_data(node: cst.BaseExpression) -> bool:
+    """A literal sample: a string or number (`-3` too), or a list/tuple of them."""
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+        node = node.expression
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+        return True
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return all(
+            not isinstance(e, cst.StarredElement) and _literal_data(e.value) for e in node.elements
+        )
+    return False
 
 
 def _list_error(layer: str) -> str:

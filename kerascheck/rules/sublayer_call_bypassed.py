@@ -13,7 +13,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Fix, Rule
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 
@@ -26,6 +26,7 @@ class SublayerCallBypassed(Rule):
     name = "sublayer-call-bypassed"
     severity = Severity.WARNING
     summary = "sublayer.call(...) skips Layer.__call__: no build, no training/mask propagation."
+    fix_safety = ('unsafe',)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -58,6 +59,8 @@ class SublayerCallBypassed(Rule):
             f"{shown}.call(...) skips Layer.__call__: the sub-layer is not built by Keras and "
             "gets no training flag, mask or autocasting (a Dropout called this way drops "
             f"nothing, even in training); call {shown}(...) instead",
+            # Unsafe: the sub-layer now gets built, the training flag, masks, autocasting.
+            fix=Fix.replace(func, receiver, safe=False, description=f"call {shown}(...) instead"),
         )
 
     def _is_class_or_self(self, receiver: cst.BaseExpression, owner: Optional[str]) -> bool:

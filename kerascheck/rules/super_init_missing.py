@@ -18,7 +18,9 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Fix, Rule
+
+_RENAME = "rename it to __init__"
 
 
 class SuperInitMissing(Rule):
@@ -27,6 +29,7 @@ class SuperInitMissing(Rule):
     severity = Severity.ERROR
     summary = "Keras class __init__ that never calls (or misspells) super().__init__()."
     affects = "Keras 2 and Keras 3"
+    fix_safety = ('safe',)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.module.keras_class(node) is None:
@@ -34,14 +37,23 @@ class SuperInitMissing(Rule):
         methods = helpers.methods(node)
         init = methods.get("__init__")
         if init is None:
-            for name, method in methods.items():
-                if helpers.is_init_misspelling(name) and self._looks_like_constructor(method, name):
-                    self.report(method.name, self._misspelled_def_message(name))
+            misspelled = [
+                method for name, method in methods.items()
+                if helpers.is_init_misspelling(name) and self._looks_like_constructor(method, name)
+            ]
+            for method in misspelled:
+                # Two near misses: which one was meant is not for a tool to decide.
+                fix = _renamed(method.name) if len(misspelled) == 1 else None
+                self.report(method.name, self._misspelled_def_message(method.name.value), fix=fix)
             return
         owner = helpers.self_name(init)
         misspelled = helpers.misspelled_init_calls(init)
         for call in misspelled:
-            self.report(call.func, self._misspelled_call_message(call.func.attr.value, node.name.value))
+            self.report(
+                call.func,
+                self._misspelled_call_message(call.func.attr.value, node.name.value),
+                fix=_renamed(call.func.attr),
+            )
         calls = helpers.parent_calls(init, "__init__")
         for call in calls:
             arguments = helpers.positional(call)
@@ -51,6 +63,9 @@ class SuperInitMissing(Rule):
                     f"super().__init__() is already bound to the instance: passing '{owner}' again "
                     "makes Keras 3 raise TypeError (Layer.__init__() takes 1 positional argument); "
                     f"drop '{owner}' from the arguments",
+                    fix=Fix.replace(
+                        arguments[0], cst.RemoveFromParent(), safe=True, description=f"drop '{owner}' from the arguments"
+                    ),
                 )
         if not calls and not misspelled and not self._delegates(init, methods):
             self.report(
@@ -102,6 +117,11 @@ class SuperInitMissing(Rule):
             f"super().{name}(...) is a misspelling of super().__init__(...){why}: constructing "
             f"the class raises {raised}; call super().__init__(...)"
         )
+
+
+def _renamed(name: cst.Name) -> Fix:
+    """`__int__` / `__init` -> `__init__`: what was meant, and what Python calls."""
+    return Fix.replace(name, cst.Name("__init__"), safe=True, description=_RENAME)
 
 
 def _is_name(node: cst.CSTNode, name: Optional[str]) -> bool:

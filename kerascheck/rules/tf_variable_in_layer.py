@@ -12,9 +12,9 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Fix, Rule
 from kerascheck.semantic import knowledge
-from kerascheck.semantic.names import resolves_to
+from kerascheck.semantic.names import canonical_keras_name, resolves_to
 
 # Container methods that store their argument on the receiver.
 _STORING_METHODS = frozenset({"append", "extend", "insert", "add", "setdefault", "update"})
@@ -30,6 +30,7 @@ class TfVariableInLayer(Rule):
     severity = Severity.ERROR
     summary = "tf.Variable stored on a Keras layer: not tracked, trained or saved by Keras 3."
     affects = "Keras 3 (on Keras 2 it is tracked, so there it is style)"
+    fix_safety = ('unsafe',)
 
     def __init__(self, context):
         super().__init__(context)
@@ -114,4 +115,163 @@ class TfVariableInLayer(Rule):
             call,
             f"tf.Variable '{attribute}' is invisible to Keras 3: it is not in layer.weights, "
             "not trained by fit() and not saved; create it with self.add_weight(...)",
+            fix=self._add_weight_fix(call),
         )
+
+    # ---- the fix: self.add_weight(shape=S, initializer=I, ...) ---------------------------
+    def _add_weight_fix(self, call: cst.Call) -> Optional[Fix]:
+        """`tf.Variable(initial_value=init(shape=S, dtype=D), trainable=T, name=N)` ->
+        `self.add_weight(shape=S, initializer=init, trainable=T, name=N, dtype=D)`, for an
+        initial value made by an initializer object (`w_init = tf.random_normal_initializer()`)
+        or by tf.zeros/ones/random.* from a shape alone; `tf.Variable(0.5)` -> a scalar
+        weight with a constant initializer. Anything else (a tensor computed from data, a
+        numpy array, an argument add_weight has no equivalent for) is left alone.
+        Unsafe: the variable becomes a tracked, trained and saved weight."""
+        found = self.context.current_method()
+        if found is None:
+            return None
+        method = found[1]
+        owner = helpers.self_name(method)
+        arguments = _variable_arguments(call)
+        if owner is None or arguments is None or "initial_value" not in arguments:
+            return None
+        value = arguments.pop("initial_value")
+        made = self._from_shape(value, method)
+        if made is None:
+            made = self._from_constant(call, value)
+            if made is None:
+                return None
+            if "dtype" in arguments:  # the inferred dtype gives way to the given one
+                made = (*made[:2], None)
+        shape, initializer, dtype = made
+        given = arguments.pop("dtype", None)
+        if dtype is not None and given is not None and not dtype.deep_equals(given):
+            return None
+        if method.name.value == "__init__" and not _after_parent_init(method, call):
+            return None  # add_weight before Layer.__init__ raises
+        values = [("shape", shape), ("initializer", initializer)]
+        values += [(key, arguments[key]) for key in ("trainable", "name") if key in arguments]
+        if given is not None or dtype is not None:
+            values.append(("dtype", given if given is not None else dtype))
+        return Fix.replace(
+            call, _call_like(call, owner, values), safe=False, description="create it with self.add_weight(...)"
+        )
+
+    def _from_shape(self, value: cst.BaseExpression, method: cst.FunctionDef):
+        """(shape, initializer, dtype or None) for `init(shape=S, dtype=D)`, `tf.zeros(S)`..."""
+        found = _shape_call(value)
+        if found is None:
+            return None
+        function, shape, dtype = found
+        initializer = self._initializer(function, method)
+        return (shape, initializer, dtype) if initializer is not None else None
+
+    def _from_constant(self, call: cst.Call, value: cst.BaseExpression):
+        """(shape, initializer, dtype or None) for a number: `()`, "zeros"/"ones" or
+        `tf.constant_initializer(c)` (on the module the tf.Variable came from), and int32
+        for an int, as tf.Variable infers it."""
+        number = value.expression if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus) else value
+        if not isinstance(number, (cst.Integer, cst.Float)) or value.lpar:
+            return None
+        dtype = cst.SimpleString('"int32"') if isinstance(number, cst.Integer) else None
+        amount = number.evaluated_value * (-1 if number is not value else 1)
+        if amount in (0, 1):
+            initializer = cst.SimpleString('"zeros"' if amount == 0 else '"ones"')
+        else:
+            root = call.func.value if isinstance(call.func, cst.Attribute) else None
+            if root is None or self.module.qualified_name(root) not in knowledge.TF_MODULES:
+                return None
+            initializer = cst.Call(cst.Attribute(root, cst.Name("constant_initializer")), [cst.Arg(value)])
+        return cst.Tuple([]), initializer, dtype
+
+    def _initializer(self, function: cst.BaseExpression, method: cst.FunctionDef) -> Optional[cst.BaseExpression]:
+        qualified = self.module.qualified_name(function)
+        if qualified in knowledge.TENSOR_INITIALIZER_FUNCTIONS:
+            name = knowledge.TENSOR_INITIALIZER_FUNCTIONS[qualified]
+            return cst.SimpleString(name) if name else function
+        if isinstance(function, cst.Call) and self._makes_initializer(function):
+            return function  # `tf.random_normal_initializer()(shape=S)`
+        if isinstance(function, cst.Name):
+            bound = [
+                node.value for node in helpers.walk_scope(method)
+                if isinstance(node, cst.Assign)
+                and any(isinstance(t, cst.Name) and t.value == function.value for t in helpers.assign_targets(node))
+            ]
+            if len(bound) == 1 and isinstance(bound[0], cst.Call) and self._makes_initializer(bound[0]):
+                return function  # `w_init = tf.random_normal_initializer()` earlier in the method
+        return None
+
+    def _makes_initializer(self, call: cst.Call) -> bool:
+        qualified = self.module.qualified_name(call.func)
+        if qualified is None:
+            return False
+        names = {qualified, canonical_keras_name(qualified)} - {None}
+        return any(
+            name.startswith(knowledge.INITIALIZER_MODULES)
+            or (name.startswith("tensorflow.") and name.endswith(knowledge.TF_INITIALIZER_SUFFIX))
+            for name in names
+        )
+
+
+def _variable_arguments(call: cst.Call) -> Optional[dict]:
+    """tf.Variable's arguments by name, or None when one has no add_weight equivalent."""
+    found: dict = {}
+    positional = 0
+    for arg in call.args:
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if positional >= len(knowledge.TF_VARIABLE_POSITIONAL):
+                return None
+            key = knowledge.TF_VARIABLE_POSITIONAL[positional]
+            positional += 1
+        else:
+            key = arg.keyword.value
+        if key not in knowledge.TF_VARIABLE_TO_ADD_WEIGHT or key in found:
+            return None
+        found[key] = arg.value
+    return found
+
+
+def _shape_call(value: cst.BaseExpression):
+    """(function, shape, dtype or None) for `function(shape)` / `function(shape=S, dtype=D)`."""
+    if not isinstance(value, cst.Call) or value.lpar:
+        return None
+    shape = dtype = None
+    for position, arg in enumerate(value.args):
+        if arg.star:
+            return None
+        if arg.keyword is None and position == 0:
+            shape = arg.value
+        elif arg.keyword is not None and arg.keyword.value == "shape" and shape is None:
+            shape = arg.value
+        elif arg.keyword is not None and arg.keyword.value == "dtype":
+            dtype = arg.value
+        else:
+            return None
+    return (value.func, shape, dtype) if shape is not None else None
+
+
+def _after_parent_init(method: cst.FunctionDef, call: cst.Call) -> bool:
+    """Whether a parent initializer call comes before `call` in `method`'s own frame."""
+    owner = helpers.self_name(method)
+    for node in helpers.walk_scope(method.body):
+        if node is call:
+            return False
+        if isinstance(node, cst.Call) and helpers.is_parent_call(node, "__init__", owner):
+            return True
+    return False
+
+
+def _call_like(call: cst.Call, owner: str, values: list) -> cst.Call:
+    """`owner.add_weight(key=value, ...)`, laid out as `call` was (one line, or one
+    argument per line with its trailing comma)."""
+    first, last = call.args[0].comma, call.args[-1].comma
+    separator = first if isinstance(first, cst.Comma) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    arguments = [
+        helpers.as_keyword(cst.Arg(value), key).with_changes(comma=separator) for key, value in values
+    ]
+    arguments[-1] = arguments[-1].with_changes(comma=last, whitespace_after_arg=call.args[-1].whitespace_after_arg)
+    return call.with_changes(
+        func=cst.Attribute(cst.Name(owner), cst.Name("add_weight")), args=arguments
+    )

@@ -14,7 +14,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Fix, Rule
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 
@@ -28,6 +28,7 @@ class TrainableForTraining(Rule):
     name = "trainable-for-training"
     severity = Severity.ERROR
     summary = "trainable= used as a call argument, or trainable and training fed from each other."
+    fix_safety = ('unsafe',)
 
     def __init__(self, context):
         super().__init__(context)
@@ -55,6 +56,7 @@ class TrainableForTraining(Rule):
                     f"trainable= is fed from `{flag}`: trainable freezes the weights, training "
                     "selects training or inference behaviour; pass training= to the layer call "
                     "and set trainable once, on the layer",
+                    fix=_as_training(node, trainable) if self._calls_a_layer(node) else None,
                 )
             elif self._calls_a_layer(node):
                 self.report(
@@ -63,6 +65,7 @@ class TrainableForTraining(Rule):
                     "(unexpected keyword argument 'trainable') and a Sequential model silently "
                     "ignores it; freeze with `layer.trainable = False`, or pass training=False "
                     "for inference mode",
+                    fix=_as_training(node, trainable),
                 )
         training = helpers.keyword(node, "training")
         if training is not None:
@@ -146,6 +149,14 @@ class TrainableForTraining(Rule):
 
     def _is_layer_value(self, value: Optional[cst.BaseExpression]) -> bool:
         return isinstance(value, cst.Call) and self._makes_layer(value)
+
+
+def _as_training(call: cst.Call, trainable: cst.Arg) -> Optional[Fix]:
+    """`layer(x, trainable=False)` -> `layer(x, training=False)`. Unsafe: the call now runs
+    in that mode (the weights were never frozen by it: Keras 2 ignored it)."""
+    if helpers.keyword(call, "training") is not None:
+        return None
+    return Fix.replace(trainable.keyword, cst.Name("training"), safe=False, description="pass training= instead")
 
 
 def _flag_name(value: cst.BaseExpression, wanted: Optional[frozenset]) -> Optional[str]:

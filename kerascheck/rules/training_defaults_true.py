@@ -12,7 +12,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Fix, Rule
 
 
 class TrainingDefaultsTrue(Rule):
@@ -20,6 +20,7 @@ class TrainingDefaultsTrue(Rule):
     name = "training-defaults-true"
     severity = Severity.ERROR
     summary = "call() defaults training=True: a plain layer(x) call runs in training mode."
+    fix_safety = ('unsafe',)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.name.value != "call" or self.context.in_method("call") is None:
@@ -32,6 +33,8 @@ class TrainingDefaultsTrue(Rule):
             "call() defaults training=True: a plain layer(x) or model(x) call runs in "
             "training mode (dropout active, BatchNormalization on batch statistics) and "
             "passes it on to nested layers; default to training=None",
+            # Unsafe: a caller relying on the default gets inference behaviour now.
+            fix=Fix.replace(param.default, cst.Name("None"), safe=False, description="default to training=None"),
         )
 
 

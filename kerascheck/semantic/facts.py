@@ -26,6 +26,9 @@ class ClassFacts:
     bases: list[str]  # dotted base expressions as written ("layers.Layer", "Base")
     methods: frozenset[str]
     call_params: Optional[tuple[str, ...]]  # None when the class defines no `call`
+    # Whether `call` reads its `training` argument (a `training` parameter declared only
+    # to match Keras' signature, and never read, makes no difference in training).
+    call_reads_training: bool
     callees: frozenset[str]  # dotted callables called anywhere in the body ("layers.Dropout")
 
 
@@ -75,6 +78,7 @@ def _record_import(facts: ModuleFacts, node: ast.AST) -> None:
 def _class_facts(node: ast.ClassDef) -> ClassFacts:
     methods = set()
     call_params = None
+    call_reads_training = False
     callees = set()
     for item in node.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -83,6 +87,10 @@ def _class_facts(node: ast.ClassDef) -> ClassFacts:
                 args = item.args
                 call_params = tuple(
                     a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+                )
+                call_reads_training = any(
+                    isinstance(sub, ast.Name) and sub.id == "training" and isinstance(sub.ctx, ast.Load)
+                    for sub in ast.walk(item)
                 )
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
@@ -95,6 +103,7 @@ def _class_facts(node: ast.ClassDef) -> ClassFacts:
         bases=[b for b in (ast_dotted(base) for base in node.bases) if b],
         methods=frozenset(methods),
         call_params=call_params,
+        call_reads_training=call_reads_training,
         callees=frozenset(callees),
     )
 

@@ -429,3 +429,26 @@ RAW_OP_PACKAGES = frozenset({"tensorflow", "keras", "numpy", "jax", "torch"})
 MASK_BUILDING_FUNCTIONS = frozenset(
     "not_equal equal greater greater_equal less less_equal sequence_mask logical_not".split()
 )
+
+# ---- KC101's fix: tf.Variable(...) -> self.add_weight(...) -----------------------------------
+# Tensor functions `f(shape, dtype=...)` whose call may become the initializer of
+# add_weight (which calls `initializer(shape, dtype=dtype)`): the initializer to write,
+# a Keras name when it is the same values, else None (pass the function itself).
+TENSOR_INITIALIZER_FUNCTIONS = {
+    "tensorflow.zeros": '"zeros"',
+    "tensorflow.ones": '"ones"',
+    "tensorflow.random.normal": None,
+    "tensorflow.random.uniform": None,
+    "tensorflow.random.truncated_normal": None,
+}
+# Modules whose classes/factories make initializer objects (`w_init = ...()`), and the
+# suffix of TensorFlow's own (`tf.random_normal_initializer()`): such an object, called
+# with (shape, dtype), is what add_weight's `initializer=` takes.
+INITIALIZER_MODULES = ("keras.initializers.", "tensorflow.initializers.", "tensorflow.compat.v1.initializers.")
+TF_INITIALIZER_SUFFIX = "_initializer"
+# tf.Variable's arguments the fix can carry over to add_weight (same meaning), and its
+# positional order.
+TF_VARIABLE_POSITIONAL = ("initial_value", "trainable")
+TF_VARIABLE_TO_ADD_WEIGHT = frozenset({"initial_value", "trainable", "name", "dtype"})
+# The modules a `tf.Variable` comes from that also have `constant_initializer`.
+TF_MODULES = frozenset({"tensorflow", "tensorflow.compat.v1", "tensorflow.compat.v2"})

@@ -218,8 +218,16 @@ class ProjectIndex:
                 return "training" in facts.call_params
         return False
 
+    def call_reads_training(self, key: ClassKey) -> bool:
+        """Whether the `call` this class runs reads its `training` argument."""
+        for current in [key, *self.tree_ancestors(key)]:
+            facts = self.class_facts(current)
+            if facts and facts.call_params is not None:
+                return "training" in facts.call_params and facts.call_reads_training
+        return False
+
     def is_training_sensitive(self, key: ClassKey) -> bool:
-        """Does the class behave differently in training: its `call` takes `training`, it is
+        """Does the class behave differently in training: its `call` reads `training`, it is
         (or inherits) a Dropout/BatchNormalization, or it builds such layers, directly or
         through in-tree classes."""
         return self._trait("training", key, knowledge.TRAINING_SENSITIVE_LAYERS, frozenset())
@@ -242,7 +250,7 @@ class ProjectIndex:
         facts = self.class_facts(key)
         if facts is None:
             return False
-        if trait == "training" and self.call_takes_training(key):
+        if trait == "training" and self.call_reads_training(key):
             return True
         if self.builtin_ancestors(key) & layers:
             return True

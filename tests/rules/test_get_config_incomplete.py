@@ -172,6 +172,17 @@ VALID = {
                 config.update(units())
                 return config
     """,
+    "get_config that only raises: the layer is declared unserializable on purpose": """
+        import tensorflow as tf
+
+        class Corruption(tf.keras.layers.Layer):
+            def get_config(self):
+                raise NotImplementedError("Corruption holds a Python callable")
+
+            @classmethod
+            def from_config(cls, config):
+                raise NotImplementedError()
+    """,
 }
 
 

@@ -188,6 +188,19 @@ VALID = {
 
             return Wrap(inner)
     """,
+    "an abstract base (abstract methods): never instantiated, so never saved itself": """
+        import abc
+        import tensorflow as tf
+
+        class Retriever(tf.keras.Model, abc.ABC):
+            def __init__(self, k, **kwargs):
+                super().__init__(**kwargs)
+                self._k = k
+
+            @abc.abstractmethod
+            def index(self, candidates):
+                raise NotImplementedError()
+    """,
 }
 
 

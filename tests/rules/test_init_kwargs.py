@@ -226,6 +226,24 @@ def test_tutorial_points_at_the_misspelled_name():
     assert finding.line == 6 and "did you mean 'kwargs'" in finding.message
 
 
+def test_kwargs_routed_to_a_sublayer_says_where_they_go():
+    """`BaseAttention(**kwargs)` feeding `MultiHeadAttention(**kwargs)` (the TF transformer
+    tutorial): the keywords are not dropped, they configure the sub-layer instead."""
+    [finding] = assert_triggers(
+        "KC302",
+        """
+        import tensorflow as tf
+
+        class BaseAttention(tf.keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__()
+                self.mha = tf.keras.layers.MultiHeadAttention(**kwargs)
+        """,
+    )
+    assert "tf.keras.layers.MultiHeadAttention(...)" in finding.message
+    assert "silently dropped" not in finding.message
+
+
 def test_cross_file_get_config_and_from_config(project):
     """An ancestor in another file that defines from_config rebuilds the subclass itself;
     one that only defines get_config does not help a subclass without **kwargs."""

@@ -187,6 +187,31 @@ VALID = {
         doc = "see tf.keras.layers.Dense"
         model = keras.Sequential([keras.layers.Dense(1)])
     """,
+    "one function per Keras, each with its own local import (dual support)": """
+        def with_keras(build):
+            import keras
+
+            def wrapper(*args):
+                return build(*args, layers=keras.layers)
+            return wrapper
+
+        def with_tf_keras(build):
+            import tensorflow.keras as tfkeras
+            return lambda *args: build(*args, layers=tfkeras.layers)
+
+        def detect_keras_3():
+            try:
+                from tensorflow import keras
+                return keras.version().startswith("3.")
+            except ImportError:
+                return False
+    """,
+    "keras.src.engine (Keras 2.13-2.15 only) is tf.keras's own implementation": """
+        import tensorflow as tf
+        from keras.src.engine import base_layer
+
+        SKIPPED = {base_layer.TensorFlowOpLayer: [], tf.keras.layers.Dense: ["kernel"]}
+    """,
 }
 
 

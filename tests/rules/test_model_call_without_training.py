@@ -104,7 +104,7 @@ INVALID = {
 
         class StochasticDepth(keras.layers.Layer):
             def call(self, x, training=None):
-                return x
+                return x if not training else x * 0.9
 
         class Net(keras.Model):
             def __init__(self):
@@ -350,6 +350,22 @@ VALID = {
 
             def call(self, x):
                 return self.drop(x)
+    """,
+    "a sub-layer declares training but never reads it (a task/loss layer)": """
+        import keras
+
+        class RankingTask(keras.layers.Layer):
+            def call(self, labels, predictions, training=False):
+                return keras.ops.mean(keras.ops.square(labels - predictions))
+
+        class Recommender(keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.task = RankingTask()
+                self.score = keras.layers.Dense(1)
+
+            def call(self, features):
+                return self.score(features)
     """,
 }
 

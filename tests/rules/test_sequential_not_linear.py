@@ -173,6 +173,13 @@ VALID = {
         blocks = [keras.layers.Dense(4), keras.layers.Add()]
         pipeline = make_pipeline([keras.layers.Dense(4), keras.layers.Concatenate()])
     """,
+    "a list of literal samples is one batch of data, not several inputs": """
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(1,), dtype="string"), keras.layers.StringLookup()])
+        model.fit(x=["red", "green", "blue"], y=[0.0, 1.0, 2.0])
+        model.predict([[1.5, 2.0], [-3, 4]])
+    """,
 }
 
 

@@ -66,7 +66,7 @@ INVALID = {
 
         class DropPath(keras.layers.Layer):
             def call(self, x, training=None):
-                return x
+                return x if not training else x * 0.9
 
         class Block(keras.layers.Layer):
             def __init__(self):

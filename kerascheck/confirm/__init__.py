@@ -1,0 +1,1 @@
+"""--confirm: build the flagged classes with the installed Keras."""

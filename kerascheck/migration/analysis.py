@@ -1,0 +1,469 @@
+"""What the KC5xx matchers ask of one file, computed once per file and shared by them.
+
+- `FileState.of(context)`: whether the migration rules run on this module at all
+  (target-keras, project pins, the module's own Keras 2 / Keras 3 markers);
+- `flavor(qualified)`: which Keras a reference is spelled with (standalone `keras`, the
+  `tf.keras` shim, or `tf_keras`);
+- `kind_of(expr)`: what a receiver is (a Sequential, a functional model, any model, an
+  optimizer, a layer, a metric, a loss-scale optimizer), from the semantic model and the
+  assignments of the enclosing scopes; None when unknown, and the matchers stay silent;
+- `guarded()`: whether the node being visited sits in code that only runs on Keras 2 (a
+  version test, a `hasattr` test, an import fallback);
+- `spell(flavor, path)`: how to write `keras.<path>` in this file for a fix, and the
+  import it needs.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from kerascheck.migration import target
+from kerascheck.rules import helpers
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
+from kerascheck.semantic.project import ClassKey, ModuleRef
+
+STANDALONE, SHIM, TF_KERAS = "keras", "tf.keras", "tf_keras"
+
+# Receiver kinds.
+SEQUENTIAL, FUNCTIONAL, MODEL, OPTIMIZER, LAYER, MODEL_LAYER, METRIC, LOSS_SCALE = (
+    "sequential", "functional", "model", "optimizer", "layer", "model-layer", "metric", "loss-scale-optimizer"
+)
+MODEL_KINDS = frozenset({SEQUENTIAL, FUNCTIONAL, MODEL})
+# LAYER: a layer constructed here; MODEL_LAYER: one taken from a model (`model.layers[i]`,
+# `model.get_layer(...)`, `for layer in model.layers`), whose class is unknown.
+LAYER_KINDS = frozenset({LAYER, MODEL_LAYER})
+
+_MODEL_CLASSES = frozenset({"keras.Model", "keras.models.Model"})
+_MODEL_FACTORIES = frozenset(
+    {"keras.models.load_model", "keras.saving.load_model", "keras.models.clone_model",
+     "keras.models.model_from_json", "keras.models.model_from_yaml", "keras.models.model_from_config"}
+)
+_LOSS_SCALE = frozenset(
+    {"keras.mixed_precision.LossScaleOptimizer", "keras.mixed_precision.experimental.LossScaleOptimizer",
+     "keras.optimizers.LossScaleOptimizer"}
+)
+# A test that picks code by Keras version (`keras.__version__`, `version.parse(tf.__version__)`,
+# `hasattr(model, "fit_generator")`, `IS_KERAS_2`, `tf_keras` availability)...
+_VERSION_TEST = re.compile(r"__version__|\bversion\b|VERSION|hasattr\s*\(|keras_?[23]\b|legacy|tf_keras", re.I)
+# ...except `hasattr(keras.optimizers, "legacy")`: that stub module exists in Keras 3 too.
+_NOT_A_GUARD = re.compile(r"""hasattr\s*\([^()]*optimizers\s*,\s*["']legacy["']\s*\)""")
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError"})
+_KERAS_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
+
+
+def flavor(qualified: Optional[str]) -> Optional[str]:
+    """Which Keras a fully qualified name is spelled with, or None for non-Keras names."""
+    if not qualified:
+        return None
+    if qualified == "tf_keras" or qualified.startswith("tf_keras."):
+        return TF_KERAS
+    if qualified == "tensorflow.python.keras" or qualified.startswith("tensorflow.python.keras."):
+        return None  # TensorFlow's frozen copy of Keras 2.6, not Keras 3 (KC404's business)
+    if qualified.startswith("keras._tf_keras"):
+        return SHIM
+    if qualified.startswith("tensorflow.") and ".keras" in qualified:
+        return SHIM
+    if canonical_keras_name(qualified) is not None:
+        return STANDALONE
+    return None
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+class FileState:
+    """Per-file facts shared by every KC5xx rule of one traversal."""
+
+    def __init__(self, context):
+        self.context = context
+        self.module = context.module
+        options = getattr(context, "options", None) or {}
+        text = getattr(context, "source", None)
+        if text is None:
+            text = self.module.tree.code if self.module.tree is not None else ""
+        self.text = text
+        setting = options.get(target.OPTION_TARGET, target.AUTO)
+        pins = options.get(target.OPTION_PINS) or {}
+        self.project = target.file_verdict(context.path, pins) if pins else None
+        self.active, self.why = target.module_keras(text, self.project, setting)
+        # Rules that are about mixing the two Keras (KC512) ignore the module's own
+        # tf_keras import, but not the target or the project's pins.
+        self.active_for_mixing = setting == target.KERAS3 or (
+            setting == target.AUTO and not (self.project is not None and self.project.keras == target.KERAS2)
+        )
+        self._scopes: dict[int, dict[str, Optional[str]]] = {}
+        self._class_attrs: dict[int, dict[str, Optional[str]]] = {}
+        self._defined_methods: Optional[frozenset] = None
+
+    @classmethod
+    def of(cls, context) -> "FileState":
+        state = context.__dict__.get("_kc5_state")
+        if state is None:
+            state = cls(context)
+            context.__dict__["_kc5_state"] = state
+        return state
+
+    # ---- names ---------------------------------------------------------------------------
+    def qualified(self, node: cst.CSTNode) -> Optional[str]:
+        return self.module.qualified_name(node)
+
+    def canonical(self, node: cst.CSTNode) -> Optional[str]:
+        qualified = self.qualified(node)
+        return canonical_keras_name(qualified) if qualified else None
+
+    def in_tree(self, dotted: Optional[str]) -> bool:
+        """Whether `dotted` names a module or class of the linted tree (a project that
+        vendors Keras), not the installed library."""
+        if not dotted:
+            return False
+        resolved = self.module.index.resolve(self.context.path, dotted)
+        return isinstance(resolved, (ClassKey, ModuleRef))
+
+    def may_be_keras(self, head: str) -> bool:
+        """Cheap test before resolving a dotted name: can its first name mean Keras here?"""
+        facts = self.module.index.modules.get(self.context.path)
+        if facts is None:
+            return True
+        bound = facts.imports.get(head)
+        if bound is not None:
+            anchor, target_ = bound
+            return bool(anchor) or target_.split(".")[0] in _KERAS_HEADS
+        return head in facts.aliases or bool(facts.star_imports)
+
+    def import_bound(self, name: str) -> bool:
+        """Whether the plain name `name` is bound by an import of this file."""
+        facts = self.module.index.modules.get(self.context.path)
+        return facts is not None and name in facts.imports
+
+    def defines_method(self, name: str) -> bool:
+        """Whether any class of the linted project defines a method `name` (then a call of
+        that name on an unknown receiver may be the project's own method)."""
+        if self._defined_methods is None:
+            found = set()
+            for facts in self.module.index.modules.values():
+                for classes in (facts.classes.values(), *facts.redefinitions.values()):
+                    for cls in classes:
+                        found |= cls.methods
+            self._defined_methods = frozenset(found)
+        return name in self._defined_methods
+
+    # ---- guards --------------------------------------------------------------------------
+    def guarded(self) -> bool:
+        """Whether the node being visited only runs on Keras 2, or is one side of a
+        dual-Keras switch: an `if`/conditional on a version test, or the body or fallback
+        of a `try` whose handler catches ImportError/AttributeError."""
+        chain = self.context.ancestors
+        for position in range(len(chain) - 2, -1, -1):
+            parent, child = chain[position], chain[position + 1]
+            if isinstance(parent, (cst.If, cst.IfExp)) and child is not parent.test:
+                test = code_of(parent.test)
+                if _VERSION_TEST.search(test) and not _NOT_A_GUARD.search(test):
+                    return True
+            elif isinstance(parent, cst.Try) and child is parent.body:
+                if any(_catches_import_errors(handler, parent) for handler in parent.handlers):
+                    return True
+            elif isinstance(parent, cst.ExceptHandler):
+                try_node = chain[position - 1] if position else None
+                if isinstance(try_node, cst.Try) and _catches_import_errors(parent, try_node):
+                    return True
+        return False
+
+    # ---- receivers ----------------------------------------------------------------------
+    def kind_of(self, expr: cst.CSTNode, depth: int = 0) -> Optional[str]:
+        """What kind of Keras object `expr` is, or None when not known."""
+        if depth > 4:
+            return None
+        if isinstance(expr, cst.Call):
+            return self.call_kind(expr, depth)
+        if isinstance(expr, cst.Subscript):
+            value = expr.value
+            if isinstance(value, cst.Attribute) and value.attr.value in ("layers", "_layers"):
+                return MODEL_LAYER
+            return None
+        if isinstance(expr, cst.Attribute):
+            attribute = expr.attr.value
+            if attribute == "optimizer":
+                return OPTIMIZER
+            owner = self._self_owner(expr.value)
+            if owner is not None:
+                if attribute == "model" and self._class_base(owner, "keras.callbacks."):
+                    return MODEL
+                return self._class_attributes(owner).get(attribute)
+            return None
+        if isinstance(expr, cst.Name):
+            owner = self._self_owner(expr)
+            if owner is not None:
+                return self._class_kind(owner)
+            return self._binding(expr.value, depth)
+        return None
+
+    def call_kind(self, call: cst.Call, depth: int = 0) -> Optional[str]:
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "get_layer":
+            return MODEL_LAYER
+        canonical = self.canonical(func)
+        if canonical:
+            if canonical in knowledge.SEQUENTIAL_CLASSES:
+                return SEQUENTIAL
+            if canonical in _MODEL_CLASSES:
+                return FUNCTIONAL if call.args else MODEL
+            if canonical in _MODEL_FACTORIES:
+                return MODEL
+            if canonical in _LOSS_SCALE:
+                return LOSS_SCALE
+            module, _, last = canonical.rpartition(".")
+            if canonical.startswith("keras.applications.") and last[:1].isupper():
+                return MODEL
+            if module in ("keras.optimizers", "keras.optimizers.legacy") and last[:1].isupper():
+                return OPTIMIZER
+            if module == "keras.metrics" and last[:1].isupper():
+                return METRIC
+            if keras_class_name(self.qualified(func) or ""):
+                return LAYER
+            return None
+        key = self.module.tree_class(func)
+        if key is not None:
+            return self._key_kind(key)
+        return None
+
+    def _key_kind(self, key: ClassKey) -> Optional[str]:
+        kind = self.module.index.keras_kind(key)
+        if kind == "model":
+            return MODEL
+        if kind == "layer":
+            return LAYER
+        if self._key_base(key, "keras.metrics."):
+            return METRIC
+        if self._key_base(key, "keras.optimizers."):
+            return OPTIMIZER
+        return None
+
+    def _class_kind(self, class_def: cst.ClassDef) -> Optional[str]:
+        keras_class = self.module.keras_class(class_def)
+        if keras_class is not None:
+            return MODEL if keras_class.is_model else LAYER
+        if self._class_base(class_def, "keras.metrics."):
+            return METRIC
+        if self._class_base(class_def, "keras.optimizers."):
+            return OPTIMIZER
+        return None
+
+    def class_base(self, class_def: cst.ClassDef, prefix: str) -> bool:
+        return self._class_base(class_def, prefix)
+
+    def _class_base(self, class_def: cst.ClassDef, prefix: str) -> bool:
+        """Whether the class derives (directly or through in-tree classes) from a Keras
+        class whose canonical name starts with `prefix` (`keras.metrics.`)."""
+        for base in class_def.bases:
+            canonical = self.canonical(base.value)
+            if canonical and canonical.startswith(prefix):
+                return True
+            key = self.module.tree_class(base.value)
+            if key is not None and self._key_base(key, prefix):
+                return True
+        return False
+
+    def _key_base(self, key: ClassKey, prefix: str) -> bool:
+        index = self.module.index
+        for current in [key, *index.tree_ancestors(key)]:
+            facts = index.class_facts(current)
+            for base in facts.bases if facts else ():
+                target_ = index.resolve(current.path, base)
+                qualified = getattr(target_, "qualified", None)
+                canonical = canonical_keras_name(qualified) if qualified else None
+                if canonical and canonical.startswith(prefix):
+                    return True
+        return False
+
+    def _self_owner(self, expr: cst.CSTNode) -> Optional[cst.ClassDef]:
+        """The class whose method is being visited when `expr` is that method's `self`."""
+        if not isinstance(expr, cst.Name):
+            return None
+        chain = self.context.ancestors
+        for position in range(len(chain) - 1, 0, -1):
+            node = chain[position]
+            if isinstance(node, cst.FunctionDef):
+                owner = chain[position - 2] if position >= 2 else None
+                if isinstance(owner, cst.ClassDef) and helpers.self_name(node) == expr.value:
+                    return owner
+                return None
+            if isinstance(node, (cst.ClassDef, cst.Lambda)):
+                return None
+        return None
+
+    def _class_attributes(self, class_def: cst.ClassDef) -> dict[str, Optional[str]]:
+        """`self.x = keras.metrics.Mean()` in any method -> {"x": "metric"}."""
+        cached = self._class_attrs.get(id(class_def))
+        if cached is not None:
+            return cached
+        found: dict[str, Optional[str]] = {}
+        for method in helpers.methods(class_def).values():
+            owner = helpers.self_name(method)
+            for node in helpers.walk_scope(method):
+                if isinstance(node, cst.Assign) and len(node.targets) == 1:
+                    name = helpers.self_attribute(node.targets[0].target, owner)
+                    if name:
+                        kind = self._expression_kind(node.value)
+                        found[name] = kind if found.get(name, kind) == kind else None
+        self._class_attrs[id(class_def)] = found
+        return found
+
+    def _expression_kind(self, value: cst.CSTNode) -> Optional[str]:
+        if isinstance(value, cst.Call):
+            return self.call_kind(value)
+        return None
+
+    def _binding(self, name: str, depth: int) -> Optional[str]:
+        """The kind a plain name is bound to in the innermost scope that binds it: by the
+        last binding before the node being visited (scripts and notebooks rebind `model`
+        many times), else by all of them when they agree."""
+        chain = self.context.ancestors
+        for scope in [node for node in reversed(chain) if isinstance(node, (cst.FunctionDef, cst.Module))]:
+            bindings = self._scope_bindings(scope, depth)
+            if name in bindings.merged:
+                position = next((bindings.order[id(n)] for n in reversed(chain) if id(n) in bindings.order), None)
+                return bindings.at(name, position)
+        return None
+
+    def _scope_bindings(self, scope: cst.CSTNode, depth: int) -> "_Bindings":
+        cached = self._scopes.get(id(scope))
+        if cached is not None:
+            return cached
+        found = _Bindings()
+        self._scopes[id(scope)] = found  # a name used in its own definition stays unknown
+        body = scope.body if isinstance(scope, cst.FunctionDef) else scope
+        if isinstance(scope, cst.FunctionDef):
+            for param in helpers.params(scope):
+                found.bind(param.name.value, -1, None)
+        for position, node in enumerate(helpers.walk_scope(body)):
+            found.order[id(node)] = position
+            if isinstance(node, cst.Assign):
+                kind = self._value_kind(node.value, found, position, depth)
+                for target_ in node.targets:
+                    if isinstance(target_.target, cst.Name):
+                        found.bind(target_.target.value, position, kind)
+                    else:
+                        for name in helpers.flatten_targets([target_.target]):
+                            if isinstance(name, cst.Name):
+                                found.bind(name.value, position, None)
+            elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name) and node.value is not None:
+                found.bind(node.target.value, position, self._value_kind(node.value, found, position, depth))
+            elif isinstance(node, (cst.For, cst.CompFor)):
+                kind = MODEL_LAYER if _iterates_layers(node.iter) else None
+                targets = list(helpers.flatten_targets([node.target]))
+                if kind and isinstance(node.iter, cst.Call) and targets:
+                    targets, rest = targets[-1:], targets[:-1]  # enumerate(model.layers)
+                    for name in rest:
+                        if isinstance(name, cst.Name):
+                            found.bind(name.value, position, None)
+                for name in targets:
+                    if isinstance(name, cst.Name):
+                        found.bind(name.value, position, kind)
+            elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                found.bind(node.name.value, position, None)
+            elif isinstance(node, cst.AsName) and isinstance(node.name, cst.Name):
+                found.bind(node.name.value, position, None)
+        return found
+
+    def _value_kind(self, value: cst.CSTNode, found: "_Bindings", position: int, depth: int) -> Optional[str]:
+        if isinstance(value, cst.Name):
+            return found.at(value.value, position) if value.value in found.merged else None
+        if isinstance(value, cst.Call):
+            return self.call_kind(value, depth + 1)
+        if isinstance(value, (cst.Subscript, cst.Attribute)):
+            return self.kind_of(value, depth + 1)
+        return None
+
+    # ---- spelling for fixes ------------------------------------------------------------
+    def spell(self, which: str, path: str) -> Optional[tuple[str, tuple[str, ...]]]:
+        """How to write `keras.<path>` here for Keras spelled `which` (standalone or the
+        tf.keras shim), with the import the code then needs; None if no safe spelling."""
+        facts = self.module.index.modules.get(self.context.path)
+        imports = facts.imports if facts is not None else {}
+        if which == SHIM:
+            for local, (anchor, target_) in sorted(imports.items()):
+                if not anchor and target_ == "tensorflow.keras":
+                    return f"{local}.{path}", ()
+            for local, (anchor, target_) in sorted(imports.items()):
+                if not anchor and target_ == "tensorflow":
+                    return f"{local}.keras.{path}", ()
+            return None
+        for local, (anchor, target_) in sorted(imports.items()):
+            if not anchor and target_ == "keras" and local == "keras":
+                return f"keras.{path}", ()
+        for local, (anchor, target_) in sorted(imports.items()):
+            if not anchor and target_ == "keras":
+                return f"{local}.{path}", ()
+        head = path.split(".")[0]
+        for local, (anchor, target_) in sorted(imports.items()):
+            if not anchor and target_ == f"keras.{head}" and local == head:
+                return path, ()
+        if "keras" in imports or (facts is not None and "keras" in facts.defined):
+            return None  # `keras` means something else here
+        return f"keras.{path}", ("import keras",)
+
+
+class _Bindings:
+    """The bindings of one scope: per name, (position in source order, kind)."""
+
+    def __init__(self):
+        self.order: dict[int, int] = {}  # id(node) -> position in the scope's walk
+        self.history: dict[str, list[tuple[int, Optional[str]]]] = {}
+        self.merged: dict[str, Optional[str]] = {}
+
+    def bind(self, name: str, position: int, kind: Optional[str]) -> None:
+        self.history.setdefault(name, []).append((position, kind))
+        if name not in self.merged or self.merged[name] == kind:
+            self.merged[name] = kind
+        elif self.merged[name] in MODEL_KINDS and kind in MODEL_KINDS:
+            self.merged[name] = MODEL  # a Sequential here, a functional model there: a model
+        else:
+            self.merged[name] = None  # bound to different things: unknown
+
+    def at(self, name: str, position: Optional[int]) -> Optional[str]:
+        if position is not None:
+            before = [kind for where, kind in self.history.get(name, ()) if where < position]
+            if before:
+                return before[-1]
+        return self.merged.get(name)
+
+
+def _iterates_layers(iterable: cst.CSTNode) -> bool:
+    """`model.layers`, `model.layers[1:]`, `enumerate(model.layers)`, `reversed(...)`."""
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value in ("enumerate", "reversed") and iterable.args:
+        iterable = iterable.args[0].value
+    if isinstance(iterable, cst.Subscript):
+        iterable = iterable.value
+    return isinstance(iterable, cst.Attribute) and iterable.attr.value in ("layers", "_layers")
+
+
+def _catches_import_errors(handler: cst.ExceptHandler, try_node: cst.Try) -> bool:
+    if handler.type is None:
+        return _imports_only(try_node.body)
+    names = set()
+    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    for element in types:
+        value = element.value if isinstance(element, cst.Element) else element
+        dotted = cst_dotted(value)
+        if dotted:
+            names.add(dotted.rpartition(".")[2])
+    if names & _IMPORT_ERRORS:
+        return True
+    return bool(names & {"Exception", "BaseException"}) and _imports_only(try_node.body)
+
+
+def _imports_only(block: cst.BaseSuite) -> bool:
+    statements = getattr(block, "body", ())
+    for statement in statements:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and isinstance(small.value, (cst.Name, cst.Attribute)):
+                continue  # `Layer = keras.engine.Layer`
+            if not isinstance(small, (cst.Import, cst.ImportFrom)):
+                return False
+    return True

@@ -1,0 +1,1517 @@
+"""The matchers the migration table's rows configure.
+
+A row names one or more matchers and gives each its parameters (data). A matcher is
+instantiated per file and rule; its `visit_*` methods join the batched traversal, and it
+reports through `rule.flag(node, message, fix=...)`, which applies the per-module Keras
+decision and the version guards. Generic matchers:
+
+- `symbol`: a removed or moved module attribute / import path (`K.set_value`,
+  `keras.engine.topology.Layer`, `keras.layers.experimental.preprocessing.X`), with the
+  spelling scope of each symbol;
+- `keyword`: a removed or renamed keyword argument on Keras constructors, functions or
+  methods (`Adam(lr=)`, `Embedding(input_length=)`, `compile(sample_weight_mode=)`);
+- `method`: a removed method called on a known receiver (`model.fit_generator`);
+- `attribute`: a removed attribute read on a known receiver (`model.optimizer.lr`);
+- `path`: file path suffix checks (`save`, `save_weights`, `ModelCheckpoint`, `load_model`).
+
+The special cases the spec lists (KerasTensors in tf ops, foreign layers, metrics_names,
+Lambda + load_model, OptimizerV2 subclasses, tensor-valued `if`, Metric.reset_states
+overrides, multi-output metrics) are small matchers at the end.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+import libcst as cst
+
+from kerascheck.migration import edits
+from kerascheck.migration.analysis import (
+    FUNCTIONAL, LAYER, LAYER_KINDS, MODEL_KINDS, SEQUENTIAL, SHIM, STANDALONE, FileState, code_of, flavor,
+)
+from kerascheck.migration.table import BACKEND_MAP, Entry, Move, backend_hint
+from kerascheck.rules import helpers
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
+
+MATCHERS: dict[str, type["Matcher"]] = {}
+
+
+def matcher(name: str):
+    def register(cls):
+        MATCHERS[name] = cls
+        cls.kind = name
+        return cls
+
+    return register
+
+
+class Matcher:
+    kind = ""
+
+    def __init__(self, rule, entry: Entry, params: dict):
+        self.rule = rule
+        self.entry = entry
+        self.params = params
+        self.state: FileState = FileState.of(rule.context)
+        self.context = rule.context
+        self.module = rule.module
+
+    def visitors(self) -> dict[str, Callable]:
+        return {
+            name: getattr(self, name)
+            for name in dir(type(self))
+            if name.startswith(("visit_", "leave_")) and callable(getattr(self, name))
+        }
+
+    def flag(self, node, message: str, fix=None, severity=None, guarded=None) -> None:
+        self.rule.flag(node, message, fix=fix, severity=severity, guarded=guarded)
+
+    def parent(self, skip: int = 1) -> Optional[cst.CSTNode]:
+        chain = self.context.ancestors
+        return chain[-1 - skip] if len(chain) > skip else None
+
+
+def _spelling_ok(spelling: str, which: Optional[str]) -> bool:
+    if which not in (STANDALONE, SHIM):
+        return False  # tf_keras is Keras 2 itself, and non-Keras names are not ours
+    return spelling == "all" or spelling == which
+
+
+def _head(name: str) -> str:
+    return name.split(".")[0]
+
+
+# ---- symbol: removed or moved module attributes and import paths -----------------------------
+def classify(symbols, canonical: Optional[str], which: Optional[str], following=()):
+    """(symbol, member) of the first row that `canonical` (spelled `which`) matches.
+    `following`: the names read from it next (`.X` of an attribute chain, or the names a
+    `from ... import` takes); when they are all in the row's `skip`, it does not match."""
+    if not canonical:
+        return None
+    for symbol in symbols:
+        if not _spelling_ok(symbol.spelling, which):
+            continue
+        pattern = symbol.pattern
+        if symbol.match == "exact":
+            if canonical == pattern:
+                return symbol, pattern.rpartition(".")[2]
+            continue
+        if not canonical.startswith(pattern + ".") and not (symbol.match == "prefix" and canonical == pattern):
+            continue
+        rest = canonical[len(pattern) + 1:]
+        member = rest.split(".")[0] if rest else ""
+        if symbol.match == "member" and (not member or "." in rest):
+            continue
+        if symbol.only and member not in symbol.only:
+            continue
+        if member and member in symbol.skip:
+            continue
+        if not member and symbol.skip and following and all(name in symbol.skip for name in following):
+            continue
+        return symbol, member
+    return None
+
+
+def moved(moves, canonical: str, which: Optional[str]) -> Optional[Move]:
+    """The public Keras 3 name of a moved symbol (§B), as a Move with `new` filled in."""
+    for move in moves:
+        if move.old.endswith(".*"):
+            base = move.old[:-2]
+            if canonical.startswith(base + ".") and "." not in canonical[len(base) + 1:]:
+                name = canonical[len(base) + 1:]
+                allowed = move.names_shim if which == SHIM and move.names_shim else move.names
+                if allowed and name not in allowed:
+                    return None
+                return Move(canonical, move.new[:-1] + name, move.safe)
+        elif canonical == move.old:
+            return move
+    return None
+
+
+@matcher("symbol")
+class SymbolMatcher(Matcher):
+    """Params: `symbols` (tuple of Symbol), `roots` (canonical prefixes worth resolving),
+    `moves` (tuple of Move), `fix` ("move", "backend", "reduction" or None), `message`."""
+
+    def __init__(self, rule, entry, params):
+        super().__init__(rule, entry, params)
+        self.symbols = params["symbols"]
+        self.roots = params["roots"]
+        self.moves = params.get("moves", ())
+
+    def _worth(self, canonical: Optional[str]) -> bool:
+        return bool(canonical) and any(canonical == root or canonical.startswith(root + ".") for root in self.roots)
+
+    # `keras.backend.set_value`, `K.set_value`, `tf.keras.layers.experimental.preprocessing.X`
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        parent = self.parent()
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            return
+        if isinstance(parent, (cst.ImportFrom, cst.ImportAlias)):
+            return  # the import's own visitor reports it
+        chain = []
+        current = node
+        while isinstance(current, cst.Attribute):
+            chain.append(current)
+            current = current.value
+        if not isinstance(current, cst.Name):
+            return
+        chain.reverse()  # shortest prefix first: a.b, a.b.c, ...
+        if not self.state.may_be_keras(current.value):
+            return  # `self.x`, `np.y`: resolving the chain would be wasted
+        head = self.state.qualified(current)  # None for names of the linted tree
+        if head is None:
+            return
+        attributes = [link.attr.value for link in chain]
+        outer = ".".join([head, *attributes])
+        if flavor(outer) is None or not self._worth(canonical_keras_name(outer)):
+            return
+        if classify(self.symbols, canonical_keras_name(head), flavor(head)) is not None:
+            return  # the name is bound by an import (reported there) or an alias (reported at its value)
+        for position, prefix in enumerate(chain):
+            qualified = ".".join([head, *attributes[: position + 1]])
+            which = flavor(qualified)
+            canonical = canonical_keras_name(qualified) if qualified else None
+            following = [chain[position + 1].attr.value] if position + 1 < len(chain) else []
+            hit = classify(self.symbols, canonical, which, following)
+            if hit is None:
+                continue
+            symbol, member = hit
+            self._report_attribute(chain[position:], canonical, symbol, member, which)
+            return
+
+    def _hint(self, symbol, member: str, candidates=(), which=None) -> str:
+        if self.params.get("hint_function") == "backend":
+            return backend_hint(member)
+        if symbol.hint:
+            return symbol.hint
+        for name in candidates:
+            move = moved(self.moves, name, which)
+            if move is not None and move.new and (move.new.rpartition(".")[2][:1].isupper() or not move.names):
+                return f"use `{move.new}`"
+        return "import it from its public Keras 3 path"
+
+    def _import_hint(self, fulls, which) -> Optional[str]:
+        """"import them from `keras.layers`" when every imported name has a twin there."""
+        if len(fulls) < 2 or not self.moves:
+            return None
+        modules = set()
+        for full in fulls:
+            move = moved(self.moves, full, which)
+            if move is None or move.new is None:
+                return None
+            modules.add(move.new.rpartition(".")[0])
+        return f"import them from `{modules.pop()}`" if len(modules) == 1 else None
+
+    def _report_attribute(self, chain, canonical, symbol, member, which) -> None:
+        node = chain[0]
+        written = code_of(node)
+        fix = None
+        builder = self.params.get("fix")
+        if builder == "backend":
+            fix = backend_fix(self, node, member)
+        elif builder == "move":
+            fix = self._move_attribute(chain, canonical, which)
+        elif builder == "reduction":
+            fix = reduction_fix(chain, member)
+        names = [canonical, *(f"{canonical}." + ".".join(n.attr.value for n in chain[1:k + 1])
+                              for k in range(1, len(chain)))]
+        hint = self._hint(symbol, member, list(reversed(names)), which)
+        self.flag(node, self.entry.render(written=written, member=member, hint=hint, symbol=symbol), fix=fix)
+
+    def _move_attribute(self, chain, canonical, which):
+        """Rewrite `keras.layers.core.Dense` (the removed module plus the names used after
+        it) to its public Keras 3 path, spelled from the same root; the longest known path
+        wins."""
+        names = [canonical, *(f"{canonical}." + ".".join(n.attr.value for n in chain[1:k + 1])
+                              for k in range(1, len(chain)))]
+        for node, old in reversed(list(zip(chain, names))):
+            move = moved(self.moves, old, which)
+            if move is None or move.new is None or not move.new.rpartition(".")[2][:1].isupper() and move.names:
+                continue
+            text = self._respell(node, move.new)
+            if text is not None:
+                return edits.fix([(node, cst.parse_expression(text))], move.safe, f"use {move.new}")
+        return None
+
+    def _respell(self, node: cst.Attribute, new_canonical: str) -> Optional[str]:
+        """`new_canonical` written from the longest prefix of `node` that it extends."""
+        current = node
+        while isinstance(current, cst.Attribute):
+            current = current.value
+            qualified = self.state.qualified(current)
+            canonical = canonical_keras_name(qualified) if qualified else None
+            if canonical and (new_canonical == canonical or new_canonical.startswith(canonical + ".")):
+                return code_of(current) + new_canonical[len(canonical):]
+        return None
+
+    # `from keras.engine.topology import Layer`, `from keras.backend import set_value`
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None:
+            return
+        module = cst_dotted(node.module)
+        if module is None or flavor(module) is None:
+            return
+        canonical = canonical_keras_name(module)
+        names = [] if isinstance(node.names, cst.ImportStar) else list(node.names)
+        fulls = [f"{canonical}.{cst_dotted(alias.name)}" for alias in names]
+        if not self._worth(canonical) and not any(self._worth(full) for full in fulls):
+            return
+        if self.state.in_tree(_head(module)) or (names and self._alias_in_tree(names[0])):
+            return
+        which = flavor(module)
+        hit = classify(self.symbols, canonical, which, [cst_dotted(alias.name) for alias in names])
+        if hit is not None:
+            symbol, member = hit
+            fix = self._move_import(node, names, canonical, which) if self.params.get("fix") == "move" else None
+            hint = self._import_hint(fulls, which) or self._hint(symbol, member, fulls, which)
+            self.flag(node.module, self.entry.render(written=module, member=member, hint=hint, symbol=symbol), fix=fix)
+            return
+        fixed = False
+        for alias, full in zip(names, fulls):
+            hit = classify(self.symbols, full, which)
+            if hit is None:
+                continue
+            symbol, member = hit
+            fix = None
+            if self.params.get("fix") == "move":
+                fix = self._move_alias(node, alias, full, which)
+            elif self.params.get("fix") == "backend" and not fixed:
+                fix = backend_import_fix(node, names, canonical)
+                fixed = True
+            self.flag(alias.name, self.entry.render(written=f"{module}.{cst_dotted(alias.name)}", member=member,
+                                                    hint=self._hint(symbol, member, [full], which), symbol=symbol),
+                      fix=fix)
+
+    def _alias_in_tree(self, alias: cst.ImportAlias) -> bool:
+        local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else cst_dotted(alias.name)
+        return self.state.in_tree(local)
+
+    def _move_import(self, node: cst.ImportFrom, names, canonical: str, which):
+        """`from keras.layers.core import Dense, Dropout` -> `from keras.layers import ...`
+        when every imported name has a public twin in one module."""
+        if not names:
+            return None
+        modules, new_aliases, safe = set(), [], True
+        for alias in names:
+            name = cst_dotted(alias.name)
+            move = moved(self.moves, f"{canonical}.{name}", which)
+            if move is None or move.new is None:
+                return None
+            if not move.new.rpartition(".")[2][:1].isupper() and move.names:
+                # `from keras.layers.experimental import preprocessing` -> `from keras import layers
+                # as preprocessing`, only when every name used through it is in keras.layers.
+                if not self._uses_within(alias, move.names):
+                    return None
+            new_module, _, new_name = move.new.rpartition(".")
+            modules.add(new_module)
+            safe = safe and move.safe
+            new_aliases.append(_renamed_alias(alias, name, new_name))
+        if len(modules) != 1:
+            return None
+        written = cst_dotted(node.module)
+        new_module = _respell_module(written, canonical, modules.pop())
+        if new_module is None:
+            return None
+        replacement = node.with_changes(module=cst.parse_expression(new_module), names=new_aliases)
+        return edits.fix([(node, replacement)], safe, f"import from {new_module}")
+
+    def _move_alias(self, node: cst.ImportFrom, alias, full: str, which):
+        """`from keras.layers import CuDNNLSTM` -> `from keras.layers import LSTM as CuDNNLSTM`."""
+        move = moved(self.moves, full, which)
+        if move is None or move.new is None:
+            return None
+        module = cst_dotted(node.module)
+        new_module, _, new_name = move.new.rpartition(".")
+        if new_module != canonical_keras_name(module):
+            return None
+        name = cst_dotted(alias.name)
+        return edits.fix([(alias, _renamed_alias(alias, name, new_name))], move.safe, f"use {move.new}")
+
+    # `import keras.engine.topology`
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = cst_dotted(alias.name)
+            if dotted is None or flavor(dotted) is None:
+                continue
+            parts = dotted.split(".")
+            for cut in range(1, len(parts) + 1):
+                prefix = ".".join(parts[:cut])
+                hit = classify(self.symbols, canonical_keras_name(prefix), flavor(prefix))
+                if hit is not None:
+                    if self.state.in_tree(_head(dotted)):
+                        return
+                    symbol, member = hit
+                    self.flag(alias.name, self.entry.render(written=dotted, member=member,
+                                                            hint=self._hint(symbol, member), symbol=symbol))
+                    break
+
+    def _uses_within(self, alias: cst.ImportAlias, names: frozenset) -> bool:
+        local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else cst_dotted(alias.name)
+        tree = self.module.tree
+        if tree is None:
+            return False
+        used = False
+        for node in helpers.walk(tree):
+            if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == local:
+                if node.attr.value not in names:
+                    return False
+                used = True
+        return used
+
+
+def _renamed_alias(alias: cst.ImportAlias, old: str, new: str) -> cst.ImportAlias:
+    if old == new:
+        return alias
+    if alias.asname is not None:
+        return alias.with_changes(name=cst.Name(new))
+    return alias.with_changes(name=cst.Name(new), asname=cst.AsName(name=cst.Name(old)))
+
+
+def _respell_module(written: str, canonical: str, new_canonical: str) -> Optional[str]:
+    """`tensorflow.keras.layers` for new `keras.layers` when `written` spelled
+    `keras.layers.core` as `tensorflow.keras.layers.core`."""
+    written_parts, canonical_parts = written.split("."), canonical.split(".")
+    root = ".".join(written_parts[: len(written_parts) - len(canonical_parts) + 1])
+    return root + new_canonical[len("keras"):]
+
+
+# ---- KC501's fixes (§A) --------------------------------------------------------------------------
+def _enclosing_call(matcher_: Matcher, node: cst.CSTNode) -> Optional[cst.Call]:
+    parent = matcher_.parent()
+    return parent if isinstance(parent, cst.Call) and parent.func is node else None
+
+
+def backend_fix(matcher_: Matcher, node: cst.CSTNode, name: str):
+    """`K.sum(x, axis=1)` -> `keras.ops.sum(x, axis=1)` and the other §A rows."""
+    row = BACKEND_MAP.get(name)
+    call = _enclosing_call(matcher_, node)
+    if row is None or call is None or any(arg.star for arg in call.args):
+        return None
+    positional = helpers.positional(call)
+    keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+    if set(keywords) - set(row.keywords) or len(positional) > row.max_positional:
+        return None
+    if row.template:  # set_value, get_value, gather, in_top_k...
+        if len(positional) != row.max_positional or keywords:
+            return None
+        imports = ()
+        template = row.template
+        if "{keras}" in template:
+            spelled = matcher_.state.spell(STANDALONE, "ops")
+            if spelled is None:
+                return None
+            template = template.replace("{keras}", spelled[0][: -len("ops")].rstrip(".") or "keras")
+            imports = spelled[1]
+        if "{np}" in template:
+            np_name = _numpy_name(matcher_)
+            if np_name is None:
+                return None
+            template = template.replace("{np}", np_name)
+        new = edits.expression(template, *[arg.value for arg in positional])
+        return edits.fix([(call, new)], row.safe, f"use {row.target}", imports)
+    spelled = matcher_.state.spell(STANDALONE, row.target)
+    if spelled is None:
+        return None
+    text, imports = spelled
+    new_call = call.with_changes(func=cst.parse_expression(text))
+    renamed = []
+    for arg in new_call.args:
+        if arg.keyword is not None and row.keywords.get(arg.keyword.value) not in (None, arg.keyword.value):
+            arg = edits.rename_keyword(arg, row.keywords[arg.keyword.value])
+        renamed.append(arg)
+    new_call = new_call.with_changes(args=renamed)
+    for keyword, default in row.explicit:
+        if keyword not in keywords and len(positional) <= row.explicit_position.get(keyword, 99):
+            new_call = edits.with_arg(new_call, edits.keyword_arg(keyword, default))
+    return edits.fix([(call, new_call)], row.safe, f"use {text}", imports)
+
+
+def backend_import_fix(node: cst.ImportFrom, names, canonical: str):
+    """`from keras.backend import sum, mean` -> `from keras.ops import sum, mean` when every
+    name is a same-signature twin in keras.ops."""
+    if canonical != "keras.backend" or not names:
+        return None
+    aliases = []
+    for alias in names:
+        row = BACKEND_MAP.get(cst_dotted(alias.name))
+        if row is None or not row.safe or row.template or not row.target.startswith("ops."):
+            return None
+        aliases.append(_renamed_alias(alias, cst_dotted(alias.name), row.target[len("ops."):]))
+    written = cst_dotted(node.module)
+    new_module = written[: -len("backend")] + "ops"
+    return edits.fix([(node, node.with_changes(module=cst.parse_expression(new_module), names=aliases))],
+                     True, f"import from {new_module}")
+
+
+def _numpy_name(matcher_: Matcher) -> Optional[str]:
+    facts = matcher_.module.index.modules.get(matcher_.context.path)
+    for local, (anchor, target) in sorted((facts.imports if facts else {}).items()):
+        if not anchor and target == "numpy":
+            return local
+    return None
+
+
+_REDUCTION_VALUES = {
+    "AUTO": "sum_over_batch_size",
+    "SUM_OVER_BATCH_SIZE": "sum_over_batch_size",
+    "SUM": "sum",
+    "NONE": "none",
+}
+
+
+def reduction_fix(chain, member):
+    """`keras.losses.Reduction.SUM` -> `"sum"` (`chain`: the matched node, then the
+    attributes read from it)."""
+    target = next((node for node in chain if node.attr.value in _REDUCTION_VALUES), None)
+    if target is None:
+        return None
+    key = target.attr.value
+    return edits.fix([(target, cst.SimpleString(f'"{_REDUCTION_VALUES[key]}"'))], True,
+                     f'use "{_REDUCTION_VALUES[key]}"')
+
+
+# ---- which calls a keyword or method row is about --------------------------------------------
+class CallTarget:
+    """Decides whether a call is one of the row's targets. Params (all optional):
+    `callees`: canonical names, `"prefix.*"` for the classes of a module;
+    `layers`: built-in layer names (`"*"` for all), minus `exclude_layers`;
+    `tree`: "layer" / "optimizer" / "loss" / "metric": in-tree subclasses of such Keras
+    classes that do not define their own `__init__` (a layer's `**kwargs` reach Keras);
+    `methods` + `receiver` (kinds, or None for any receiver) + `evidence` (keywords one of
+    which makes an unknown receiver a Keras one); `self_methods`: `self.<m>(...)` inside a
+    Keras class; `super_init`: `super().__init__(...)` in a Keras class's `__init__`."""
+
+    _TREE_PREFIX = {"optimizer": "keras.optimizers.", "loss": "keras.losses.", "metric": "keras.metrics."}
+
+    def __init__(self, matcher_: Matcher, params: dict):
+        self.m = matcher_
+        self.p = params
+        self.callees = frozenset(c for c in params.get("callees", ()) if not c.endswith(".*"))
+        self.prefixes = tuple(c[:-1] for c in params.get("callees", ()) if c.endswith(".*"))
+        self.layers = frozenset(params.get("layers", ()))
+        self.exclude_layers = frozenset(params.get("exclude_layers", ()))
+
+    def label(self, call: cst.Call) -> Optional[str]:
+        """What the call is, as the message names it (`Adam`, `model.compile`), or None."""
+        p = self.p
+        func = call.func
+        state = self.m.state
+        method = helpers.method_call_name(call)
+        if method and method in p.get("methods", ()):
+            if self._method_receiver_ok(call, method):
+                return f".{method}()"
+        if method and method in p.get("self_methods", ()) and isinstance(func.value, cst.Name):
+            if state._self_owner(func.value) is not None and self.m.context.current_method() is not None:
+                return f"self.{method}()"
+        if p.get("super_init") and helpers.is_super_call(call, "__init__"):
+            found = self.m.context.current_method()
+            if found is not None and found[1].name.value == "__init__":
+                return f"{found[0].key.name} (Layer.__init__)"
+        if self.callees or self.prefixes or self.layers:
+            qualified = state.qualified(func)
+            which = flavor(qualified)
+            if which in (STANDALONE, SHIM):
+                canonical = canonical_keras_name(qualified)
+                last = canonical.rpartition(".")[2]
+                if canonical in self.callees:
+                    return cst_dotted(func) or last
+                if any(canonical.startswith(prefix) and last[:1].isupper() and "." not in canonical[len(prefix):]
+                       for prefix in self.prefixes):
+                    return cst_dotted(func) or last
+                layer = keras_class_name(qualified)
+                if layer and ("*" in self.layers or layer in self.layers) and layer not in self.exclude_layers:
+                    return layer
+        tree = p.get("tree")
+        if tree:
+            key = self.m.module.tree_class(func)
+            if key is not None and self._tree_ok(key, tree):
+                return key.name
+        return None
+
+    def _tree_ok(self, key, tree: str) -> bool:
+        index = self.m.module.index
+        if tree == "layer":
+            return index.keras_kind(key) is not None
+        if index.defines_in_ancestry(key, "__init__"):
+            return False
+        return self.m.state._key_base(key, self._TREE_PREFIX[tree])
+
+    def _method_receiver_ok(self, call: cst.Call, method: str) -> bool:
+        p = self.p
+        receiver = call.func.value
+        kinds = p.get("receiver")
+        known = self.m.state.kind_of(receiver)
+        if kinds is None:
+            if known is not None and known not in MODEL_KINDS and p.get("not_on") and known in p["not_on"]:
+                return False
+            if p.get("unless_defined") and self.m.state.defines_method(method) and known not in MODEL_KINDS:
+                return False
+            evidence = p.get("evidence")
+            if method in p.get("evidence_methods", ()):
+                return True
+            if evidence and known not in MODEL_KINDS:
+                present = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+                return bool(present & frozenset(evidence))
+            return True
+        return known in kinds
+
+
+@matcher("keyword")
+class KeywordMatcher(Matcher):
+    """A removed or renamed keyword. Params: the CallTarget params, plus `keywords`:
+    {name: {"fix": "rename"|"delete"|"positional"|<special>, "to": new name, "safe": bool,
+    "skip_values": source texts that are harmless (`0`), "values": the only values that
+    break (`"auto"`), "hint": what to do}}."""
+
+    def __init__(self, rule, entry, params):
+        super().__init__(rule, entry, params)
+        self.target = CallTarget(self, params)
+        self.keywords = params["keywords"]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        present = [arg for arg in node.args if arg.keyword is not None and arg.keyword.value in self.keywords]
+        if not present:
+            return
+        label = self.target.label(node)
+        if label is None:
+            return
+        found = []
+        for arg in present:
+            spec = self.keywords[arg.keyword.value]
+            value = code_of(arg.value)
+            if value in spec.get("skip_values", ()):
+                continue
+            if spec.get("values") and value not in spec["values"]:
+                continue
+            found.append((arg, spec, value))
+        if found and self.params.get("group"):  # one finding per call, one fix for all
+            arg, spec, value = found[0]
+            dropped = [a for a, _, _ in found]
+            fix = edits.fix([(node, edits.without_args(node, dropped))], all(s.get("safe", False) for _, s, _ in found),
+                            "remove " + ", ".join(f"{a.keyword.value}=" for a in dropped))
+            members = " and ".join(f"`{a.keyword.value}=`" for a in dropped)
+            self.flag(arg, self.entry.render(written=label, member=members, first=arg.keyword.value, value=value), fix=fix)
+            return
+        for arg, spec, value in found:
+            fix = keyword_fix(self, node, arg, spec)
+            self.flag(arg, self.entry.render(written=label, member=arg.keyword.value, hint=spec.get("hint", ""),
+                                             value=value, kind=spec.get("kind")), fix=fix, severity=spec.get("severity"))
+
+
+def keyword_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict):
+    kind = spec.get("fix")
+    safe = spec.get("safe", False)
+    if kind == "rename":
+        if helpers.keyword(call, spec["to"]) is not None:
+            return None
+        return edits.fix([(arg, edits.rename_keyword(arg, spec["to"]))], safe, f"rename {arg.keyword.value}= to {spec['to']}=")
+    if kind == "delete":
+        return edits.fix([(call, edits.without_args(call, [arg]))], safe, f"remove {arg.keyword.value}=")
+    if kind == "value":
+        return edits.fix([(arg.value, cst.parse_expression(spec["to"]))], safe, f"use {spec['to']}")
+    if kind == "positional":  # l2(l=0.01) -> l2(0.01)
+        if len(call.args) == 1:
+            return edits.fix([(arg, edits.positional(arg))], safe, "pass it positionally")
+        name = (cst_dotted(call.func) or "").rpartition(".")[2].lower()
+        return edits.fix([(arg, edits.rename_keyword(arg, name))], safe, f"rename l= to {name}=") if name in ("l1", "l2") else None
+    special = SPECIAL_FIXES.get(kind)
+    return special(matcher_, call, arg, spec) if special else None
+
+
+def _decay_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict):
+    """`Adam(lr, decay=d)` -> `Adam(learning_rate=InverseTimeDecay(lr, decay_steps=1,
+    decay_rate=d))`: the Keras 2 formula lr / (1 + d * iterations), applied per step."""
+    rate = helpers.keyword(call, "learning_rate") or helpers.keyword(call, "lr")
+    positional = helpers.positional(call)
+    if rate is None and positional:
+        rate = positional[0]
+    which = flavor(matcher_.state.qualified(call.func)) or STANDALONE
+    spelled = matcher_.state.spell(which, "optimizers.schedules.InverseTimeDecay")
+    if spelled is None or any(a.star for a in call.args):
+        return None
+    schedule_name, imports = spelled
+    last = (cst_dotted(call.func) or "").rpartition(".")[2]
+    initial = rate.value if rate is not None else cst.parse_expression(spec.get("defaults", {}).get(last, "0.001"))
+    schedule = edits.expression(f"{schedule_name}({{0}}, decay_steps=1, decay_rate={{1}})", initial, arg.value)
+    args = [a for a in call.args if a is not arg and a is not rate]
+    new_rate = cst.Arg(keyword=cst.Name("learning_rate"), value=schedule,
+                       equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                             whitespace_after=cst.SimpleWhitespace("")))
+    positional_args = [a for a in args if a.keyword is None and not a.star]
+    rest = [a for a in args if a.keyword is not None or a.star]
+    new_args = [*positional_args, new_rate, *rest]
+    new_args = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in new_args[:-1]] + [
+        new_args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    ]
+    return edits.fix([(call, call.with_changes(args=new_args))], False,
+                     "move decay into an InverseTimeDecay schedule", imports)
+
+
+def _sequential_list_position(matcher_: Matcher, call: cst.Call) -> Optional[tuple[cst.List, int]]:
+    """(the list, index) when `call` is an element of `Sequential([...])`'s layer list."""
+    chain = matcher_.context.ancestors
+    if len(chain) < 4 or not isinstance(chain[-2], cst.Element) or not isinstance(chain[-3], cst.List):
+        return None
+    element, listing, arg = chain[-2], chain[-3], chain[-4]
+    outer = chain[-5] if len(chain) >= 5 else None
+    if not isinstance(arg, cst.Arg) or not isinstance(outer, cst.Call) or matcher_.state.call_kind(outer) != SEQUENTIAL:
+        return None
+    return listing, next(i for i, e in enumerate(listing.elements) if e is element)
+
+
+def _input_first_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict):
+    """`Sequential([Embedding(..., input_length=N), ...])` -> `Sequential([keras.Input(shape=(N,)),
+    Embedding(...), ...])`; `LSTM(..., batch_input_shape=S)` -> `keras.Input(batch_shape=S)`
+    first. Elsewhere the keyword is dropped (safe only outside a Sequential)."""
+    found = _sequential_list_position(matcher_, call)
+    new_call = edits.without_args(call, [arg])
+    if found is None:
+        in_add = isinstance(matcher_.parent(2), cst.Call) and helpers.method_call_name(matcher_.parent(2)) == "add"
+        if spec.get("needs_input") or in_add:
+            return None if spec.get("needs_input") else edits.fix([(call, new_call)], False, f"remove {arg.keyword.value}=")
+        return edits.fix([(call, new_call)], spec.get("safe_outside", False), f"remove {arg.keyword.value}=")
+    listing, position = found
+    if position != 0:
+        return None
+    which = flavor(matcher_.state.qualified(call.func)) or STANDALONE
+    spelled = matcher_.state.spell(which, "Input")
+    if spelled is None:
+        return None
+    name, imports = spelled
+    shape = code_of(arg.value)
+    template = spec["input"].format(input=name, value=shape if spec["input"].find("({value},)") < 0 else shape)
+    input_call = cst.parse_expression(template)
+    first = listing.elements[0]
+    new_elements = [
+        cst.Element(value=input_call, comma=first.comma if first.comma is not cst.MaybeSentinel.DEFAULT
+                    else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+        first.with_changes(value=new_call),
+        *listing.elements[1:],
+    ]
+    return edits.fix([(listing, listing.with_changes(elements=new_elements))], False,
+                     f"start the Sequential with {name}(...)", imports)
+
+
+SPECIAL_FIXES = {"decay": _decay_fix, "input_first": _input_first_fix}
+
+
+# ---- method: a removed method on a known receiver --------------------------------------------
+@matcher("method")
+class MethodMatcher(Matcher):
+    """Params: CallTarget params (`methods`, `receiver`, `unless_defined`, `evidence`,
+    `self_methods`), `renames`: {old: new} (a safe rename), `rename_safe`, `keyword_renames`:
+    {old: new} applied with the rename, `unsafe_with`: keywords that make the rename unsafe,
+    `fix`: a special builder name, `outside`: method names whose calls inside them do not
+    count (`call`)."""
+
+    def __init__(self, rule, entry, params):
+        super().__init__(rule, entry, params)
+        self.target = CallTarget(self, params)
+        self.names = frozenset(params.get("methods", ())) | frozenset(params.get("self_methods", ()))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        method = helpers.method_call_name(node)
+        if method not in self.names:
+            return
+        if self.params.get("outside"):
+            found = self.context.current_method()
+            if found is not None and found[1].name.value in self.params["outside"]:
+                return
+        if self.params.get("not_self") and self.state._self_owner(node.func.value) is not None:
+            return
+        label = self.target.label(node)
+        if label is None:
+            return
+        receiver = code_of(node.func.value)
+        fix = self._fix(node, method)
+        hint = self.params.get("hints", {}).get(method) or self.params.get("renames", {}).get(method, "")
+        kind = self.params.get("kind")
+        if self.params.get("kind_by_receiver"):
+            kind = self.params["kind_by_receiver"].get(self.state.kind_of(node.func.value), kind)
+        self.flag(node.func, self.entry.render(written=f"{receiver}.{method}", member=method, hint=hint,
+                                               kind=kind), fix=fix)
+
+    def _fix(self, call: cst.Call, method: str):
+        special = self.params.get("fix")
+        if special:
+            builder = METHOD_FIXES.get(special)
+            return builder(self, call, method) if builder else None
+        renames = self.params.get("renames", {})
+        if method not in renames:
+            return None
+        kinds = self.params.get("rename_receiver")
+        if kinds is not None and self.state.kind_of(call.func.value) not in kinds:
+            return None
+        new_call = call.with_changes(func=call.func.with_changes(attr=cst.Name(renames[method])))
+        args = []
+        for arg in new_call.args:
+            new_name = self.params.get("keyword_renames", {}).get(arg.keyword.value if arg.keyword else None)
+            args.append(edits.rename_keyword(arg, new_name) if new_name else arg)
+        new_call = new_call.with_changes(args=args)
+        present = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        safe = self.params.get("rename_safe", True) and not (present & frozenset(self.params.get("unsafe_with", ())))
+        return edits.fix([(call, new_call)], safe, f"use .{renames[method]}()")
+
+
+def _unwrap_assign_fix(matcher_: Matcher, call: cst.Call, method: str):
+    """`self.add_update(self.v.assign(x))` -> `self.v.assign(x)`."""
+    args = helpers.positional(call)
+    if len(call.args) != 1 or len(args) != 1:
+        return None
+    value = args[0].value
+    if isinstance(value, cst.Call) and (helpers.method_call_name(value) or "").startswith("assign"):
+        return edits.fix([(call, value)], True, "call the assignment directly")
+    return None
+
+
+def _loss_scale_fix(matcher_: Matcher, call: cst.Call, method: str):
+    """`opt.get_scaled_loss(l)` -> `opt.scale_loss(l)`; `opt.get_unscaled_gradients(g)` -> `g`
+    (Keras 3's apply_gradients unscales): unsafe, the two go together."""
+    if method == "get_scaled_loss":
+        return edits.fix([(call.func.attr, cst.Name("scale_loss"))], False, "use .scale_loss()")
+    args = helpers.positional(call)
+    if method == "get_unscaled_gradients" and len(call.args) == 1 and len(args) == 1:
+        return edits.fix([(call, args[0].value)], False, "apply_gradients unscales in Keras 3")
+    return None
+
+
+def _minimize_fix(matcher_: Matcher, call: cst.Call, method: str):
+    """`opt.minimize(loss, vars, tape=tape)` -> `opt.apply_gradients(zip(tape.gradient(loss,
+    vars), vars))` when `vars` is a plain name or attribute (evaluated twice)."""
+    if method != "minimize":
+        return None
+    tape = helpers.keyword(call, "tape")
+    args = helpers.positional(call)
+    variables = helpers.keyword(call, "var_list")
+    if tape is None or not args:
+        return None
+    loss = args[0].value
+    variables = variables.value if variables is not None else (args[1].value if len(args) > 1 else None)
+    if variables is None or cst_dotted(variables) is None or len(call.args) != 3:
+        return None
+    new = edits.expression("{0}.apply_gradients(zip({1}.gradient({2}, {3}), {3}))",
+                           call.func.value, tape.value, loss, variables)
+    return edits.fix([(call, new)], False, "take the gradients with the tape and apply them")
+
+
+METHOD_FIXES = {"unwrap_assign": _unwrap_assign_fix, "loss_scale": _loss_scale_fix, "minimize": _minimize_fix}
+
+
+# ---- attribute: a removed attribute on a known receiver ----------------------------------------
+@matcher("attribute")
+class AttributeMatcher(Matcher):
+    """Params: `attributes`: {name: {"to": suffix template or None, "safe": bool}},
+    `receiver`: the kinds it applies to."""
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        name = node.attr.value
+        spec = self.params["attributes"].get(name)
+        if spec is None:
+            return
+        if self.params.get("not_self") and self.state._self_owner(node.value) is not None:
+            return  # the class's own attribute of that name (`self.output_shape = output_shape`)
+        kind = self.state.kind_of(node.value)
+        if kind not in self.params["receiver"]:
+            return
+        parent = self.parent()
+        if spec.get("not_called") and isinstance(parent, cst.Call) and parent.func is node:
+            return
+        fix = None
+        if spec.get("to"):
+            fix = edits.fix([(node, edits.expression("{0}" + spec["to"], node.value))], spec.get("safe", False),
+                            f"use {spec['to']}")
+        self.flag(node, self.entry.render(written=code_of(node), member=name, hint=spec.get("hint", ""), kind=kind),
+                  fix=fix)
+
+
+# ---- path: file name suffix checks -----------------------------------------------------------------
+def path_tail(matcher_: Matcher, node: cst.CSTNode) -> Optional[tuple[str, Optional[cst.CSTNode]]]:
+    """The known end of a path expression, and the literal node holding it: a string,
+    the last text of an f-string, `os.path.join(..., "x.h5")`, `d + "/x.h5"`,
+    `Path(d) / "x.h5"`, `str(...)` of those. None when the end is not a literal."""
+    if isinstance(node, cst.SimpleString):
+        value = helpers.string_value(node)
+        return (value, node) if value is not None else None
+    if isinstance(node, cst.ConcatenatedString):
+        return path_tail(matcher_, node.right)
+    if isinstance(node, cst.FormattedString):
+        last = node.parts[-1] if node.parts else None
+        if isinstance(last, cst.FormattedStringText):
+            return last.value, last
+        return None
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Divide)):
+        return path_tail(matcher_, node.right)
+    if isinstance(node, cst.Call):
+        qualified = matcher_.state.qualified(node.func) or ""
+        if qualified in ("os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "str") or (
+            isinstance(node.func, cst.Name) and node.func.value in ("str", "Path")
+        ):
+            args = [arg for arg in node.args if arg.keyword is None]
+            if args and not args[-1].star:
+                return path_tail(matcher_, args[-1].value)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            found = path_tail(matcher_, node.func.value)
+            if found is None or found[0].rstrip().endswith("}"):
+                return None  # `"{}".format(path)`: the end is the argument, unknown
+            return found
+    return None
+
+
+def _path_arg(call: cst.Call, position: int, keyword: str) -> Optional[cst.Arg]:
+    found = helpers.keyword(call, keyword)
+    if found is not None:
+        return found
+    positional = helpers.positional(call)
+    if any(arg.star for arg in call.args[: position + 1]):
+        return None
+    return positional[position] if len(positional) > position else None
+
+
+_SUFFIXES = (".weights.h5", ".keras", ".hdf5", ".h5", ".ckpt", ".tf", ".pb", ".pkl")
+
+
+def _strip_suffix(text: str) -> str:
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix):
+            return text[: -len(suffix)]
+    return text.rstrip("/")
+
+
+def suffix_fix(literal: cst.CSTNode, text: str, suffix: str, description: str):
+    new_text = _strip_suffix(text) + suffix
+    if isinstance(literal, cst.SimpleString):
+        new = edits.string_with(literal, new_text)
+    elif isinstance(literal, cst.FormattedStringText):
+        new = literal.with_changes(value=new_text)
+    else:
+        return None
+    return edits.fix([(literal, new)], False, description)
+
+
+@matcher("path")
+class PathMatcher(Matcher):
+    """Params: `check`: "save_weights" (KC505), "checkpoint" (KC506), "save" (KC507),
+    "load" (KC508)."""
+
+    def visit_Call(self, node: cst.Call) -> None:
+        getattr(self, "_" + self.params["check"])(node)
+
+    def _tail(self, call: cst.Call, position: int = 0, keyword: str = "filepath"):
+        arg = _path_arg(call, position, keyword)
+        if arg is None:
+            return None
+        found = path_tail(self, arg.value)
+        return (arg, *found) if found else None
+
+    def _save_weights(self, call: cst.Call) -> None:
+        if helpers.method_call_name(call) != "save_weights":
+            return
+        found = self._tail(call)
+        if found is None or found[1].endswith(".weights.h5"):
+            return
+        arg, text, literal = found
+        fix = suffix_fix(literal, text, ".weights.h5", "name the file *.weights.h5")
+        self.flag(arg.value, self.entry.render(written=code_of(call.func), member=code_of(arg.value)), fix=fix)
+
+    def _checkpoint(self, call: cst.Call) -> None:
+        if self.state.canonical(call.func) != "keras.callbacks.ModelCheckpoint":
+            return
+        found = self._tail(call)
+        if found is None:
+            return
+        arg, text, literal = found
+        weights_only = helpers.keyword(call, "save_weights_only")
+        positional = helpers.positional(call)
+        flag_node = weights_only.value if weights_only is not None else (positional[5].value if len(positional) > 5 else None)
+        weights = code_of(flag_node) if flag_node is not None else "False"
+        if weights == "True":
+            if text.endswith(".weights.h5"):
+                return
+            fix = suffix_fix(literal, text, ".weights.h5", "name the file *.weights.h5")
+            kind = "weights"
+        elif weights == "False":
+            if text.endswith((".keras", ".h5")):
+                return
+            fix = suffix_fix(literal, text, ".keras", "name the file *.keras")
+            kind = "model"
+        else:
+            return
+        self.flag(arg.value, self.entry.render(written="ModelCheckpoint", member=code_of(arg.value), kind=kind), fix=fix)
+
+    def _save(self, call: cst.Call) -> None:
+        method = helpers.method_call_name(call)
+        canonical = None
+        if method == "save":
+            if self.state.kind_of(call.func.value) not in MODEL_KINDS:
+                return
+            found = self._tail(call)
+        else:
+            canonical = self.state.canonical(call.func)
+            if canonical not in ("keras.models.save_model", "keras.saving.save_model"):
+                return
+            found = self._tail(call, 1)
+        save_format = helpers.keyword(call, "save_format")
+        if save_format is not None and code_of(save_format.value).strip("\"'") == "tf":
+            self.flag(save_format, self.entry.render(written=code_of(call.func), member="save_format", kind="format"))
+            return
+        if found is None or found[1].endswith((".keras", ".h5", ".hdf5")):
+            return
+        arg, text, _ = found
+        self.flag(arg.value, self.entry.render(written=code_of(call.func), member=code_of(arg.value), kind="path"))
+
+    def _load(self, call: cst.Call) -> None:
+        method = helpers.method_call_name(call)
+        if method == "load_weights":
+            arg = _path_arg(call, 0, "filepath")
+            if arg is None:
+                return
+            value = arg.value
+            if isinstance(value, cst.Call) and (self.state.qualified(value.func) or "").endswith("train.latest_checkpoint"):
+                self.flag(value, self.entry.render(written=code_of(call.func), member=code_of(value), kind="weights"))
+                return
+            parent = self.parent()
+            chained = isinstance(parent, cst.Attribute) and parent.value is call and parent.attr.value in (
+                "expect_partial", "assert_consumed", "assert_existing_objects_matched")
+            found = path_tail(self, value)
+            if found is not None:
+                text = found[0]
+                if text.endswith((".keras", ".weights.h5", ".weights.json", ".h5", ".hdf5")):
+                    return
+                if not (text.endswith((".ckpt", ".index")) or "." not in text.rsplit("/", 1)[-1] or chained):
+                    return
+            elif not chained:
+                return
+            self.flag(value, self.entry.render(written=code_of(call.func), member=code_of(value), kind="weights"))
+            return
+        canonical = self.state.canonical(call.func)
+        if canonical not in ("keras.models.load_model", "keras.saving.load_model"):
+            return
+        arg = _path_arg(call, 0, "filepath")
+        found = path_tail(self, arg.value) if arg is not None else None
+        if found is None:
+            return
+        text = found[0]
+        if text.endswith((".keras", ".h5", ".hdf5")) or text.startswith(("hf://", "kaggle://")):
+            return
+        self.flag(arg.value, self.entry.render(written=code_of(call.func), member=code_of(arg.value), kind="model"))
+
+def _literal_strings(node: cst.CSTNode) -> list[str]:
+    if isinstance(node, cst.SimpleString):
+        value = helpers.string_value(node)
+        return [value] if value else []
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return [v for element in node.elements for v in _literal_strings(element.value)]
+    if isinstance(node, cst.Dict):
+        return [v for element in node.elements if isinstance(element, cst.DictElement) for v in _literal_strings(element.value)]
+    return []
+
+
+@matcher("h5_loss_alias")
+class H5LossAlias(Matcher):
+    """KC536, followed in source order within the module: a model compiled with a loss
+    alias (`loss="mse"`) is saved to `.h5`/`.hdf5` (flagged), and `load_model` of that same
+    path without `compile=False` (flagged, with the fix)."""
+
+    _ALIASES = frozenset({"mse", "mae", "mape", "msle", "kld", "logcosh"})
+    _LOADERS = frozenset({"keras.models.load_model", "keras.saving.load_model"})
+    _SAVERS = frozenset({"keras.models.save_model", "keras.saving.save_model"})
+
+    def __init__(self, rule, entry, params):
+        super().__init__(rule, entry, params)
+        self._aliased: set[str] = set()  # names of models compiled with a loss alias
+        self._saved: set[str] = set()  # the .h5 path expressions they were saved to
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._aliased.discard(target.target.value)  # a new object
+
+    def visit_Call(self, node: cst.Call) -> None:
+        method = helpers.method_call_name(node)
+        receiver = node.func.value if method else None
+        if method == "compile" and isinstance(receiver, cst.Name):
+            loss = helpers.keyword(node, "loss")
+            aliased = loss is not None and any(v in self._ALIASES for v in _literal_strings(loss.value))
+            (self._aliased.add if aliased else self._aliased.discard)(receiver.value)
+            return
+        canonical = self.state.canonical(node.func)
+        if method == "save" and isinstance(receiver, cst.Name) and receiver.value in self._aliased:
+            self._check_save(_path_arg(node, 0, "filepath"))
+        elif canonical in self._SAVERS and node.args and isinstance(node.args[0].value, cst.Name) \
+                and node.args[0].value.value in self._aliased:
+            self._check_save(_path_arg(node, 1, "filepath"))
+        elif canonical in self._LOADERS:
+            arg = _path_arg(node, 0, "filepath")
+            compile_arg = helpers.keyword(node, "compile")
+            if arg is None or code_of(arg.value) not in self._saved:
+                return
+            if compile_arg is not None and code_of(compile_arg.value) == "False":
+                return
+            fix = edits.fix([(node, edits.with_arg(node, edits.keyword_arg("compile", "False")))], False,
+                            "load with compile=False, then compile again")
+            self.flag(arg.value, self.entry.render(written=code_of(node.func), member=code_of(arg.value),
+                                                   kind="load"), fix=fix)
+
+    def _check_save(self, arg) -> None:
+        found = path_tail(self, arg.value) if arg is not None else None
+        if found is None or not found[0].endswith((".h5", ".hdf5")):
+            return
+        self._saved.add(code_of(arg.value))
+        self.flag(arg.value, self.entry.render(written="save", member=code_of(arg.value), kind="save"))
+
+
+# ---- special cases ------------------------------------------------------------------------------------
+@matcher("keras_tensor_in_tf_op")
+class KerasTensorInTfOp(Matcher):
+    """KC511: `tf.<op>(t)` at model-building scope where `t` is a `keras.Input(...)` or a
+    layer's output (a KerasTensor), in the same function or module scope."""
+
+    _NOT_OPS = ("tensorflow.keras", "tensorflow.data", "tensorflow.io", "tensorflow.compat", "tensorflow.distribute",
+                "tensorflow.saved_model", "tensorflow.train", "tensorflow.summary", "tensorflow.config")
+    _NOT_OP_NAMES = frozenset({"TensorShape", "TensorSpec", "function", "Variable", "constant", "print",
+                               "is_tensor", "get_static_value", "identity", "name_scope", "device", "py_function",
+                               "numpy_function", "GradientTape", "Module", "cast"})
+
+    def __init__(self, rule, entry, params):
+        super().__init__(rule, entry, params)
+        self._symbolic: dict[int, set[str]] = {}
+
+    def _scope(self) -> cst.CSTNode:
+        for node in reversed(self.context.ancestors):
+            if isinstance(node, (cst.FunctionDef, cst.Module, cst.Lambda)):
+                return node
+        return self.context.ancestors[0]
+
+    def _in_layer_code(self) -> bool:
+        for node in reversed(self.context.ancestors):
+            if isinstance(node, cst.Lambda):
+                return True
+            if isinstance(node, cst.FunctionDef):
+                return self.context.current_method() is not None
+        return False
+
+    def _symbolic_value(self, value: cst.CSTNode, symbolic: set) -> bool:
+        """A KerasTensor: `keras.Input(...)`, a layer applied to something (`Dense(3)(x)`,
+        `layer(x)` for a name bound to a layer), or a name already known symbolic."""
+        if isinstance(value, cst.Name):
+            return value.value in symbolic
+        if not isinstance(value, cst.Call):
+            return False
+        canonical = self.state.canonical(value.func)
+        if canonical in knowledge.INPUT_FUNCTIONS:
+            return True
+        if isinstance(value.func, cst.Call) and self.state.call_kind(value.func) == LAYER:
+            return any(self._symbolic_value(arg.value, symbolic) for arg in value.args)
+        if isinstance(value.func, cst.Name) and self.state.kind_of(value.func) == LAYER:
+            return any(self._symbolic_value(arg.value, symbolic) for arg in value.args)
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self._in_layer_code():
+            return
+        symbolic = self._symbolic.setdefault(id(self._scope()), set())
+        is_symbolic = self._symbolic_value(node.value, symbolic)
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                if is_symbolic:
+                    symbolic.add(target.target.value)
+                else:
+                    symbolic.discard(target.target.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.state.qualified(node.func)
+        if not qualified or not qualified.startswith("tensorflow.") or qualified.startswith(self._NOT_OPS):
+            return
+        if qualified.rpartition(".")[2] in self._NOT_OP_NAMES or qualified.rpartition(".")[2][:1].isupper():
+            return
+        if self._in_layer_code():
+            return
+        symbolic = self._symbolic.get(id(self._scope()))
+        if not symbolic:
+            return
+        for arg in node.args:
+            values = [e.value for e in arg.value.elements] if isinstance(arg.value, (cst.List, cst.Tuple)) else [arg.value]
+            for value in values:
+                if isinstance(value, cst.Name) and value.value in symbolic:
+                    self.flag(node.func, self.entry.render(written=cst_dotted(node.func) or qualified, member=value.value))
+                    return
+
+
+@matcher("foreign_layer")
+class ForeignLayer(Matcher):
+    """KC512: a layer of another Keras put into a Keras 3 model: `hub.KerasLayer(...)` or a
+    `tf_keras.layers.X(...)` inside `keras.Sequential([...])`, passed to `.add(...)` of a
+    Keras 3 Sequential, or called on a `keras.Input`; a Keras 3 layer into a tf_keras model."""
+
+    def _model_keras(self, call: cst.Call) -> Optional[str]:
+        """Which Keras a Sequential/Model call or receiver belongs to: "3", "2" or None."""
+        qualified = self.state.qualified(call.func) if isinstance(call, cst.Call) else None
+        which = flavor(qualified)
+        if which == "tf_keras":
+            return "2"
+        if which in (STANDALONE, SHIM):
+            return "3"
+        return None
+
+    def _layer_keras(self, node: cst.CSTNode) -> Optional[str]:
+        if not isinstance(node, cst.Call):
+            return None
+        qualified = self.state.qualified(node.func) or ""
+        if qualified in ("tensorflow_hub.KerasLayer", "tensorflow_hub.keras_layer.KerasLayer"):
+            return "hub"
+        which = flavor(qualified)
+        if keras_class_name(qualified):
+            return "2" if which == "tf_keras" else "3"
+        return None
+
+    def _check(self, layer: cst.CSTNode, model_keras: Optional[str], where: str) -> None:
+        layer_keras = self._layer_keras(layer)
+        if layer_keras is None or model_keras is None:
+            return
+        if layer_keras == "hub" and model_keras == "3":
+            self.flag(layer, self.entry.render(written=code_of(layer.func), kind="hub", hint=where))
+        elif layer_keras != "hub" and layer_keras != model_keras:
+            self.flag(layer, self.entry.render(written=code_of(layer.func), kind=layer_keras, hint=where))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        kind = self.state.call_kind(node)
+        if kind == SEQUENTIAL and node.args and isinstance(node.args[0].value, (cst.List, cst.Tuple)):
+            model_keras = self._model_keras(node)
+            for element in node.args[0].value.elements:
+                self._check(element.value, model_keras, "Sequential([...])")
+            return
+        if helpers.method_call_name(node) == "add" and node.args:
+            receiver = node.func.value
+            if self.state.kind_of(receiver) == SEQUENTIAL:
+                binding = self._binding_call(receiver)
+                self._check(node.args[0].value, self._model_keras(binding) if binding is not None else None, ".add(...)")
+            return
+        if isinstance(node.func, cst.Call) and self._layer_keras(node.func) is not None and node.args:
+            value = node.args[0].value
+            inputs = self._input_keras(value)
+            if inputs is not None:
+                self._check(node.func, inputs, "a keras.Input")
+
+    def _binding_call(self, receiver: cst.CSTNode) -> Optional[cst.Call]:
+        if not isinstance(receiver, cst.Name):
+            return None
+        for scope in [n for n in reversed(self.context.ancestors) if isinstance(n, (cst.FunctionDef, cst.Module))]:
+            for node in helpers.walk_scope(scope.body if isinstance(scope, cst.FunctionDef) else scope):
+                if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
+                    if any(isinstance(t.target, cst.Name) and t.target.value == receiver.value for t in node.targets):
+                        return node.value
+        return None
+
+    def _input_keras(self, value: cst.CSTNode) -> Optional[str]:
+        if isinstance(value, cst.Call) and self.state.canonical(value.func) in knowledge.INPUT_FUNCTIONS:
+            return self._model_keras(value)
+        if isinstance(value, cst.Name):
+            binding = self._binding_call(value)
+            if binding is not None and self.state.canonical(binding.func) in knowledge.INPUT_FUNCTIONS:
+                return self._model_keras(binding)
+        return None
+
+
+@matcher("metrics_names")
+class MetricsNames(Matcher):
+    """KC520: `zip(model.metrics_names, scores)`, `scores[model.metrics_names.index(...)]`."""
+
+    _RESULTS = frozenset({"evaluate", "test_on_batch", "train_on_batch", "evaluate_generator"})
+
+    def _model_names(self, node: cst.Attribute) -> bool:
+        """`model.metrics_names` of a known Keras model (not a library's own attribute)."""
+        return self.state.kind_of(node.value) in MODEL_KINDS
+
+    def _results(self, value: cst.CSTNode) -> bool:
+        """The list evaluate() (or test/train_on_batch) returned, directly or by a name bound
+        to it in the same scope."""
+        if isinstance(value, cst.Call):
+            return helpers.method_call_name(value) in self._RESULTS
+        if isinstance(value, cst.Name):
+            scope = next(n for n in reversed(self.context.ancestors) if isinstance(n, (cst.FunctionDef, cst.Module)))
+            for node in helpers.walk_scope(scope.body if isinstance(scope, cst.FunctionDef) else scope):
+                if isinstance(node, cst.Assign) and any(
+                    isinstance(t.target, cst.Name) and t.target.value == value.value for t in node.targets
+                ) and isinstance(node.value, cst.Call) and helpers.method_call_name(node.value) in self._RESULTS:
+                    return True
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "zip" and len(node.args) >= 2:
+            names = [arg for arg in node.args if _is_metrics_names(arg.value)]
+            if not names:
+                return
+            others = [arg.value for arg in node.args if arg not in names]
+            if not (self._model_names(names[0].value) or any(self._results(value) for value in others)):
+                return
+            fix = self._fix(node)
+            self.flag(names[0].value, self.entry.render(written=code_of(names[0].value), member="zip"), fix=fix)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        for element in node.slice:
+            index = getattr(element.slice, "value", None)
+            if isinstance(index, cst.Call) and helpers.method_call_name(index) == "index" and _is_metrics_names(index.func.value) \
+                    and (self._model_names(index.func.value) or self._results(node.value)):
+                self.flag(index.func.value, self.entry.render(written=code_of(index.func.value), member="index"))
+                return
+
+    def _fix(self, zip_call: cst.Call):
+        """`dict(zip(model.metrics_names, model.evaluate(x, y)))` -> `model.evaluate(x, y, return_dict=True)`."""
+        parent = self.parent()
+        if not (isinstance(parent, cst.Arg) and isinstance(self.parent(2), cst.Call)):
+            return None
+        outer = self.parent(2)
+        if not (isinstance(outer.func, cst.Name) and outer.func.value == "dict" and len(outer.args) == 1 and len(zip_call.args) == 2):
+            return None
+        other = zip_call.args[1].value
+        if not (isinstance(other, cst.Call) and helpers.method_call_name(other) == "evaluate"):
+            return None
+        if helpers.keyword(other, "return_dict") is not None:
+            return None
+        return edits.fix([(outer, edits.with_arg(other, edits.keyword_arg("return_dict", "True")))], False,
+                         "evaluate(..., return_dict=True)")
+
+
+def _is_metrics_names(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Attribute) and node.attr.value == "metrics_names"
+
+
+@matcher("lambda_and_load")
+class LambdaAndLoad(Matcher):
+    """KC524: a model that contains a `Lambda(lambda ...)` layer is saved to a path and
+    loaded back from the same path without `safe_mode=`: Keras 3 refuses to deserialize
+    the lambda. The chain is followed within the module, in source order: names bound to
+    such layers, models built with them (a Sequential listing or `.add`-ing one, a
+    functional model built after one was called in the same scope), their `save(path)`,
+    and `load_model(path)` / `model_from_json(...)` of that model."""
+
+    _LOADERS = frozenset({"keras.models.load_model", "keras.saving.load_model"})
+    _SAVERS = frozenset({"keras.models.save_model", "keras.saving.save_model"})
+
+    def __init__(self, rule, entry, params):
+        super().__init__(rule, entry, params)
+        self._layers: set[str] = set()  # names bound to Lambda(lambda ...) layers
+        self._called: set[int] = set()  # scopes where such a layer was called since the last model
+        self._models: set[str] = set()  # names bound to models that contain one
+        self._saved: set[str] = set()  # path expressions those models were saved to
+        self._json: set[str] = set()  # names holding their to_json()
+
+    def _scope(self) -> int:
+        return id(next(n for n in reversed(self.context.ancestors) if isinstance(n, (cst.FunctionDef, cst.Module))))
+
+    def _lambda_layer(self, node) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in self._layers
+        if isinstance(node, cst.Call) and self.module.builtin_layer(node.func) == "Lambda":
+            function = helpers.keyword(node, "function") or (node.args[0] if node.args else None)
+            return function is not None and isinstance(function.value, cst.Lambda)
+        return False
+
+    def _has_lambda(self, model: cst.CSTNode) -> bool:
+        if isinstance(model, cst.Name):
+            return model.value in self._models
+        if isinstance(model, cst.Call):
+            kind = self.state.call_kind(model)
+            if kind == SEQUENTIAL and model.args and isinstance(model.args[0].value, (cst.List, cst.Tuple)):
+                return any(self._lambda_layer(e.value) for e in model.args[0].value.elements)
+            if kind == FUNCTIONAL:
+                return self._scope() in self._called
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
+        if self._lambda_layer(value) and isinstance(value, cst.Call):
+            self._layers.update(names)
+        if isinstance(value, cst.Call) and self.state.call_kind(value) in (SEQUENTIAL, FUNCTIONAL):
+            contains = self._has_lambda(value)
+            self._called.discard(self._scope())
+            for name in names:
+                (self._models.add if contains else self._models.discard)(name)
+        if isinstance(value, cst.Call) and helpers.method_call_name(value) == "to_json" and self._has_lambda(value.func.value):
+            self._json.update(names)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, (cst.Call, cst.Name)) and self._lambda_layer(node.func) and node.args:
+            self._called.add(self._scope())  # the layer applied to a tensor
+            return
+        method = helpers.method_call_name(node)
+        if method == "add" and node.args and self._lambda_layer(node.args[0].value) and isinstance(node.func.value, cst.Name):
+            self._models.add(node.func.value.value)
+            return
+        if method == "save" and node.args and self._has_lambda(node.func.value):
+            self._saved.add(code_of(node.args[0].value))
+            return
+        canonical = self.state.canonical(node.func)
+        if canonical in self._SAVERS and len(node.args) > 1 and self._has_lambda(node.args[0].value):
+            self._saved.add(code_of(node.args[1].value))
+            return
+        if helpers.keyword(node, "safe_mode") is not None or not node.args:
+            return
+        first = code_of(node.args[0].value)
+        loads = canonical in self._LOADERS and first in self._saved
+        loads = loads or (canonical == "keras.models.model_from_json" and first in self._json)
+        if loads:
+            self.flag(node.func, self.entry.render(written=code_of(node.func)))
+
+
+@matcher("optimizer_v2_subclass")
+class OptimizerV2Subclass(Matcher):
+    """KC526: a Keras optimizer subclass written against OptimizerV2: it defines
+    `_resource_apply_dense` / `_resource_apply_sparse` / `_create_slots` / `get_updates`, or
+    calls `self._set_hyper` / `self._get_hyper`."""
+
+    _METHODS = frozenset({"_resource_apply_dense", "_resource_apply_sparse", "_create_slots", "get_updates",
+                          "_prepare_local"})
+    _CALLS = frozenset({"_set_hyper", "_get_hyper"})
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not self.state.class_base(node, "keras.optimizers."):
+            return
+        methods = helpers.methods(node)
+        defined = sorted(set(methods) & self._METHODS)
+        if defined:
+            self.flag(methods[defined[0]].name, self.entry.render(written=node.name.value, member=defined[0]))
+            return
+        for method in methods.values():
+            for sub in helpers.walk(method):
+                if isinstance(sub, cst.Call) and helpers.method_call_name(sub) in self._CALLS and isinstance(sub.func.value, cst.Name):
+                    self.flag(sub.func, self.entry.render(written=node.name.value, member=sub.func.attr.value))
+                    return
+
+
+@matcher("tensor_condition")
+class TensorCondition(Matcher):
+    """KC527 (opt-in): `if`/`while` in `call()` whose test compares or reduces the call's
+    tensor arguments."""
+
+    _STATIC = frozenset({"shape", "ndim", "dtype", "rank", "_keras_mask", "built", "name"})
+
+    def _check(self, node, test) -> None:
+        found = self.context.current_method()
+        if found is None or found[1].name.value != "call":
+            return
+        method = found[1]
+        names = helpers.param_names(method)
+        # The inputs: the first parameter after self. The others are often Python values
+        # (`padding="same"`, `mlen=0`) that a Python `if` may test.
+        tensors = {names[1]} if len(names) > 1 and names[1] not in ("training", "mask") else set()
+        if tensors and self._tensor_test(test, tensors):
+            self.flag(test, self.entry.render(written=code_of(test)[:60], member=type(node).__name__.lower()))
+
+    def _tensor_test(self, test: cst.CSTNode, tensors: set) -> bool:
+        if isinstance(test, cst.BooleanOperation):
+            return self._tensor_test(test.left, tensors) or self._tensor_test(test.right, tensors)
+        if isinstance(test, cst.UnaryOperation):
+            return self._tensor_test(test.expression, tensors)
+        if isinstance(test, cst.Comparison):
+            if any(isinstance(c.operator, (cst.Is, cst.IsNot, cst.In, cst.NotIn)) for c in test.comparisons):
+                return False
+            if any(isinstance(part, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString))
+                   for part in [test.left, *[c.comparator for c in test.comparisons]]):
+                return False
+            return any(self._tensor_value(part, tensors) for part in [test.left, *[c.comparator for c in test.comparisons]])
+        if isinstance(test, cst.Call):
+            return self._reduction(test, tensors)
+        return False
+
+    def _tensor_value(self, node: cst.CSTNode, tensors: set) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in tensors
+        if isinstance(node, cst.Subscript):
+            return self._tensor_value(node.value, tensors)
+        if isinstance(node, cst.Attribute):
+            return False  # `x.shape`, `x.dtype`: static
+        if isinstance(node, cst.BinaryOperation):
+            return self._tensor_value(node.left, tensors) or self._tensor_value(node.right, tensors)
+        if isinstance(node, cst.Call):
+            return self._reduction(node, tensors)
+        return False
+
+    def _reduction(self, call: cst.Call, tensors: set) -> bool:
+        qualified = self.state.qualified(call.func) or ""
+        if not qualified.startswith(("tensorflow.", "keras.ops.", "keras.backend.")) and flavor(qualified) is None:
+            return False
+        last = qualified.rpartition(".")[2]
+        if last in ("shape", "rank", "size", "is_tensor", "executing_eagerly", "int_shape", "ndim"):
+            return False
+        return any(self._tensor_value(arg.value, tensors) for arg in call.args)
+
+    def visit_If(self, node: cst.If) -> None:
+        self._check(node, node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._check(node, node.test)
+
+
+@matcher("reset_states_override")
+class ResetStatesOverride(Matcher):
+    """KC531: a Metric subclass that defines `reset_states(self)`: Keras 3 never calls it."""
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not self.state.class_base(node, "keras.metrics."):
+            return
+        methods = helpers.methods(node)
+        method = methods.get("reset_states")
+        if method is None:
+            return
+        fix = None
+        if "reset_state" not in methods:
+            fix = edits.fix([(method.name, cst.Name("reset_state"))], True, "rename to reset_state")
+        self.flag(method.name, self.entry.render(written=f"{node.name.value}.reset_states", member="reset_states",
+                                                 kind="override"), fix=fix, severity="warning")
+
+
+@matcher("multi_output_metrics")
+class MultiOutputMetrics(Matcher):
+    """KC535: `Model(inp, [a, b])` in the module, compiled with a flat `metrics=[...]`
+    shorter than the number of outputs."""
+
+    def __init__(self, rule, entry, params):
+        super().__init__(rule, entry, params)
+        # (scope, name) -> number of outputs, as the latest assignment in source order left it.
+        self._outputs: dict[tuple, int] = {}
+
+    def _scope(self) -> int:
+        return id(next(n for n in reversed(self.context.ancestors) if isinstance(n, (cst.FunctionDef, cst.Module))))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        count = self._output_count(node.value)
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                key = (self._scope(), target.target.value)
+                if count is None:
+                    self._outputs.pop(key, None)
+                else:
+                    self._outputs[key] = count
+
+    def _output_count(self, value) -> Optional[int]:
+        if not isinstance(value, cst.Call) or self.state.call_kind(value) != FUNCTIONAL:
+            return None
+        outputs = helpers.keyword(value, "outputs")
+        positional = helpers.positional(value)
+        outputs = outputs.value if outputs is not None else (positional[1].value if len(positional) > 1 else None)
+        if isinstance(outputs, (cst.List, cst.Tuple)) and len(outputs.elements) >= 2 and not any(
+            isinstance(e, cst.StarredElement) for e in outputs.elements
+        ):
+            return len(outputs.elements)
+        return None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if helpers.method_call_name(node) != "compile" or not isinstance(node.func.value, cst.Name):
+            return
+        count = self._outputs.get((self._scope(), node.func.value.value))
+        metrics = helpers.keyword(node, "metrics")
+        if count is None or metrics is None or not isinstance(metrics.value, (cst.List, cst.Tuple)):
+            return
+        elements = metrics.value.elements
+        if not elements or any(isinstance(e.value, (cst.List, cst.Tuple, cst.Dict)) or isinstance(e, cst.StarredElement) for e in elements):
+            return
+        if len(elements) >= count:
+            return
+        per_output = code_of(metrics.value)
+        new = cst.parse_expression("[" + ", ".join([per_output] * count) + "]")
+        fix = edits.fix([(metrics.value, new)], False, "one metrics list per output")
+        self.flag(metrics.value, self.entry.render(written=code_of(metrics.value), member=str(count)), fix=fix)

@@ -1,0 +1,2494 @@
+"""The Keras 2 -> Keras 3 migration table (the spec's 37 entries, KC501-KC537) as data.
+
+Each `Entry` is one rule: its metadata (code, name, severity, default, which Keras it
+breaks on), the matchers that find it and their parameters, the message (the measured
+Keras 3 behaviour and what to do), the fix safety, the introspection probe `--confirm`
+runs, and the text and examples of its page (`python -m kerascheck.migration.pages`
+writes rules/KC5xx.md from here). Adding an entry means adding a row here; the rule
+class, its registration and its page follow.
+
+Measured on keras 3.15.1 + TensorFlow 2.21 against tf_keras 2.21 (the spec's K3 / K2).
+`BACKEND_MAP` is the spec's §A (`keras.backend` -> Keras 3), `MODULE_MOVES` its §B.
+"""
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+from kerascheck.finding import Severity
+from kerascheck.semantic import knowledge
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+KERAS3 = "Keras 3 (works on Keras 2)"
+STANDALONE_ONLY = "standalone Keras 3 (`tf.keras` on TF >= 2.16 keeps it, so `tf.keras` code is not flagged)"
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A removed (or moved) Keras name, by canonical name. `match`: "exact" (this name),
+    "prefix" (this name and everything under it) or "member" (one level under it, minus
+    `skip`, or only `only`). `spelling`: "all", "keras" (the tf.keras shim keeps it) or
+    "tf.keras" (only the shim lacks it)."""
+
+    pattern: str
+    match: str = "prefix"
+    spelling: str = "all"
+    only: frozenset = frozenset()
+    skip: frozenset = frozenset()
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Move:
+    """A Keras 2 path and its public Keras 3 twin (`.*`: any name in `names`)."""
+
+    old: str
+    new: Optional[str]
+    safe: bool = True
+    names: frozenset = frozenset()
+    names_shim: frozenset = frozenset()  # the names under tf.keras, when they differ
+
+
+@dataclass(frozen=True)
+class BackendRow:
+    """§A: how a `keras.backend` function is written in Keras 3."""
+
+    target: str  # "ops.sum", "random.normal", "activations.relu"; or a description
+    safe: bool = True
+    keywords: Mapping[str, str] = field(default_factory=dict)  # accepted keyword -> new keyword
+    max_positional: int = 1
+    explicit: tuple = ()  # (keyword, old default) written out when not given
+    explicit_position: Mapping[str, int] = field(default_factory=dict)  # positional index of it
+    template: Optional[str] = None  # a whole-call rewrite over the positional arguments
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What `--confirm` runs against the installed Keras: `code` (with `{member}` from the
+    finding) raises one of `raises`, or, without `raises`, evaluates to True."""
+
+    code: str
+    raises: tuple = ()
+    setup: str = "import keras"
+    member: str = ""  # what `{member}` stands for when the finding gives none
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    affects: str
+    matchers: tuple  # ((kind, params), ...)
+    message: str  # str.format template: written, member, hint, kind, value
+    autofix: str  # the spec's "safe" / "unsafe" / "no", with the detail
+    what: str
+    why: str
+    bad: str
+    good: str
+    how: str
+    not_flagged: tuple = ()
+    references: tuple = ()
+    fixed: Optional[str] = None  # the Bad example after `--fix`/`--unsafe-fixes`
+    fix_imports: tuple = ()  # imports the fix of the Bad example adds
+    messages: Mapping[str, str] = field(default_factory=dict)  # per `kind` overrides
+    default: bool = True
+    needles: tuple = ()  # substrings one of which a module must contain to be looked at
+    probe: Optional[Probe] = None
+    # Rules about mixing the two Keras (KC512) ignore the module's own tf_keras import.
+    mixing: bool = False
+    # Codes whose findings this rule's finding replaces: "line" (same line) or "file".
+    supersedes: Mapping[str, str] = field(default_factory=dict)
+
+    def render(self, **fields) -> str:
+        template = self.messages.get(fields.get("kind") or "", self.message)
+        values = defaultdict(str, {k: v for k, v in fields.items() if v is not None})
+        return template.format_map(values)
+
+
+# ---- names measured on keras 3.15.1 ------------------------------------------------------------
+# The 14 names keras.backend keeps.
+KERAS3_BACKEND = frozenset(
+    """backend clear_session epsilon floatx get_uid image_data_format is_float_dtype is_int_dtype
+    is_keras_tensor result_type set_epsilon set_floatx set_image_data_format standardize_dtype""".split()
+)
+# Keras 2 submodules of keras.backend (KC509 reports them, not KC501).
+BACKEND_SUBMODULES = frozenset({"tensorflow_backend", "theano_backend", "cntk_backend", "load_backend", "common"})
+# What tf.keras.backend (the shim) lacks of Keras 2's backend.
+SHIM_BACKEND_MISSING = frozenset(
+    """learning_phase set_learning_phase function placeholder in_train_phase in_test_phase
+    manual_variable_initialization reset_uids get_session set_session""".split()
+)
+# Layers Keras 3 removed; the shim keeps the last three.
+REMOVED_LAYERS = frozenset({"CuDNNLSTM", "CuDNNGRU", "LocallyConnected1D", "LocallyConnected2D", "DenseFeatures",
+                            "AbstractRNNCell", "ThresholdedReLU", "RandomHeight", "RandomWidth"})
+SHIM_ONLY_LAYERS = frozenset({"ThresholdedReLU", "RandomHeight", "RandomWidth"})
+# keras.layers on 3.15.1 (classes and the functional merge helpers).
+KERAS3_LAYER_NAMES = (knowledge.BUILTIN_LAYERS - REMOVED_LAYERS) | frozenset(
+    "Input InputLayer InputSpec Layer add average concatenate dot maximum minimum multiply subtract".split()
+)
+KERAS3_OPTIMIZERS = frozenset("Adam SGD RMSprop Adagrad Adadelta Adamax Nadam Ftrl".split())
+KERAS3_PREPROCESSING_IMAGE = frozenset({"array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"})
+KERAS3_PREPROCESSING_SEQUENCE = frozenset({"pad_sequences"})
+# The default learning rate of each optimizer (Keras 3.15), for KC522's fix.
+DEFAULT_LEARNING_RATES = {"SGD": "0.01"}
+
+# ---- §A: keras.backend -> Keras 3 ---------------------------------------------------------------------
+_REDUCE = {"axis": "axis", "keepdims": "keepdims"}
+BACKEND_MAP: dict[str, BackendRow] = {}
+for _name in "sum mean max min std var prod any all".split():
+    BACKEND_MAP[_name] = BackendRow(f"ops.{_name}", keywords=_REDUCE, max_positional=3)
+for _name in "square sqrt exp log abs sign round sigmoid tanh softplus softsign stop_gradient".split():
+    BACKEND_MAP[_name] = BackendRow(f"ops.{_name}")
+for _name in ("ones_like", "zeros_like"):
+    BACKEND_MAP[_name] = BackendRow(f"ops.{_name}", keywords={"dtype": "dtype"}, max_positional=2)
+for _name in "equal not_equal greater less maximum minimum".split():
+    BACKEND_MAP[_name] = BackendRow(f"ops.{_name}", max_positional=2)
+BACKEND_MAP.update(
+    {
+        "cast": BackendRow("ops.cast", keywords={"dtype": "dtype"}, max_positional=2),
+        "clip": BackendRow("ops.clip", max_positional=3),
+        "stack": BackendRow("ops.stack", keywords={"axis": "axis"}, max_positional=2),
+        "tile": BackendRow("ops.tile", max_positional=2),
+        "pow": BackendRow("ops.power", max_positional=2),
+        "softmax": BackendRow("ops.softmax", keywords={"axis": "axis"}, max_positional=2),
+        "reshape": BackendRow("ops.reshape", max_positional=2),
+        "permute_dimensions": BackendRow("ops.transpose", max_positional=2),
+        "repeat_elements": BackendRow("ops.repeat", max_positional=3),
+        "binary_crossentropy": BackendRow("ops.binary_crossentropy", keywords={"from_logits": "from_logits"}, max_positional=3),
+        "categorical_crossentropy": BackendRow(
+            "ops.categorical_crossentropy", keywords={"from_logits": "from_logits", "axis": "axis"}, max_positional=4),
+        "sparse_categorical_crossentropy": BackendRow(
+            "ops.sparse_categorical_crossentropy", keywords={"from_logits": "from_logits", "axis": "axis"}, max_positional=4),
+        "random_normal": BackendRow("random.normal", max_positional=5,
+                                    keywords={k: k for k in ("mean", "stddev", "dtype", "seed")}),
+        "random_uniform": BackendRow("random.uniform", max_positional=5,
+                                     keywords={k: k for k in ("minval", "maxval", "dtype", "seed")}),
+        "one_hot": BackendRow("ops.one_hot", keywords={"num_classes": "num_classes"}, max_positional=2),
+        "squeeze": BackendRow("ops.squeeze", keywords={"axis": "axis"}, max_positional=2),
+        # differs: the old default is written out (unsafe)
+        "expand_dims": BackendRow("ops.expand_dims", False, {"axis": "axis"}, 2, (("axis", "-1"),), {"axis": 1}),
+        "concatenate": BackendRow("ops.concatenate", False, {"axis": "axis"}, 2, (("axis", "-1"),), {"axis": 1}),
+        "argmax": BackendRow("ops.argmax", False, {"axis": "axis"}, 2, (("axis", "-1"),), {"axis": 1}),
+        "argmin": BackendRow("ops.argmin", False, {"axis": "axis"}, 2, (("axis", "-1"),), {"axis": 1}),
+        "cumsum": BackendRow("ops.cumsum", False, {"axis": "axis"}, 2, (("axis", "0"),), {"axis": 1}),
+        "l2_normalize": BackendRow("ops.normalize", False, {"axis": "axis"}, 2, (("axis", "None"),), {"axis": 1}),
+        "gather": BackendRow("ops.take", False, max_positional=2, template="{keras}.ops.take({0}, {1}, axis=0)"),
+        "in_top_k": BackendRow("ops.in_top_k", False, max_positional=3, template="{keras}.ops.in_top_k({1}, {0}, {2})"),
+        "shape": BackendRow("ops.shape", False),
+        "int_shape": BackendRow("x.shape", False, template="{0}.shape"),
+        "switch": BackendRow("ops.where", False, max_positional=3),
+        "relu": BackendRow("activations.relu", True,
+                           {"alpha": "negative_slope", "max_value": "max_value", "threshold": "threshold"}, 4),
+        "variable": BackendRow("Variable", False, {"dtype": "dtype", "name": "name"}, 1),
+        "constant": BackendRow("ops.convert_to_tensor", False, {"dtype": "dtype"}, 1),
+        "get_value": BackendRow("ops.convert_to_numpy", template="{keras}.ops.convert_to_numpy({0})"),
+        "batch_get_value": BackendRow("ops.convert_to_numpy", template="[{keras}.ops.convert_to_numpy(v) for v in {0}]"),
+        "set_value": BackendRow("v.assign(x)", max_positional=2, template="{0}.assign({1})"),
+        "count_params": BackendRow("np.prod(w.shape)", False, template="int({np}.prod({0}.shape))"),
+    }
+)
+# What the message recommends for the names §A gives no rewrite for.
+BACKEND_HINTS = {
+    "function": "build a sub-model instead: keras.Model(model.inputs, layer.output)",
+    "learning_phase": "pass the `training` argument instead",
+    "set_learning_phase": "pass the `training` argument instead",
+    "in_train_phase": "branch on the `training` argument of call() instead",
+    "in_test_phase": "branch on the `training` argument of call() instead",
+    "placeholder": "use keras.Input",
+    "get_session": "there is no session in Keras 3 (TF 2 runs eagerly)",
+    "set_session": "there is no session in Keras 3 (TF 2 runs eagerly)",
+    "batch_set_value": "call v.assign(x) for each pair",
+    "dot": "use keras.ops.matmul (2-D) or keras.ops.einsum",
+    "batch_dot": "use keras.ops.einsum or keras.ops.matmul",
+    "ctc_batch_cost": "use keras.ops.ctc_loss (argument names and order differ)",
+    "ctc_decode": "use keras.ops.ctc_decode (argument names and order differ)",
+    "map_fn": "use keras.ops.map",
+    "rnn": "use keras.layers.RNN",
+    "manual_variable_initialization": "remove it (TF 2 initializes variables eagerly)",
+    "reset_uids": "remove it",
+}
+
+
+def backend_hint(name: str) -> str:
+    row = BACKEND_MAP.get(name)
+    if row is not None:
+        if row.template and "{keras}" not in row.template:
+            return f"use {row.target}" if row.target != "v.assign(x)" else "use v.assign(x)"
+        return f"use keras.{row.target}" + ("" if row.safe else " (mind the different default)")
+    return BACKEND_HINTS.get(name, "use keras.ops, keras.random or the tensor's own methods")
+
+
+# ---- §B: removed module paths -> public Keras 3 paths --------------------------------------------------
+_LAYER_MODULES = ("core", "convolutional", "recurrent", "pooling", "normalization", "embeddings", "merge", "wrappers",
+                  "advanced_activations", "noise", "local", "convolutional_recurrent", "cudnn_recurrent")
+MODULE_MOVES: tuple = (
+    *(Move(f"keras.engine.{m}.Layer", "keras.layers.Layer") for m in ("topology", "base_layer")),
+    Move("keras.engine.Layer", "keras.layers.Layer"),
+    *(Move(f"keras.engine.{m}.InputSpec", "keras.layers.InputSpec") for m in ("topology", "input_spec", "base_layer")),
+    Move("keras.engine.InputSpec", "keras.layers.InputSpec"),
+    Move("keras.engine.training.Model", "keras.models.Model"),
+    Move("keras.engine.Model", "keras.models.Model"),
+    Move("keras.engine.sequential.Sequential", "keras.models.Sequential"),
+    *(Move(f"keras.engine.{m}.Input", "keras.layers.Input") for m in ("input_layer", "topology")),
+    *(Move(f"keras.engine.{m}.InputLayer", "keras.layers.InputLayer") for m in ("input_layer", "topology")),
+    *(Move(f"keras.layers.{m}.*", "keras.layers.*", names=KERAS3_LAYER_NAMES) for m in _LAYER_MODULES),
+    Move("keras.utils.np_utils.to_categorical", "keras.utils.to_categorical"),
+    Move("keras.utils.np_utils.normalize", "keras.utils.normalize"),
+    Move("keras.utils.generic_utils.*", "keras.utils.*", names=frozenset(
+        {"get_custom_objects", "CustomObjectScope", "custom_object_scope", "serialize_keras_object",
+         "deserialize_keras_object", "Progbar"})),
+    Move("keras.utils.vis_utils.*", "keras.utils.*", names=frozenset({"plot_model", "model_to_dot"})),
+    Move("keras.utils.data_utils.*", "keras.utils.*", names=frozenset({"Sequence", "get_file"})),
+)
+_REMOVED_MODULES = (
+    "keras.engine", *(f"keras.layers.{m}" for m in _LAYER_MODULES),
+    "keras.utils.np_utils", "keras.utils.generic_utils", "keras.utils.vis_utils", "keras.utils.data_utils",
+    "keras.utils.layer_utils", "keras.utils.conv_utils", "keras.backend.tensorflow_backend",
+    "keras.saving.hdf5_format", "keras.wrappers.scikit_learn",
+)
+_MODULE_HINTS = {
+    "keras.utils.conv_utils": "it has no public equivalent: copy the helper you need",
+    "keras.utils.layer_utils": "it has no public equivalent (count_params: sum(int(np.prod(w.shape)) for w in weights))",
+    "keras.backend.tensorflow_backend": "use tensorflow directly",
+    "keras.saving.hdf5_format": "it has no public equivalent: use keras.saving.load_model",
+    "keras.wrappers.scikit_learn": "use keras.wrappers.SKLearnClassifier/SKLearnRegressor (build_fn becomes model) or SciKeras",
+}
+
+# ---- the rows -------------------------------------------------------------------------------------------------
+_OPTIMIZER_CALLEES = ("keras.optimizers.*", "keras.optimizers.legacy.*")
+_ALL_LAYER_MODULES = ("keras.layers",)
+_RNN_LAYERS = ("LSTM", "GRU", "SimpleRNN", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
+_FIT_KEYWORDS = ("epochs", "batch_size", "validation_data", "steps_per_epoch", "callbacks", "verbose",
+                 "validation_steps", "initial_epoch", "class_weight", "shuffle", "steps", "validation_split",
+                 "sample_weight", "x", "y", "generator")
+_COMPILE_KEYWORDS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_metrics", "run_eagerly",
+                     "steps_per_execution", "jit_compile")
+
+
+def _doc(text: str) -> str:
+    return textwrap.dedent(text).strip()
+
+
+def _code(text: str) -> str:
+    return textwrap.dedent(text).strip("\n") + "\n"
+
+
+ENTRIES: list[Entry] = []
+
+
+def entry(**fields) -> Entry:
+    for key in ("what", "why", "how"):
+        fields[key] = _doc(fields[key])
+    for key in ("bad", "good", "fixed"):
+        if fields.get(key):
+            fields[key] = _code(fields[key])
+    made = Entry(**fields)
+    ENTRIES.append(made)
+    return made
+
+
+# 1 ------------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC501",
+    name="removed-backend-function",
+    summary="keras.backend function that Keras 3 removed (K.sum, K.set_value, K.function...): AttributeError.",
+    severity=ERROR,
+    affects="Keras 3 (standalone `keras.backend` keeps 14 names; `tf.keras.backend` keeps the math functions "
+            "and lacks only learning_phase, function, placeholder and the session functions)",
+    matchers=(("symbol", {
+        "roots": ("keras.backend",),
+        "symbols": (
+            Symbol("keras.backend", "member", "keras", skip=KERAS3_BACKEND | BACKEND_SUBMODULES),
+            Symbol("keras.backend", "member", "tf.keras", only=SHIM_BACKEND_MISSING),
+        ),
+        "fix": "backend",
+        "hint_function": "backend",
+    }),),
+    message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.backend' has no attribute "
+            "'{member}'); {hint}",
+    autofix="safe for the §A functions with the same signature (`K.sum` -> `keras.ops.sum`, `K.get_value(v)` -> "
+            "`keras.ops.convert_to_numpy(v)`, `K.set_value(v, x)` -> `v.assign(x)`); unsafe where the defaults "
+            "differ (`K.argmax`, `K.concatenate`, `K.expand_dims`, `K.cumsum`, `K.l2_normalize`, `K.gather`, "
+            "`K.in_top_k`: the fix writes the Keras 2 default out) and for `K.shape`, `K.int_shape`, `K.switch`, "
+            "`K.variable`, `K.constant`, `K.count_params`; none for `K.function`, `K.learning_phase`, "
+            "`K.placeholder`, `K.dot`/`K.batch_dot`, the CTC and session functions",
+    what="""
+        Flags `keras.backend.<name>` (`K.sum(...)` after `from keras import backend as K`,
+        `from keras.backend import set_value`) for every name Keras 3's `keras.backend` no longer
+        has: all but `backend clear_session epsilon floatx get_uid image_data_format
+        is_float_dtype is_int_dtype is_keras_tensor result_type set_epsilon set_floatx
+        set_image_data_format standardize_dtype`. Through `tf.keras.backend` (the compatibility
+        layer of TF >= 2.16) only the names that layer also lacks are flagged:
+        `learning_phase set_learning_phase function placeholder in_train_phase in_test_phase
+        manual_variable_initialization reset_uids get_session set_session`.
+        """,
+    why="""
+        Keras 3 moved the tensor functions to `keras.ops` and `keras.random`; `keras.backend` keeps
+        only configuration helpers. Measured on Keras 3.15.1: of 76 Keras 2 backend names, 63 are
+        gone, and the first call fails with `AttributeError: module 'keras.backend' has no
+        attribute 'set_value'`. Learning-rate callbacks (`K.set_value(model.optimizer.lr, ...)`),
+        custom losses (`K.mean`, `K.sum`) and feature extractors (`K.function`) all stop working.
+        Some replacements have other defaults: `keras.ops.argmax` flattens (axis=None) where
+        `K.argmax` used the last axis, `keras.ops.take` flattens where `K.gather` took rows.
+        """,
+    bad="""
+        from keras import backend as K
+
+
+        def weighted_sum(x, weights):
+            return K.sum(x * weights, axis=-1)
+        """,
+    good="""
+        import keras
+
+
+        def weighted_sum(x, weights):
+            return keras.ops.sum(x * weights, axis=-1)
+        """,
+    fixed="""
+        from keras import backend as K
+        import keras
+
+
+        def weighted_sum(x, weights):
+            return keras.ops.sum(x * weights, axis=-1)
+        """,
+    fix_imports=("import keras",),
+    how="""
+        Use `keras.ops.<name>` for the math functions, `keras.random.normal`/`uniform`,
+        `v.assign(x)` for `K.set_value(v, x)`, `keras.ops.convert_to_numpy(v)` for `K.get_value(v)`,
+        a sub-model (`keras.Model(model.inputs, layer.output)`) for `K.function`, and the
+        `training` argument for the learning phase. Where the defaults differ, pass the old one
+        explicitly: `K.argmax(x)` is `keras.ops.argmax(x, axis=-1)`, `K.concatenate(xs)` is
+        `keras.ops.concatenate(xs, axis=-1)`, `K.gather(ref, idx)` is `keras.ops.take(ref, idx, axis=0)`.
+        """,
+    not_flagged=(
+        "The 14 names Keras 3 keeps (`K.epsilon()`, `K.clear_session()`, `K.image_data_format()`...).",
+        "`tf.keras.backend.sum(...)` and the other math functions through `tf.keras`: the TF >= 2.16 "
+        "compatibility layer keeps them.",
+        "`keras.backend.tensorflow_backend`: KC509 reports the removed module.",
+    ),
+    references=(
+        "Keras 3 migration guide; `keras/api/backend/__init__.py` (what Keras 3 keeps)",
+        "surmenok/keras_lr_finder#36 (`K.get_value` on Keras 3.8)",
+    ),
+    needles=("backend",),
+    probe=Probe("keras.backend.{member}", ("AttributeError",), member="set_value"),
+)
+
+# 2 ------------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC502",
+    name="optimizer-lr-argument",
+    summary="Optimizer(lr=...): Keras 3 raises ValueError (tf.keras 2.11-2.15 silently ignored it).",
+    severity=ERROR,
+    affects="Keras 3 (and `tf.keras` 2.11-2.15, where the new optimizers silently ignored `lr`)",
+    matchers=(("keyword", {
+        "callees": _OPTIMIZER_CALLEES,
+        "tree": "optimizer",
+        "keywords": {"lr": {"fix": "rename", "to": "learning_rate", "safe": True}},
+    }),),
+    message="`{written}(lr=...)` fails on Keras 3 (ValueError: Argument(s) not recognized: {{'lr': ...}}); "
+            "pass `learning_rate=` instead",
+    autofix="safe: `lr=` becomes `learning_rate=`",
+    what="""
+        Flags the `lr=` keyword in a call of a Keras optimizer class (`Adam`, `SGD`, `RMSprop`,
+        `Adagrad`, `Adadelta`, `Adamax`, `Nadam`, `Ftrl`, `AdamW`, ...) under any spelling, and of
+        an in-tree subclass of one that does not define its own `__init__`.
+        """,
+    why="""
+        Keras 3 optimizers only accept `learning_rate`. Measured: `keras.optimizers.Adam(lr=0.01)`
+        raises `ValueError: Argument(s) not recognized: {'lr': 0.01}`. It is worse on
+        TensorFlow 2.11-2.15, whose new optimizers silently ignored `lr`:
+        `Adam(lr=0.01).learning_rate` was 0.001, so the model trained with the default rate.
+        """,
+    bad="""
+        import keras
+
+        optimizer = keras.optimizers.Adam(lr=0.01)
+        """,
+    good="""
+        import keras
+
+        optimizer = keras.optimizers.Adam(learning_rate=0.01)
+        """,
+    fixed="""
+        import keras
+
+        optimizer = keras.optimizers.Adam(learning_rate=0.01)
+        """,
+    how="Rename the keyword: `Adam(learning_rate=0.01)`.",
+    not_flagged=(
+        "`learning_rate=`; optimizer classes of other libraries (`torch.optim.Adam(lr=...)`).",
+        "In-tree optimizer subclasses that define `__init__` (their own `lr` parameter).",
+        "`tf_keras` code and projects pinned to Keras 2.",
+    ),
+    references=("keras-team/tf-keras#331 (lr silently ignored)", "google-deepmind/open_spiel#1207",
+                "`keras/src/optimizers/base_optimizer.py`"),
+    needles=("lr",),
+    probe=Probe("keras.optimizers.Adam(lr=0.01)", ("ValueError", "TypeError")),
+)
+
+# 3 ------------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC503",
+    name="optimizer-lr-attribute",
+    summary="optimizer.lr read or assigned: Keras 3 optimizers only have learning_rate (AttributeError).",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("attribute", {
+        "receiver": ("optimizer",),
+        "attributes": {"lr": {"to": ".learning_rate", "safe": True}},
+        "not_self": True,
+    }),),
+    message="`{written}` fails on Keras 3 (AttributeError: 'Adam' object has no attribute 'lr'); "
+            "use `.learning_rate`",
+    autofix="safe: the attribute becomes `.learning_rate` when the receiver is known to be an optimizer "
+            "(`model.optimizer`, `self.model.optimizer` in a callback, a name bound to `keras.optimizers.X(...)`); "
+            "a surrounding `K.set_value`/`K.get_value` is KC501's fix",
+    what="""
+        Flags `.lr` on an optimizer: `model.optimizer.lr`, `self.model.optimizer.lr` in a callback,
+        `opt.lr` where `opt = keras.optimizers.Adam(...)` in the same scope, read or assigned,
+        often inside `K.set_value(model.optimizer.lr, ...)` / `K.get_value(...)`.
+        """,
+    why="""
+        The `lr` alias is gone: measured on Keras 3.15, `model.optimizer.lr` raises
+        `AttributeError: 'Adam' object has no attribute 'lr'` (also through `tf.keras` on
+        TF >= 2.16: `'SGD' object has no attribute 'lr'`). Learning-rate schedulers and finders
+        written for Keras 2 stop at their first epoch.
+        """,
+    bad="""
+        import keras
+
+
+        class HalveLearningRate(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                self.model.optimizer.lr = self.model.optimizer.lr * 0.5
+        """,
+    good="""
+        import keras
+
+
+        class HalveLearningRate(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                optimizer = self.model.optimizer
+                optimizer.learning_rate = optimizer.learning_rate * 0.5
+        """,
+    fixed="""
+        import keras
+
+
+        class HalveLearningRate(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                self.model.optimizer.learning_rate = self.model.optimizer.learning_rate * 0.5
+        """,
+    how="""
+        Use `.learning_rate`: assign with `opt.learning_rate = v` (or `opt.learning_rate.assign(v)`),
+        read with `float(keras.ops.convert_to_numpy(opt.learning_rate))`.
+        """,
+    not_flagged=(
+        "`.lr` on receivers not known to be optimizers (`args.lr`, `config.lr`), and `self.lr` inside an "
+        "optimizer subclass (its own attribute; KC526 reports Keras 2 optimizer subclasses).",
+        "`tf_keras` code and projects pinned to Keras 2.",
+    ),
+    references=("tensorflow/docs#2328", "surmenok/keras_lr_finder#36"),
+    needles=(".lr",),
+    probe=Probe("keras.optimizers.Adam().lr", ("AttributeError",)),
+)
+
+# 4 ------------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC504",
+    name="fit-generator",
+    summary="model.fit_generator / evaluate_generator / predict_generator: removed in Keras 3.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("method", {
+        "methods": ("fit_generator", "evaluate_generator", "predict_generator"),
+        "receiver": None,
+        "unless_defined": True,
+        "renames": {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"},
+        "keyword_renames": {"generator": "x"},
+        "unsafe_with": ("workers", "use_multiprocessing", "max_queue_size"),
+    }),),
+    message="`{written}()` does not exist in Keras 3 (AttributeError: 'Sequential' object has no attribute "
+            "'{member}'); call `.{hint}()` with the generator as `x`",
+    autofix="safe (`.fit_generator(` -> `.fit(`, `generator=` -> `x=`), unless `workers`/`use_multiprocessing`/"
+            "`max_queue_size` are passed (KC513): then unsafe",
+    what="""
+        Flags calls of `fit_generator`, `evaluate_generator` and `predict_generator`. When the
+        project defines a method of that name itself, only receivers known to be Keras models
+        are flagged.
+        """,
+    why="""
+        Keras 2 deprecated the `*_generator` methods in favour of `fit`/`evaluate`/`predict`, which
+        take generators, `keras.utils.Sequence`/`PyDataset` and `tf.data` directly; Keras 3 removed
+        them. Measured: `AttributeError: 'Sequential' object has no attribute 'fit_generator'`.
+        """,
+    bad="""
+        import keras
+
+
+        def train(model: keras.Model, batches, steps):
+            model.fit_generator(batches, steps_per_epoch=steps, epochs=10)
+        """,
+    good="""
+        import keras
+
+
+        def train(model: keras.Model, batches, steps):
+            model.fit(batches, steps_per_epoch=steps, epochs=10)
+        """,
+    fixed="""
+        import keras
+
+
+        def train(model: keras.Model, batches, steps):
+            model.fit(batches, steps_per_epoch=steps, epochs=10)
+        """,
+    how="Call `fit`/`evaluate`/`predict` with the generator as `x`; move `workers`/`use_multiprocessing` to a `PyDataset` (KC513).",
+    not_flagged=(
+        "A project's own `fit_generator` method (a trainer class) called on an object not known to be a Keras model.",
+        "`if hasattr(model, 'fit_generator'): ...` branches and `try`/`except AttributeError` fallbacks.",
+    ),
+    references=("keras-team/keras#19225", "`keras/src/trainers/trainer.py`"),
+    needles=("_generator",),
+    probe=Probe("keras.Sequential().{member}", ("AttributeError",), member="fit_generator"),
+)
+
+# 5 ------------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC505",
+    name="save-weights-filename",
+    summary="save_weights() to a name not ending in .weights.h5: Keras 3 raises ValueError.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("path", {"check": "save_weights"}),),
+    message="`{written}({member})` fails on Keras 3 (ValueError: The filename must end in `.weights.h5`); "
+            "name the file `*.weights.h5` and load it from that name",
+    autofix="unsafe: the file name changes (`w.h5` -> `w.weights.h5`), so the code that reads it must follow",
+    what="""
+        Flags `<model>.save_weights(path)` when the path is a literal (string, f-string,
+        `os.path.join(...)`, `pathlib` `/`, `+`) whose end does not read `.weights.h5`: `.h5`,
+        `.hdf5`, `.ckpt`, or a TensorFlow checkpoint prefix without extension.
+        """,
+    why="""
+        Keras 3 writes weights in one format only. Measured: `model.save_weights("w.h5")` raises
+        ``ValueError: The filename must end in `.weights.h5`. Received: filepath=w.h5``.
+        Reading is more lenient: `load_weights("x.h5")` of a Keras 2 H5 file still works, so only
+        the writer breaks.
+        """,
+    bad="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.save_weights("model.h5")
+        """,
+    good="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.save_weights("model.weights.h5")
+        """,
+    fixed="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.save_weights("model.weights.h5")
+        """,
+    how="Name the file `*.weights.h5` (and update the code that loads it).",
+    not_flagged=(
+        "Paths that end in an expression (`model.save_weights(path)`): only literal ends are judged.",
+        "`load_weights(\"x.h5\")`: reading a Keras 2 H5 file still works.",
+    ),
+    references=("keras-team/keras-io#1568", "`keras/src/saving/saving_api.py` save_weights"),
+    needles=("save_weights",),
+    probe=Probe("keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]).save_weights('/nonexistent/w.h5')",
+                ("ValueError",)),
+)
+
+# 6 ------------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC506",
+    name="model-checkpoint-filename",
+    summary="ModelCheckpoint path with a Keras 2 suffix (.hdf5, .h5 for weights, none): Keras 3 raises ValueError.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("path", {"check": "checkpoint"}),),
+    message="",
+    messages={
+        "weights": "ModelCheckpoint({member}, save_weights_only=True) fails on Keras 3 (ValueError: the filepath "
+                   "provided must end in `.weights.h5`); name the file `*.weights.h5`",
+        "model": "ModelCheckpoint({member}) fails on Keras 3 (ValueError: The filepath provided must end in "
+                 "`.keras` (Keras model format)); name the file `*.keras` (or `*.h5`)",
+    },
+    autofix="unsafe: the file name changes (`weights.{epoch:02d}.hdf5` -> `weights.{epoch:02d}.keras`)",
+    what="""
+        Flags `ModelCheckpoint(path, save_weights_only=True)` whose literal path does not end in
+        `.weights.h5`, and `ModelCheckpoint(path)` (full model) whose path ends neither in `.keras`
+        nor `.h5` — including the Keras 2 tutorial template `weights.{epoch:02d}-{val_loss:.2f}.hdf5`.
+        """,
+    why="""
+        Measured on Keras 3.15: ``ValueError: The filepath provided must end in `.keras` (Keras model
+        format). Received: filepath=weights.{epoch:02d}-{loss:.2f}.hdf5`` when `fit` sets the
+        callback up, and for weights-only checkpoints ``ValueError: When using
+        `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in
+        `.weights.h5` (Keras weights format)``. `.hdf5` fails here although `model.save` accepts it.
+        """,
+    bad="""
+        import keras
+
+        checkpoint = keras.callbacks.ModelCheckpoint("weights.{epoch:02d}-{val_loss:.2f}.hdf5", save_best_only=True)
+        """,
+    good="""
+        import keras
+
+        checkpoint = keras.callbacks.ModelCheckpoint("model.{epoch:02d}-{val_loss:.2f}.keras", save_best_only=True)
+        """,
+    fixed="""
+        import keras
+
+        checkpoint = keras.callbacks.ModelCheckpoint("weights.{epoch:02d}-{val_loss:.2f}.keras", save_best_only=True)
+        """,
+    how="End the path in `.keras` for full models and in `.weights.h5` with `save_weights_only=True`.",
+    not_flagged=(
+        "`ModelCheckpoint(\"best.h5\")` for full models: `.h5` is still accepted.",
+        "Paths that end in an expression, and a `save_weights_only=` that is not a literal.",
+    ),
+    references=("tensorflow/docs#2327", "keras-team/keras#20560", "`keras/src/callbacks/model_checkpoint.py`"),
+    needles=("ModelCheckpoint",),
+    probe=Probe("keras.callbacks.ModelCheckpoint('weights.{{epoch:02d}}.hdf5')", ("ValueError",)),
+)
+
+# 7 ------------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC507",
+    name="savedmodel-save",
+    summary="model.save() to a SavedModel directory or with save_format='tf': Keras 3 raises ValueError.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("path", {"check": "save"}),),
+    message="",
+    messages={
+        "path": "`{written}({member})` fails on Keras 3 (ValueError: Invalid filepath extension for saving): "
+                "save to `*.keras` to reload in Keras, or `model.export(dir)` for a SavedModel to serve",
+        "format": "`{written}(..., save_format=\"tf\")`: Keras 3 no longer writes SavedModels with save() "
+                  "(ValueError without a .keras/.h5 name; ignored with one); use `model.export(dir)` to serve, "
+                  "`*.keras` to reload",
+    },
+    autofix="no: whether the SavedModel was for reloading (`.keras`) or for serving (`model.export`) is the author's call",
+    what="""
+        Flags `model.save(path)` and `keras.models.save_model(model, path)` whose literal path does
+        not end in `.keras`, `.h5` or `.hdf5` (a TensorFlow SavedModel directory), and any
+        `save_format="tf"`. The receiver must be known to be a Keras model.
+        """,
+    why="""
+        Keras 3 dropped the SavedModel format from `save()`. Measured: ``ValueError: Invalid
+        filepath extension for saving. Please add either a `.keras` extension for the native Keras
+        format (recommended) or a `.h5` extension. Use `model.export(filepath)` if you want to
+        export a SavedModel for use with TFLite/TFServing/etc.``
+        """,
+    bad="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.save("exported_model")
+        """,
+    good="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.save("model.keras")
+        model.export("exported_model")
+        """,
+    how="Save to `model.keras` to reload in Keras; `model.export(\"dir\")` (or `tf.saved_model.save`) for TF Serving/TFLite.",
+    not_flagged=(
+        "`save()` on objects not known to be Keras models (`checkpoint.save(prefix)`, `image.save(path)`).",
+        "Paths that end in an expression.",
+    ),
+    references=("Keras 3 migration guide, \"Saving a model in the TF SavedModel format\"", "`saving_api.py` save_model"),
+    needles=("save",),
+    probe=Probe("keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]).save('/nonexistent/saved_model_dir')",
+                ("ValueError",)),
+)
+
+# 8 ------------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC508",
+    name="savedmodel-load",
+    summary="load_model() of a SavedModel directory, or load_weights() of a TF checkpoint: unsupported in Keras 3.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("path", {"check": "load"}),),
+    message="",
+    messages={
+        "model": "`{written}({member})` fails on Keras 3 (ValueError: File format not supported ... the legacy "
+                 "SavedModel format is not supported by `load_model()`); reload a `.keras`/`.h5` file, or wrap the "
+                 "SavedModel in `keras.layers.TFSMLayer(path, call_endpoint=\"serving_default\")` for inference",
+        "weights": "`{written}({member})` reads a TensorFlow checkpoint, which Keras 3 cannot load (ValueError: File "
+                   "format not supported); save and load `*.weights.h5` files",
+    },
+    autofix="no",
+    what="""
+        Flags `keras.models.load_model(path)` whose literal path does not end in `.keras`, `.h5` or
+        `.hdf5` (a SavedModel directory), and `<model>.load_weights(...)` of a TensorFlow
+        checkpoint: a `.ckpt` path, an extensionless prefix, `tf.train.latest_checkpoint(...)`,
+        or a call chained with `.expect_partial()`.
+        """,
+    why="""
+        Measured on Keras 3.15, on a SavedModel and a checkpoint written by Keras 2: ``ValueError:
+        File format not supported: filepath=.... Keras 3 only supports V3 `.keras` files, legacy H5
+        format files (`.h5` extension). Note that the legacy SavedModel format is not supported by
+        `load_model()` in Keras 3.`` (and for weights: ``... `.weights.h5` files, legacy H5 format
+        files (`.h5` extension), or Orbax checkpoints.``).
+        """,
+    bad="""
+        import keras
+
+        model = keras.models.load_model("exported_model")
+        """,
+    good="""
+        import keras
+
+        model = keras.models.load_model("model.keras")
+        serving = keras.layers.TFSMLayer("exported_model", call_endpoint="serving_default")
+        """,
+    how="""
+        Re-save the model from Keras 2 as `.keras` (or `.h5`) and load that; for inference only,
+        `keras.layers.TFSMLayer(path, call_endpoint="serving_default")` wraps a SavedModel.
+        """,
+    not_flagged=(
+        "`load_model(\"x.keras\")`, `\"x.h5\"`, `\"x.hdf5\"`, `hf://` paths; paths that end in an expression.",
+        "`load_weights(\"w.h5\")`: Keras 2 H5 weights still load.",
+    ),
+    references=("Keras 3 migration guide, \"Loading a TF SavedModel\"", "`saving_api.py` load_model / load_weights"),
+    needles=("load_model", "load_weights"),
+    probe=Probe("keras.models.load_model('/nonexistent/saved_model_dir')", ("ValueError",)),
+)
+
+# 9 ------------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC509",
+    name="removed-keras-module",
+    summary="Import from a Keras 2 module Keras 3 removed (keras.engine, keras.layers.core, keras.utils.np_utils...).",
+    severity=ERROR,
+    affects="Keras 3 (several of these were already gone from `tf.keras` 2.x; only standalone keras <= 2.12 had them)",
+    matchers=(("symbol", {
+        "roots": _REMOVED_MODULES,
+        "symbols": tuple(Symbol(module, "prefix", "all", hint=_MODULE_HINTS.get(module, "")) for module in _REMOVED_MODULES),
+        "moves": MODULE_MOVES,
+        "fix": "move",
+    }),),
+    message="`{written}` does not exist in Keras 3 (ModuleNotFoundError: No module named '{symbol.pattern}'); {hint}",
+    autofix="safe where §B has a 1:1 public name (`from keras.layers.core import Dense` -> `from keras.layers import Dense`, "
+            "`keras.engine.topology.Layer` -> `keras.layers.Layer`, `keras.utils.np_utils.to_categorical` -> "
+            "`keras.utils.to_categorical`); none for `conv_utils`, `layer_utils`, `hdf5_format`, `tensorflow_backend` "
+            "and the scikit-learn wrappers (their API differs)",
+    what="""
+        Flags imports of, and attribute paths into, the Keras 2 modules Keras 3 removed:
+        `keras.engine[.topology/.base_layer/.training/.input_spec...]`,
+        `keras.layers.{core,advanced_activations,convolutional,recurrent,merge,normalization,embeddings,wrappers,pooling}`,
+        `keras.utils.{np_utils,generic_utils,vis_utils,data_utils,layer_utils,conv_utils}`,
+        `keras.backend.tensorflow_backend`, `keras.saving.hdf5_format`, `keras.wrappers.scikit_learn`
+        (and the `tensorflow.keras.` spellings).
+        """,
+    why="""
+        Measured for all 22 paths on Keras 3.15: `ModuleNotFoundError: No module named 'keras.engine'`
+        (one per module; `tensorflow.keras....` fails the same way). The public names
+        (`keras.layers.Layer`, `keras.layers.Dense`, `keras.utils.to_categorical`) have existed since
+        Keras 2 and work on both.
+        """,
+    bad="""
+        from keras.engine.topology import Layer
+        from keras.utils.np_utils import to_categorical
+        """,
+    good="""
+        from keras.layers import Layer
+        from keras.utils import to_categorical
+        """,
+    fixed="""
+        from keras.layers import Layer
+        from keras.utils import to_categorical
+        """,
+    how="Import from the public path: `keras.layers.<Name>`, `keras.Model`, `keras.utils.<name>`, `keras.saving.<name>`.",
+    not_flagged=(
+        "A project that vendors a `keras/` package of its own (the import resolves into the linted tree).",
+        "The `try:` of an import fallback (`try: from keras.engine import Layer` / `except ImportError: ...`).",
+        "KC404 (private import) is not reported in addition for `keras.engine`: this finding replaces it on that line.",
+    ),
+    references=("keras-team/keras#19747", "asreview/asreview#1494", "spec §B (removed module paths)"),
+    needles=("engine", "layers.", "utils.", "tensorflow_backend", "hdf5_format", "scikit_learn",
+             *(f"layers import {m}" for m in _LAYER_MODULES)),
+    probe=Probe("import importlib; importlib.import_module('{member}')", ("ModuleNotFoundError", "ImportError"),
+                member="keras.engine"),
+    supersedes={"KC404": "line"},
+)
+
+# 10 -----------------------------------------------------------------------------------------------------------------
+_EXPERIMENTAL_NAMES = KERAS3_LAYER_NAMES - {"Layer", "Input", "InputLayer", "InputSpec"}
+entry(
+    code="KC510",
+    name="experimental-preprocessing",
+    summary="keras.layers.experimental.preprocessing.X: Keras 3 has no layers.experimental (use keras.layers.X).",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("symbol", {
+        "roots": ("keras.layers.experimental",),
+        "symbols": (Symbol("keras.layers.experimental", "prefix", "all", skip=frozenset({"RandomFourierFeatures"})),),
+        "moves": (
+            Move("keras.layers.experimental.preprocessing.*", "keras.layers.*", names=_EXPERIMENTAL_NAMES,
+                 names_shim=_EXPERIMENTAL_NAMES | SHIM_ONLY_LAYERS),
+            Move("keras.layers.experimental.EinsumDense", "keras.layers.EinsumDense"),
+            Move("keras.layers.experimental.preprocessing", "keras.layers", names=_EXPERIMENTAL_NAMES),
+        ),
+        "fix": "move",
+    }),),
+    message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.layers' has no attribute "
+            "'experimental'); the preprocessing layers are in `keras.layers`",
+    autofix="safe for names that `keras.layers` has (`...preprocessing.Rescaling` -> `keras.layers.Rescaling`; "
+            "`from keras.layers.experimental import preprocessing` -> `from keras import layers as preprocessing` "
+            "when every name used through it exists); none for `SyncBatchNormalization` "
+            "(`BatchNormalization(synchronized=True)`), `PreprocessingLayer` subclasses, and `RandomHeight`/`RandomWidth` "
+            "in standalone Keras",
+    what="""
+        Flags `keras.layers.experimental.preprocessing.<X>` (also through `tf.keras`),
+        `from keras.layers.experimental import preprocessing`, and
+        `keras.layers.experimental.{EinsumDense,SyncBatchNormalization}`.
+        """,
+    why="""
+        Keras 2.6-2.12 kept the preprocessing layers under `layers.experimental.preprocessing`
+        while they stabilised; Keras 3 only has `keras.layers.<X>`. Measured: `AttributeError:
+        module 'keras.layers' has no attribute 'experimental'` (through `tf.keras`: `module
+        'keras._tf_keras.keras.layers' ...`), and `ModuleNotFoundError: No module named
+        'keras.layers.experimental'` for the import form.
+        """,
+    bad="""
+        from tensorflow import keras
+
+        augment = keras.Sequential([
+            keras.layers.experimental.preprocessing.RandomFlip("horizontal"),
+            keras.layers.experimental.preprocessing.RandomRotation(0.1),
+        ])
+        """,
+    good="""
+        from tensorflow import keras
+
+        augment = keras.Sequential([
+            keras.layers.RandomFlip("horizontal"),
+            keras.layers.RandomRotation(0.1),
+        ])
+        """,
+    fixed="""
+        from tensorflow import keras
+
+        augment = keras.Sequential([
+            keras.layers.RandomFlip("horizontal"),
+            keras.layers.RandomRotation(0.1),
+        ])
+        """,
+    how="Use `keras.layers.<X>`; `SyncBatchNormalization()` becomes `BatchNormalization(synchronized=True)`.",
+    not_flagged=(
+        "`keras.layers.experimental.RandomFourierFeatures`: KC528 reports the removed class.",
+        "`tf_keras` code and projects pinned to Keras 2.",
+    ),
+    references=("Keras 3 migration guide, \"Removed features\"", "tensorflow/tensorflow#64349"),
+    needles=("experimental",),
+    probe=Probe("keras.layers.experimental", ("AttributeError",)),
+)
+
+# 11 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC511",
+    name="tf-op-on-keras-tensor",
+    summary="A tf.* op applied to a keras.Input / layer output while building a model: Keras 3 raises ValueError.",
+    severity=ERROR,
+    affects=KERAS3 + " (Keras 2 wrapped the op in a TFOpLambda layer silently)",
+    matchers=(("keras_tensor_in_tf_op", {}),),
+    message="`{written}(...)` is given `{member}`, a symbolic KerasTensor: Keras 3 raises ValueError (A KerasTensor "
+            "cannot be used as input to a TensorFlow function); use the `keras.ops` equivalent or wrap the op in a layer",
+    autofix="no (the `keras.ops` equivalents differ in argument names and defaults)",
+    what="""
+        Flags a TensorFlow function (`tf.squeeze`, `tf.concat`, `tf.reshape`, `tf.nn.*`,
+        `tf.math.*`, `tf.expand_dims`...) called, at model-building scope (outside `call()` and
+        `Lambda`), on a name bound in the same scope to `keras.Input(...)` or to a layer's output
+        (`Dense(8)(x)`, `layer(x)`).
+        """,
+    why="""
+        Keras 2 turned such calls into hidden `TFOpLambda` layers. Keras 3 is backend-agnostic and
+        refuses: measured, ``ValueError: A KerasTensor cannot be used as input to a TensorFlow
+        function. A KerasTensor is a symbolic placeholder for a shape and dtype, used when
+        constructing Keras Functional models or Keras Functions.`` Operators with TF constants
+        (`inp * tf.constant(2.0)`) still work.
+        """,
+    bad="""
+        import keras
+        import tensorflow as tf
+
+        inputs = keras.Input(shape=(28, 28, 1))
+        images = tf.squeeze(inputs, axis=-1)
+        """,
+    good="""
+        import keras
+
+        inputs = keras.Input(shape=(28, 28, 1))
+        images = keras.ops.squeeze(inputs, axis=-1)
+        """,
+    how="""
+        Use the `keras.ops` equivalent (`tf.concat(xs, axis)` -> `keras.ops.concatenate(xs, axis=axis)`,
+        `tf.reduce_mean` -> `keras.ops.mean`, `tf.nn.relu` -> `keras.ops.relu`...), or put the
+        TensorFlow code in a `Layer`'s `call()` (or a `Lambda`).
+        """,
+    not_flagged=(
+        "TensorFlow ops inside `call()` of a layer or model, or inside a `lambda` (there the values are real tensors).",
+        "Ops on values not known to be KerasTensors (function parameters, NumPy arrays, `tf.data` pipelines).",
+        "`tf.keras.*`, `tf.data.*`, `tf.TensorShape`, `tf.constant`, `tf.Variable`.",
+    ),
+    references=("Keras 3 migration guide, \"Calling TF ops with a KerasTensor\"", "`keras/src/backend/common/keras_tensor.py`"),
+    needles=("Input",),
+    probe=Probe("import tensorflow as tf; tf.squeeze(keras.Input((1, 3)), axis=1)", ("ValueError",)),
+)
+
+# 12 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC512",
+    name="foreign-keras-layer",
+    summary="A tensorflow_hub / tf_keras layer put into a Keras 3 model (or the reverse): ValueError.",
+    severity=ERROR,
+    affects="Keras 3 models meeting Keras 2 objects (`hub.KerasLayer` is built on tf_keras)",
+    matchers=(("foreign_layer", {}),),
+    message="`{written}(...)` mixes two Keras in one model; build every layer with the same Keras",
+    messages={
+        "hub": "`{written}(...)` is a tf_keras (Keras 2) layer from TensorFlow Hub, put into {hint} of a Keras 3 model: "
+               "Keras 3 raises ValueError (Only instances of `keras.Layer` can be added to a Sequential model); load the "
+               "model with `keras.layers.TFSMLayer`, or keep the whole model on tf_keras (TF_USE_LEGACY_KERAS=1)",
+        "2": "`{written}(...)` is a tf_keras (Keras 2) layer, put into {hint} of a Keras 3 model: Keras 3 raises "
+             "ValueError (Only instances of `keras.Layer` can be added to a Sequential model); build every layer "
+             "with the same Keras",
+        "3": "`{written}(...)` is a Keras 3 layer, put into {hint} of a tf_keras (Keras 2) model: TypeError (The added "
+             "layer must be an instance of class Layer); build every layer with the same Keras",
+    },
+    autofix="no (keep the whole model on one Keras)",
+    what="""
+        Flags a `tensorflow_hub.KerasLayer(...)` or a `tf_keras.layers.X(...)` placed in a Keras 3
+        model: inside `keras.Sequential([...])` / `tf.keras.Sequential([...])`, passed to `.add()`
+        of such a Sequential, or called on a `keras.Input`; and a Keras 3 layer placed in a
+        `tf_keras` model.
+        """,
+    why="""
+        Keras 3 and tf_keras (Keras 2) are different libraries whose layers do not mix, and
+        TensorFlow Hub's `KerasLayer` is a tf_keras layer. Measured: ``ValueError: Only instances of
+        `keras.Layer` can be added to a Sequential model. Received: <tensorflow_hub.keras_layer.KerasLayer
+        object ...>``; the reverse direction fails with `TypeError: The added layer must be an
+        instance of class Layer.`
+        """,
+    bad="""
+        import keras
+        import tensorflow_hub as hub
+
+        model = keras.Sequential([
+            hub.KerasLayer("https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5"),
+            keras.layers.Dense(10),
+        ])
+        """,
+    good="""
+        import keras
+
+        backbone = keras.layers.TFSMLayer("mobilenet_savedmodel", call_endpoint="serving_default")
+        model = keras.Sequential([keras.Input(shape=(224, 224, 3)), backbone, keras.layers.Dense(10)])
+        """,
+    how="""
+        Keep the whole model on one Keras: either build it with `tf_keras` and set
+        `TF_USE_LEGACY_KERAS=1`, or load the Hub model with `keras.layers.TFSMLayer` (or use KerasHub).
+        """,
+    not_flagged=(
+        "`hub.KerasLayer` in a `tf_keras` model, or in any model of a module/project that runs Keras 2.",
+        "KC403 (mixed namespaces) is not reported in addition in a module where this rule fires.",
+    ),
+    references=("tensorflow/tensorflow#63849", "tensorflow/hub#920", "`keras/src/models/sequential.py`"),
+    needles=("KerasLayer", "tf_keras"),
+    mixing=True,
+    supersedes={"KC403": "file"},
+    probe=Probe("import tf_keras; keras.Sequential([tf_keras.layers.Dense(1)])", ("ValueError", "TypeError")),
+)
+
+# 13 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC513",
+    name="fit-multiprocessing-arguments",
+    summary="fit/evaluate/predict(workers=, use_multiprocessing=, max_queue_size=): Keras 3 raises TypeError.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("keyword", {
+        "methods": ("fit", "evaluate", "predict", "fit_generator", "evaluate_generator", "predict_generator"),
+        "receiver": None,
+        "evidence": _FIT_KEYWORDS + ("use_multiprocessing", "max_queue_size"),
+        "evidence_methods": ("fit_generator", "evaluate_generator", "predict_generator"),
+        "group": True,
+        "keywords": {name: {"fix": "delete", "safe": False} for name in ("workers", "use_multiprocessing", "max_queue_size")},
+    }),),
+    message="fit()/evaluate()/predict() no longer take {member} in Keras 3 (TypeError: fit() got an unexpected keyword "
+            "argument '{first}'); pass workers/use_multiprocessing/max_queue_size to a keras.utils.PyDataset instead",
+    autofix="unsafe: the arguments are removed, and with them the parallel loading until a PyDataset takes them",
+    what="""
+        Flags `workers=`, `use_multiprocessing=` and `max_queue_size=` in calls of `fit`, `evaluate`,
+        `predict` (and the `*_generator` forms). One finding per call.
+        """,
+    why="""
+        Keras 3 moved the data-loading options to the data class. Measured: `TypeError:
+        TensorFlowTrainer.fit() got an unexpected keyword argument 'workers'`.
+        """,
+    bad="""
+        import keras
+
+
+        def train(model: keras.Model, dataset):
+            model.fit(dataset, epochs=10, workers=4, use_multiprocessing=True)
+        """,
+    good="""
+        import keras
+
+
+        class Batches(keras.utils.PyDataset):
+            def __init__(self, x, y, **kwargs):
+                super().__init__(**kwargs)
+                self.x, self.y = x, y
+
+            def __len__(self):
+                return len(self.x) // 32
+
+            def __getitem__(self, index):
+                return self.x[index * 32:(index + 1) * 32], self.y[index * 32:(index + 1) * 32]
+
+
+        def train(model: keras.Model, x, y):
+            model.fit(Batches(x, y, workers=4, use_multiprocessing=True), epochs=10)
+        """,
+    fixed="""
+        import keras
+
+
+        def train(model: keras.Model, dataset):
+            model.fit(dataset, epochs=10)
+        """,
+    how="""
+        Drop them from the call and give them to the data: `class Seq(keras.utils.PyDataset):
+        def __init__(self, ..., **kwargs): super().__init__(**kwargs)`, then
+        `model.fit(Seq(..., workers=4, use_multiprocessing=True))`.
+        """,
+    not_flagged=(
+        "`workers=` alone on a `fit()` with no other Keras argument and a receiver not known to be a model "
+        "(other libraries' `fit`).",
+    ),
+    references=("`keras/src/trainers/trainer.py` fit signature", "pythonlessons/mltu#60"),
+    needles=("workers", "use_multiprocessing", "max_queue_size"),
+    probe=Probe("import inspect; 'workers' not in inspect.signature(keras.Model.fit).parameters"),
+)
+
+# 14 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC514",
+    name="embedding-input-length",
+    summary="Embedding(input_length=...): silently dropped by Keras 3, so a Sequential is no longer built.",
+    severity=WARNING,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("keyword", {
+        "layers": ("Embedding",),
+        "keywords": {"input_length": {"fix": "input_first", "input": "{input}(shape=({value},))", "safe_outside": True}},
+    }),),
+    message="`{written}(input_length=...)` is ignored by Keras 3 (UserWarning: Argument `input_length` is deprecated): "
+            "a Sequential that starts with it is no longer built, so summary() shows no parameters; start the model "
+            "with `keras.Input(shape=({value},))` instead",
+    autofix="safe where the layer is called directly (functional code: the argument is just dropped); unsafe in a "
+            "Sequential, where the fix inserts `keras.Input(shape=(N,))` as the first element",
+    what="Flags `input_length=` in an `Embedding(...)` call, under any spelling.",
+    why="""
+        Keras 3 dropped the argument. Measured on Keras 3.15: a warning (``Argument `input_length` is
+        deprecated. Just remove it.``), `layer.input_length` no longer exists, and a `Sequential`
+        that starts with such an Embedding is no longer built at construction (`built=False`, no
+        parameters in `summary()`; Keras 2: built, 881 parameters). Early Keras 3 releases raised
+        `ValueError: Unrecognized keyword arguments passed to Embedding: {'input_length': 500}`.
+        """,
+    bad="""
+        import keras
+
+        model = keras.Sequential([
+            keras.layers.Embedding(10000, 64, input_length=200),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ])
+        """,
+    good="""
+        import keras
+
+        model = keras.Sequential([
+            keras.Input(shape=(200,)),
+            keras.layers.Embedding(10000, 64),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ])
+        """,
+    fixed="""
+        import keras
+
+        model = keras.Sequential([
+            keras.Input(shape=(200,)),
+            keras.layers.Embedding(10000, 64),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ])
+        """,
+    how="Remove the argument and start the model with `keras.Input(shape=(N,))`.",
+    not_flagged=("`input_length` on other layers or functions; `tf_keras` code.",),
+    references=("keras-team/keras#19282", "keras-team/keras#19094", "`keras/src/layers/core/embedding.py`"),
+    needles=("input_length",),
+    probe=Probe("not keras.Sequential([keras.layers.Embedding(10, 2, input_length=5)]).built"),
+)
+
+# 15 -----------------------------------------------------------------------------------------------------------------
+_LAYER_ATTRIBUTES = {
+    "output_shape": {"to": ".output.shape", "safe": False},
+    "input_shape": {"to": ".input.shape", "safe": False},
+    **{name: {} for name in ("inbound_nodes", "outbound_nodes", "updates", "compute_output_signature", "dynamic")},
+    **{name: {} for name in ("get_output_at", "get_input_at", "get_output_shape_at", "get_input_shape_at")},
+}
+entry(
+    code="KC515",
+    name="removed-layer-attribute",
+    summary="layer.output_shape / input_shape / inbound_nodes / get_output_at()...: gone from Keras 3 layers.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too (Model.input_shape/output_shape still exist)",
+    matchers=(
+        ("attribute", {"receiver": ("layer", "model-layer"), "attributes": _LAYER_ATTRIBUTES, "not_self": True}),
+        ("attribute", {"receiver": ("model-layer",), "attributes": {"stateful": {}}, "not_self": True}),
+    ),
+    message="`{written}` fails on Keras 3 layers (AttributeError: 'Dense' object has no attribute '{member}'); "
+            "use `layer.output.shape` / `layer.input.shape`, or `layer.compute_output_shape(shape)`",
+    autofix="unsafe: `.output_shape` -> `.output.shape`, `.input_shape` -> `.input.shape` (`.output` fails for "
+            "layers that are shared or never called); none for the node and `*_at()` accessors",
+    what="""
+        Flags, on a layer taken from a model (`model.layers[i]`, `model.get_layer(...)`,
+        `for layer in model.layers`) or constructed in the same scope: `.output_shape`,
+        `.input_shape`, `.inbound_nodes`, `.outbound_nodes`, `.get_output_at(i)`, `.get_input_at(i)`,
+        `.get_output_shape_at(i)`, `.get_input_shape_at(i)`, `.updates`, `.compute_output_signature`,
+        `.dynamic`, and `.stateful` on layers taken from a model (RNN layers still have it).
+        """,
+    why="""
+        Keras 3 layers dropped these Keras 2 attributes. Measured for all 12: `AttributeError:
+        'Dense' object has no attribute 'output_shape'`. Model summaries, visualisers and layer
+        surgery written for Keras 2 stop there. `Model.input_shape`/`output_shape` still exist.
+        """,
+    bad="""
+        import keras
+
+        model = keras.applications.MobileNetV2(weights=None)
+        for layer in model.layers:
+            print(layer.name, layer.output_shape)
+        """,
+    good="""
+        import keras
+
+        model = keras.applications.MobileNetV2(weights=None)
+        for layer in model.layers:
+            print(layer.name, layer.output.shape)
+        """,
+    fixed="""
+        import keras
+
+        model = keras.applications.MobileNetV2(weights=None)
+        for layer in model.layers:
+            print(layer.name, layer.output.shape)
+        """,
+    how="Use `layer.output.shape` / `layer.input.shape` for single-node layers, or `layer.compute_output_shape(input_shape)`.",
+    not_flagged=(
+        "`model.output_shape` / `model.input_shape` on the model itself (still there).",
+        "The same names on objects not known to be layers.",
+        "`lstm.stateful` on an RNN layer constructed in the same scope.",
+    ),
+    references=("keras-team/keras#19052", "paulgavrikov/visualkeras#52"),
+    needles=("output_shape", "input_shape", "inbound_nodes", "outbound_nodes", "_at(", "updates",
+             "compute_output_signature", "stateful", "dynamic"),
+    probe=Probe("keras.layers.Dense(1).{member}", ("AttributeError",), member="output_shape"),
+)
+
+# 16 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC516",
+    name="batch-input-shape",
+    summary="Layer(batch_input_shape=...): Keras 3 layers reject it (ValueError).",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("keyword", {
+        "layers": ("*",),
+        "exclude_layers": ("InputLayer",),
+        "tree": "layer",
+        "keywords": {"batch_input_shape": {"fix": "input_first", "input": "{input}(batch_shape={value})",
+                                           "needs_input": True}},
+    }),),
+    message="`{written}(batch_input_shape=...)` fails on Keras 3 (ValueError: Unrecognized keyword arguments passed "
+            "to {written}: {{'batch_input_shape': ...}}); start the model with `keras.Input(batch_shape={value})`",
+    autofix="unsafe: in a Sequential the fix removes it and inserts `keras.Input(batch_shape=...)` as the first element; "
+            "elsewhere none",
+    what="""
+        Flags `batch_input_shape=` in a layer constructor (the stateful-RNN idiom
+        `LSTM(..., batch_input_shape=(b, t, f), stateful=True)`), for built-in layers except
+        `InputLayer` and for the project's own layer classes.
+        """,
+    why="""
+        Measured: ``ValueError: Unrecognized keyword arguments passed to Dense: {'batch_input_shape':
+        (None, 4)}``. (`input_shape=` and `input_dim=` still work with a warning, and
+        `InputLayer(batch_input_shape=...)` is still accepted.)
+        """,
+    bad="""
+        import keras
+
+        model = keras.Sequential([
+            keras.layers.LSTM(32, batch_input_shape=(16, 10, 8), stateful=True),
+            keras.layers.Dense(1),
+        ])
+        """,
+    good="""
+        import keras
+
+        model = keras.Sequential([
+            keras.Input(batch_shape=(16, 10, 8)),
+            keras.layers.LSTM(32, stateful=True),
+            keras.layers.Dense(1),
+        ])
+        """,
+    fixed="""
+        import keras
+
+        model = keras.Sequential([
+            keras.Input(batch_shape=(16, 10, 8)),
+            keras.layers.LSTM(32, stateful=True),
+            keras.layers.Dense(1),
+        ])
+        """,
+    how="Start the model with `keras.Input(batch_shape=(b, t, f))` and drop the argument.",
+    not_flagged=("`InputLayer(batch_input_shape=...)`; `input_shape=` and `input_dim=` (they only warn).",),
+    references=("keras-team/keras#20106", "`keras/src/layers/layer.py`"),
+    needles=("batch_input_shape",),
+    probe=Probe("keras.layers.Dense(1, batch_input_shape=(None, 4))", ("ValueError",)),
+)
+
+# 17 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC517",
+    name="legacy-preprocessing",
+    summary="keras.preprocessing.image.ImageDataGenerator / keras.preprocessing.text / TimeseriesGenerator: gone from standalone Keras 3.",
+    severity=ERROR,
+    affects=STANDALONE_ONLY,
+    matchers=(("symbol", {
+        "roots": ("keras.preprocessing",),
+        "symbols": (
+            Symbol("keras.preprocessing.image", "member", "keras", skip=KERAS3_PREPROCESSING_IMAGE,
+                   hint="use keras.utils.image_dataset_from_directory with augmentation layers (keras.layers.RandomFlip...)"),
+            Symbol("keras.preprocessing.text", "prefix", "keras",
+                   hint="use keras.layers.TextVectorization"),
+            Symbol("keras.preprocessing.sequence", "member", "keras", skip=KERAS3_PREPROCESSING_SEQUENCE,
+                   hint="use keras.utils.timeseries_dataset_from_array"),
+        ),
+    }),),
+    message="`{written}` does not exist in standalone Keras 3 (ImportError/AttributeError: module "
+            "'keras.preprocessing...' has no attribute '{member}'); {hint}",
+    autofix="no (the replacements are different APIs)",
+    what="""
+        Flags, in standalone `keras` only, `keras.preprocessing.image.ImageDataGenerator` (and the
+        other iterator classes of that module), everything in `keras.preprocessing.text`
+        (`Tokenizer`, `one_hot`, `text_to_word_sequence`), and
+        `keras.preprocessing.sequence.TimeseriesGenerator`.
+        """,
+    why="""
+        Keras 3 keeps only `load_img`, `img_to_array`, `array_to_img`, `save_img`, `smart_resize`
+        and `pad_sequences` there. Measured: `ImportError: cannot import name 'ImageDataGenerator'
+        from 'keras.preprocessing.image'`; `ModuleNotFoundError: No module named
+        'keras.preprocessing.text'`. The `tf.keras` compatibility layer of TF >= 2.16 keeps them,
+        so `tf.keras.preprocessing.*` still works.
+        """,
+    bad="""
+        from keras.preprocessing.image import ImageDataGenerator
+
+        augment = ImageDataGenerator(rotation_range=20, horizontal_flip=True)
+        """,
+    good="""
+        import keras
+
+        augment = keras.Sequential([keras.layers.RandomRotation(20 / 360), keras.layers.RandomFlip("horizontal")])
+        """,
+    how="""
+        Images: `keras.utils.image_dataset_from_directory` plus augmentation layers; text:
+        `keras.layers.TextVectorization`; series: `keras.utils.timeseries_dataset_from_array`.
+        `keras.utils.pad_sequences` still exists.
+        """,
+    not_flagged=(
+        "`tf.keras.preprocessing.image.ImageDataGenerator` and the other `tf.keras` spellings: the TF >= 2.16 "
+        "compatibility layer keeps them.",
+        "`keras.preprocessing.image.load_img`, `img_to_array`, `keras.preprocessing.sequence.pad_sequences`.",
+    ),
+    references=("keras-team/keras#19365", "`keras/api/preprocessing/`"),
+    needles=("preprocessing",),
+    probe=Probe("keras.preprocessing.image.ImageDataGenerator", ("AttributeError",)),
+)
+
+# 18 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC518",
+    name="sequential-input-output",
+    summary="sequential.input / .output: Keras 3's Sequential raises AttributeError (use inputs[0] / outputs[0]).",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("attribute", {
+        "receiver": ("sequential",),
+        "attributes": {"input": {"to": ".inputs[0]", "safe": True}, "output": {"to": ".outputs[0]", "safe": True}},
+    }),),
+    message="`{written}` fails on a Keras 3 Sequential (AttributeError: The layer sequential has never been called "
+            "and thus has no defined {member}); use `.{member}s[0]`",
+    autofix="safe when the receiver is known to be a Sequential: `.input` -> `.inputs[0]`, `.output` -> `.outputs[0]`",
+    what="""
+        Flags `.input` and `.output` on a name bound to `keras.Sequential(...)` in the same scope,
+        e.g. the Grad-CAM idiom `keras.Model(seq.input, [seq.get_layer(n).output, seq.output])`.
+        """,
+    why="""
+        Keras 3's `Sequential` overrides only `inputs`/`outputs`; the singular properties come from
+        `Operation` and need a call history. Measured, even when the Sequential starts with
+        `keras.Input` and has made predictions: `AttributeError: The layer sequential has never
+        been called and thus has no defined input.` Keras 2 returned the tensor.
+        """,
+    bad="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(32, 32, 3)), keras.layers.Conv2D(8, 3, name="conv"),
+                                  keras.layers.Flatten(), keras.layers.Dense(10)])
+        grad_model = keras.Model(model.input, [model.get_layer("conv").output, model.output])
+        """,
+    good="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(32, 32, 3)), keras.layers.Conv2D(8, 3, name="conv"),
+                                  keras.layers.Flatten(), keras.layers.Dense(10)])
+        grad_model = keras.Model(model.inputs[0], [model.get_layer("conv").output, model.outputs[0]])
+        """,
+    fixed="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(32, 32, 3)), keras.layers.Conv2D(8, 3, name="conv"),
+                                  keras.layers.Flatten(), keras.layers.Dense(10)])
+        grad_model = keras.Model(model.inputs[0], [model.get_layer("conv").output, model.outputs[0]])
+        """,
+    how="Use `seq.inputs[0]` / `seq.outputs[0]` (or `seq.layers[-1].output`).",
+    not_flagged=("`.input`/`.output` on functional models and layers (they have them).",),
+    references=("keras-team/keras#20116", "tensorflow/tensorflow#72915", "`keras/src/models/sequential.py`"),
+    needles=(".input", ".output"),
+    probe=Probe("keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]).{member}", ("AttributeError", "ValueError"),
+                member="input"),
+)
+
+# 19 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC519",
+    name="symbolic-add-loss",
+    summary="model.add_loss(tensor) on a functional model: Keras 3 raises NotImplementedError.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("method", {"methods": ("add_loss",), "receiver": ("functional",), "outside": ("call",)}),),
+    message="`{written}(...)` on a functional model is not supported by Keras 3 (NotImplementedError: symbolic "
+            "add_loss); add the loss in a layer's call() with self.add_loss(...), or override compute_loss",
+    autofix="no",
+    what="""
+        Flags `<model>.add_loss(...)` where the model is a name bound to `keras.Model(inputs,
+        outputs)` in the same scope, outside any `call()` (the VAE idiom `vae.add_loss(kl_loss)`).
+        """,
+    why="""
+        Keras 3 dropped symbolic losses on functional models. Measured: a bare `NotImplementedError`
+        (`# Symbolic only. TODO` in `keras/src/models/functional.py`).
+        """,
+    bad="""
+        import keras
+
+        inputs = keras.Input(shape=(8,))
+        outputs = keras.layers.Dense(8)(inputs)
+        model = keras.Model(inputs, outputs)
+        model.add_loss(keras.ops.mean(outputs ** 2))
+        """,
+    good="""
+        import keras
+
+
+        class ActivityPenalty(keras.layers.Layer):
+            def call(self, inputs):
+                self.add_loss(keras.ops.mean(inputs ** 2))
+                return inputs
+
+
+        inputs = keras.Input(shape=(8,))
+        outputs = ActivityPenalty()(keras.layers.Dense(8)(inputs))
+        model = keras.Model(inputs, outputs)
+        """,
+    how="Add the loss from a layer's `call()` (`self.add_loss(...)`), or subclass `Model` and override `compute_loss`/`train_step`.",
+    not_flagged=("`self.add_loss(...)` inside a layer's or model's `call()`.",),
+    references=("Keras 3 migration guide, \"Removed features\" (symbolic add_loss)",),
+    needles=("add_loss",),
+    probe=Probe("i = keras.Input((2,)); o = keras.layers.Dense(1)(i); keras.Model(i, o).add_loss(keras.ops.mean(o)) or True",
+                ("NotImplementedError",)),
+)
+
+# 20 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC520",
+    name="metrics-names-zip",
+    summary="zip(model.metrics_names, model.evaluate(...)): Keras 3's metrics_names no longer match (silently wrong).",
+    severity=WARNING,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("metrics_names", {}),),
+    message="`{written}` is ['loss', 'compile_metrics'] in Keras 3, not one name per metric: pairing it with "
+            "evaluate()'s results silently mislabels or drops metrics; use `evaluate(..., return_dict=True)`",
+    autofix="unsafe, for `dict(zip(model.metrics_names, model.evaluate(...)))` -> `model.evaluate(..., return_dict=True)` "
+            "(the return type changes); none otherwise",
+    what="""
+        Flags `model.metrics_names` zipped with another sequence (`dict(zip(model.metrics_names,
+        scores))`), or used through `.index(...)` to subscript results
+        (`scores[model.metrics_names.index("acc")]`).
+        """,
+    why="""
+        Keras 3 groups the compiled metrics: measured, `metrics_names == ['loss', 'compile_metrics']`
+        for any compiled metrics. With `metrics=["mae", "mse"]`, `dict(zip(...))` gives
+        `{'loss': ..., 'compile_metrics': <the mae value>}` and `mse` is silently dropped
+        (Keras 2: `['loss', 'mae', 'mse']`).
+        """,
+    bad="""
+        import keras
+
+
+        def report(model: keras.Model, x, y):
+            scores = model.evaluate(x, y, verbose=0)
+            return dict(zip(model.metrics_names, scores))
+        """,
+    good="""
+        import keras
+
+
+        def report(model: keras.Model, x, y):
+            return model.evaluate(x, y, verbose=0, return_dict=True)
+        """,
+    how="Ask for a dict: `model.evaluate(x, y, return_dict=True)`.",
+    not_flagged=("`print(model.metrics_names)` and other uses that do not pair names with values.",),
+    references=("keras-team/keras#20244 (use return_dict=True)", "keras-team/keras#21487"),
+    needles=("metrics_names",),
+    probe=Probe("m = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]); m.compile(loss='mse', "
+                "metrics=['mae', 'mse']); import numpy as np; m.evaluate(np.zeros((2, 1)), np.zeros((2, 1)), verbose=0); "
+                "m.metrics_names == ['loss', 'compile_metrics']"),
+)
+
+# 21 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC521",
+    name="add-metric",
+    summary="add_metric(...) on a layer or model: removed in Keras 3 (NotImplementedError).",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("method", {"self_methods": ("add_metric",), "methods": ("add_metric",),
+                          "receiver": ("sequential", "functional", "model")}),),
+    message="`{written}(...)` is gone from Keras 3 (NotImplementedError: Layer `add_metric()` method is deprecated); "
+            "create a keras.metrics.Mean() in __init__, update it in call()/train_step, and list it in `metrics`",
+    autofix="no",
+    what="Flags `self.add_metric(...)` in a Keras layer or model, and `model.add_metric(...)` on a known model.",
+    why="""
+        Measured on Keras 3.15: ``NotImplementedError: Layer `add_metric()` method is deprecated. Add
+        your metric in `Model.compile(metrics=[...])`, or create metric trackers in init() or
+        build() ...`` (inside `call`, wrapped in `Exception encountered when calling L.call()`).
+        """,
+    bad="""
+        import keras
+
+
+        class Scaled(keras.layers.Layer):
+            def call(self, inputs):
+                self.add_metric(keras.ops.mean(inputs), name="mean_activation")
+                return inputs * 2.0
+        """,
+    good="""
+        import keras
+
+
+        class Scaled(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.mean_activation = keras.metrics.Mean(name="mean_activation")
+
+            def call(self, inputs):
+                self.mean_activation.update_state(inputs)
+                return inputs * 2.0
+        """,
+    how="""
+        Create a tracker (`self.tracker = keras.metrics.Mean(name=...)`) in `__init__`, call
+        `update_state` in `call`/`train_step`, and expose it through the model's `metrics` property.
+        """,
+    not_flagged=("`add_metric` on objects not known to be Keras layers or models.",),
+    references=("keras-team/keras#19804", "tensorflow/tensorflow#62826", "`keras/src/layers/layer.py`"),
+    needles=("add_metric",),
+    probe=Probe("keras.layers.Dense(1).add_metric(1.0) or True", ("NotImplementedError", "AttributeError", "TypeError")),
+)
+
+# 22 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC522",
+    name="optimizer-decay-argument",
+    summary="Optimizer(decay=...): Keras 3 ignores it with a warning, so the learning rate no longer decays.",
+    severity=WARNING,
+    affects="Keras 3 (silently ignored; TF 2.11-2.15 raised ValueError, TF <= 2.10 decayed)",
+    matchers=(("keyword", {
+        "callees": _OPTIMIZER_CALLEES,
+        "tree": "optimizer",
+        "keywords": {"decay": {"fix": "decay", "skip_values": ("0", "0.0", "0.", "None"),
+                               "defaults": DEFAULT_LEARNING_RATES}},
+    }),),
+    message="`{written}(decay={value})` is ignored by Keras 3 (UserWarning: Argument `decay` is no longer supported and "
+            "will be ignored): the learning rate stays constant; pass a schedule: learning_rate="
+            "keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate={value})",
+    autofix="unsafe: the fix restores the Keras 2 decay (lr / (1 + decay * iterations)) with an InverseTimeDecay "
+            "schedule, which changes training relative to what Keras 3 runs today",
+    what="Flags `decay=` (other than 0) in a call of a Keras optimizer class or of an in-tree subclass.",
+    why="""
+        Keras 2's legacy optimizers applied `lr / (1 + decay * iterations)`. Keras 3 warns
+        (``Argument `decay` is no longer supported and will be ignored.``) and applies no decay: the
+        model trains at a constant rate, silently (`get_config()` has no decay). TF 2.11-2.15 raised
+        `ValueError: decay is deprecated in the new TF-Keras optimizer`.
+        """,
+    bad="""
+        import keras
+
+        optimizer = keras.optimizers.SGD(learning_rate=0.01, decay=1e-6)
+        """,
+    good="""
+        import keras
+
+        schedule = keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6)
+        optimizer = keras.optimizers.SGD(learning_rate=schedule)
+        """,
+    fixed="""
+        import keras
+
+        optimizer = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6))
+        """,
+    how="""
+        Move the decay into a schedule with the same formula:
+        `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)`.
+        """,
+    not_flagged=("`decay=0` / `decay=0.0` (no decay either way); `weight_decay=`.",),
+    references=("`keras/src/optimizers/base_optimizer.py` (decay popped with a warning)",),
+    needles=("decay",),
+    probe=Probe("import warnings\nwith warnings.catch_warnings(record=True) as caught:\n    warnings.simplefilter('always')\n"
+                "    opt = keras.optimizers.SGD(learning_rate=0.1, decay=0.5)\n'decay' not in opt.get_config()"),
+)
+
+# 23 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC523",
+    name="legacy-optimizer",
+    summary="keras.optimizers.legacy.X: Keras 3 raises ImportError.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("symbol", {
+        "roots": ("keras.optimizers.legacy",),
+        "symbols": (Symbol("keras.optimizers.legacy", "prefix", "all"),),
+        "moves": (Move("keras.optimizers.legacy.*", "keras.optimizers.*", safe=False, names=KERAS3_OPTIMIZERS),),
+        "fix": "move",
+    }),),
+    message="`{written}` is not supported in Keras 3 (ImportError: `keras.optimizers.legacy` is not supported in "
+            "Keras 3); use `keras.optimizers.<Name>` (move `decay` to a schedule)",
+    autofix="unsafe: `...optimizers.legacy.Adam` -> `...optimizers.Adam` (the numerics differ slightly); none for "
+            "subclasses of `legacy.Optimizer`",
+    what="""
+        Flags `keras.optimizers.legacy.<Opt>` and `tf.keras.optimizers.legacy.<Opt>` (uses, imports,
+        and subclassing `...legacy.Optimizer`).
+        """,
+    why="""
+        Measured: ``ImportError: `keras.optimizers.legacy` is not supported in Keras 3. When using
+        `tf.keras`, to continue using a `tf.keras.optimizers.legacy` optimizer, you can install the
+        `tf_keras` package (Keras 2) and set the environment variable `TF_USE_LEGACY_KERAS=True```.
+        The `legacy` attribute still exists as a stub, so `hasattr(keras.optimizers, "legacy")` is
+        True on Keras 3 and guards nothing.
+        """,
+    bad="""
+        from tensorflow import keras
+
+        optimizer = keras.optimizers.legacy.Adam(learning_rate=0.001)
+        """,
+    good="""
+        from tensorflow import keras
+
+        optimizer = keras.optimizers.Adam(learning_rate=0.001)
+        """,
+    fixed="""
+        from tensorflow import keras
+
+        optimizer = keras.optimizers.Adam(learning_rate=0.001)
+        """,
+    how="Use `keras.optimizers.<Name>`; move `decay=` into a schedule (KC522).",
+    not_flagged=("`tf_keras.optimizers.legacy.*` and modules that set `TF_USE_LEGACY_KERAS=1`.",),
+    references=("`keras/src/optimizers/__init__.py`",),
+    needles=("legacy",),
+    probe=Probe("keras.optimizers.legacy.Adam()", ("ImportError",)),
+)
+
+# 24 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC524",
+    name="lambda-load-safe-mode",
+    summary="A module with Lambda(lambda ...) layers loads models without safe_mode: Keras 3 refuses to load them.",
+    severity=WARNING,
+    affects="Keras 3 (`.keras` files, and `.h5` files since Keras 3.12 / PR #21602)",
+    matchers=(("lambda_and_load", {}),),
+    message="`{written}(...)` in a module that builds Lambda layers from Python lambdas: Keras 3 refuses to load a "
+            "saved lambda (ValueError: Requested the deserialization of a `Lambda` layer whose `function` is a Python "
+            "lambda ... disallowed by default), also from Keras 2 `.h5` files; replace the lambda with a registered "
+            "layer, or pass safe_mode=False for files you trust",
+    autofix="no (safe_mode is a security decision)",
+    what="""
+        Flags `keras.models.load_model(path)` (and `model_from_json(...)`) without `safe_mode=` when
+        the module saved a model containing a `keras.layers.Lambda(lambda ...)` layer to that same
+        path (or took its `to_json()`): a Sequential listing or `.add`-ing such a layer, or a
+        functional model built after such a layer was applied in the same scope.
+        """,
+    why="""
+        Keras 3 will not deserialize Python bytecode by default. Measured for `.keras` and for `.h5`
+        (a Keras-2-written `.h5` file that Keras 2 reloads fine): ``ValueError: Requested the
+        deserialization of a `Lambda` layer whose `function` is a Python lambda. This carries a
+        potential risk of arbitrary code execution and thus it is disallowed by default.``
+        """,
+    bad="""
+        import keras
+
+        inputs = keras.Input(shape=(4,))
+        outputs = keras.layers.Lambda(lambda t: t * 2.0)(inputs)
+        model = keras.Model(inputs, outputs)
+        model.save("double.keras")
+        reloaded = keras.models.load_model("double.keras")
+        """,
+    good="""
+        import keras
+
+
+        @keras.saving.register_keras_serializable()
+        class Double(keras.layers.Layer):
+            def call(self, inputs):
+                return inputs * 2.0
+
+
+        inputs = keras.Input(shape=(4,))
+        outputs = Double()(inputs)
+        model = keras.Model(inputs, outputs)
+        model.save("double.keras")
+        reloaded = keras.models.load_model("double.keras")
+        """,
+    how="""
+        Replace the lambda by a small registered layer (`@keras.saving.register_keras_serializable()`),
+        or pass `safe_mode=False` to `load_model` for files you trust.
+        """,
+    not_flagged=(
+        "`load_model(..., safe_mode=False)` or `safe_mode=True` (a decision was made).",
+        "Lambda layers wrapping named functions; loads of paths the module did not save a Lambda model to "
+        "(the file's content is unknown).",
+    ),
+    references=("keras-team/keras#21602", "keras-team/tf-keras#910", "`keras/src/layers/core/lambda_layer.py`"),
+    needles=("Lambda",),
+    probe=Probe("import inspect; 'safe_mode' in inspect.signature(keras.models.load_model).parameters"),
+)
+
+# 25 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC525",
+    name="relu-alpha",
+    summary="activations.relu(x, alpha=...) (TypeError in Keras 3) and LeakyReLU(alpha=...) (deprecated).",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(
+        ("keyword", {"callees": ("keras.activations.relu",),
+                     "keywords": {"alpha": {"fix": "rename", "to": "negative_slope", "safe": True}}}),
+        ("keyword", {"layers": ("LeakyReLU",),
+                     "keywords": {"alpha": {"fix": "rename", "to": "negative_slope", "safe": True, "severity": "warning",
+                                            "kind": "layer"}}}),
+    ),
+    message="`{written}(alpha=...)` fails on Keras 3 (TypeError: relu() got an unexpected keyword argument 'alpha'); "
+            "use `negative_slope=`",
+    messages={"layer": "`{written}(alpha=...)` is deprecated in Keras 3 (UserWarning: Argument `alpha` is deprecated. "
+                       "Use `negative_slope` instead); use `negative_slope=`"},
+    autofix="safe: `alpha=` -> `negative_slope=` (K.relu(x, alpha) is KC501's fix)",
+    what="""
+        Flags `alpha=` in `keras.activations.relu(...)` (a TypeError) and in `LeakyReLU(...)` (a
+        deprecation warning, reported at warning severity).
+        """,
+    why="""
+        Keras 3 renamed the slope. Measured: `keras.activations.relu(x, alpha=0.1)` raises
+        `TypeError: relu() got an unexpected keyword argument 'alpha'`; `LeakyReLU(alpha=0.2)` still
+        works but warns that `alpha` is deprecated.
+        """,
+    bad="""
+        import keras
+
+
+        def leaky(x):
+            return keras.activations.relu(x, alpha=0.1)
+        """,
+    good="""
+        import keras
+
+
+        def leaky(x):
+            return keras.activations.relu(x, negative_slope=0.1)
+        """,
+    fixed="""
+        import keras
+
+
+        def leaky(x):
+            return keras.activations.relu(x, negative_slope=0.1)
+        """,
+    how="Rename to `negative_slope=`.",
+    not_flagged=("`ELU(alpha=...)` (Keras 3 keeps it); `LeakyReLU(0.2)` positional.",),
+    references=("`keras/src/layers/activations/leaky_relu.py`", "`keras/src/activations/activations.py`"),
+    needles=("alpha",),
+    probe=Probe("keras.activations.relu(keras.ops.ones((1,)), alpha=0.1)", ("TypeError",)),
+)
+
+# 26 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC526",
+    name="optimizer-v2-api",
+    summary="Custom optimizer or training loop on the OptimizerV2 API (_resource_apply_dense, minimize(tape=)...): gone in Keras 3.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(
+        ("optimizer_v2_subclass", {}),
+        ("method", {"methods": ("minimize", "get_gradients"), "receiver": ("optimizer",), "fix": "minimize",
+                    "kind": "call", "not_self": True}),
+    ),
+    message="`{written}` uses the Keras 2 OptimizerV2 API (`{member}`), which Keras 3 optimizers never call "
+            "(NotImplementedError from update_step at the first fit step); implement build(var_list) and "
+            "update_step(gradient, variable, learning_rate)",
+    messages={
+        "call": "`{written}(...)` does not exist on Keras 3 optimizers (AttributeError: 'SGD' object has no attribute "
+                "'{member}'); take the gradients with a GradientTape and call optimizer.apply_gradients(zip(grads, vars))",
+    },
+    autofix="unsafe for `opt.minimize(loss, vars, tape=tape)` -> `opt.apply_gradients(zip(tape.gradient(loss, vars), vars))`; "
+            "none for OptimizerV2 subclasses",
+    what="""
+        Flags an optimizer subclass that defines `_resource_apply_dense`, `_resource_apply_sparse`,
+        `_create_slots`, `_prepare_local` or `get_updates`, or calls `self._set_hyper` /
+        `self._get_hyper`; and `opt.minimize(...)` / `opt.get_gradients(...)` on a known Keras optimizer.
+        """,
+    why="""
+        Keras 3's optimizer calls `build(var_list)` and `update_step(gradient, variable,
+        learning_rate)`. Measured: an OptimizerV2 subclass fails with a bare `NotImplementedError`
+        at the first `fit` step (`get_updates` overrides were never called since TF 2.11);
+        `opt.minimize(loss, vars, tape=tape)` raises `AttributeError: 'SGD' object has no attribute
+        'minimize'`.
+        """,
+    bad="""
+        import keras
+
+
+        class PlainSGD(keras.optimizers.Optimizer):
+            def _resource_apply_dense(self, grad, var, apply_state=None):
+                return var.assign_sub(0.01 * grad)
+        """,
+    good="""
+        import keras
+
+
+        class PlainSGD(keras.optimizers.Optimizer):
+            def update_step(self, gradient, variable, learning_rate):
+                self.assign_sub(variable, learning_rate * gradient)
+        """,
+    how="""
+        Implement `build(self, var_list)` (create slots with `self.add_variable_from_reference`) and
+        `update_step(self, gradient, variable, learning_rate)`; in custom loops take gradients with
+        `tape.gradient(loss, vars)` and call `optimizer.apply_gradients(zip(grads, vars))`.
+        """,
+    not_flagged=("`minimize` on TF1 optimizers (`tf.compat.v1.train.AdamOptimizer`) and other libraries.",),
+    references=("`keras/src/optimizers/base_optimizer.py` update_step",),
+    needles=("_resource_apply", "_create_slots", "get_updates", "_set_hyper", "_get_hyper", "minimize",
+             "get_gradients", "_prepare_local"),
+    probe=Probe("keras.optimizers.SGD().minimize", ("AttributeError",)),
+)
+
+# 27 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC527",
+    name="tensor-python-condition",
+    summary="Python if/while on a tensor inside call(): Keras 3 does not autograph call() (opt-in, heuristic).",
+    severity=INFO,
+    default=False,
+    affects=KERAS3 + " (Keras 2 ran autograph on call())",
+    matchers=(("tensor_condition", {}),),
+    message="Python `{member}` on a tensor in call() (`{written}`): Keras 3 does not convert it to graph control "
+            "flow (OperatorNotAllowedInGraphError at predict/fit); use keras.ops.cond / keras.ops.where",
+    autofix="no",
+    what="""
+        Flags an `if` or `while` in the `call()` of a Keras layer or model whose test compares or
+        reduces the call's tensor arguments (`if keras.ops.min(inputs) < 0:`, `while x > 0:`). Tests
+        on shapes, dtypes, `None`, `training` and `mask` are not flagged. Opt-in: the heuristic
+        cannot know which Python values are tensors.
+        """,
+    why="""
+        Keras 2 ran TensorFlow's autograph on `call`, turning such branches into graph control flow.
+        Keras 3 does not: measured at `predict`, `OperatorNotAllowedInGraphError: Exception
+        encountered when calling L.call(). Using a symbolic tf.Tensor as a Python bool is not
+        allowed`.
+        """,
+    bad="""
+        import keras
+
+
+        class ClipNegative(keras.layers.Layer):
+            def call(self, inputs):
+                if keras.ops.min(inputs) < 0:
+                    return keras.ops.relu(inputs)
+                return inputs
+        """,
+    good="""
+        import keras
+
+
+        class ClipNegative(keras.layers.Layer):
+            def call(self, inputs):
+                return keras.ops.where(inputs < 0, 0.0, inputs)
+        """,
+    how="Use `keras.ops.cond(pred, true_fn, false_fn)` or `keras.ops.where(...)`, or decorate `call` with `@tf.function` (TensorFlow only).",
+    not_flagged=("`if training:`, `if mask is not None:`, `if inputs.shape[-1] > 8:`, `if len(inputs) == 2:`.",),
+    references=("Keras 3 migration guide, \"TF autograph\"",),
+    needles=("def call",),
+    probe=Probe("import numpy as np\nclass L(keras.layers.Layer):\n    def call(self, x):\n"
+                "        if keras.ops.min(x) < 0:\n            return x\n        return -x\n"
+                "keras.Sequential([keras.Input((2,)), L()]).predict(np.ones((1, 2)), verbose=0)",
+                ("OperatorNotAllowedInGraphError",)),
+)
+
+# 28 -----------------------------------------------------------------------------------------------------------------
+_REMOVED_CLASSES = ("CuDNNLSTM", "CuDNNGRU", "LocallyConnected1D", "LocallyConnected2D")
+entry(
+    code="KC528",
+    name="removed-layer-class",
+    summary="Layer or constraint class Keras 3 removed (CuDNNLSTM, LocallyConnected2D, ThresholdedReLU...).",
+    severity=ERROR,
+    affects="Keras 3 (ThresholdedReLU, RandomHeight and RandomWidth only in standalone keras: `tf.keras` keeps them)",
+    matchers=(("symbol", {
+        "roots": ("keras.layers", "keras.constraints"),
+        "symbols": (
+            Symbol("keras.layers.CuDNNLSTM", "exact", "all", hint="use keras.layers.LSTM (it uses cuDNN by itself)"),
+            Symbol("keras.layers.CuDNNGRU", "exact", "all", hint="use keras.layers.GRU (it uses cuDNN by itself)"),
+            *(Symbol(f"keras.layers.{name}", "exact", "all", hint="copy the Keras 2 layer's code into the project")
+              for name in ("LocallyConnected1D", "LocallyConnected2D")),
+            Symbol("keras.layers.experimental.RandomFourierFeatures", "exact", "all",
+                   hint="copy the Keras 2 layer's code into the project"),
+            Symbol("keras.constraints.RadialConstraint", "exact", "all", hint="copy the Keras 2 constraint's code"),
+            Symbol("keras.layers.ThresholdedReLU", "exact", "keras",
+                   hint="use keras.layers.ReLU(threshold=theta) (the boundary is >= instead of >)"),
+            *(Symbol(f"keras.layers.{name}", "exact", "keras", hint="use tf.keras.layers, or copy the layer")
+              for name in ("RandomHeight", "RandomWidth")),
+        ),
+        "moves": (Move("keras.layers.CuDNNLSTM", "keras.layers.LSTM", safe=False),
+                  Move("keras.layers.CuDNNGRU", "keras.layers.GRU", safe=False)),
+        "fix": "move",
+    }),),
+    message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.layers' has no attribute '{member}'); "
+            "{hint}",
+    autofix="unsafe for CuDNNLSTM/CuDNNGRU -> LSTM/GRU (they use cuDNN automatically, but old H5 weights have another "
+            "layout); none for the rest",
+    what="""
+        Flags `CuDNNLSTM`/`CuDNNGRU` (also `tf.compat.v1.keras.layers.*`), `LocallyConnected1D/2D`,
+        `layers.experimental.RandomFourierFeatures` and `constraints.RadialConstraint`; and, in
+        standalone keras only, `ThresholdedReLU`, `RandomHeight` and `RandomWidth`.
+        """,
+    why="""
+        Keras 3 removed these classes. Measured: `AttributeError: module 'keras.layers' has no
+        attribute 'LocallyConnected2D'` (etc.). `CuDNNLSTM` had only survived in
+        `tf.compat.v1.keras.layers`, which works on Keras 2 and fails on Keras 3.
+        """,
+    bad="""
+        import keras
+
+        encoder = keras.layers.CuDNNLSTM(128, return_sequences=True)
+        """,
+    good="""
+        import keras
+
+        encoder = keras.layers.LSTM(128, return_sequences=True)
+        """,
+    fixed="""
+        import keras
+
+        encoder = keras.layers.LSTM(128, return_sequences=True)
+        """,
+    how="""
+        `LSTM`/`GRU` (they use cuDNN when they can); `ReLU(threshold=theta)` for ThresholdedReLU (the
+        boundary differs: `>=` vs `>`); copy the layer's code for LocallyConnected, RandomFourierFeatures
+        and RadialConstraint.
+        """,
+    not_flagged=("`tf.keras.layers.ThresholdedReLU`, `RandomHeight`, `RandomWidth`: the TF >= 2.16 compatibility layer keeps them.",),
+    references=("Keras 3 migration guide, \"Removed features\"",),
+    needles=(*_REMOVED_CLASSES, "RandomFourierFeatures", "RadialConstraint", *sorted(SHIM_ONLY_LAYERS)),
+    probe=Probe("keras.layers.{member}", ("AttributeError",), member="CuDNNLSTM"),
+)
+
+# 29 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC529",
+    name="experimental-mixed-precision",
+    summary="keras.mixed_precision.experimental / LossScaleOptimizer.get_scaled_loss: gone from Keras 3.",
+    severity=ERROR,
+    affects="Keras 3 (`mixed_precision.experimental` was already gone in TF 2.9; `get_scaled_loss` works on Keras 2)",
+    matchers=(
+        ("symbol", {
+            "roots": ("keras.mixed_precision.experimental",),
+            "symbols": (Symbol("keras.mixed_precision.experimental", "prefix", "all"),),
+            "moves": (Move("keras.mixed_precision.experimental.set_policy", "keras.mixed_precision.set_global_policy"),
+                      Move("keras.mixed_precision.experimental.global_policy", "keras.mixed_precision.global_policy",
+                           safe=False),
+                      Move("keras.mixed_precision.experimental.Policy", "keras.mixed_precision.Policy", safe=False)),
+            "fix": "move",
+        }),
+        ("method", {"methods": ("get_scaled_loss", "get_unscaled_gradients"), "receiver": ("loss-scale-optimizer",),
+                    "fix": "loss_scale", "kind": "call"}),
+    ),
+    message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.mixed_precision' has no attribute "
+            "'experimental'); use keras.mixed_precision.set_global_policy(...) / Policy / LossScaleOptimizer",
+    messages={"call": "`{written}(...)` does not exist in Keras 3 (AttributeError: 'LossScaleOptimizer' object has no "
+                      "attribute '{member}'); use `scaled = opt.scale_loss(loss)`, take the gradients of `scaled`, and "
+                      "let opt.apply_gradients unscale them"},
+    autofix="safe for `experimental.set_policy` -> `set_global_policy`; unsafe for `get_scaled_loss` -> `scale_loss` "
+            "and dropping `get_unscaled_gradients`",
+    what="""
+        Flags `keras.mixed_precision.experimental.*` (`set_policy`, `Policy`, `LossScaleOptimizer`)
+        under any spelling, and `get_scaled_loss(...)` / `get_unscaled_gradients(...)` on a known
+        `LossScaleOptimizer`.
+        """,
+    why="""
+        Measured: `AttributeError: module 'keras.mixed_precision' has no attribute 'experimental'`
+        (already gone in TF 2.9), and `AttributeError: 'LossScaleOptimizer' object has no attribute
+        'get_scaled_loss'` (Keras 2 had it).
+        """,
+    bad="""
+        from tensorflow import keras
+
+        keras.mixed_precision.experimental.set_policy("mixed_float16")
+        """,
+    good="""
+        from tensorflow import keras
+
+        keras.mixed_precision.set_global_policy("mixed_float16")
+        """,
+    fixed="""
+        from tensorflow import keras
+
+        keras.mixed_precision.set_global_policy("mixed_float16")
+        """,
+    how="""
+        `keras.mixed_precision.set_global_policy("mixed_float16")`; in custom loops
+        `scaled = opt.scale_loss(loss)`, take gradients of `scaled`, then `opt.apply_gradients(...)`
+        (it unscales).
+        """,
+    not_flagged=("`keras.mixed_precision.set_global_policy`, `Policy`, `LossScaleOptimizer`.",),
+    references=("tensorflow/tensorflow#64124", "`keras/src/optimizers/loss_scale_optimizer.py`"),
+    needles=("experimental", "get_scaled_loss", "get_unscaled_gradients"),
+    probe=Probe("keras.mixed_precision.experimental", ("AttributeError",)),
+)
+
+# 30 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC530",
+    name="loss-reduction",
+    summary="keras.losses.Reduction / reduction='auto': Keras 3 has string reductions only.",
+    severity=ERROR,
+    affects="Keras 3 (`tf.keras.losses.Reduction` still exists on TF >= 2.16, but its AUTO value is rejected)",
+    matchers=(
+        ("symbol", {
+            "roots": ("keras.losses.Reduction", "keras.utils.losses_utils"),
+            "symbols": (
+                Symbol("keras.losses.Reduction", "member", "all", only=frozenset({"AUTO"})),
+                Symbol("keras.losses.Reduction", "prefix", "keras"),
+                Symbol("keras.utils.losses_utils", "prefix", "all"),
+            ),
+            "fix": "reduction",
+        }),
+        ("keyword", {
+            "callees": ("keras.losses.*",),
+            "tree": "loss",
+            "keywords": {"reduction": {"fix": "value", "to": '"sum_over_batch_size"', "safe": True,
+                                       "values": ('"auto"', "'auto'")}},
+        }),
+    ),
+    message="`{written}`: Keras 3 losses take a string reduction (\"sum_over_batch_size\", \"sum\", \"none\"); the "
+            "Reduction enum is gone (AttributeError) and \"auto\" is rejected (ValueError: Invalid value for argument "
+            "`reduction`)",
+    autofix='safe (literal mapping): AUTO and SUM_OVER_BATCH_SIZE -> "sum_over_batch_size", SUM -> "sum", NONE -> "none"',
+    what="""
+        Flags `keras.losses.Reduction.<X>` and `losses_utils.ReductionV2` in standalone keras, and
+        everywhere `Reduction.AUTO` or `reduction="auto"` in a Keras loss.
+        """,
+    why="""
+        Measured: `AttributeError: module 'keras.losses' has no attribute 'Reduction'` (the `tf.keras`
+        compatibility layer keeps the enum), and ``ValueError: Invalid value for argument
+        `reduction`. Expected one of {'sum', 'mean_with_sample_weight', 'none',
+        'sum_over_batch_size', None, 'mean'}. Received: reduction=auto`` (also through `tf.keras`).
+        """,
+    bad="""
+        import keras
+
+        loss = keras.losses.MeanSquaredError(reduction=keras.losses.Reduction.SUM)
+        """,
+    good="""
+        import keras
+
+        loss = keras.losses.MeanSquaredError(reduction="sum")
+        """,
+    fixed="""
+        import keras
+
+        loss = keras.losses.MeanSquaredError(reduction="sum")
+        """,
+    how='Pass the string: "sum_over_batch_size" (for AUTO and SUM_OVER_BATCH_SIZE), "sum", or "none".',
+    not_flagged=("`tf.keras.losses.Reduction.SUM` / `.NONE` through the TF >= 2.16 compatibility layer.",),
+    references=("`keras/src/losses/loss.py` standardize_reduction",),
+    needles=("Reduction", "reduction", "losses_utils"),
+    probe=Probe("keras.losses.Reduction", ("AttributeError",)),
+)
+
+# 31 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC531",
+    name="metric-reset-states",
+    summary="Metric.reset_states (defined or called) and model.reset_states(): renamed reset_state / removed in Keras 3.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(
+        ("reset_states_override", {}),
+        ("method", {"methods": ("reset_states",), "receiver": ("metric", "sequential", "functional", "model"),
+                    "renames": {"reset_states": "reset_state"}, "rename_receiver": ("metric",),
+                    "kind_by_receiver": {"sequential": "model", "functional": "model", "model": "model"}}),
+    ),
+    message="`{written}()` does not exist in Keras 3 (AttributeError: 'Mean' object has no attribute 'reset_states'); "
+            "metrics have reset_state(), and models reset their RNN layers one by one",
+    messages={"model": "`{written}()` does not exist on Keras 3 models (AttributeError: 'Sequential' object has no "
+                       "attribute 'reset_states'); reset the stateful RNN layers one by one: `for layer in model.layers: "
+                       "if hasattr(layer, \"reset_states\"): layer.reset_states()`",
+              "override": "`{written}` is never called by Keras 3 (the method is reset_state): the metric silently keeps "
+                          "its state between epochs; rename it to reset_state"},
+    autofix="safe: the method (definition in a Metric subclass, call on a known metric) is renamed `reset_state`; "
+            "none for `model.reset_states()`",
+    what="""
+        Flags a Metric subclass that defines `reset_states(self)`, `<metric>.reset_states()` on a
+        known metric (a name or `self.` attribute bound to `keras.metrics.X(...)`), and
+        `<model>.reset_states()` on a known model.
+        """,
+    why="""
+        Keras 3 calls `reset_state()`. An override named `reset_states` is silently never called
+        (measured: 0 calls over 3 epochs; Keras 2 called it with a rename warning), so the metric
+        accumulates across epochs. Calls fail: `AttributeError: 'Mean' object has no attribute
+        'reset_states'`, and for models `'Functional' object has no attribute 'reset_states'`
+        (RNN layers still have `reset_states()`).
+        """,
+    bad="""
+        import keras
+
+
+        class Hits(keras.metrics.Metric):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.hits = self.add_weight(name="hits", initializer="zeros")
+
+            def update_state(self, y_true, y_pred, sample_weight=None):
+                self.hits.assign_add(keras.ops.sum(keras.ops.cast(y_true == y_pred, "float32")))
+
+            def result(self):
+                return self.hits
+
+            def reset_states(self):
+                self.hits.assign(0.0)
+        """,
+    good="""
+        import keras
+
+
+        class Hits(keras.metrics.Metric):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.hits = self.add_weight(name="hits", initializer="zeros")
+
+            def update_state(self, y_true, y_pred, sample_weight=None):
+                self.hits.assign_add(keras.ops.sum(keras.ops.cast(y_true == y_pred, "float32")))
+
+            def result(self):
+                return self.hits
+
+            def reset_state(self):
+                self.hits.assign(0.0)
+        """,
+    fixed="""
+        import keras
+
+
+        class Hits(keras.metrics.Metric):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.hits = self.add_weight(name="hits", initializer="zeros")
+
+            def update_state(self, y_true, y_pred, sample_weight=None):
+                self.hits.assign_add(keras.ops.sum(keras.ops.cast(y_true == y_pred, "float32")))
+
+            def result(self):
+                return self.hits
+
+            def reset_state(self):
+                self.hits.assign(0.0)
+        """,
+    how="""
+        Rename to `reset_state`. For models: `for layer in model.layers: if hasattr(layer,
+        "reset_states"): layer.reset_states()`.
+        """,
+    not_flagged=("`layer.reset_states()` on RNN layers (Keras 3 keeps it).",),
+    references=("`keras/src/metrics/metric.py` reset_state",),
+    needles=("reset_states",),
+    probe=Probe("keras.metrics.Mean().reset_states", ("AttributeError",)),
+)
+
+# 32 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC532",
+    name="add-update",
+    summary="self.add_update(...) in a layer: removed in Keras 3 (AttributeError).",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("method", {"self_methods": ("add_update",), "fix": "unwrap_assign"}),),
+    message="`{written}(...)` does not exist in Keras 3 (AttributeError: object has no attribute 'add_update'); "
+            "run the update directly in call(): `self.v.assign(...)`",
+    autofix="safe when the argument is an `.assign*(...)` call (the call is unwrapped); none otherwise",
+    what="Flags `self.add_update(...)` in the methods of a Keras layer or model.",
+    why="""
+        Keras 3 runs state updates eagerly where they are written. Measured: `AttributeError: ...
+        object has no attribute 'add_update'` (inside `call`, wrapped in `Could not automatically
+        infer the output shape / dtype of ...`).
+        """,
+    bad="""
+        import keras
+
+
+        class RunningMean(keras.layers.Layer):
+            def build(self, input_shape):
+                self.mean = self.add_weight(name="mean", shape=(input_shape[-1],), initializer="zeros", trainable=False)
+
+            def call(self, inputs):
+                self.add_update(self.mean.assign(keras.ops.mean(inputs, axis=0)))
+                return inputs - self.mean
+        """,
+    good="""
+        import keras
+
+
+        class RunningMean(keras.layers.Layer):
+            def build(self, input_shape):
+                self.mean = self.add_weight(name="mean", shape=(input_shape[-1],), initializer="zeros", trainable=False)
+
+            def call(self, inputs):
+                self.mean.assign(keras.ops.mean(inputs, axis=0))
+                return inputs - self.mean
+        """,
+    fixed="""
+        import keras
+
+
+        class RunningMean(keras.layers.Layer):
+            def build(self, input_shape):
+                self.mean = self.add_weight(name="mean", shape=(input_shape[-1],), initializer="zeros", trainable=False)
+
+            def call(self, inputs):
+                self.mean.assign(keras.ops.mean(inputs, axis=0))
+                return inputs - self.mean
+        """,
+    how="Call the update directly: `self.v.assign(...)` (in `call`, guarded by `training` if it should only run in training).",
+    not_flagged=("`add_update` outside Keras layers and models.",),
+    references=("Keras 3 migration guide, \"Removed features\"",),
+    needles=("add_update",),
+    probe=Probe("keras.layers.Dense(1).add_update", ("AttributeError",)),
+)
+
+# 33 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC533",
+    name="removed-compile-argument",
+    summary="compile(sample_weight_mode=, experimental_run_tf_function=, distribute=, target_tensors=): TypeError in Keras 3.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("keyword", {
+        "methods": ("compile",),
+        "receiver": None,
+        "evidence": _COMPILE_KEYWORDS + ("sample_weight_mode", "experimental_run_tf_function", "target_tensors"),
+        "group": True,
+        "keywords": {name: {"fix": "delete", "safe": False}
+                     for name in ("sample_weight_mode", "experimental_run_tf_function", "distribute", "target_tensors")},
+    }),),
+    message="compile() no longer takes {member} in Keras 3 (TypeError: compile() got an unexpected keyword argument "
+            "'{first}'); remove it",
+    autofix="unsafe (deletion): `sample_weight_mode=\"temporal\"` needs 2-D `sample_weight` in fit; `distribute` needs "
+            "the model built under `strategy.scope()`",
+    what="Flags `sample_weight_mode=`, `experimental_run_tf_function=`, `distribute=` and `target_tensors=` in `compile(...)`. One finding per call.",
+    why="""
+        Measured: `TypeError: Trainer.compile() got an unexpected keyword argument
+        'sample_weight_mode'` (the same for each). `run_eagerly=` is fine.
+        """,
+    bad="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(10, 4)), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse", sample_weight_mode="temporal")
+        """,
+    good="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(10, 4)), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        """,
+    fixed="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(10, 4)), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        """,
+    how="""
+        Delete them. `sample_weight_mode="temporal"`: pass a 2-D `sample_weight` to `fit`.
+        `experimental_run_tf_function=False`: `run_eagerly=True` when debugging. `distribute`:
+        build and compile under `strategy.scope()`.
+        """,
+    not_flagged=("`run_eagerly=`, `jit_compile=`, `steps_per_execution=`; `re.compile(...)`.",),
+    references=("`keras/src/trainers/trainer.py` compile signature",),
+    needles=("sample_weight_mode", "experimental_run_tf_function", "distribute", "target_tensors"),
+    probe=Probe("import inspect; 'sample_weight_mode' not in inspect.signature(keras.Model.compile).parameters"),
+)
+
+# 34 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC534",
+    name="removed-layer-argument",
+    summary="Keras 2 layer arguments Keras 3 rejects: dynamic=, fused=, virtual_batch_size=, time_major=, add_weight(use_resource=)...",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(
+        ("keyword", {"layers": ("*",), "tree": "layer", "super_init": True,
+                     "keywords": {"dynamic": {"fix": "delete", "safe": False,
+                                              "hint": "use compile(run_eagerly=True) for eager execution"}}}),
+        ("keyword", {"layers": ("BatchNormalization",),
+                     "keywords": {"fused": {"fix": "delete", "safe": True, "hint": "remove it (performance only)"},
+                                  "virtual_batch_size": {"fix": "delete", "safe": False, "hint": "remove it"},
+                                  "adjustment": {"fix": "delete", "safe": False, "hint": "remove it"}}}),
+        ("keyword", {"layers": _RNN_LAYERS,
+                     "keywords": {"time_major": {"fix": "delete", "safe": False,
+                                                 "hint": "transpose the inputs to (batch, time, features) instead"}}}),
+        ("keyword", {"self_methods": ("add_weight",),
+                     "keywords": {"use_resource": {"fix": "delete", "safe": True, "hint": "remove it (Keras 3 variables are resource variables)"},
+                                  "getter": {"fix": "delete", "safe": False, "hint": "remove it"},
+                                  "partitioner": {"fix": "delete", "safe": False, "hint": "remove it"}}}),
+    ),
+    message="`{written}({member}=...)` is rejected by Keras 3 (ValueError: Unrecognized keyword arguments passed to "
+            "{written}: {{'{member}': ...}}); {hint}",
+    autofix="safe for `fused=` and `use_resource=` (performance only: deleted); unsafe (deletion) for the rest",
+    what="""
+        Flags `dynamic=` in layer constructors (built-in, the project's own, and
+        `super().__init__(dynamic=True)`), `BatchNormalization(fused=, virtual_batch_size=,
+        adjustment=)`, `time_major=` in RNN layers, and `self.add_weight(use_resource=, getter=,
+        partitioner=)`.
+        """,
+    why="""
+        Measured: ``ValueError: Unrecognized keyword arguments passed to BatchNormalization:
+        {'fused': True}`` (the same text for the others, naming the layer), and `TypeError:
+        Layer.add_weight() got an unexpected keyword argument 'use_resource'`.
+        """,
+    bad="""
+        import keras
+
+        norm = keras.layers.BatchNormalization(fused=True)
+        """,
+    good="""
+        import keras
+
+        norm = keras.layers.BatchNormalization()
+        """,
+    fixed="""
+        import keras
+
+        norm = keras.layers.BatchNormalization()
+        """,
+    how="""
+        Delete them. `dynamic=True`: `model.compile(run_eagerly=True)`; `time_major=True`: transpose
+        the inputs to batch-major.
+        """,
+    not_flagged=("The same keywords on non-Keras calls.",),
+    references=("Keras 3 migration guide, \"Removed features\"", "`keras/src/layers/layer.py`"),
+    needles=("dynamic", "fused", "virtual_batch_size", "adjustment", "time_major", "use_resource", "getter",
+             "partitioner"),
+    probe=Probe("keras.layers.BatchNormalization(fused=True)", ("ValueError", "TypeError")),
+)
+
+# 35 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC535",
+    name="multi-output-flat-metrics",
+    summary="Multi-output model compiled with a flat metrics list shorter than its outputs: Keras 3 fails in fit.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too (Keras 2 applied each metric to every output)",
+    matchers=(("multi_output_metrics", {}),),
+    message="`metrics={written}` for a model with {member} outputs: Keras 3 fails at fit (ValueError: tuple arity "
+            "mismatch); give one list per output (`[[...], [...]]`) or a dict by output name",
+    autofix="unsafe: the list is repeated once per output (`[\"mae\"]` -> `[[\"mae\"], [\"mae\"]]`)",
+    what="""
+        Flags `model.compile(metrics=[...])` with a flat list shorter than the number of outputs of a
+        model built in the same module as `keras.Model(inputs, [a, b, ...])`.
+        """,
+    why="""
+        Keras 2 applied each listed metric to every output (`o1_mae`, `o2_mae`). Keras 3 matches the
+        list against the outputs: measured, `ValueError: tuple arity mismatch; expected: 2, got: 1;
+        tuple: ('mae',).` at `fit`.
+        """,
+    bad="""
+        import keras
+
+        inputs = keras.Input(shape=(8,))
+        age = keras.layers.Dense(1, name="age")(inputs)
+        income = keras.layers.Dense(1, name="income")(inputs)
+        model = keras.Model(inputs, [age, income])
+        model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        """,
+    good="""
+        import keras
+
+        inputs = keras.Input(shape=(8,))
+        age = keras.layers.Dense(1, name="age")(inputs)
+        income = keras.layers.Dense(1, name="income")(inputs)
+        model = keras.Model(inputs, [age, income])
+        model.compile(optimizer="adam", loss="mse", metrics={"age": ["mae"], "income": ["mae"]})
+        """,
+    fixed="""
+        import keras
+
+        inputs = keras.Input(shape=(8,))
+        age = keras.layers.Dense(1, name="age")(inputs)
+        income = keras.layers.Dense(1, name="income")(inputs)
+        model = keras.Model(inputs, [age, income])
+        model.compile(optimizer="adam", loss="mse", metrics=[["mae"], ["mae"]])
+        """,
+    how='One list per output (`metrics=[["mae"], ["mae"]]`) or a dict by output name (`{"age": ["mae"], ...}`).',
+    not_flagged=("Single-output models; lists as long as the outputs; nested lists and dicts.",),
+    references=("keras-team/keras#21675",),
+    needles=("metrics",),
+    probe=Probe("import numpy as np\ni = keras.Input((2,))\nm = keras.Model(i, [keras.layers.Dense(1)(i), keras.layers.Dense(1)(i)])\n"
+                "m.compile(loss='mean_squared_error', metrics=['mae'])\n"
+                "m.fit(np.zeros((2, 2)), [np.zeros((2, 1)), np.zeros((2, 1))], verbose=0)", ("ValueError",)),
+)
+
+# 36 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC536",
+    name="h5-loss-alias",
+    summary="A legacy .h5 model compiled with a loss alias ('mse', 'mae') does not reload in Keras 3.",
+    severity=WARNING,
+    affects="Keras 3 (files written by Keras 2 and by Keras 3)",
+    matchers=(("h5_loss_alias", {}),),
+    message="",
+    messages={
+        "load": "`{written}({member})` reloads an .h5 model that this module compiles with a loss alias ('mse'...): "
+                  "Keras 3 fails (ValueError: Could not deserialize 'keras.metrics.mse' because it is not a KerasSaveable "
+                  "subclass); load with compile=False and compile again, or use the full loss name / a .keras file",
+        "save": "a model compiled with a loss alias ('mse'...) is saved to {member}: Keras 3 cannot reload the file (ValueError: Could not "
+                "deserialize 'keras.metrics.mse'); use the full loss name (\"mean_squared_error\") or save to .keras",
+    },
+    autofix="unsafe: `compile=False` is added to `load_model` (the optimizer state is not restored; compile again)",
+    what="""
+        Follows a model through the module: compiled with a loss alias (`"mse"`, `"mae"`, `"mape"`,
+        `"msle"`, `"kld"`, `"logcosh"`), saved to `.h5`/`.hdf5` (flagged), and loaded back from that
+        path with `load_model(...)` without `compile=False` (flagged).
+        """,
+    why="""
+        Measured for files written by Keras 2 and by Keras 3: ``ValueError: Could not deserialize
+        'keras.metrics.mse' because it is not a KerasSaveable subclass`` (`"mean_squared_error"`
+        loads).
+        """,
+    bad="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        model.save("regressor.h5")
+        restored = keras.models.load_model("regressor.h5")
+        """,
+    good="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mean_squared_error")
+        model.save("regressor.keras")
+        restored = keras.models.load_model("regressor.keras")
+        """,
+    fixed="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        model.save("regressor.h5")
+        restored = keras.models.load_model("regressor.h5", compile=False)
+        """,
+    how="`load_model(path, compile=False)` then `compile(...)` again; or convert the file once to `.keras`; compile with full loss names.",
+    not_flagged=(
+        "`load_model(\"x.h5\", compile=False)`; `.keras` files; full loss names (`\"mean_squared_error\"`).",
+        "`load_model(\"x.h5\")` of a file this module did not save from a model compiled with an alias: the "
+        "spec's info-level form (any legacy `.h5` load) was dropped, as it was mostly noise (18 findings on "
+        "handson-ml2, most of them files compiled with full loss names).",
+    ),
+    references=("keras-team/keras#19330", "`keras/src/saving/serialization_lib.py`"),
+    needles=(".h5", ".hdf5"),
+    probe=Probe("import os, tempfile\npath = os.path.join(tempfile.mkdtemp(), 'm.h5')\n"
+                "m = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])\nm.compile(loss='mse')\nm.save(path)\n"
+                "keras.models.load_model(path)", ("ValueError", "TypeError")),
+)
+
+# 37 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC537",
+    name="regularizer-l-argument",
+    summary="regularizers.l1(l=...) / l2(l=...): Keras 3 raises TypeError.",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("keyword", {
+        "callees": ("keras.regularizers.l1", "keras.regularizers.l2", "keras.regularizers.L1", "keras.regularizers.L2"),
+        "keywords": {"l": {"fix": "positional", "safe": True}},
+    }),),
+    message="`{written}(l=...)` fails on Keras 3 (TypeError: L2.__init__() got an unexpected keyword argument 'l'); "
+            "pass the factor positionally",
+    autofix="safe: `l2(l=0.01)` -> `l2(0.01)`",
+    what="Flags `l=` in `keras.regularizers.l1(...)`, `l2(...)`, `L1(...)`, `L2(...)`.",
+    why="Measured: `TypeError: L2.__init__() got an unexpected keyword argument 'l'` (Keras 3's parameter is `l2`/`l1`).",
+    bad="""
+        import keras
+
+        dense = keras.layers.Dense(64, kernel_regularizer=keras.regularizers.l2(l=0.01))
+        """,
+    good="""
+        import keras
+
+        dense = keras.layers.Dense(64, kernel_regularizer=keras.regularizers.l2(0.01))
+        """,
+    fixed="""
+        import keras
+
+        dense = keras.layers.Dense(64, kernel_regularizer=keras.regularizers.l2(0.01))
+        """,
+    how="Pass it positionally (`l2(0.01)`) or as `l2=` / `l1=`.",
+    not_flagged=("`l1_l2(l1=..., l2=...)`.",),
+    references=("`keras/src/regularizers/regularizers.py`",),
+    needles=("l2(", "l1(", "L2(", "L1("),
+    probe=Probe("keras.regularizers.l2(l=0.01)", ("TypeError",)),
+)
+
+BY_CODE: dict[str, Entry] = {row.code: row for row in ENTRIES}

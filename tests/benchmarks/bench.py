@@ -1,0 +1,272 @@
+"""Benchmark kerascheck on a real tree: parse-only floor, cold run, warm run.
+
+    python tests/benchmarks/bench.py /path/to/keras-io/examples /path/to/keras-io/guides \\
+        --repeat 5 --copies 1,2,4
+
+Every measurement is a fresh process, timed from the outside (wall clock), and the
+kinds are interleaved (floor, cold, warm, floor, cold, warm...) so that a busy machine
+slows them all alike; the table gives medians. Measured:
+
+- floor: one process that imports libcst and runs `libcst.parse_module` over every
+  file (its parse loop alone is shown too) - the cost of merely parsing the tree;
+- cold: `kerascheck --no-cache`, default rules, all cores;
+- warm: `kerascheck` with a cache filled by a previous run (an untimed first run);
+- ruff (`ruff check --select ALL --no-cache`) and fixit (`fixit lint`), as reference
+  points, when those commands are installed;
+
+and for kerascheck the peak memory: of its largest process, and of the whole process
+tree at once (parent plus pool workers), sampled every 20 ms. With `--copies 1,2,4`
+the tree is copied 1, 2 and 4 times side by side to show how the cost grows.
+
+Not collected by pytest (no test_ prefix; `norecursedirs` excludes this folder).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from typing import Optional
+
+FLOOR = r"""
+import sys, time
+import libcst
+files = sys.argv[1:]
+start = time.perf_counter()
+for path in files:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        libcst.parse_module(data)
+    except Exception:
+        pass
+print(time.perf_counter() - start)
+"""
+
+
+def python_files(roots: list[str]) -> list[str]:
+    found = []
+    for root in roots:
+        for directory, subdirectories, names in os.walk(root):
+            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+            found += [os.path.join(directory, name) for name in sorted(names) if name.endswith(".py")]
+    return found
+
+
+def count_lines(files: list[str]) -> int:
+    total = 0
+    for path in files:
+        with open(path, "rb") as handle:
+            total += handle.read().count(b"\n")
+    return total
+
+
+def make_copies(roots: list[str], copies: int, into: str) -> list[str]:
+    """`copies` copies of the trees side by side under `into` (the Python files only)."""
+    made = []
+    for number in range(copies):
+        for index, root in enumerate(roots):
+            target = os.path.join(into, f"copy{number}", f"{index}-{os.path.basename(os.path.normpath(root))}")
+            for path in python_files([root]):
+                destination = os.path.join(target, os.path.relpath(path, root))
+                os.makedirs(os.path.dirname(destination), exist_ok=True)
+                shutil.copyfile(path, destination)
+            made.append(target)
+    return made
+
+
+class TreeMemory:
+    """Peak RSS of a process and its descendants, summed, sampled from /proc."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak_total = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        if os.path.isdir("/proc"):
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _sample(self):
+        while not self._stop.is_set():
+            tree = self._descendants() | {self.pid}
+            self.peak_total = max(self.peak_total, sum(_rss(pid) for pid in tree))
+            self._stop.wait(0.02)
+
+    def _descendants(self) -> set:
+        parents = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as handle:
+                        parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    pass
+        found, frontier = set(), {self.pid}
+        while frontier:
+            frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+            found |= frontier
+        return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def timed(command: list[str], env: Optional[dict] = None) -> dict:
+    """Run `command`; wall time, CPU time, output, and memory figures."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    outputs: dict = {}
+    readers = [
+        threading.Thread(target=lambda name, stream: outputs.__setitem__(name, stream.read()), args=(name, stream))
+        for name, stream in (("stdout", process.stdout), ("stderr", process.stderr))
+    ]
+    for reader in readers:
+        reader.start()
+    with TreeMemory(process.pid) as memory:
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own resource usage
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    for reader in readers:
+        reader.join()
+    return {
+        "wall": wall,
+        # user + system, the pool workers included (the parent waited for them)
+        "cpu": usage.ru_utime + usage.ru_stime,
+        # the largest single process of the tree (ru_maxrss is in kB on Linux)
+        "max_process_rss": usage.ru_maxrss * 1024,
+        "peak_tree_rss": memory.peak_total,
+        "returncode": process.returncode,
+        "stdout": outputs.get("stdout", b"").decode(errors="replace"),
+        "stderr": outputs.get("stderr", b"").decode(errors="replace"),
+    }
+
+
+def kerascheck_command(args: list[str]) -> list[str]:
+    return [sys.executable, "-m", "kerascheck", *args]
+
+
+def measure(roots: list[str], repeat: int, jobs: Optional[int], references: bool) -> dict:
+    files = python_files(roots)
+    cache_dir = tempfile.mkdtemp(prefix="kerascheck-bench-cache-")
+    jobs_args = ["-j", str(jobs)] if jobs else []
+    common = ["--output-format", "concise", "--isolated", *jobs_args, *roots]
+    kinds = {
+        "floor": [sys.executable, "-c", FLOOR, *files],
+        "cold": kerascheck_command(["--no-cache", *common]),
+        "warm": kerascheck_command(["--cache-dir", cache_dir, *common]),
+    }
+    if references and shutil.which("ruff"):
+        kinds["ruff"] = ["ruff", "check", "--select", "ALL", "--no-cache", "--isolated", "--exit-zero", "--quiet", *roots]
+    if references and shutil.which("fixit"):
+        kinds["fixit"] = ["fixit", "lint", *roots]
+    primer = timed(kinds["warm"])  # fills the cache
+    if primer["returncode"] not in (0, 1):
+        sys.exit(f"kerascheck failed (exit {primer['returncode']}):\n{primer['stderr'][-3000:]}")
+    runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
+    for _ in range(repeat):
+        for kind, command in kinds.items():
+            runs[kind].append(timed(command))
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    cold_outputs = {run["stdout"] for run in runs["cold"]}
+    warm_outputs = {run["stdout"] for run in runs["warm"]}
+    if cold_outputs != warm_outputs or len(cold_outputs) != 1:
+        print("warning: cold and warm runs did not report the same findings", file=sys.stderr)
+    return {
+        "files": len(files),
+        "lines": count_lines(files),
+        "runs": runs,
+        "floor_parse": statistics.median(float(run["stdout"].strip() or "nan") for run in runs["floor"]),
+    }
+
+
+def median(runs: list[dict], key: str) -> float:
+    return statistics.median(run[key] for run in runs)
+
+
+def report(label: str, result: dict) -> list[str]:
+    runs = result["runs"]
+    floor, cold, warm = (median(runs[kind], "wall") for kind in ("floor", "cold", "warm"))
+    rows = [
+        f"### {label}: {result['files']} files, {result['lines']:,} lines",
+        "",
+        "| run | wall (median) | CPU | files/s | lines/s | peak RSS, largest process | peak RSS, process tree |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for kind, kind_runs in runs.items():
+        wall = median(kind_runs, "wall")
+        rows.append(
+            f"| {kind} | {wall:.2f} s | {median(kind_runs, 'cpu'):.2f} s | {result['files'] / wall:,.0f} | "
+            f"{result['lines'] / wall:,.0f} | {median(kind_runs, 'max_process_rss') / 2**20:.0f} MB | "
+            f"{median(kind_runs, 'peak_tree_rss') / 2**20:.0f} MB |"
+        )
+    rows += [
+        "",
+        f"- floor parse loop alone (inside its process): {result['floor_parse']:.2f} s",
+        f"- cold / floor = **{cold / floor:.2f}** (target <= 0.75)",
+        f"- warm / cold = **{warm / cold:.3f}** (target <= 0.1)",
+        f"- peak RSS of kerascheck (cold, whole tree) = **{median(runs['cold'], 'peak_tree_rss') / 2**20:.0f} MB** (target <= 200 MB)",
+        "",
+    ]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("roots", nargs="+", help="directories of Python files (e.g. keras-io's examples and guides)")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions of each kind (default 5)")
+    parser.add_argument("--copies", default="1", help="comma-separated tree multipliers, e.g. 1,2,4")
+    parser.add_argument("-j", "--jobs", type=int, help="kerascheck worker processes (default: all cores)")
+    parser.add_argument("--no-references", action="store_true", help="skip ruff and fixit even when installed")
+    parser.add_argument("-o", "--output", help="also write the table (Markdown) to this file")
+    options = parser.parse_args()
+    lines = [
+        f"kerascheck benchmark - {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        f"{options.repeat} interleaved repetitions, medians",
+        "",
+    ]
+    scaling = []
+    for copies in [int(number) for number in options.copies.split(",")]:
+        with tempfile.TemporaryDirectory(prefix="kerascheck-bench-tree-") as tree:
+            roots = options.roots if copies == 1 else make_copies(options.roots, copies, tree)
+            result = measure(roots, options.repeat, options.jobs, not options.no_references)
+        lines += report(f"{copies}x", result)
+        print("\n".join(report(f"{copies}x", result)), flush=True)
+        scaling.append((copies, result))
+    if len(scaling) > 1:
+        lines += ["### scaling", "", "| copies | files | lines | floor | cold | warm | cold per 1k lines |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for copies, result in scaling:
+            runs = result["runs"]
+            floor, cold, warm = (median(runs[kind], "wall") for kind in ("floor", "cold", "warm"))
+            lines.append(
+                f"| {copies}x | {result['files']} | {result['lines']:,} | {floor:.2f} s | {cold:.2f} s | "
+                f"{warm:.2f} s | {1000 * cold / result['lines']:.1f} ms |"
+            )
+        print("\n".join(lines[-len(scaling) - 4:]))
+    if options.output:
+        with open(options.output, "w", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

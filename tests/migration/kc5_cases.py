@@ -1,0 +1,1195 @@
+"""Per-entry cases for the KC5xx rules: INVALID snippets (each yields exactly `count`
+findings of the code, default 1) and VALID ones (none), including the `tf.keras`
+spellings the compatibility layer keeps and the traps found on real code."""
+
+INVALID = {
+    "KC501": {
+        "K.set_value in a callback": """
+            from keras import backend as K
+
+            def on_epoch_end(model, lr):
+                K.set_value(model.optimizer.learning_rate, lr)
+        """,
+        "import keras; keras.backend.int_shape": """
+            import keras
+
+            def width(x):
+                return keras.backend.int_shape(x)[-1]
+        """,
+        "from keras.backend import": """
+            from keras.backend import sum, mean
+        """,
+        "tf.keras.backend.function (the shim lacks it)": """
+            import tensorflow as tf
+
+            def extractor(model, layer):
+                return tf.keras.backend.function([model.input], [layer.output])
+        """,
+        "from tensorflow.keras import backend as K; K.learning_phase": """
+            from tensorflow.keras import backend as K
+
+            phase = K.learning_phase()
+        """,
+        "keras.backend.eval": """
+            import keras
+
+            value = keras.backend.eval(keras.ops.ones((2,)))
+        """,
+    },
+    "KC502": {
+        "SGD(lr=) imported by name": """
+            from keras.optimizers import SGD
+
+            opt = SGD(lr=0.1, momentum=0.9)
+        """,
+        "tf.keras spelling (fails too)": """
+            import tensorflow as tf
+
+            opt = tf.keras.optimizers.RMSprop(lr=0.001)
+        """,
+        "in-tree subclass without __init__": """
+            import keras
+
+            class MyAdam(keras.optimizers.Adam):
+                pass
+
+            opt = MyAdam(lr=0.01)
+        """,
+    },
+    "KC503": {
+        "K.get_value(model.optimizer.lr) (KC501 is another rule)": """
+            import keras
+
+            def current(model):
+                return float(keras.ops.convert_to_numpy(model.optimizer.lr))
+        """,
+        "a name bound to an optimizer": """
+            from tensorflow import keras
+
+            opt = keras.optimizers.Adam(learning_rate=0.1)
+            opt.lr = 0.01
+        """,
+    },
+    "KC504": {
+        "predict_generator on a Sequential": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            preds = model.predict_generator(batches, steps=10)
+        """,
+        "tf.keras evaluate_generator": """
+            import tensorflow as tf
+
+            def score(model, gen):
+                return model.evaluate_generator(gen)
+        """,
+    },
+    "KC505": {
+        "os.path.join ending in .hdf5": """
+            import os
+            import keras
+
+            def save(model, out):
+                model.save_weights(os.path.join(out, "weights.hdf5"))
+        """,
+        "f-string checkpoint prefix": """
+            import keras
+
+            def save(model, step):
+                model.save_weights(f"checkpoints/{step}/ckpt")
+        """,
+        "pathlib": """
+            from pathlib import Path
+            import keras
+
+            def save(model, out: Path):
+                model.save_weights(out / "model.ckpt")
+        """,
+    },
+    "KC506": {
+        "weights only, .h5": """
+            from keras.callbacks import ModelCheckpoint
+
+            cb = ModelCheckpoint("best.h5", save_weights_only=True, monitor="val_loss")
+        """,
+        "full model, no suffix, filepath=": """
+            import tensorflow as tf
+
+            cb = tf.keras.callbacks.ModelCheckpoint(filepath="ckpt/model-{epoch}")
+        """,
+    },
+    "KC507": {
+        "save_format='tf'": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            model.save("model.h5", save_format="tf")
+        """,
+        "keras.models.save_model to a directory": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            keras.models.save_model(model, "saved/1")
+        """,
+        "a functional model saved in a function": """
+            import keras
+
+            def export(inputs, outputs):
+                model = keras.Model(inputs, outputs)
+                model.save("serving_dir")
+        """,
+    },
+    "KC508": {
+        "load_weights(tf.train.latest_checkpoint(...))": """
+            import keras
+            import tensorflow as tf
+
+            def restore(model, directory):
+                model.load_weights(tf.train.latest_checkpoint(directory))
+        """,
+        "load_weights(...).expect_partial()": """
+            import keras
+
+            def restore(model, path):
+                model.load_weights(path).expect_partial()
+        """,
+        "tf.keras.models.load_model of a directory": """
+            import tensorflow as tf
+
+            model = tf.keras.models.load_model("saved_model/1")
+        """,
+    },
+    "KC509": {
+        "keras.layers.core import (several names)": """
+            from keras.layers.core import Dense, Dropout, Activation
+        """,
+        "attribute path after import keras": """
+            import keras
+
+            to_categorical = keras.utils.np_utils.to_categorical
+        """,
+        "import keras.engine.topology": """
+            import keras.engine.topology
+        """,
+        "tensorflow.keras spelling": """
+            from tensorflow.keras.utils.generic_utils import get_custom_objects
+        """,
+        "scikit_learn wrapper (no fix)": """
+            from keras.wrappers.scikit_learn import KerasClassifier
+        """,
+    },
+    "KC510": {
+        "from keras.layers.experimental import preprocessing": """
+            from keras.layers.experimental import preprocessing
+
+            rescale = preprocessing.Rescaling(1 / 255)
+        """,
+        "from ...experimental.preprocessing import X": """
+            from tensorflow.keras.layers.experimental.preprocessing import Normalization
+        """,
+        "SyncBatchNormalization": """
+            import tensorflow as tf
+
+            bn = tf.keras.layers.experimental.SyncBatchNormalization()
+        """,
+    },
+    "KC511": {
+        "tf.concat of two layer outputs": """
+            import keras
+            import tensorflow as tf
+
+            def build():
+                a = keras.Input(shape=(4,))
+                b = keras.layers.Dense(4)(a)
+                merged = tf.concat([a, b], axis=-1)
+                return keras.Model(a, merged)
+        """,
+        "tf.nn op on a named layer's output": """
+            from tensorflow import keras
+            import tensorflow as tf
+
+            inputs = keras.Input(shape=(8,))
+            dense = keras.layers.Dense(8)
+            hidden = dense(inputs)
+            out = tf.nn.relu(hidden)
+        """,
+    },
+    "KC512": {
+        "tf_keras layer in a keras Sequential": """
+            import keras
+            import tf_keras
+
+            model = keras.Sequential([keras.Input(shape=(4,)), tf_keras.layers.Dense(2)])
+        """,
+        "hub layer called on a keras.Input": """
+            import keras
+            import tensorflow_hub as hub
+
+            inputs = keras.Input(shape=(), dtype="string")
+            embedded = hub.KerasLayer("https://tfhub.dev/google/nnlm-en-dim50/2")(inputs)
+        """,
+        "hub layer .add()-ed to a tf.keras Sequential": """
+            import tensorflow as tf
+            import tensorflow_hub as hub
+
+            model = tf.keras.Sequential()
+            model.add(hub.KerasLayer("https://tfhub.dev/google/nnlm-en-dim50/2"))
+        """,
+    },
+    "KC513": {
+        "max_queue_size alone": """
+            def train(model, seq):
+                model.fit(seq, epochs=3, max_queue_size=20)
+        """,
+        "fit_generator with workers (KC504 is another rule)": """
+            def train(model, gen):
+                model.fit_generator(gen, workers=8)
+        """,
+    },
+    "KC514": {
+        "functional Embedding": """
+            import keras
+
+            ids = keras.Input(shape=(100,))
+            vectors = keras.layers.Embedding(5000, 32, input_length=100)(ids)
+        """,
+        "tf.keras spelling added to a Sequential": """
+            from tensorflow.keras.layers import Embedding
+            from tensorflow.keras.models import Sequential
+
+            model = Sequential()
+            model.add(Embedding(1000, 8, input_length=10))
+        """,
+    },
+    "KC515": {
+        "model.layers[i].output_shape": """
+            import keras
+
+            def last_width(model: keras.Model):
+                return model.layers[-1].output_shape[-1]
+        """,
+        "get_layer(...).get_output_at(0)": """
+            def feature(model):
+                return model.get_layer("conv").get_output_at(0)
+        """,
+        "stateful of a model's layers": """
+            def stateful_layers(model):
+                return [layer for layer in model.layers if layer.stateful]
+        """,
+        "inbound_nodes": """
+            def fan_in(model):
+                for i, layer in enumerate(model.layers):
+                    print(i, len(layer.inbound_nodes))
+        """,
+    },
+    "KC516": {
+        "Dense(batch_input_shape=) in a Sequential": """
+            from keras.models import Sequential
+            from keras.layers import Dense
+
+            model = Sequential([Dense(4, batch_input_shape=(None, 3))])
+        """,
+        "the project's own layer": """
+            import keras
+
+            class Scale(keras.layers.Layer):
+                def call(self, inputs):
+                    return inputs * 2.0
+
+            layer = Scale(batch_input_shape=(8, 3))
+        """,
+    },
+    "KC517": {
+        "keras.preprocessing.text.Tokenizer": """
+            import keras
+
+            tokenizer = keras.preprocessing.text.Tokenizer(num_words=1000)
+        """,
+        "TimeseriesGenerator": """
+            from keras.preprocessing.sequence import TimeseriesGenerator
+        """,
+        "import keras.preprocessing.text": """
+            import keras.preprocessing.text
+        """,
+    },
+    "KC518": {
+        "Sequential .input in a function": """
+            import keras
+
+            def features(layers):
+                seq = keras.Sequential(layers)
+                return keras.Model(seq.input, seq.layers[-2].output)
+        """,
+    },
+    "KC519": {
+        "VAE kl loss": """
+            from tensorflow import keras
+
+            def build(encoder_inputs, z_mean, z_log_var, outputs):
+                vae = keras.Model(encoder_inputs, outputs)
+                vae.add_loss(-0.5 * keras.ops.mean(1 + z_log_var - keras.ops.square(z_mean)))
+                return vae
+        """,
+    },
+    "KC520": {
+        "index into evaluate results": """
+            def accuracy(model, x, y):
+                scores = model.evaluate(x, y)
+                return scores[model.metrics_names.index("accuracy")]
+        """,
+        "zip with evaluate() inline (fixable)": """
+            def report(model, x, y):
+                return dict(zip(model.metrics_names, model.evaluate(x, y)))
+        """,
+    },
+    "KC521": {
+        "functional model.add_metric": """
+            import keras
+
+            inputs = keras.Input(shape=(3,))
+            outputs = keras.layers.Dense(1)(inputs)
+            model = keras.Model(inputs, outputs)
+            model.add_metric(keras.ops.mean(outputs), name="mean")
+        """,
+    },
+    "KC522": {
+        "Adam(lr, decay) positional rate": """
+            from keras.optimizers import Adam
+
+            opt = Adam(0.001, decay=1e-5)
+        """,
+    },
+    "KC523": {
+        "from keras.optimizers.legacy import": """
+            from keras.optimizers.legacy import SGD
+        """,
+        "hasattr(..., 'legacy') guards nothing": """
+            import tensorflow as tf
+
+            if hasattr(tf.keras.optimizers, "legacy"):
+                opt = tf.keras.optimizers.legacy.Adam()
+        """,
+        "subclassing legacy.Optimizer": """
+            import tensorflow as tf
+
+            class Mine(tf.keras.optimizers.legacy.Optimizer):
+                pass
+        """,
+    },
+    "KC524": {
+        "Sequential with a lambda layer, saved and loaded": """
+            import keras
+
+            double = keras.layers.Lambda(lambda t: t * 2)
+            model = keras.Sequential([keras.Input(shape=(2,)), double])
+            model.save("double.h5")
+            again = keras.models.load_model("double.h5")
+        """,
+    },
+    "KC525": {
+        "LeakyReLU(alpha=) (warning)": """
+            import keras
+
+            act = keras.layers.LeakyReLU(alpha=0.2)
+        """,
+        "tf.keras.activations.relu": """
+            import tensorflow as tf
+
+            def f(x):
+                return tf.keras.activations.relu(x, alpha=0.1)
+        """,
+    },
+    "KC526": {
+        "get_updates override": """
+            from keras import optimizers
+
+            class Old(optimizers.Optimizer):
+                def get_updates(self, loss, params):
+                    return []
+        """,
+        "_set_hyper call": """
+            import tensorflow as tf
+
+            class Mine(tf.keras.optimizers.Optimizer):
+                def __init__(self, learning_rate=0.01, **kwargs):
+                    super().__init__(**kwargs)
+                    self._set_hyper("learning_rate", learning_rate)
+        """,
+        "opt.minimize(loss, vars, tape=tape)": """
+            import keras
+            import tensorflow as tf
+
+            opt = keras.optimizers.SGD(learning_rate=0.1)
+
+            def step(model, loss_fn):
+                with tf.GradientTape() as tape:
+                    loss = loss_fn()
+                opt.minimize(loss, model.trainable_variables, tape=tape)
+        """,
+    },
+    "KC527": {
+        "while on the inputs": """
+            import keras
+
+            class Halve(keras.layers.Layer):
+                def call(self, x):
+                    while keras.ops.max(x) > 1:
+                        x = x / 2
+                    return x
+        """,
+    },
+    "KC528": {
+        "tf.compat.v1.keras.layers.CuDNNGRU": """
+            import tensorflow as tf
+
+            rnn = tf.compat.v1.keras.layers.CuDNNGRU(64)
+        """,
+        "from keras.layers import CuDNNLSTM": """
+            from keras.layers import CuDNNLSTM
+
+            rnn = CuDNNLSTM(64)
+        """,
+        "standalone ThresholdedReLU": """
+            import keras
+
+            act = keras.layers.ThresholdedReLU(theta=1.0)
+        """,
+        "LocallyConnected2D through tf.keras": """
+            import tensorflow as tf
+
+            layer = tf.keras.layers.LocallyConnected2D(8, 3)
+        """,
+    },
+    "KC529": {
+        "import experimental as mixed_precision": """
+            from tensorflow.keras.mixed_precision import experimental as mixed_precision
+
+            mixed_precision.set_policy("mixed_float16")
+        """,
+        "get_scaled_loss on a LossScaleOptimizer": """
+            import keras
+
+            opt = keras.mixed_precision.LossScaleOptimizer(keras.optimizers.Adam())
+
+            def scaled(loss):
+                return opt.get_scaled_loss(loss)
+        """,
+    },
+    "KC530": {
+        "reduction='auto'": """
+            import tensorflow as tf
+
+            loss = tf.keras.losses.CategoricalCrossentropy(reduction="auto")
+        """,
+        "tf.keras Reduction.AUTO": """
+            import tensorflow as tf
+
+            loss = tf.keras.losses.MeanSquaredError(reduction=tf.keras.losses.Reduction.AUTO)
+        """,
+        "from keras.losses import Reduction": """
+            from keras.losses import Reduction
+        """,
+    },
+    "KC531": {
+        "metric tracker in a Model subclass": """
+            import keras
+
+            class Trainer(keras.Model):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.loss_tracker = keras.metrics.Mean(name="loss")
+
+                def call(self, inputs, training=None):
+                    return inputs
+
+                def on_epoch(self):
+                    self.loss_tracker.reset_states()
+        """,
+        "model.reset_states() on a Sequential": """
+            import keras
+
+            model = keras.Sequential([keras.Input(batch_shape=(1, 5, 2)), keras.layers.LSTM(4, stateful=True)])
+            model.reset_states()
+        """,
+    },
+    "KC532": {
+        "add_update with a list (no fix)": """
+            import keras
+
+            class Counter(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.count = self.add_weight(name="count", shape=(), initializer="zeros", trainable=False)
+
+                def call(self, inputs):
+                    self.add_update([self.count.assign_add(1.0)])
+                    return inputs
+        """,
+    },
+    "KC533": {
+        "target_tensors and experimental_run_tf_function": """
+            def setup(model):
+                model.compile(optimizer="sgd", loss="mean_squared_error", target_tensors=[None],
+                              experimental_run_tf_function=False)
+        """,
+        "distribute with compile arguments": """
+            def setup(model, strategy):
+                model.compile(optimizer="sgd", loss="mean_squared_error", distribute=strategy)
+        """,
+    },
+    "KC534": {
+        "super().__init__(dynamic=True)": """
+            import keras
+
+            class Eager(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(dynamic=True, **kwargs)
+        """,
+        "LSTM(time_major=True)": """
+            import tensorflow as tf
+
+            rnn = tf.keras.layers.LSTM(8, time_major=True)
+        """,
+        "add_weight(use_resource=True)": """
+            import keras
+
+            class Scale(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.scale = self.add_weight(name="scale", shape=(), initializer="ones", use_resource=True)
+
+                def call(self, inputs):
+                    return inputs * self.scale
+        """,
+    },
+    "KC535": {
+        "tuple outputs, outputs= keyword": """
+            import keras
+
+            inputs = keras.Input(shape=(3,))
+            a = keras.layers.Dense(1)(inputs)
+            b = keras.layers.Dense(1)(inputs)
+            c = keras.layers.Dense(1)(inputs)
+            model = keras.Model(inputs=inputs, outputs=(a, b, c))
+            model.compile(loss="mean_squared_error", metrics=["mae", "mse"])
+        """,
+    },
+    "KC536": {
+        "save_model(m, 'x.hdf5') after compile(loss='mae')": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            model.compile(optimizer="adam", loss="mae")
+            keras.models.save_model(model, "m.hdf5")
+        """,
+    },
+    "KC537": {
+        "l1(l=) with other arguments renamed": """
+            from keras import regularizers
+
+            reg = regularizers.l1(l=0.01)
+        """,
+        "tf.keras L2": """
+            import tensorflow as tf
+
+            reg = tf.keras.regularizers.L2(l=0.001)
+        """,
+    },
+}
+
+VALID = {
+    "KC501": {
+        "kept names": """
+            from keras import backend as K
+
+            K.clear_session()
+            eps = K.epsilon()
+            fmt = K.image_data_format()
+        """,
+        "tf.keras.backend math (the shim keeps it)": """
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+            def loss(y_true, y_pred):
+                return K.mean(K.square(y_true - y_pred)) + tf.keras.backend.sum(y_pred)
+        """,
+        "tf_keras backend": """
+            import tf_keras as keras
+
+            keras.backend.set_value(v, 1.0)
+        """,
+        "a project's own backend module": """
+            from mylib import backend as K
+
+            K.set_value(v, 1)
+        """,
+        "keras.backend.tensorflow_backend is KC509's": """
+            from keras.backend import tensorflow_backend
+        """,
+    },
+    "KC502": {
+        "torch optimizer": """
+            import torch
+
+            opt = torch.optim.Adam(params, lr=0.01)
+        """,
+        "in-tree optimizer with its own __init__": """
+            import keras
+
+            class Mine(keras.optimizers.Optimizer):
+                def __init__(self, lr=0.01, **kwargs):
+                    super().__init__(learning_rate=lr, **kwargs)
+
+            opt = Mine(lr=0.1)
+        """,
+    },
+    "KC503": {
+        "args.lr / config.lr": """
+            import keras
+
+            def make(args):
+                return keras.optimizers.Adam(learning_rate=args.lr)
+        """,
+        "learning_rate": """
+            def halve(model):
+                model.optimizer.learning_rate = model.optimizer.learning_rate * 0.5
+        """,
+    },
+    "KC504": {
+        "a trainer's own fit_generator": """
+            class Trainer:
+                def fit_generator(self, gen):
+                    return list(gen)
+
+            def run(trainer, gen):
+                trainer.fit_generator(gen)
+        """,
+        "hasattr guard": """
+            def train(model, gen):
+                if hasattr(model, "fit_generator"):
+                    model.fit_generator(gen)
+                else:
+                    model.fit(gen)
+        """,
+        "version guard": """
+            import keras
+
+            def train(model, gen):
+                if keras.__version__.startswith("2"):
+                    model.fit_generator(gen)
+        """,
+        "try/except AttributeError fallback": """
+            def train(model, gen):
+                try:
+                    model.fit_generator(gen)
+                except AttributeError:
+                    model.fit(gen)
+        """,
+    },
+    "KC505": {
+        "opaque path": """
+            def save(model, path):
+                model.save_weights(path)
+        """,
+        ".weights.h5 in an f-string": """
+            def save(model, step):
+                model.save_weights(f"ckpt/{step}.weights.h5")
+        """,
+        "a format placeholder at the end": """
+            def save(model, path):
+                model.save_weights("{}".format(path))
+        """,
+    },
+    "KC506": {
+        "full model to .h5": """
+            import keras
+
+            cb = keras.callbacks.ModelCheckpoint("best.h5", save_best_only=True)
+        """,
+        "weights to .weights.h5": """
+            import keras
+
+            cb = keras.callbacks.ModelCheckpoint("w.{epoch:02d}.weights.h5", save_weights_only=True)
+        """,
+        "save_weights_only not a literal": """
+            import keras
+
+            def make(flag):
+                return keras.callbacks.ModelCheckpoint("w.h5", save_weights_only=flag)
+        """,
+    },
+    "KC507": {
+        "tf.train.Checkpoint.save": """
+            import tensorflow as tf
+
+            ckpt = tf.train.Checkpoint(step=tf.Variable(1))
+            ckpt.save("ckpt/prefix")
+        """,
+        "PIL image save": """
+            from PIL import Image
+
+            img = Image.new("RGB", (2, 2))
+            img.save("out")
+        """,
+        ".keras, .h5, .hdf5": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            model.save("a.keras")
+            model.save("b.h5")
+            model.save("c.hdf5")
+        """,
+        "save_format='h5' with an .h5 name": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            model.save("b.h5", save_format="h5")
+        """,
+    },
+    "KC508": {
+        "legacy H5 weights still load": """
+            def restore(model):
+                model.load_weights("weights.h5")
+        """,
+        "hf:// presets": """
+            import keras
+
+            model = keras.saving.load_model("hf://user/model")
+        """,
+        "an opaque path": """
+            import keras
+
+            def load(path):
+                return keras.models.load_model(path)
+        """,
+    },
+    "KC509": {
+        "public paths": """
+            from keras.layers import Dense, Layer
+            from keras.utils import to_categorical
+        """,
+        "try: old path except ImportError: new path": """
+            try:
+                from keras.engine.topology import Layer
+            except ImportError:
+                from keras.layers import Layer
+        """,
+    },
+    "KC510": {
+        "keras.layers.Rescaling": """
+            import keras
+
+            rescale = keras.layers.Rescaling(1 / 255)
+        """,
+        "RandomFourierFeatures is KC528's": """
+            import tensorflow as tf
+
+            rff = tf.keras.layers.experimental.RandomFourierFeatures(64)
+        """,
+    },
+    "KC511": {
+        "tf op inside a Lambda": """
+            import keras
+            import tensorflow as tf
+
+            inputs = keras.Input(shape=(4, 1))
+            squeezed = keras.layers.Lambda(lambda t: tf.squeeze(t, axis=-1))(inputs)
+        """,
+        "tf op inside call()": """
+            import keras
+            import tensorflow as tf
+
+            class Squeeze(keras.layers.Layer):
+                def call(self, inputs):
+                    return tf.squeeze(inputs, axis=-1)
+        """,
+        "operator with a tf constant": """
+            import keras
+            import tensorflow as tf
+
+            inputs = keras.Input(shape=(4,))
+            doubled = inputs * tf.constant(2.0)
+        """,
+        "tf ops on data": """
+            import tensorflow as tf
+
+            def preprocess(images):
+                return tf.image.resize(images, (32, 32))
+        """,
+    },
+    "KC512": {
+        "hub layer in a tf_keras model": """
+            import tf_keras
+            import tensorflow_hub as hub
+
+            model = tf_keras.Sequential([hub.KerasLayer("https://tfhub.dev/x/1"), tf_keras.layers.Dense(1)])
+        """,
+        "one Keras throughout": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+        """,
+    },
+    "KC513": {
+        "sklearn-like fit with workers only": """
+            def train(estimator, x, y):
+                estimator.fit(x, y, workers=4)
+        """,
+        "PyDataset takes them": """
+            import keras
+
+            class Data(keras.utils.PyDataset):
+                def __len__(self):
+                    return 1
+
+                def __getitem__(self, i):
+                    return [0], [0]
+
+            data = Data(workers=4, use_multiprocessing=True)
+        """,
+    },
+    "KC514": {
+        "no input_length": """
+            import keras
+
+            layer = keras.layers.Embedding(100, 8)
+        """,
+    },
+    "KC515": {
+        "model.output_shape on the model": """
+            def shape(model):
+                return model.output_shape
+        """,
+        "a layer's own output_shape attribute": """
+            import keras
+
+            class Proj(keras.layers.Layer):
+                def __init__(self, output_shape, **kwargs):
+                    super().__init__(**kwargs)
+                    self.output_shape = output_shape
+        """,
+        "stateful of a constructed LSTM": """
+            import keras
+
+            lstm = keras.layers.LSTM(4, stateful=True)
+            flag = lstm.stateful
+        """,
+        "unknown receivers": """
+            def shape(thing):
+                return thing.output_shape
+        """,
+    },
+    "KC516": {
+        "InputLayer(batch_input_shape=)": """
+            import keras
+
+            layer = keras.layers.InputLayer(batch_input_shape=(None, 3))
+        """,
+        "input_shape= (only warns)": """
+            import keras
+
+            layer = keras.layers.Dense(3, input_shape=(4,))
+        """,
+    },
+    "KC517": {
+        "tf.keras.preprocessing (the shim keeps it)": """
+            import tensorflow as tf
+            from tensorflow.keras.preprocessing.image import ImageDataGenerator
+            from tensorflow.keras.preprocessing.text import Tokenizer
+
+            gen = ImageDataGenerator(rescale=1 / 255)
+            tok = tf.keras.preprocessing.text.Tokenizer()
+        """,
+        "kept standalone names": """
+            from keras.preprocessing.image import load_img, img_to_array
+            from keras.preprocessing.sequence import pad_sequences
+        """,
+    },
+    "KC518": {
+        "functional model .input": """
+            import keras
+
+            inputs = keras.Input(shape=(3,))
+            model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+            again = keras.Model(model.input, model.output)
+        """,
+        "unknown receiver": """
+            def io(model):
+                return model.input, model.output
+        """,
+    },
+    "KC519": {
+        "add_loss in call()": """
+            import keras
+
+            class Penalty(keras.layers.Layer):
+                def call(self, inputs):
+                    self.add_loss(keras.ops.sum(inputs))
+                    return inputs
+        """,
+        "add_loss on an unknown object": """
+            def attach(model, loss):
+                model.add_loss(loss)
+        """,
+    },
+    "KC520": {
+        "printing metrics_names": """
+            def show(model):
+                print(model.metrics_names)
+        """,
+        "a library's own metrics_names": """
+            class Logger:
+                def log(self, values):
+                    return dict(zip(self.metrics_names, values))
+        """,
+    },
+    "KC521": {
+        "add_metric on an unknown object": """
+            def attach(thing, value):
+                thing.add_metric(value)
+        """,
+    },
+    "KC522": {
+        "decay=0": """
+            import keras
+
+            opt = keras.optimizers.SGD(learning_rate=0.1, decay=0.0)
+        """,
+        "weight_decay": """
+            import keras
+
+            opt = keras.optimizers.AdamW(learning_rate=0.1, weight_decay=0.01)
+        """,
+    },
+    "KC523": {
+        "tf_keras legacy optimizer": """
+            import tf_keras
+
+            opt = tf_keras.optimizers.legacy.Adam()
+        """,
+        "version-guarded": """
+            import tensorflow as tf
+            from packaging import version
+
+            if version.parse(tf.__version__) < version.parse("2.16"):
+                opt = tf.keras.optimizers.legacy.Adam()
+            else:
+                opt = tf.keras.optimizers.Adam()
+        """,
+    },
+    "KC524": {
+        "safe_mode decided": """
+            import keras
+
+            double = keras.layers.Lambda(lambda t: t * 2)
+            model = keras.Sequential([keras.Input(shape=(2,)), double])
+            model.save("double.keras")
+            again = keras.models.load_model("double.keras", safe_mode=False)
+        """,
+        "a load of a file the module did not save with a lambda": """
+            import keras
+
+            double = keras.layers.Lambda(lambda t: t * 2)
+            other = keras.models.load_model("pretrained.keras")
+        """,
+    },
+    "KC525": {
+        "ELU(alpha=) is kept": """
+            import keras
+
+            act = keras.layers.ELU(alpha=1.0)
+        """,
+        "negative_slope": """
+            import keras
+
+            act = keras.layers.LeakyReLU(negative_slope=0.2)
+        """,
+    },
+    "KC526": {
+        "Keras 3 optimizer": """
+            import keras
+
+            class Mine(keras.optimizers.Optimizer):
+                def update_step(self, gradient, variable, learning_rate):
+                    self.assign_sub(variable, learning_rate * gradient)
+        """,
+        "TF1 optimizer minimize": """
+            import tensorflow as tf
+
+            opt = tf.compat.v1.train.AdamOptimizer()
+            step = opt.minimize(loss)
+        """,
+    },
+    "KC527": {
+        "static tests": """
+            import keras
+
+            class Maybe(keras.layers.Layer):
+                def call(self, inputs, training=None, mask=None):
+                    if training:
+                        inputs = inputs * 2
+                    if mask is not None:
+                        inputs = inputs * mask
+                    if inputs.shape[-1] > 8:
+                        inputs = inputs[..., :8]
+                    return inputs
+        """,
+        "configuration arguments": """
+            import keras
+
+            class Pad(keras.layers.Layer):
+                def call(self, inputs, padding="same", length=0):
+                    if padding == "same" and length > 0:
+                        return inputs
+                    return inputs
+        """,
+    },
+    "KC528": {
+        "tf.keras shim keeps ThresholdedReLU / RandomHeight": """
+            import tensorflow as tf
+
+            act = tf.keras.layers.ThresholdedReLU(theta=1.0)
+            aug = tf.keras.layers.RandomHeight(0.1)
+        """,
+    },
+    "KC529": {
+        "set_global_policy": """
+            import keras
+
+            keras.mixed_precision.set_global_policy("mixed_float16")
+        """,
+        "scale_loss": """
+            import keras
+
+            opt = keras.mixed_precision.LossScaleOptimizer(keras.optimizers.Adam())
+            scaled = opt.scale_loss(1.0)
+        """,
+    },
+    "KC530": {
+        "tf.keras Reduction.SUM (the shim keeps the enum)": """
+            import tensorflow as tf
+
+            loss = tf.keras.losses.MeanSquaredError(reduction=tf.keras.losses.Reduction.SUM)
+        """,
+        "string reductions": """
+            import keras
+
+            loss = keras.losses.MeanSquaredError(reduction="sum_over_batch_size")
+        """,
+    },
+    "KC531": {
+        "RNN layer reset_states": """
+            import keras
+
+            lstm = keras.layers.LSTM(4, stateful=True)
+            lstm.reset_states()
+        """,
+        "reset_state": """
+            import keras
+
+            m = keras.metrics.Mean()
+            m.reset_state()
+        """,
+        "unknown receiver": """
+            def reset(thing):
+                thing.reset_states()
+        """,
+    },
+    "KC532": {
+        "add_update outside Keras classes": """
+            class Tracker:
+                def step(self, value):
+                    self.add_update(value)
+        """,
+    },
+    "KC533": {
+        "run_eagerly": """
+            def setup(model):
+                model.compile(optimizer="sgd", loss="mean_squared_error", run_eagerly=True)
+        """,
+        "re.compile": """
+            import re
+
+            pattern = re.compile("a+", re.I)
+        """,
+        "distribute without compile arguments": """
+            def setup(builder, strategy):
+                builder.compile(distribute=strategy)
+        """,
+    },
+    "KC534": {
+        "dynamic on a non-Keras call": """
+            def make(factory):
+                return factory(dynamic=True)
+        """,
+        "BatchNormalization without removed arguments": """
+            import keras
+
+            bn = keras.layers.BatchNormalization(momentum=0.9)
+        """,
+    },
+    "KC535": {
+        "single output": """
+            import keras
+
+            inputs = keras.Input(shape=(3,))
+            model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+            model.compile(loss="mean_squared_error", metrics=["mae"])
+        """,
+        "the name rebound to a single-output model": """
+            import keras
+
+            inputs = keras.Input(shape=(3,))
+            a = keras.layers.Dense(1)(inputs)
+            b = keras.layers.Dense(1)(inputs)
+            model = keras.Model(inputs, [a, b])
+            model = keras.Model(inputs, a)
+            model.compile(loss="mean_squared_error", metrics=["mae"])
+        """,
+        "one list per output": """
+            import keras
+
+            inputs = keras.Input(shape=(3,))
+            a = keras.layers.Dense(1)(inputs)
+            b = keras.layers.Dense(1)(inputs)
+            model = keras.Model(inputs, [a, b])
+            model.compile(loss="mean_squared_error", metrics=[["mae"], ["mae"]])
+        """,
+    },
+    "KC536": {
+        "a bare legacy .h5 load": """
+            import keras
+
+            model = keras.models.load_model("pretrained.h5")
+        """,
+        "full loss name": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            model.compile(optimizer="adam", loss="mean_squared_error")
+            model.save("m.h5")
+            again = keras.models.load_model("m.h5")
+        """,
+        "compile=False": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            model.compile(optimizer="adam", loss="mse")
+            model.save("m.keras")
+            again = keras.models.load_model("m.keras")
+        """,
+    },
+    "KC537": {
+        "l1_l2": """
+            import keras
+
+            reg = keras.regularizers.l1_l2(l1=0.01, l2=0.01)
+        """,
+    },
+}
+
+# How many findings of its code an INVALID case yields, when not 1.
+COUNTS = {
+    ("KC501", "from keras.backend import"): 2,
+    ("KC509", "keras.layers.core import (several names)"): 1,
+    ("KC511", "tf.concat of two layer outputs"): 1,
+    ("KC536", "save_model(m, 'x.hdf5') after compile(loss='mae')"): 1,
+}

@@ -1,0 +1,313 @@
+"""Which Keras a module is meant for (target-keras, dependency pins, module markers,
+version guards), the spelling scope, the one-finding overlaps, the CLI and config."""
+import json
+import os
+import sys
+import textwrap
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from kerascheck import check_paths, check_source  # noqa: E402
+from kerascheck.config import ConfigError, Settings, settings_from_table  # noqa: E402
+from kerascheck.migration import target  # noqa: E402
+from lintutil import lint  # noqa: E402
+
+BAD = """
+    import keras
+
+    optimizer = keras.optimizers.Adam(lr=0.01)
+"""
+
+
+def kc5(findings):
+    return [f.code for f in findings if f.code.startswith("KC5")]
+
+
+# ---- requirement strings -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "requirement,keras",
+    [
+        ("tensorflow==2.15.0", "2"),
+        ("tensorflow<2.16", "2"),
+        ("tensorflow>=2.10,<2.16", "2"),
+        ("tensorflow~=2.15.0", "2"),
+        ("tensorflow-cpu<=2.15.1", "2"),
+        ("tensorflow[and-cuda]==2.15.1 ; python_version > '3.8'", "2"),
+        ("tensorflow==2.15.*", "2"),
+        ("keras<3", "2"),
+        ("keras==2.*", "2"),
+        ("keras==2.12.0", "2"),
+        ("keras~=2.12", "2"),
+        ("tf-keras", "2"),
+        ("tf_keras>=2.16", "2"),
+        ("tensorflow~=2.15", "3"),  # >=2.15,<3 allows 2.16
+        ("tensorflow>=2.16", "3"),
+        ("tensorflow", "3"),
+        ("tensorflow==2.16.*", "3"),
+        ("keras>=3", "3"),
+        ("keras", "3"),
+        ("keras-core", "3"),
+        ("numpy>=1.20", None),
+        ("-r base.txt", None),
+    ],
+)
+def test_requirement_verdicts(requirement, keras):
+    assert target.verdict_of([requirement], "requirements.txt").keras == keras
+
+
+def test_explicit_keras3_beats_tf_keras_and_tf_keras_beats_unpinned():
+    assert target.verdict_of(["keras>=3", "tf-keras"], "x").keras == "3"
+    assert target.verdict_of(["tensorflow>=2.16", "tf-keras"], "x").keras == "2"
+
+
+def test_poetry_constraints():
+    assert target._poetry_constraint("^2.15") == ">=2.15,<3"
+    assert target._poetry_constraint("~2.15") == ">=2.15,<2.16"
+    assert target._poetry_constraint({"version": "2.15.0"}) == "==2.15.0"
+    assert target._poetry_constraint("*") == ""
+
+
+# ---- dependency files ------------------------------------------------------------------------
+PIN_FILES = {
+    "requirements.txt": "tensorflow==2.15.0\n",
+    "requirements-dev.txt": "keras<3\n",
+    "constraints.txt": "tensorflow<2.16\n",
+    "requirements/base.txt": "keras==2.13.1\n",
+    "pyproject.toml": '[project]\nname = "p"\ndependencies = ["tensorflow==2.15.1"]\n',
+    "setup.cfg": "[options]\ninstall_requires =\n    numpy\n    keras<3\n",
+    "setup.py": "from setuptools import setup\nREQS = ['tensorflow<2.16']\nsetup(name='p', install_requires=REQS)\n",
+    "environment.yml": "name: env\ndependencies:\n  - python=3.10\n  - tensorflow=2.15\n",
+    "Pipfile": '[packages]\ntensorflow = "==2.15.0"\n',
+    "poetry.lock": '[[package]]\nname = "tensorflow"\nversion = "2.15.0"\n',
+}
+
+
+@pytest.mark.parametrize("name", PIN_FILES)
+def test_each_pin_file_makes_the_project_keras2(project, name):
+    root = project({name: PIN_FILES[name], "pkg/train.py": BAD})
+    assert target.directory_pins(os.path.dirname(os.path.join(root, name)) if "/" not in name else root).keras in ("2", None)
+    result = check_paths([root], Settings(select=("KC5",), root=root))
+    assert kc5(result.findings) == []
+
+
+def test_poetry_pyproject(project):
+    root = project({"pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.9"\ntensorflow = "~2.15"\n', "t.py": BAD})
+    assert kc5(check_paths([root], Settings(select=("KC5",), root=root)).findings) == []
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"requirements.txt": "tensorflow>=2.16\n"},
+        {"requirements.txt": "keras>=3.0\ntf-keras\n"},
+        {"requirements.txt": "numpy\n"},
+        {},
+    ],
+)
+def test_keras3_or_unpinned_projects_are_checked(project, files):
+    root = project({**files, "train.py": BAD})
+    assert kc5(check_paths([root], Settings(select=("KC5",), root=root)).findings) == ["KC502"]
+
+
+def test_nearest_declaration_wins(project):
+    root = project({
+        "requirements.txt": "tensorflow==2.15.0\n",
+        "new/pyproject.toml": '[project]\nname = "n"\ndependencies = ["keras>=3"]\n',
+        "new/train.py": BAD,
+        "old/train.py": BAD,
+    })
+    findings = check_paths([root], Settings(select=("KC5",), root=root)).findings
+    assert [os.path.basename(os.path.dirname(f.path)) for f in findings] == ["new"]
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("Dockerfile", "FROM python:3.11\nENV TF_USE_LEGACY_KERAS=1\n"),
+        (".env", "TF_USE_LEGACY_KERAS=true\n"),
+        ("tox.ini", "[testenv]\nsetenv =\n    TF_USE_LEGACY_KERAS = 1\n"),
+        (".github/workflows/ci.yml", "env:\n  TF_USE_LEGACY_KERAS: 'True'\n"),
+    ],
+)
+def test_legacy_keras_in_project_settings(project, name, content):
+    root = project({name: content, "train.py": BAD})
+    assert kc5(check_paths([root], Settings(select=("KC5",), root=root)).findings) == []
+
+
+def test_legacy_keras_in_package_init(project):
+    root = project({
+        "pkg/__init__.py": 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n',
+        "pkg/train.py": BAD,
+        "other.py": BAD,
+    })
+    findings = check_paths([root], Settings(select=("KC5",), root=root)).findings
+    assert [os.path.basename(f.path) for f in findings] == ["other.py"]
+
+
+def test_pins_are_read_once_per_run(project, monkeypatch):
+    root = project({"requirements.txt": "tensorflow>=2.16\n", **{f"m{i}.py": BAD for i in range(5)}})
+    calls = []
+    original = target.directory_pins
+    monkeypatch.setattr(target, "directory_pins", lambda d: calls.append(d) or original(d))
+    check_paths([root], Settings(select=("KC5",), root=root), jobs=1)
+    assert calls.count(root) == 1
+
+
+def test_notebook_pip_pin(project):
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "source": ["%pip install -q tensorflow==2.15.1\n"], "metadata": {}, "outputs": [],
+             "execution_count": None},
+            {"cell_type": "code", "source": ["import keras\n", "opt = keras.optimizers.Adam(lr=0.01)\n"],
+             "metadata": {}, "outputs": [], "execution_count": None},
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    root = project({"nb.ipynb": json.dumps(notebook), "train.py": BAD})
+    findings = check_paths([root], Settings(select=("KC5",), root=root)).findings
+    assert [os.path.basename(f.path) for f in findings] == ["train.py"]
+
+
+# ---- module markers --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "import tf_keras\n",
+        "from tf_keras import layers\n",
+        'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n',
+        "import os\nos.environ['TF_USE_LEGACY_KERAS'] = 'True'\n",
+        'import os\nos.environ.setdefault("TF_USE_LEGACY_KERAS", "true")\n',
+    ],
+)
+def test_keras2_markers_silence_the_module(prefix):
+    assert kc5(lint(prefix + textwrap.dedent(BAD), ("KC5",))) == []
+
+
+@pytest.mark.parametrize("value", ["TRUE", "yes", "0"])
+def test_other_legacy_values_leave_tf_keras_on_keras3(value):
+    code = f'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "{value}"\n' + textwrap.dedent(BAD)
+    assert kc5(lint(code, ("KC5",))) == ["KC502"]
+
+
+def test_keras3_markers_override_keras2_pins(project):
+    mixed = "import keras\nx = keras.ops.ones((2,))\n" + textwrap.dedent(BAD)
+    root = project({"requirements.txt": "keras<3\n", "mixed.py": mixed, "plain.py": BAD})
+    findings = check_paths([root], Settings(select=("KC5",), root=root)).findings
+    assert [os.path.basename(f.path) for f in findings] == ["mixed.py"]
+
+
+def test_target_overrides(project):
+    root = project({"requirements.txt": "keras<3\n", "train.py": "import tf_keras\n" + textwrap.dedent(BAD)})
+    assert kc5(check_paths([root], Settings(select=("KC5",), root=root, target_keras="3")).findings) == ["KC502"]
+    root2 = project({"requirements.txt": "keras>=3\n", "t2.py": BAD})
+    assert kc5(check_paths([root2], Settings(select=("KC5",), root=root2, target_keras="2")).findings) == []
+
+
+# ---- version guards ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "code",
+    [
+        """
+        import keras
+        if keras.__version__.startswith("2"):
+            opt = keras.optimizers.Adam(lr=0.01)
+        """,
+        """
+        import keras
+        import tensorflow as tf
+        from packaging import version
+        opt = keras.optimizers.Adam(lr=0.01) if version.parse(tf.__version__) < version.parse("2.16") else None
+        """,
+        """
+        try:
+            from keras.engine.topology import Layer
+        except (ImportError, AttributeError):
+            from keras.layers import Layer
+        """,
+        """
+        try:
+            from keras.layers import Layer
+        except ImportError:
+            from keras.engine import Layer
+        """,
+    ],
+)
+def test_guarded_code_is_not_flagged(code):
+    assert kc5(lint(code, ("KC5",))) == []
+
+
+def test_a_broad_except_around_real_work_is_no_guard():
+    code = """
+        def train(model, gen):
+            try:
+                model.fit_generator(gen)
+            except Exception:
+                pass
+    """
+    assert kc5(lint(code, ("KC5",))) == ["KC504"]
+
+
+# ---- overlaps: one finding --------------------------------------------------------------------
+def test_kc509_replaces_kc404_on_keras_engine():
+    code = "from keras.engine.topology import Layer\n"
+    assert [f.code for f in lint(code, ("KC404", "KC509"))] == ["KC509"]
+    assert [f.code for f in check_source(code, config=Settings(select=("KC404", "KC509"), target_keras="2"))] == ["KC404"]
+
+
+def test_kc512_replaces_kc403_in_the_module():
+    code = """
+        import keras
+        import tf_keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), tf_keras.layers.Dense(2)])
+    """
+    assert [f.code for f in lint(code, ("KC403", "KC512"))] == ["KC512"]
+    assert [f.code for f in lint(code, ("KC403",))] == ["KC403"]
+
+
+# ---- spelling scope ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "code,standalone,shim",
+    [
+        ("K.sum(x)", "from keras import backend as K", "from tensorflow.keras import backend as K"),
+        ("ImageDataGenerator()", "from keras.preprocessing.image import ImageDataGenerator",
+         "from tensorflow.keras.preprocessing.image import ImageDataGenerator"),
+        ("L.ThresholdedReLU()", "from keras import layers as L", "from tensorflow.keras import layers as L"),
+        ("keras.losses.Reduction.SUM", "import keras", "from tensorflow import keras"),
+    ],
+)
+def test_shim_kept_apis_only_fire_on_standalone_keras(code, standalone, shim):
+    assert kc5(lint(f"{standalone}\n{code}\n", ("KC5",)))
+    assert kc5(lint(f"{shim}\n{code}\n", ("KC5",))) == []
+
+
+# ---- messages, config, CLI ---------------------------------------------------------------------------
+def test_messages_name_keras3():
+    for finding in lint(BAD, ("KC5",)):
+        assert "Keras 3" in finding.message
+
+
+def test_config_key_and_validation():
+    assert settings_from_table({"target-keras": "2"}).target_keras == "2"
+    assert settings_from_table({"target-keras": 3}).target_keras == "3"
+    with pytest.raises(ConfigError):
+        settings_from_table({"target-keras": "4"}).validate({})
+
+
+def test_cli_flag_and_config(tmp_path):
+    from click.testing import CliRunner
+
+    from kerascheck.cli import main
+
+    (tmp_path / "requirements.txt").write_text("keras<3\n")
+    (tmp_path / "train.py").write_text(textwrap.dedent(BAD))
+    runner = CliRunner()
+    args = ["check", str(tmp_path), "--select", "KC5", "--no-cache", "--output-format", "concise"]
+    assert runner.invoke(main, args).exit_code == 0
+    result = runner.invoke(main, [*args, "--target-keras", "3"])
+    assert result.exit_code == 1 and "KC502" in result.output
+    (tmp_path / "kerascheck.toml").write_text('target-keras = "3"\n')
+    assert runner.invoke(main, [*args, "--config", str(tmp_path / "kerascheck.toml")]).exit_code == 1
+    assert runner.invoke(main, [*args, "--config", str(tmp_path / "kerascheck.toml"), "--target-keras", "2"]).exit_code == 0

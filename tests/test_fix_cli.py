@@ -1,0 +1,241 @@
+"""`--fix`, `--unsafe-fixes`, `--diff`, `--fix-only` through the installed console script:
+what is written, what is printed, the exit codes, the fix in every output format, and
+the `fixable`/`unfixable` configuration."""
+import json
+import os
+import re
+
+import jsonschema
+import pytest
+
+from cliutil import run_cli, run_python, write
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SARIF_SCHEMA = os.path.join(ROOT, "..", "shared", "schemas", "sarif-schema-2.1.0.json")
+
+# One safe fix (KC104) and one unsafe fix (KC202).
+SOURCE = """\
+import keras
+
+
+class Scale(keras.layers.Layer):
+    def build(self, input_shape):
+        self.w = self.add_weight("w", shape=(input_shape[-1],))
+
+    def call(self, x, training=True):
+        return x * self.w
+"""
+SAFE_FIXED = SOURCE.replace('add_weight("w"', 'add_weight(name="w"')
+ALL_FIXED = SAFE_FIXED.replace("training=True", "training=None")
+CLEAN = "import keras\n\nx = keras.Input(shape=(3,))\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    write(tmp_path, {"pkg/model.py": SOURCE, "pkg/clean.py": CLEAN})
+    return tmp_path
+
+
+def _read(root, relative="pkg/model.py") -> str:
+    with open(os.path.join(str(root), relative), encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def test_fix_applies_safe_fixes_and_reports_the_rest(project):
+    run = run_cli(["--isolated", "--no-cache", "--fix", "--output-format", "concise", "."], cwd=project)
+    assert run.returncode == 1  # the unsafe one is left
+    assert _read(project) == SAFE_FIXED
+    assert run.stdout.splitlines() == [
+        "pkg/model.py:8:23: KC202 [unsafe fix] call() defaults training=True: a plain layer(x) or model(x) "
+        "call runs in training mode (dropout active, BatchNormalization on batch statistics) and passes it "
+        "on to nested layers; default to training=None"
+    ]
+    assert run.stderr.splitlines() == [
+        "Fixed 1 problem in 1 file.",
+        "1 more fixable with --unsafe-fixes.",
+        "Found 1 problem in 1 file (1 error).",
+    ]
+
+
+def test_unsafe_fixes_and_a_second_run_changes_nothing(project):
+    run = run_cli(["--isolated", "--fix", "--unsafe-fixes", "."], cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert _read(project) == ALL_FIXED
+    assert run.stderr.splitlines() == ["Fixed 2 problems in 1 file.", "All checks passed (2 files checked)."]
+    again = run_cli(["--isolated", "--fix", "--unsafe-fixes", "."], cwd=project)
+    assert again.returncode == 0 and _read(project) == ALL_FIXED
+    assert again.stderr.splitlines() == ["All checks passed (2 files checked)."]
+
+
+def test_check_mode_says_what_is_fixable(project):
+    run = run_cli(["--isolated", "--no-cache", "."], cwd=project)
+    assert run.returncode == 1 and _read(project) == SOURCE
+    assert run.stderr.splitlines()[-2:] == [
+        "1 fixable with --fix (1 more with --fix --unsafe-fixes).",
+        "Found 2 problems in 1 file (2 errors).",
+    ]
+    assert "  = fix (safe, --fix): pass the name, and the arguments after it, as keywords" in run.stdout
+    assert "  = fix (unsafe, --fix --unsafe-fixes): default to training=None" in run.stdout
+
+
+def test_diff_prints_and_writes_nothing(project):
+    run = run_cli(["--isolated", "--diff", "."], cwd=project)
+    assert run.returncode == 1
+    assert _read(project) == SOURCE
+    assert run.stdout == (
+        "--- a/pkg/model.py\n"
+        "+++ b/pkg/model.py\n"
+        "@@ -3,7 +3,7 @@\n"
+        " \n"
+        " class Scale(keras.layers.Layer):\n"
+        "     def build(self, input_shape):\n"
+        '-        self.w = self.add_weight("w", shape=(input_shape[-1],))\n'
+        '+        self.w = self.add_weight(name="w", shape=(input_shape[-1],))\n'
+        " \n"
+        "     def call(self, x, training=True):\n"
+        "         return x * self.w\n"
+    )
+    assert run.stderr.splitlines() == ["Would fix 1 problem in 1 file.", "1 more fixable with --unsafe-fixes."]
+    run = run_cli(["--isolated", "--diff", "--unsafe-fixes", "."], cwd=project)
+    assert "+    def call(self, x, training=None):" in run.stdout
+    assert run.stderr.splitlines() == ["Would fix 2 problems in 1 file."]
+
+
+def test_diff_without_fixes_exits_0(tmp_path):
+    write(tmp_path, {"clean.py": CLEAN})
+    run = run_cli(["--isolated", "--diff", "."], cwd=tmp_path)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "No fixes to make.\n")
+
+
+def test_fix_only_reports_nothing_and_exits_0(project):
+    run = run_cli(["--isolated", "--fix-only", "."], cwd=project)
+    assert run.returncode == 0
+    assert run.stdout == ""
+    assert _read(project) == SAFE_FIXED
+    assert run.stderr.splitlines()[0] == "Fixed 1 problem in 1 file."
+
+
+def test_unsafe_fixes_alone_only_changes_nothing(project):
+    run = run_cli(["--isolated", "--no-cache", "--unsafe-fixes", "."], cwd=project)
+    assert run.returncode == 1 and _read(project) == SOURCE
+
+
+def test_stdin_fix_prints_the_fixed_source(tmp_path):
+    run = run_cli_input(["--isolated", "--fix", "--unsafe-fixes", "--stdin-filename", "model.py"], tmp_path, SOURCE)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == ALL_FIXED
+    run = run_cli_input(["--isolated", "--fix", "--stdin-filename", "model.py", "--output-format", "concise"], tmp_path, SOURCE)
+    assert run.returncode == 1
+    assert run.stdout == SAFE_FIXED
+    assert "model.py:8:23: KC202 [unsafe fix]" in run.stderr  # the report goes to stderr
+    run = run_cli_input(["--isolated", "--diff", "--stdin-filename", "model.py"], tmp_path, SOURCE)
+    assert run.returncode == 1 and run.stdout.startswith("--- a/model.py\n+++ b/model.py\n")
+
+
+def run_cli_input(args, cwd, text):
+    import subprocess
+
+    from cliutil import executable
+
+    return subprocess.run([executable(), *args], cwd=str(cwd), input=text, capture_output=True, text=True, timeout=300)
+
+
+# ---- the fix in every output format ---------------------------------------------------------
+def _output(project, fmt) -> str:
+    return run_cli(["--isolated", "--no-cache", "--output-format", fmt, "."], cwd=project).stdout
+
+
+def test_json_has_the_fix(project):
+    findings = {f["code"]: f for f in json.loads(_output(project, "json"))}
+    safe = findings["KC104"]
+    assert safe["fixable"] is True
+    assert safe["fix"] == {
+        "applicability": "safe",
+        "message": "pass the name, and the arguments after it, as keywords",
+        "edits": [{"line": 6, "column": 34, "end_line": 6, "end_column": 34, "content": "name="}],
+    }
+    assert findings["KC202"]["fix"]["applicability"] == "unsafe"
+    lines = [json.loads(line) for line in _output(project, "json-lines").splitlines()]
+    assert {line["code"]: line["fix"]["applicability"] for line in lines} == {"KC104": "safe", "KC202": "unsafe"}
+
+
+def test_sarif_has_fixes_and_validates(project):
+    document = json.loads(_output(project, "sarif"))
+    with open(SARIF_SCHEMA, encoding="utf-8") as handle:
+        schema = json.load(handle)
+    validator = jsonschema.validators.validator_for(schema)
+    validator(schema, format_checker=validator.FORMAT_CHECKER).validate(document)
+    results = {r["ruleId"]: r for r in document["runs"][0]["results"]}
+    [fix] = results["KC104"]["fixes"]
+    assert fix["description"]["text"] == "pass the name, and the arguments after it, as keywords"
+    assert fix["properties"] == {"applicability": "safe"}
+    [change] = fix["artifactChanges"]
+    assert change["artifactLocation"] == {"uri": "pkg/model.py", "uriBaseId": "%SRCROOT%"}
+    assert change["replacements"] == [{
+        "deletedRegion": {"startLine": 6, "startColumn": 34, "endLine": 6, "endColumn": 34},
+        "insertedContent": {"text": "name="},
+    }]
+    assert results["KC202"]["fixes"][0]["properties"] == {"applicability": "unsafe"}
+
+
+@pytest.mark.parametrize("fmt", ["github", "junit", "gitlab"])
+def test_ci_formats_mention_the_fix(project, fmt):
+    output = _output(project, fmt)
+    assert "(fix: pass the name, and the arguments after it, as keywords, with --fix)" in output
+    assert "(fix: default to training=None, with --fix --unsafe-fixes)" in output
+
+
+# ---- configuration ---------------------------------------------------------------------------
+def test_unfixable_in_the_config(project):
+    write(project, {"kerascheck.toml": 'unfixable = ["KC104"]\n'})
+    findings = {f["code"]: f for f in json.loads(_output_configured(project, "json"))}
+    assert findings["KC104"]["fixable"] is False and "fix" not in findings["KC104"]
+    run = run_cli(["--fix", "--unsafe-fixes", "."], cwd=project)
+    assert _read(project) == SOURCE.replace("training=True", "training=None")
+    assert run.returncode == 1
+
+
+def test_fixable_in_the_config(project):
+    write(project, {"pyproject.toml": '[tool.kerascheck]\nfixable = ["KC2"]\n'})
+    run_cli(["--fix", "--unsafe-fixes", "."], cwd=project)
+    assert _read(project) == SOURCE.replace("training=True", "training=None")
+
+
+def test_an_unknown_fixable_selector_is_an_error(project):
+    write(project, {"kerascheck.toml": 'fixable = ["KC999"]\n'})
+    run = run_cli(["--fix", "."], cwd=project)
+    assert run.returncode == 2
+    assert re.search(r"unknown rule selector 'KC999' \(in .*kerascheck\.toml\)", run.stderr)
+    assert _read(project) == SOURCE
+
+
+def _output_configured(project, fmt) -> str:
+    return run_cli(["--no-cache", "--output-format", fmt, "."], cwd=project).stdout
+
+
+# ---- failures: exit 2, the file untouched ------------------------------------------------------
+def test_a_file_that_cannot_be_written_exits_2(project):
+    run = run_python(
+        """
+        import os, sys
+        def refuse(*args):
+            raise PermissionError(13, "Permission denied")
+        os.replace = refuse
+        from kerascheck.cli import main
+        main(["--isolated", "--fix", "-j", "1", "."])
+        """,
+        cwd=project,
+    )
+    assert run.returncode == 2
+    assert _read(project) == SOURCE
+    assert "kerascheck: error: pkg/model.py: not fixed, the file is left as it was: cannot write it: Permission denied" in run.stderr
+    assert sorted(os.listdir(os.path.join(str(project), "pkg"))) == ["clean.py", "model.py"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
+def test_a_read_only_file_exits_2(project):
+    path = os.path.join(str(project), "pkg", "model.py")
+    os.chmod(path, 0o444)
+    run = run_cli(["--isolated", "--fix", "."], cwd=project)
+    assert run.returncode == 2 and "the file is read-only" in run.stderr
+    assert _read(project) == SOURCE
