@@ -6,6 +6,7 @@ user: an unexpected exception is one line on stderr and exit 2.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -150,26 +151,35 @@ def _fix_mode(settings, fix: bool, unsafe: bool, show_diff: bool, fix_only: bool
 
 
 def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output_format, statistics, output_file, exit_zero) -> None:
-    """Output of a fixing run, then exit. --diff: the diffs on stdout, exit 1 when there
-    are any. Stdin: the fixed source on stdout, the report on stderr. --fix-only: no
-    report, exit 0. --fix: the findings left, exit 1 when there are any. Exit 2 when a
-    file could not be fixed."""
+    """Output of a fixing run, then exit. --diff: the diffs on stdout (or in the output
+    file), exit 1 when there are any. Stdin: the fixed source on stdout, the report on
+    stderr (or in the output file). --fix-only: no report, exit 0. --fix: the findings
+    left, exit 1 when there are any. Exit 2 when a file could not be fixed."""
     out = click.get_binary_stream("stdout")
     try:
         if mode.diff:
-            for done in result.fixes:
-                out.write(done.diff.encode(done.diff_encoding, "surrogateescape"))
+            if output_file is not None:
+                out = open(output_file, "wb")
+            with out if output_file is not None else contextlib.nullcontext(out):
+                for done in result.fixes:
+                    out.write(done.diff.encode(done.diff_encoding, "surrogateescape"))
         elif stdin_data is not None:
             fixed = next((done.content for done in result.fixes if done.content is not None), stdin_data)
             out.write(fixed if isinstance(fixed, bytes) else fixed.encode("utf-8"))
-        out.flush()
+        click.get_binary_stream("stdout").flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as error:
+        _fail(f"cannot write {output_file}: {error.strerror or error}")
     if not (mode.diff or fix_only or stdin_data is not None):
         _print_result(result, output_format, statistics, output_file)
     else:
         if stdin_data is not None and not (mode.diff or fix_only):
-            _write_report(click.get_text_stream("stderr"), result, output_format, statistics)
+            if output_file is None:
+                _write_report(click.get_text_stream("stderr"), result, output_format, statistics)
+            else:
+                with open(output_file, "w", encoding="utf-8", newline="\n") as report:
+                    _write_report(report, result, output_format, statistics)
         for error in result.errors:
             click.echo(f"kerascheck: error: {error}", err=True)
         click.echo(text.summary(result), err=True)

@@ -28,6 +28,7 @@ from kerascheck.fix import FileFix, FixMode, RenderFailed, read_source
 from kerascheck.fix.apply import Candidate, FixFailed, apply_fixes, code_of, spans_of
 from kerascheck.fix.diff import unified_diff
 from kerascheck.fix.edits import edits_between
+from kerascheck.fix.imports import conflict as import_conflict
 from kerascheck.fix.loop import Pass, fix_until_stable
 from kerascheck.fix.writer import WriteFailed, write_atomically
 from kerascheck.cache import Cache, Entry, Snapshot
@@ -371,8 +372,8 @@ class Checker:
         """(the FixInfo a finding shows, or None; why its fix is broken, or None). Its
         edits come from applying the fix alone and comparing the texts."""
         fix = report.fix
-        if fix is None:
-            return None, None
+        if fix is None or (fix.imports and import_conflict(module, fix.imports)):
+            return None, None  # the imports it needs would rebind a name: not offered here
         if not edits:
             return FixInfo(fix.safe, fix.description), None
         try:
@@ -456,6 +457,7 @@ class Checker:
             (report, finding) for report, finding in kept
             if report.fix is not None and mode.allows(report.code, report.fix.safe)
             and not any(report.code.startswith(code) for code in ignored)
+            and not (report.fix.imports and import_conflict(module, report.fix.imports))
         ]
         targets = positions(module, [old for report, _ in wanted for old, _new in report.fix.replacements])
         candidates = []

@@ -101,6 +101,13 @@ def test_diff_prints_and_writes_nothing(project):
     assert run.stderr.splitlines() == ["Would fix 2 problems in 1 file."]
 
 
+def test_diff_to_an_output_file(project):
+    run = run_cli(["--isolated", "--diff", "-o", "fix.patch", "."], cwd=project)
+    assert run.returncode == 1 and run.stdout == ""
+    assert _read(project, "fix.patch").startswith("--- a/pkg/model.py\n+++ b/pkg/model.py\n")
+    assert _read(project) == SOURCE
+
+
 def test_diff_without_fixes_exits_0(tmp_path):
     write(tmp_path, {"clean.py": CLEAN})
     run = run_cli(["--isolated", "--diff", "."], cwd=tmp_path)

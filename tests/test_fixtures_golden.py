@@ -91,9 +91,12 @@ def test_every_project_has_clean_files():
 
 
 def test_goldens_cover_the_default_rules():
-    """Together the demo projects show every default rule (KC001 aside: the demos parse)."""
+    """Together the demo projects show every default rule of the catalog (KC001 aside: the
+    demos parse). The KC5xx migration rules have their own Keras 2 project in tests/."""
     shown = {CONCISE.match(line)["code"] for project in PROJECTS for line in _read_golden(project)}
-    default = {code for code, rule in all_rules().items() if rule.default} - {"KC001"}
+    default = {
+        code for code, rule in all_rules().items() if rule.default and not code.startswith("KC5")
+    } - {"KC001"}
     assert default - shown == set()
 
 

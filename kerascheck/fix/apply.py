@@ -16,7 +16,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 import libcst as cst
 
 from kerascheck.cstwalk import children, deep_stack
-from kerascheck.fix.imports import add_imports
+from kerascheck.fix.imports import ImportConflict, add_imports
 
 
 class FixFailed(Exception):
@@ -93,7 +93,10 @@ def apply_fixes(module: cst.Module, fixes: Iterable) -> cst.Module:
         return module
     fixed = deep_stack.call(_transform, module, replacements)
     if imports:
-        fixed = add_imports(fixed, imports)
+        try:
+            fixed = add_imports(fixed, imports)
+        except ImportConflict as error:
+            raise FixFailed(str(error)) from None
     return fixed
 
 

@@ -1,8 +1,11 @@
 """Adding the imports a fix needs (`"import keras"`), unless the module already has them.
 
 An import goes after the module's leading block of imports (after the docstring and any
-`from __future__` import when there is no such block), so it reads like the others.
-Imports a fix leaves unused are not removed: that is another tool's job.
+`from __future__` import when there is no such block), so it reads like the others. An
+import whose name the module already binds to something else (`from tensorflow import
+keras`, `keras = None`) is never added over it: that would change what the rest of the
+module means, so the fix fails instead (and the file is left as it was). Imports a fix
+leaves unused are not removed: that is another tool's job.
 """
 from __future__ import annotations
 
@@ -10,23 +13,31 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
+from kerascheck.rules import helpers
 from kerascheck.semantic.names import cst_dotted
 
-_Key = tuple  # ("import", "a.b", asname) or ("from", ".mod", name, asname)
+
+class ImportConflict(Exception):
+    """The import a fix needs would rebind a name the module uses for something else."""
 
 
 def add_imports(module: cst.Module, lines: Iterable[str]) -> cst.Module:
-    have = _present(module)
+    bound = _top_level_bindings(module)
     new: list[cst.SimpleStatementLine] = []
     for line in dict.fromkeys(lines):
         statement = cst.parse_statement(line.strip() + "\n")
-        keys = _keys_of(statement)
-        if not keys:
+        wanted = _bindings_of(statement)
+        if not wanted:
             raise ValueError(f"not an import statement: {line!r}")
-        if keys <= have:
-            continue
-        have |= keys
-        new.append(statement)
+        missing = False
+        for name, target in wanted.items():
+            if name not in bound:
+                missing = True
+            elif bound[name] != target:
+                raise ImportConflict(f"it needs `{line.strip()}`, but this module binds `{name}` to something else")
+        if missing:
+            bound.update(wanted)
+            new.append(statement)
     if not new:
         return module
     body = list(module.body)
@@ -34,36 +45,58 @@ def add_imports(module: cst.Module, lines: Iterable[str]) -> cst.Module:
     return module.with_changes(body=[*body[:at], *new, *body[at:]])
 
 
-def _keys_of(statement: cst.CSTNode) -> set:
-    keys: set = set()
+def conflict(module: cst.Module, lines: Iterable[str]) -> Optional[str]:
+    """Why the imports `lines` cannot be added to `module`, or None when they can."""
+    try:
+        add_imports(module, lines)
+    except ImportConflict as error:
+        return str(error)
+    return None
+
+
+def _bindings_of(statement: cst.CSTNode) -> dict[str, Optional[str]]:
+    """name -> what an import statement binds it to (`import a.b` binds `a` to `a`,
+    `from m import n as k` binds `k` to `m.n`)."""
+    found: dict[str, Optional[str]] = {}
     if not isinstance(statement, cst.SimpleStatementLine):
-        return keys
+        return found
     for small in statement.body:
         if isinstance(small, cst.Import):
             for alias in small.names:
-                keys.add(("import", cst_dotted(alias.name), _asname(alias)))
+                dotted = cst_dotted(alias.name) or ""
+                if alias.asname is not None:
+                    found[cst_dotted(alias.asname.name)] = dotted
+                else:
+                    found[dotted.split(".")[0]] = dotted.split(".")[0]
         elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
             source = "." * len(small.relative) + ((cst_dotted(small.module) or "") if small.module else "")
             for alias in small.names:
-                keys.add(("from", source, cst_dotted(alias.name), _asname(alias)))
-    return keys
-
-
-def _asname(alias: cst.ImportAlias) -> Optional[str]:
-    if alias.asname is None:
-        return None
-    return cst_dotted(alias.asname.name)
-
-
-def _present(module: cst.Module) -> set:
-    """The imports at the top level of the module (also inside a top-level `try:`)."""
-    found: set = set()
-    for statement in module.body:
-        found |= _keys_of(statement)
-        if isinstance(statement, cst.Try):
-            for inner in statement.body.body:
-                found |= _keys_of(inner)
+                name = cst_dotted(alias.name)
+                bound = cst_dotted(alias.asname.name) if alias.asname is not None else name
+                found[bound] = f"{source}.{name}" if not source.endswith(".") else source + name
     return found
+
+
+def _top_level_bindings(module: cst.Module) -> dict[str, Optional[str]]:
+    """What the module's top level binds: imports (also inside a top-level `try:`, whose
+    fallbacks count as the same name) to their targets, anything else to None."""
+    bound: dict[str, Optional[str]] = {}
+    for statement in module.body:
+        inner = [statement]
+        if isinstance(statement, cst.Try):
+            inner = list(statement.body.body)
+        for line in inner:
+            imported = _bindings_of(line)
+            for name, target in imported.items():
+                bound.setdefault(name, target)
+            if isinstance(line, (cst.FunctionDef, cst.ClassDef)):
+                bound.setdefault(line.name.value, None)
+            elif isinstance(line, cst.SimpleStatementLine):
+                for small in line.body:
+                    for target in helpers.flatten_targets(helpers.assign_targets(small)):
+                        if isinstance(target, cst.Name):
+                            bound.setdefault(target.value, None)
+    return bound
 
 
 def _is_docstring(statement: cst.CSTNode) -> bool:

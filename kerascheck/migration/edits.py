@@ -80,4 +80,5 @@ def fix(pairs, safe: bool, description: str, imports: Iterable[str] = ()) -> Opt
     pairs = tuple((old, new) for old, new in pairs if old is not None and new is not None)
     if not pairs:
         return None
+    description = description[:1].upper() + description[1:]  # an imperative phrase, like every fix's
     return Fix(replacements=pairs, safe=safe, description=description, imports=tuple(imports))

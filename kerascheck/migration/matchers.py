@@ -20,14 +20,13 @@ overrides, multi-output metrics) are small matchers at the end.
 """
 from __future__ import annotations
 
-import re
 from typing import Callable, Optional
 
 import libcst as cst
 
 from kerascheck.migration import edits
 from kerascheck.migration.analysis import (
-    FUNCTIONAL, LAYER, LAYER_KINDS, MODEL_KINDS, SEQUENTIAL, SHIM, STANDALONE, FileState, code_of, flavor,
+    FUNCTIONAL, LAYER, MODEL_KINDS, SEQUENTIAL, SHIM, STANDALONE, FileState, code_of, flavor,
 )
 from kerascheck.migration.table import BACKEND_MAP, Entry, Move, backend_hint
 from kerascheck.rules import helpers

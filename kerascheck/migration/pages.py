@@ -66,7 +66,7 @@ def render(entry: Entry, fix_flag: Optional[str] = None) -> str:
     out += ["", "## Not flagged"]
     out += [f"- {line}" for line in (*entry.not_flagged, *COMMON_NOT_FLAGGED)]
     out += ["", "## References"]
-    out += [f"- {line}" for line in (*entry.references, "Keras 2 -> Keras 3 migration table (docs/migration.md)")]
+    out += [f"- {line}" for line in (*entry.references, "README, section \"Migrating to Keras 3\"")]
     return "\n".join(out) + "\n"
 
 

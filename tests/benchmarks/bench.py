@@ -231,6 +231,75 @@ def report(label: str, result: dict) -> list[str]:
     return rows
 
 
+def profile_rules(roots: list[str]) -> list[str]:
+    """CPU time of each rule's hooks over the tree (one process, no cache), beside the
+    engine's own phases: what to optimise when the cold run is far above the floor."""
+    import libcst
+
+    from kerascheck import engine
+    from kerascheck.config import Settings
+    from kerascheck.rules import all_rules
+    from kerascheck.rules.base import Rule
+
+    files = python_files(roots)
+    spent: dict[str, float] = {}
+    original_guard = Rule._guard
+
+    def timed_guard(self, method):
+        guarded = original_guard(self, method)
+        code = self.code
+
+        def timed_hook(node):
+            start = time.process_time()
+            try:
+                return guarded(node)
+            finally:
+                spent[code] = spent.get(code, 0.0) + time.process_time() - start
+
+        return timed_hook
+
+    codes = sorted(Settings().enabled_codes(all_rules()))
+    start = time.process_time()
+    for path in files:
+        with open(path, "rb") as handle:
+            try:
+                libcst.parse_module(handle.read())
+            except Exception:
+                pass
+    parse = time.process_time() - start
+    start = time.process_time()
+    for path in files:
+        engine.scan_file(path)
+    first_pass = time.process_time() - start
+    Rule._guard = timed_guard
+    try:
+        start = time.process_time()
+        engine.run(files, codes, jobs=1)
+        total = time.process_time() - start
+    finally:
+        Rule._guard = original_guard
+    names = all_rules()
+    rules = sum(spent.values())
+    lines = [
+        f"### where the time goes: {len(files)} files, one process, CPU seconds",
+        "",
+        "| part | CPU | share of the run |",
+        "| --- | ---: | ---: |",
+        f"| whole run (both passes) | {total:.2f} s | 100% |",
+        f"| libcst parse (the floor) | {parse:.2f} s | {100 * parse / total:.0f}% |",
+        f"| first pass (decode, ast, facts) | {first_pass:.2f} s | {100 * first_pass / total:.0f}% |",
+        f"| rule hooks, all rules | {rules:.2f} s | {100 * rules / total:.0f}% |",
+        f"| the rest (traversal, positions, index, pool, I/O) | {total - parse - first_pass - rules:.2f} s | "
+        f"{100 * (total - parse - first_pass - rules) / total:.0f}% |",
+        "",
+        "| rule | CPU in its hooks |",
+        "| --- | ---: |",
+    ]
+    for code, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        lines.append(f"| {code} {names[code].name} | {seconds:.2f} s |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("roots", nargs="+", help="directories of Python files (e.g. keras-io's examples and guides)")
@@ -239,7 +308,11 @@ def main() -> None:
     parser.add_argument("-j", "--jobs", type=int, help="kerascheck worker processes (default: all cores)")
     parser.add_argument("--no-references", action="store_true", help="skip ruff and fixit even when installed")
     parser.add_argument("-o", "--output", help="also write the table (Markdown) to this file")
+    parser.add_argument("--profile-rules", action="store_true", help="instead: CPU time per rule and per phase, in this process")
     options = parser.parse_args()
+    if options.profile_rules:
+        print("\n".join(profile_rules(options.roots)))
+        return
     lines = [
         f"kerascheck benchmark - {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"{options.repeat} interleaved repetitions, medians",

@@ -311,3 +311,35 @@ def test_cli_flag_and_config(tmp_path):
     (tmp_path / "kerascheck.toml").write_text('target-keras = "3"\n')
     assert runner.invoke(main, [*args, "--config", str(tmp_path / "kerascheck.toml")]).exit_code == 1
     assert runner.invoke(main, [*args, "--config", str(tmp_path / "kerascheck.toml"), "--target-keras", "2"]).exit_code == 0
+
+
+# ---- the spec's "checked, and no rule is warranted" list stays quiet ----------------------------
+NO_RULE = {
+    "Input batch_size": "import keras\nx = keras.Input((3,), batch_size=8)\n",
+    "run_eagerly": "import keras\ndef f(m):\n    m.compile(optimizer='sgd', loss='mean_squared_error', run_eagerly=True)\n",
+    "lowercase initializers": "import keras\nd = keras.layers.Dense(3, kernel_initializer='normal', bias_initializer='zero')\n",
+    "VarianceScaling normal": "import keras\ni = keras.initializers.VarianceScaling(distribution='normal')\n",
+    "add_variable": (
+        "import keras\nclass L(keras.layers.Layer):\n    def build(self, s):\n"
+        "        self.w = self.add_variable(shape=(1,), initializer='zeros')\n"
+    ),
+    "ReduceLROnPlateau epsilon": "import keras\ncb = keras.callbacks.ReduceLROnPlateau(epsilon=1e-4)\n",
+    "LearningRateScheduler": "import keras\ncb = keras.callbacks.LearningRateScheduler(lambda e: 0.1)\n",
+    "InputLayer input_shape, Dense input_dim": (
+        "import keras\na = keras.layers.InputLayer(input_shape=(3,))\nb = keras.layers.Dense(2, input_dim=3)\n"
+    ),
+    "predict_classes (fails on both)": "import keras\ndef f(model, x):\n    return model.predict_classes(x)\n",
+    "layers.Merge / multi_gpu_model (fail on both)": (
+        "import keras\nm = keras.layers.Merge(mode='sum')\np = keras.utils.multi_gpu_model\n"
+    ),
+    "compiled_loss (works with a warning)": (
+        "import keras\nclass M(keras.Model):\n    def train_step(self, data):\n        x, y = data\n"
+        "        return self.compiled_loss(y, self(x, training=True))\n"
+    ),
+    "model.input_shape / output_shape": "import keras\ndef f(model: keras.Model):\n    return model.input_shape, model.output_shape\n",
+}
+
+
+@pytest.mark.parametrize("name", NO_RULE)
+def test_spec_no_rule_list(name):
+    assert kc5(lint(NO_RULE[name], ("KC5",))) == []
