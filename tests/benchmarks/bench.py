@@ -333,7 +333,7 @@ def main() -> None:
             floor, cold, warm = (median(runs[kind], "wall") for kind in ("floor", "cold", "warm"))
             lines.append(
                 f"| {copies}x | {result['files']} | {result['lines']:,} | {floor:.2f} s | {cold:.2f} s | "
-                f"{warm:.2f} s | {1000 * cold / result['lines']:.1f} ms |"
+                f"{warm:.2f} s | {1e6 * cold / result['lines']:.0f} ms |"
             )
         print("\n".join(lines[-len(scaling) - 4:]))
     if options.output:
