@@ -31,6 +31,7 @@ import pickle
 import shutil
 import sys
 import tempfile
+import zlib
 from typing import Iterable, Mapping, Optional, Sequence
 
 DIRECTORY_NAME = ".kerascheck_cache"
@@ -45,7 +46,17 @@ _CHECKSUM_BYTES = 16
 # The dependency that stands for "every file of the run" (a rule iterated over them all).
 EVERYTHING = "*"
 
-Dependencies = tuple  # ((path, content digest or None when absent), ...)
+
+
+@dataclasses.dataclass(frozen=True)
+class Dependencies:
+    """The files a check looked up: those that were modules of the run, with their
+    content digests, and those that were not (a file appearing there may change a
+    resolution). The absent ones are most of the lookups (every place an import could
+    have pointed to), so they are kept as one compressed block."""
+
+    present: tuple = ()  # ((path, digest), ...), or ((EVERYTHING, digest of them all),)
+    absent: bytes = b""  # zlib("\n".join(sorted paths))
 
 
 def digest(data) -> str:
@@ -95,7 +106,7 @@ class Entry:
     scan: object  # engine.FileScan
     findings: Optional[list] = None  # None: the second pass has not been cached
     errors: Optional[list] = None
-    dependencies: Dependencies = ()
+    dependencies: Dependencies = Dependencies()
 
 
 class Cache:
@@ -175,17 +186,29 @@ class Snapshot:
         return self._everything
 
     def dependencies(self, asked: Optional[Iterable[str]]) -> Dependencies:
-        """The recorded lookups of one check, with the content digest each had (None for
-        a path looked up that is not a module of the run). `asked` None: the check looked
-        at every module."""
+        """The recorded lookups of one check, against this snapshot. `asked` None: the
+        check looked at every module."""
         if asked is None:
-            return ((EVERYTHING, self.everything()),)
-        return tuple(sorted((path, self.digests.get(path)) for path in set(asked)))
+            return Dependencies(present=((EVERYTHING, self.everything()),))
+        present, absent = [], []
+        for path in set(asked):
+            if not isinstance(path, str):
+                continue
+            if path in self.digests:
+                present.append((path, self.digests[path]))
+            else:
+                absent.append(path)
+        blob = zlib.compress("\n".join(sorted(absent)).encode("utf-8", "surrogatepass")) if absent else b""
+        return Dependencies(tuple(sorted(present)), blob)
 
     def still_valid(self, dependencies: Dependencies) -> bool:
-        for path, recorded in dependencies:
+        for path, recorded in dependencies.present:
             current = self.everything() if path == EVERYTHING else self.digests.get(path)
             if current != recorded:
+                return False
+        if dependencies.absent:
+            absent = zlib.decompress(dependencies.absent).decode("utf-8", "surrogatepass").split("\n")
+            if any(path in self.digests for path in absent):
                 return False
         return True
 
