@@ -17,7 +17,7 @@ import os
 from typing import Iterable, Optional
 
 from kerascheck.semantic.facts import ModuleFacts
-from kerascheck.semantic.project import _import_roots
+from kerascheck.semantic.project import _import_roots, module_candidates
 
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
@@ -55,16 +55,11 @@ class ImportClosure:
         else:
             roots = [root for root in self._roots_of(directory) if parts and self._may_hold(root, parts[0])]
         found = []
-        for cut in range(len(parts), -1, -1):
-            if cut == 0 and not anchor:
-                break
-            for root in roots:
-                base = os.path.join(root, *parts[:cut])
-                for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-                    if self._is_file(candidate):
-                        found.append(candidate)
-                        if len(found) == 2:  # the second one serves a file importing itself
-                            return tuple(found)
+        for candidate, _ in module_candidates(roots, parts, bool(anchor)):
+            if self._is_file(candidate):
+                found.append(candidate)
+                if len(found) == 2:  # the second one serves a file importing itself
+                    break
         return tuple(found)
 
     def _roots_of(self, directory: str) -> list[str]:

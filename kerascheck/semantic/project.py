@@ -119,14 +119,9 @@ class ProjectIndex:
             # `import keras` in pkg/model.py means Keras, not the sibling pkg/keras.py (an
             # integration module): inside a package, Python 3 imports are absolute.
             roots = [root for root in roots if os.path.join(root, "__init__.py") not in self.modules]
-        for cut in range(len(parts), -1, -1):
-            if cut == 0 and not anchor:
-                break
-            for root in roots:
-                base = os.path.join(root, *parts[:cut])
-                for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-                    if candidate in self.modules and candidate != path:
-                        return candidate, parts[cut:]
+        for candidate, rest in module_candidates(roots, parts, bool(anchor)):
+            if candidate in self.modules and candidate != path:
+                return candidate, rest
         return None
 
     # ---- class questions -----------------------------------------------------------------
@@ -276,6 +271,19 @@ def _join(left: str, right: str) -> str:
     if not left:
         return right
     return f"{left}.{right}" if right else left
+
+
+def module_candidates(roots, parts: list, anchored: bool):
+    """(file, remaining attribute parts) a module path may name, in import order: the
+    longest module prefix first, then each root in turn; `a.py` before `a/__init__.py`.
+    An absolute import never names a root itself, a relative one (`from . import x`) may."""
+    for cut in range(len(parts), -1, -1):
+        if cut == 0 and not anchored:
+            return
+        for root in roots:
+            base = os.path.join(root, *parts[:cut])
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                yield candidate, parts[cut:]
 
 
 def _import_roots(path: str) -> list[str]:
