@@ -63,6 +63,7 @@ def check_paths(
     confirm_only: bool = False,
     confirm_options=None,
     fix=None,
+    fix_edits: bool = True,
 ) -> engine.CheckResult:
     """Lint files and directories. With `diff_base` (a git revision), only the files
     among them that changed since it (committed, staged, unstaged or untracked) are
@@ -77,12 +78,15 @@ def check_paths(
     and not reproduced. `confirm_options` is a kerascheck.confirm.runner.Options.
 
     With `fix` (a kerascheck.fix.FixMode), the files are fixed first (see
-    kerascheck.fix) and the findings are those left; `result.fixes` says what changed."""
+    kerascheck.fix) and the findings are those left; `result.fixes` says what changed.
+    `fix_edits=False` leaves out the edits of the fixes findings offer (their safety and
+    description stay): computing them means applying each fix, a tenth of a cold run,
+    for output that only the JSON and SARIF formats show."""
     settings = resolve_settings(config)
     if confirm if confirm is not None else settings.confirm:
         return _check_and_confirm(
             paths, settings, jobs, confirm_only, confirm_options,
-            diff_base=diff_base, force_exclude=force_exclude, cache_dir=cache_dir,
+            diff_base=diff_base, force_exclude=force_exclude, cache_dir=cache_dir, fix_edits=fix_edits,
         )
     # check_paths("src/") means one path, not the characters s, r, c, /.
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
@@ -92,7 +96,7 @@ def check_paths(
         changed = {os.path.realpath(path) for path in gitdiff.changed_files(diff_base, paths[0] if paths else ".")}
         context = [path for path in files if os.path.realpath(path) not in changed]
         files = [path for path in files if os.path.realpath(path) in changed]
-    return _run(files, settings, jobs, context_files=context, cache_dir=cache_dir, fix=fix)
+    return _run(files, settings, jobs, context_files=context, cache_dir=cache_dir, fix=fix, fix_edits=fix_edits)
 
 
 def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, options, **static) -> engine.CheckResult:
@@ -136,7 +140,7 @@ def _run(
     codes = settings.enabled_codes(all_rules())
     options = engine.prepare_options(codes, files, {"target_keras": settings.target_keras})
     # The options (the Keras target, the projects' pins) change results: key the cache on them.
-    keyed_bases = (*settings.extra_bases, "options:" + repr(sorted(options.items())))
+    keyed = {**options, "fix_edits": inputs.get("fix_edits", True)}
     return engine.run(
         files,
         codes,
@@ -144,7 +148,7 @@ def _run(
         per_file_ignores=settings.per_file_ignore_matcher(),
         jobs=jobs,
         config_root=settings.root,
-        cache=Cache(cache_dir, codes, keyed_bases) if cache_dir else None,
+        cache=Cache(cache_dir, codes, settings.extra_bases, keyed) if cache_dir else None,
         options=options,
         fixable=settings.fixable_codes(all_rules()),
         **inputs,

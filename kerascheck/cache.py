@@ -113,11 +113,17 @@ class Cache:
     """The cache of one run: `directory` (usually `<project>/.kerascheck_cache`) and the
     settings that results depend on."""
 
-    def __init__(self, directory: str, rule_codes: Iterable[str] = (), extra_bases: Sequence[str] = ()):
+    def __init__(
+        self, directory: str, rule_codes: Iterable[str] = (), extra_bases: Sequence[str] = (), options: Optional[Mapping] = None
+    ):
+        """`options`: the other run-wide values results depend on (the Keras target and
+        the project's pins, whether fixes carry their edits), as a mapping of reprs."""
         self.directory = os.path.abspath(directory)
         self.fingerprint = code_fingerprint()
         self.version_directory = os.path.join(self.directory, "v1-" + self.fingerprint[:20])
-        settings = "|".join([",".join(sorted(rule_codes)), ",".join(extra_bases)])
+        settings = "|".join(
+            [",".join(sorted(rule_codes)), ",".join(extra_bases), repr(sorted((options or {}).items()))]
+        )
         self._settings = digest(settings)
         self.warning: Optional[str] = None  # why the cache could not be written, once
         self._prepared = False

@@ -20,7 +20,7 @@ from kerascheck.discovery import DiscoveryError
 from kerascheck.fix import FixMode
 from kerascheck.gitdiff import GitError
 from kerascheck.pages import page_text
-from kerascheck.report import FORMATS, HUMAN_FORMATS, text
+from kerascheck.report import EDIT_FORMATS, FORMATS, HUMAN_FORMATS, text
 from kerascheck.rules import all_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -122,6 +122,7 @@ def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_
                 diff_base=diff_base, force_exclude=force_exclude,
                 cache_dir=None if no_cache else (cache_dir or api.default_cache_dir(settings)),
                 confirm_only=confirm_only, confirm_options=_confirm_options(settings, verbose),
+                fix_edits=settings.output_format in EDIT_FORMATS,
             )
     except (ConfigError, DiscoveryError, GitError) as error:
         _fail(str(error))

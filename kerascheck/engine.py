@@ -110,6 +110,9 @@ class RunPlan:
     # Run-wide data rules read from FileContext.options (target-keras, the project's
     # Keras pins): (key, value) pairs computed once per run by prepare_options().
     options: tuple = ()
+    # Whether a finding's fix carries its edits (JSON and SARIF show them); without them
+    # the fix is described (safety, what it does) but not applied while checking.
+    fix_edits: bool = True
 
 
 def display_path(path: str, cwd: str) -> str:
@@ -185,6 +188,7 @@ class Checker:
         self.cwd = plan.cwd
         self.check_syntax = SYNTAX_ERROR in plan.rule_codes
         self.options = dict(plan.options)
+        self.fix_edits = plan.fix_edits
 
     def check_recording(self, scan: FileScan):
         """check(scan), plus the paths whose facts the check looked up (None: all of
@@ -345,7 +349,7 @@ class Checker:
                 end_column += column_shifts.get(end_line, 0)
             if suppressions is not None and suppressions.suppresses(report.code, line):
                 continue
-            fix, broken = self._fix_info(report, module, text, edits=keep is None)
+            fix, broken = self._fix_info(report, module, text, edits=keep is None and self.fix_edits)
             if broken is not None:
                 errors.append(RunError(shown, f"the fix of {report.code} is broken, so not offered: {broken}", report.code))
             findings.append(
@@ -805,13 +809,15 @@ def run(
     options: Optional[Mapping] = None,
     fix: Optional[FixMode] = None,
     fixable: Optional[frozenset] = None,
+    fix_edits: bool = True,
 ) -> CheckResult:
     """Check `files` (absolute paths) with the rules `rule_codes`. `sources` holds the
     content of files not read from disk (stdin). `context_files`, and the project files
     that the checked files import, get the first pass only: they inform the index and
     are never reported. With a `cache`, unchanged files are not checked again. With
     `fix`, the files are fixed (kerascheck.fix) and the findings are what is left.
-    `fixable`: the codes whose findings show their fix (None: all)."""
+    `fixable`: the codes whose findings show their fix (None: all); `fix_edits`: whether
+    those fixes carry their edits (see RunPlan)."""
     cwd = cwd or os.getcwd()
     jobs = jobs or default_jobs()
     sources = sources or {}
@@ -828,6 +834,7 @@ def run(
         extra_bases=tuple(extra_bases),
         cwd=cwd,
         options=tuple((options if options is not None else prepare_options(rule_codes, files, {})).items()),
+        fix_edits=fix_edits,
     )
     result = CheckResult(files_checked=len(files), fix_mode=fix)
     if fix is not None:

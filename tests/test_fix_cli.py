@@ -166,6 +166,18 @@ def test_json_has_the_fix(project):
     assert {line["code"]: line["fix"]["applicability"] for line in lines} == {"KC104": "safe", "KC202": "unsafe"}
 
 
+def test_edits_survive_a_cached_text_run(project):
+    """Text formats skip computing the edits; a JSON run after them, from the same
+    cache, must not inherit their edit-less fixes."""
+    concise = run_cli(["--isolated", "--output-format", "concise", "."], cwd=project)
+    assert "KC104 [fix]" in concise.stdout
+    output = run_cli(["--isolated", "--output-format", "json", "."], cwd=project).stdout
+    findings = {f["code"]: f for f in json.loads(output)}
+    assert findings["KC104"]["fix"]["edits"] == [
+        {"line": 6, "column": 34, "end_line": 6, "end_column": 34, "content": "name="}
+    ]
+
+
 def test_sarif_has_fixes_and_validates(project):
     document = json.loads(_output(project, "sarif"))
     with open(SARIF_SCHEMA, encoding="utf-8") as handle:

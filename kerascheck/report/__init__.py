@@ -20,3 +20,6 @@ FORMATS: dict[str, Renderer] = {
 }
 # Formats meant for people: they get a summary line on stderr.
 HUMAN_FORMATS = frozenset({"full", "concise"})
+# Formats that show the edits of a finding's fix (the others show only its safety and
+# description, so the run need not compute them).
+EDIT_FORMATS = frozenset({"json", "json-lines", "sarif"})

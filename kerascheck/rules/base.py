@@ -71,6 +71,8 @@ class FileContext:
         self.ancestors: list[cst.CSTNode] = []
         self.reports: list[Report] = []
         self.crashes: list[tuple["Rule", BaseException]] = []
+        self._method_key: Optional[tuple[int, int]] = None
+        self._method: Optional[tuple[KerasClass, cst.FunctionDef]] = None
 
     def enclosing(self, node_type: type, skip: int = 0) -> Optional[cst.CSTNode]:
         """The nearest ancestor of `node_type` of the node being visited."""
@@ -81,19 +83,27 @@ class FileContext:
 
     def current_method(self) -> Optional[tuple[KerasClass, cst.FunctionDef]]:
         """The (Keras class, method) whose body is being visited, when the innermost
-        function is a method defined directly in a Keras class body."""
-        for position in range(len(self.ancestors) - 1, -1, -1):
-            node = self.ancestors[position]
-            if isinstance(node, cst.FunctionDef):
-                owner = self.ancestors[position - 2] if position >= 2 else None
-                if isinstance(owner, cst.ClassDef):
+        function is a method defined directly in a Keras class body. Many rules ask at
+        every node: the answer is kept until the traversal moves to another node."""
+        ancestors = self.ancestors
+        key = (id(ancestors[-1]), len(ancestors)) if ancestors else None
+        if key is not None and key == self._method_key:
+            return self._method
+        found = None
+        for position in range(len(ancestors) - 1, -1, -1):
+            node = ancestors[position]
+            kind = type(node)
+            if kind is cst.FunctionDef:
+                owner = ancestors[position - 2] if position >= 2 else None
+                if type(owner) is cst.ClassDef:
                     keras_class = self.module.keras_class(owner)
                     if keras_class is not None:
-                        return keras_class, node
-                return None
-            if isinstance(node, (cst.ClassDef, cst.Lambda)):
-                return None
-        return None
+                        found = keras_class, node
+                break
+            if kind is cst.ClassDef or kind is cst.Lambda:
+                break
+        self._method_key, self._method = key, found
+        return found
 
     def in_method(self, *names: str) -> Optional[KerasClass]:
         """The Keras class when visiting the body of one of its methods `names`."""

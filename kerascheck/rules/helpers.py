@@ -6,7 +6,7 @@ from typing import Iterator, Optional, Sequence
 
 import libcst as cst
 
-from kerascheck.cstwalk import children
+from kerascheck.cstwalk import children, walk  # noqa: F401  (walk: rules use helpers.walk)
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted, resolves_to
 
@@ -80,21 +80,77 @@ def callee_name(call: cst.Call) -> Optional[str]:
 
 def method_call_name(call: cst.Call) -> Optional[str]:
     """`append` for `anything.append(x)`."""
-    return call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+    return call.func.attr.value if type(call.func) is cst.Attribute else None
 
 
 def assign_targets(statement: cst.CSTNode) -> Sequence[cst.BaseExpression]:
-    if isinstance(statement, cst.Assign):
+    kind = type(statement)
+    if kind is cst.Assign:
         return [target.target for target in statement.targets]
-    if isinstance(statement, (cst.AnnAssign, cst.AugAssign)):
+    if kind is cst.AnnAssign or kind is cst.AugAssign:
         return [statement.target]
     return []
+
+
+def bound_names(node: cst.CSTNode) -> list[str]:
+    """The names one node binds: assignment, loop, with, except and comprehension
+    targets, walrus, imports, definitions, parameters, `global`/`nonlocal`. Dispatched
+    on the exact node type: it runs on every node of a module."""
+    binder = _BINDERS.get(type(node))
+    return binder(node) if binder is not None else []
+
+
+def names_bound_below(scope: cst.CSTNode) -> set[str]:
+    """Every name bound anywhere below `scope` (see bound_names)."""
+    found: set[str] = set()
+    for node in walk(scope):
+        binder = _BINDERS.get(type(node))
+        if binder is not None:
+            found.update(binder(node))
+    return found
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    names = []
+    for flat in flatten_targets([target]):
+        if type(flat) is cst.StarredElement:
+            flat = flat.value
+        if type(flat) is cst.Name:
+            names.append(flat.value)
+    return names
+
+
+def _import_alias_names(node: cst.ImportAlias) -> list[str]:
+    if node.asname is not None:
+        return []  # the AsName below it binds the name
+    dotted = cst_dotted(node.name)
+    return [dotted.split(".")[0]] if dotted else []
+
+
+_BINDERS = {
+    cst.AssignTarget: lambda node: _target_names(node.target),
+    cst.AnnAssign: lambda node: _target_names(node.target),
+    cst.AugAssign: lambda node: _target_names(node.target),
+    cst.For: lambda node: _target_names(node.target),
+    cst.CompFor: lambda node: _target_names(node.target),
+    cst.AsName: lambda node: _target_names(node.name),
+    cst.NamedExpr: lambda node: _target_names(node.target),
+    cst.Param: lambda node: [node.name.value],
+    cst.FunctionDef: lambda node: [node.name.value],
+    cst.ClassDef: lambda node: [node.name.value],
+    cst.ImportAlias: _import_alias_names,
+    cst.Global: lambda node: [item.name.value for item in node.names],
+    cst.Nonlocal: lambda node: [item.name.value for item in node.names],
+}
+
+
+_SEQUENCE_DISPLAYS = frozenset({cst.Tuple, cst.List})
 
 
 def flatten_targets(targets: Sequence[cst.BaseExpression]) -> Iterator[cst.BaseExpression]:
     """`a, (b, c) = ...` -> a, b, c."""
     for target in targets:
-        if isinstance(target, (cst.Tuple, cst.List)):
+        if type(target) in _SEQUENCE_DISPLAYS:
             yield from flatten_targets([element.value for element in target.elements])
         else:
             yield target
@@ -125,18 +181,6 @@ def string_value(node: cst.BaseExpression) -> Optional[str]:
         except Exception:
             return None
     return None
-
-
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node below `node` (pre-order), without visitor machinery."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        kids = children(current)
-        if kids:
-            kids.reverse()
-            stack.extend(kids)
 
 
 # An exact type test: isinstance() against libcst's node classes goes through ABCMeta, a
@@ -202,6 +246,9 @@ def weight_creator(module, call: cst.Call, owner: Optional[str]) -> Optional[str
     return None
 
 
+_ASSIGNMENTS = frozenset({cst.Assign, cst.AnnAssign, cst.AugAssign})
+
+
 def self_attribute_values(class_def: cst.ClassDef) -> dict[str, list[cst.BaseExpression]]:
     """What each `self.<name>` of a class is given in any of its methods: `self.x = v`,
     `self.x: T = v`, `self.x += v`, `self.x[k] = v`, `self.x.append(v)`, and the matching
@@ -213,9 +260,10 @@ def self_attribute_values(class_def: cst.ClassDef) -> dict[str, list[cst.BaseExp
             continue
         for node in walk(method.body):
             pairs: list[tuple[cst.BaseExpression, Optional[cst.BaseExpression]]] = []
-            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            kind = type(node)
+            if kind in _ASSIGNMENTS:
                 pairs = _target_value_pairs(assign_targets(node), node.value)
-            elif isinstance(node, cst.Call) and method_call_name(node) in ("append", "extend", "insert"):
+            elif kind is cst.Call and method_call_name(node) in ("append", "extend", "insert"):
                 pairs = [(node.func.value, arg.value) for arg in node.args]
             for target, value in pairs:
                 if value is not None and rooted_at(target, owner):
@@ -498,7 +546,8 @@ def sublayer_aliases(function: cst.FunctionDef, owner: Optional[str]) -> dict[st
     if owner is None:
         return aliases
     for node in walk_scope(function):
-        if isinstance(node, (cst.For, cst.CompFor)):
+        kind = type(node)
+        if kind is cst.For or kind is cst.CompFor:
             source, target = node.iter, node.target
             if isinstance(source, cst.Call) and callee_name(source) in ("enumerate", "reversed", "list") and source.args:
                 source = source.args[0].value
@@ -506,9 +555,9 @@ def sublayer_aliases(function: cst.FunctionDef, owner: Optional[str]) -> dict[st
                     target = target.elements[1].value
             if isinstance(target, cst.Name) and rooted_at(source, owner):
                 aliases[target.value] = first_attribute(source)
-        elif isinstance(node, cst.Assign) and len(node.targets) == 1:
+        elif kind is cst.Assign and len(node.targets) == 1:
             target = node.targets[0].target
-            if isinstance(target, cst.Name) and rooted_at(node.value, owner):
+            if type(target) is cst.Name and rooted_at(node.value, owner):
                 aliases[target.value] = first_attribute(node.value)
     return aliases
 

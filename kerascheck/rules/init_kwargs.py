@@ -95,7 +95,7 @@ class InitKwargs(Rule):
         splats = [arg.value for call in calls for arg in call.args if arg.star and isinstance(arg.value, cst.Name)]
         if not splats:
             return []
-        local = set(helpers.param_names(init)) | _bound_names(init)
+        local = set(helpers.param_names(init)) | helpers.names_bound_below(init)
         for star in (init.params.star_arg, init.params.star_kwarg):
             if isinstance(star, cst.Param):
                 local.add(star.name.value)
@@ -110,7 +110,7 @@ class InitKwargs(Rule):
         a name bound nowhere is certainly undefined), or the file star-imports."""
         if self._module_names is None:
             module = self.context.ancestors[0]
-            names = _bound_names(module)
+            names = helpers.names_bound_below(module)
             star = any(isinstance(node, cst.ImportStar) for node in helpers.walk(module))
             self._module_names = frozenset(names | ({"*"} if star else set()))
         return name in self._module_names or "*" in self._module_names
@@ -203,7 +203,7 @@ def _accept_and_forward(init: cst.FunctionDef, calls: list[cst.Call]) -> Optiona
     **kwargs)` + `super().__init__(**kwargs)`: every call that worked still does, and
     the config's name/trainable/dtype now reach the parent."""
     call = _forwardable(init, calls)
-    if call is None or "kwargs" in _bound_names(init):
+    if call is None or "kwargs" in helpers.names_bound_below(init):
         return None
     parameters = helpers.with_star_kwarg(init.params, "kwargs")
     if parameters is None:
@@ -231,31 +231,3 @@ def _forward(init: cst.FunctionDef, calls: list[cst.Call], kwargs: str) -> Optio
     )
 
 
-def _bound_names(scope: cst.CSTNode) -> set[str]:
-    """Every name bound anywhere below `scope`: assignment, loop, with, except and
-    comprehension targets, walrus, imports, definitions, parameters, `global`/`nonlocal`."""
-    found: set[str] = set()
-    for node in helpers.walk(scope):
-        targets: list[cst.CSTNode] = []
-        if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-            targets = list(helpers.assign_targets(node))
-        elif isinstance(node, (cst.For, cst.CompFor)):
-            targets = [node.target]
-        elif isinstance(node, (cst.NamedExpr,)):
-            targets = [node.target]
-        elif isinstance(node, (cst.AsName,)):
-            targets = [node.name]
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Param)):
-            found.add(node.name.value)
-        elif isinstance(node, cst.ImportAlias) and node.asname is None:
-            dotted = cst_dotted(node.name)
-            if dotted:
-                found.add(dotted.split(".")[0])
-        elif isinstance(node, (cst.Global, cst.Nonlocal)):
-            found.update(item.name.value for item in node.names)
-        for target in helpers.flatten_targets(targets):
-            if isinstance(target, cst.Name):
-                found.add(target.value)
-            elif isinstance(target, cst.StarredElement) and isinstance(target.value, cst.Name):
-                found.add(target.value.value)
-    return found

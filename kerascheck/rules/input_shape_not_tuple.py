@@ -137,7 +137,7 @@ class InputShapeNotTuple(Rule):
             bindings: dict[str, int] = {}
             values: dict[str, str] = {}
             for node in helpers.walk(module):
-                for name in _bound_names(node):
+                for name in helpers.bound_names(node):
                     bindings[name] = bindings.get(name, 0) + 1
             for statement in module.body:
                 if isinstance(statement, cst.SimpleStatementLine):
@@ -180,29 +180,6 @@ def _is_shape_item(value: cst.BaseExpression) -> bool:
     if isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.Minus):
         index = index.expression
     return isinstance(index, cst.Integer)
-
-
-def _bound_names(node: cst.CSTNode):
-    """Names a node binds (assignment and loop targets, parameters, imports, defs...)."""
-    targets: list[cst.CSTNode] = []
-    if isinstance(node, cst.AssignTarget):
-        targets = [node.target]
-    elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
-        targets = [node.target]
-    elif isinstance(node, (cst.For, cst.CompFor)):
-        targets = [node.target]
-    elif isinstance(node, cst.AsName):
-        targets = [node.name]
-    elif isinstance(node, cst.NamedExpr):
-        targets = [node.target]
-    elif isinstance(node, (cst.Param, cst.FunctionDef, cst.ClassDef)):
-        return [node.name.value]
-    elif isinstance(node, cst.ImportAlias) and node.asname is None:
-        dotted = cst_dotted(node.name)
-        return [dotted.split(".")[0]] if dotted else []
-    elif isinstance(node, (cst.Global, cst.Nonlocal)):
-        return [item.name.value for item in node.names]
-    return [target.value for target in helpers.flatten_targets(targets) if isinstance(target, cst.Name)]
 
 
 def _code(node: cst.CSTNode) -> str:

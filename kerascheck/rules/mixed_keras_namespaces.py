@@ -38,6 +38,8 @@ _GUARDS = (cst.If, cst.Try, cst.ExceptHandler, cst.Else, cst.Finally)
 # `hasattr(...)`, flags such as `IS_KERAS_3` or `use_legacy_keras`.
 _VERSION_TEST = re.compile(r"version|hasattr|keras_?[23]|legacy", re.I)
 _SYS_MODULES_WRITERS = frozenset({"setdefault", "update", "__setitem__"})
+# Nodes whose `name` is a definition, not a use.
+_NAMED_DEFINITIONS = frozenset({cst.Param, cst.FunctionDef, cst.ClassDef})
 
 
 def _group(qualified: str) -> Optional[str]:
@@ -85,6 +87,10 @@ class MixedKerasNamespaces(Rule):
         self._first_use: dict[object, dict[str, tuple[int, cst.CSTNode, str, str]]] = {}
         self._uses = 0
         self._aliased = False
+        # Every name an import visited so far bound, in any scope; with the module's
+        # facts, a cheap first test that a name can be Keras at all (most are not).
+        self._imported: set[str] = set()
+        self._facts = None
 
     # ---- imports -----------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
@@ -100,6 +106,7 @@ class MixedKerasNamespaces(Rule):
         for local, meaning, _, _ in helpers.import_bindings(statement):
             if local is None:
                 continue
+            self._imported.add(local)
             previous = bindings.get(local)
             if previous is not None and (guarded or previous[1]) and self._differs(previous[0], meaning):
                 bindings[local] = (_SWITCH, True)
@@ -145,19 +152,27 @@ class MixedKerasNamespaces(Rule):
 
     # ---- uses ------------------------------------------------------------------------------
     def visit_Name(self, node: cst.Name) -> None:
-        parent = self.context.ancestors[-2] if len(self.context.ancestors) > 1 else None
-        if isinstance(parent, cst.Attribute):
-            return  # part of a dotted chain: seen as a whole by visit_Attribute
-        if isinstance(parent, cst.Arg) and parent.keyword is node:
+        if not self._may_be_keras(node.value):
             return
-        if isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef)) and parent.name is node:
+        parent = self.context.ancestors[-2] if len(self.context.ancestors) > 1 else None
+        kind = type(parent)
+        if kind is cst.Attribute:
+            return  # part of a dotted chain: seen as a whole by visit_Attribute
+        if kind is cst.Arg and parent.keyword is node:
+            return
+        if kind in _NAMED_DEFINITIONS and parent.name is node:
             return
         self._use(node, node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         parent = self.context.ancestors[-2] if len(self.context.ancestors) > 1 else None
-        if isinstance(parent, cst.Attribute) and parent.value is node:
+        if type(parent) is cst.Attribute and parent.value is node:
             return  # the outermost chain is the one that names the object
+        head = node.value
+        while type(head) is cst.Attribute:
+            head = head.value
+        if type(head) is not cst.Name or not self._may_be_keras(head.value):
+            return
         dotted = cst_dotted(node)
         if dotted is not None:
             self._use(node, dotted)
@@ -203,9 +218,15 @@ class MixedKerasNamespaces(Rule):
                     return True
         return False
 
+    def _may_be_keras(self, head: str) -> bool:
+        """Whether a name can stand for something imported (else it is no Keras object)."""
+        return head in self._imported or self._resolvable(head)
+
     def _resolvable(self, head: str) -> bool:
-        facts = self.module.index.modules.get(self.context.path)
-        return facts is not None and (
+        if self._facts is None:
+            self._facts = self.module.index.modules.get(self.context.path) or False
+        facts = self._facts
+        return bool(facts) and (
             head in facts.imports or head in facts.aliases or bool(facts.star_imports)
         )
 

@@ -17,10 +17,10 @@ from kerascheck.semantic import knowledge
 def cst_dotted(node: cst.CSTNode) -> Optional[str]:
     """`a.b.c` for a chain of Name/Attribute nodes, else None (calls, subscripts...)."""
     parts = []
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:  # exact type tests: libcst's isinstance is slow
         parts.append(node.attr.value)
         node = node.value
-    if not isinstance(node, cst.Name):
+    if type(node) is not cst.Name:
         return None
     parts.append(node.value)
     return ".".join(reversed(parts))
