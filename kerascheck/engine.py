@@ -34,7 +34,7 @@ from kerascheck.fix.writer import WriteFailed, write_atomically
 from kerascheck.cache import Cache, Entry, Snapshot
 from kerascheck.cache import digest as content_digest
 from kerascheck.cstwalk import deep_stack, positions, walk_batched
-from kerascheck.finding import Edit, Finding, FixInfo, RunError, Severity
+from kerascheck.finding import Finding, FixInfo, RunError, Severity
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import FileContext, Rule
 from kerascheck.semantic import facts as facts_pass
@@ -495,11 +495,10 @@ def _in_cells(cells, finding: Finding) -> Finding:
         return moved
     edits = []
     for edit in finding.fix.edits:
-        cell, line = cells.locate(edit.line)
-        end_cell, end_line = cells.locate(edit.end_line)
-        if end_cell != cell:  # an edit across cells cannot be shown in cell terms
+        in_cell = cells.relocate_edit(edit)
+        if in_cell is None:  # an edit across cells cannot be shown in cell terms
             return replace(moved, fix=replace(finding.fix, edits=()))
-        edits.append(Edit(line, edit.column, end_line, edit.end_column, edit.content, cell))
+        edits.append(in_cell)
     return replace(moved, fix=replace(finding.fix, edits=tuple(edits)))
 
 

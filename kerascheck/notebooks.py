@@ -12,20 +12,34 @@ cell). IPython syntax is replaced line for line, so no line moves:
 - `from __future__ import ...` becomes `pass`: valid atop any cell, it would be an
   error in the middle of the joined module;
 - a cell magic whose body is Python (`%%time`, `%%capture`, ...) loses only its first
-  line; any other cell magic (`%%bash`, `%%writefile`, `%%html`) blanks the whole cell.
+  line; any other cell magic (`%%bash`, `%%writefile`, `%%html`) blanks the whole cell;
+- a cell whose first non-blank line is indented is dedented as IPython's `leading_indent`
+  does (that line's leading spaces and tabs come off every line that starts with them);
+  :class:`CellMap` adds them back to the columns of findings in that cell;
+- a cell of one line that is a bare line magic (`ls data/`, `cd ..`, `pip install x`) is
+  run by IPython as that magic (automagic, on by default) and becomes `pass`. IPython's
+  rule (`InteractiveShell.transform_cell` then `prefilter.AutoMagicChecker`): the cell is
+  a single line once its leading blank lines are dropped; its first word is a line magic;
+  the rest of the line does not start with `=` or `,`; and the word is not shadowed by a
+  keyword, a builtin or a name the user bound (here: a name the notebook binds at the top
+  level of any cell). In a cell of several lines a bare `ls` is a syntax error in Jupyter
+  too, and stays one here.
 
 Cells are numbered from 1 counting every cell, markdown included, as they appear in
 the notebook. A notebook whose kernel is not Python contributes no code.
 """
 from __future__ import annotations
 
+import ast
 import bisect
+import builtins
 import json
+import keyword
 import re
 from dataclasses import dataclass, replace
 from typing import Optional, Union
 
-from kerascheck.finding import Finding
+from kerascheck.finding import Edit, Finding
 from kerascheck.sources import SourceProblem
 
 SUFFIX = ".ipynb"
@@ -35,7 +49,30 @@ PYTHON_CELL_MAGICS = frozenset(
     {"time", "timeit", "capture", "prun", "debug", "memit", "tensorboard", "tf_function"}
 )
 
+# The line magics a Jupyter IPython kernel knows at start (IPython 8: InteractiveShell's
+# magics, the POSIX shell aliases of IPython.core.alias.default_aliases, and ipykernel's
+# KernelMagics with the `ed` alias). With automagic on, a one-line cell `ls data/` runs
+# `%ls data/`. Magics an extension adds later (`%load_ext`) are not in it.
+LINE_MAGICS = frozenset({
+    "alias", "alias_magic", "autoawait", "autocall", "automagic", "bookmark", "cat", "cd",
+    "colors", "conda", "config", "cp", "debug", "dhist", "dirs", "doctest_mode", "ed",
+    "edit", "env", "gui", "hist", "history", "killbgscripts", "ldir", "lf", "lk", "ll",
+    "load", "load_ext", "loadpy", "logoff", "logon", "logstart", "logstate", "logstop",
+    "ls", "lsmagic", "lx", "macro", "magic", "matplotlib", "mkdir", "mv", "notebook",
+    "page", "pastebin", "pdb", "pdef", "pdoc", "pfile", "pinfo", "pinfo2", "pip", "popd",
+    "pprint", "precision", "prun", "psearch", "psource", "pushd", "pwd", "pycat", "pylab",
+    "quickref", "recall", "rehashx", "reload_ext", "rep", "rerun", "reset",
+    "reset_selective", "rm", "rmdir", "run", "save", "sc", "set_env", "sx", "system", "tb",
+    "time", "timeit", "unalias", "unload_ext", "who", "who_ls", "whos", "xdel", "xmode",
+    # ipykernel's KernelMagics
+    "autosave", "clear", "connect_info", "less", "man", "more", "qtconsole",
+})
+
 _ESCAPES = ("%", "!", "?")
+# IPython.core.splitinput.line_split: indentation, escape, the first word ("ifun"), the rest.
+_LINE_SPLIT = re.compile(r"^(\s*)([,;/%]|!!?|\?\??)?\s*(%{0,2}[\w.*]*)(.*?$|$)")
+# IPython.core.inputtransformer2._indent_re (leading_indent)
+_INDENT = re.compile(r"^[ \t]+")
 # `files = !ls`, `out = %sx ls`, `a, b = %time f()`: never Python (no unary % or !).
 _ASSIGNED_MAGIC = re.compile(r"^(\s*)([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=\s*[!%]")
 # `keras.layers.Dense?` / `obj??`: a trailing `?` is never Python.
@@ -51,28 +88,73 @@ def is_notebook(path: str) -> bool:
 
 @dataclass(frozen=True)
 class CellMap:
-    """Where each code cell starts in the joined text (1-based lines)."""
+    """Where each code cell starts in the joined text (1-based lines), and how far the
+    lines of a dedented cell moved left."""
 
     starts: tuple[int, ...]  # first joined line of each code cell that has lines
     cells: tuple[int, ...]  # its cell number
     sizes: tuple[int, ...]  # its number of lines
+    # per cell: what the dedent took off the start of each of its lines, () if nothing
+    removed: tuple[tuple[str, ...], ...] = ()
+
+    def _index(self, line: int) -> tuple[int, int]:
+        """(index of the cell, 0-based line in it, clamped) of a line of the joined text."""
+        index = max(bisect.bisect_right(self.starts, line) - 1, 0)
+        offset = line - self.starts[index]
+        return index, min(max(offset, 0), max(self.sizes[index] - 1, 0))
 
     def locate(self, line: int) -> tuple[int, int]:
         """(cell number, line in the cell) of a 1-based line of the joined text."""
         if not self.starts:
             return 1, max(line, 1)
-        index = max(bisect.bisect_right(self.starts, line) - 1, 0)
-        offset = line - self.starts[index] + 1
-        return self.cells[index], min(max(offset, 1), max(self.sizes[index], 1))
+        index, offset = self._index(line)
+        return self.cells[index], offset + 1
+
+    def shift(self, line: int) -> int:
+        """How many columns a line of the joined text lost to its cell's dedent."""
+        if not self.starts or not self.removed:
+            return 0
+        index, offset = self._index(line)
+        taken = self.removed[index]
+        return len(taken[offset]) if offset < len(taken) else 0
+
+    def column(self, line: int, column: int) -> int:
+        """A column of a line of the joined text as a column of the cell's own line
+        (0, "no column", stays 0)."""
+        return column + self.shift(line) if column else column
 
     def relocate(self, finding: Finding) -> Finding:
         """The finding with its position in cell coordinates."""
         cell, line = self.locate(finding.line)
-        end_cell, end_line = self.locate(finding.end_line or finding.line)
-        end_column = finding.end_column
+        column = self.column(finding.line, finding.column)
+        end = finding.end_line or finding.line
+        end_cell, end_line = self.locate(end)
+        end_column = self.column(end, finding.end_column)
         if end_cell != cell:  # a node spanning cells: mark its start only
-            end_line, end_column = line, finding.column
-        return replace(finding, cell=cell, line=line, end_line=end_line, end_column=end_column)
+            end_line, end_column = line, column
+        return replace(finding, cell=cell, line=line, column=column, end_line=end_line, end_column=end_column)
+
+    def relocate_edit(self, edit: Edit) -> Optional[Edit]:
+        """A fix's edit of the joined text in cell coordinates, or None when it cannot be
+        said there (it spans two cells). In a dedented cell the columns move right and
+        each new line of the content gets the cell's indentation back."""
+        cell, line = self.locate(edit.line)
+        end_cell, end_line = self.locate(edit.end_line)
+        if end_cell != cell:
+            return None
+        content = edit.content
+        indent = self._indent(edit.line)
+        if indent and "\n" in content:
+            head, *rest = content.split("\n")
+            content = "\n".join([head, *(indent + part if part else part for part in rest)])
+        return Edit(line, self.column(edit.line, edit.column), end_line,
+                    self.column(edit.end_line, edit.end_column), content, cell)
+
+    def _indent(self, line: int) -> str:
+        """The indentation the dedent took off the lines of this line's cell."""
+        if not self.starts or not self.removed:
+            return ""
+        return max(self.removed[self._index(line)[0]], key=len, default="")
 
 
 @dataclass(frozen=True)
@@ -80,6 +162,12 @@ class Notebook:
     text: str  # the code cells as one Python module
     cells: CellMap
     sources: dict  # cell number -> the cell's original lines (for showing them)
+    bound: frozenset = frozenset()  # the names the notebook binds: they shadow magics
+
+    def python(self, cell: int) -> tuple[list[str], list[str]]:
+        """A code cell's lines as the joined text has them, and what the dedent took off
+        the start of each: a line is Python as written iff `removed + python == source`."""
+        return _neutralise(list(self.sources[cell]), self.bound)
 
 
 def load(data: Union[bytes, str]) -> Union[Notebook, SourceProblem]:
@@ -100,8 +188,7 @@ def load(data: Union[bytes, str]) -> Union[Notebook, SourceProblem]:
         return cells
     if not _is_python(document):
         return Notebook("", CellMap((), (), ()), {})
-    starts, numbers, sizes, parts, sources = [], [], [], [], {}
-    next_line = 1
+    code = []  # (cell number, its lines)
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):
             return SourceProblem(f"not a valid notebook: cell {number} is not an object")
@@ -115,15 +202,28 @@ def load(data: Union[bytes, str]) -> Union[Notebook, SourceProblem]:
         lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if lines and lines[-1] == "":
             lines.pop()
-        if not lines:
-            continue
+        if lines:
+            code.append((number, lines))
+    # A one-line cell `ls data/` runs `%ls data/` unless the user bound `ls`: the names
+    # the notebook binds are only read when some cell could be such a line.
+    bound: frozenset = frozenset()
+    if any(might_be_automagic(lines) for _, lines in code):
+        bound = frozenset().union(*(
+            bound_names("\n".join(neutralise(lines)) + "\n") for _, lines in code
+        ))
+    starts, numbers, sizes, removed, parts, sources = [], [], [], [], [], {}
+    next_line = 1
+    for number, lines in code:
+        python, taken = _neutralise(lines, bound)
         sources[number] = lines
         starts.append(next_line)
         numbers.append(number)
         sizes.append(len(lines))
-        parts.append("\n".join(neutralise(lines)) + "\n")
+        removed.append(tuple(taken) if any(taken) else ())
+        parts.append("\n".join(python) + "\n")
         next_line += len(lines)
-    return Notebook("".join(parts), CellMap(tuple(starts), tuple(numbers), tuple(sizes)), sources)
+    cell_map = CellMap(tuple(starts), tuple(numbers), tuple(sizes), tuple(removed) if any(removed) else ())
+    return Notebook("".join(parts), cell_map, sources, bound)
 
 
 def _raw_cells(document) -> Union[list, SourceProblem]:
@@ -151,14 +251,30 @@ def _is_python(document: dict) -> bool:
 
 
 # ---- IPython syntax -----------------------------------------------------------------------
-def neutralise(lines: list[str]) -> list[str]:
-    """The lines of one cell with IPython syntax replaced, line for line."""
+def neutralise(lines: list[str], bound: frozenset = frozenset()) -> list[str]:
+    """The lines of one cell with IPython syntax replaced, line for line. `bound`: the
+    names the notebook binds; such a name shadows the line magic it spells."""
+    return _neutralise(lines, bound)[0]
+
+
+def _neutralise(lines: list[str], bound: frozenset) -> tuple[list[str], list[str]]:
+    """The Python lines of a cell, and what the dedent took off the start of each."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None and lines[first].lstrip().startswith("%%"):
-        name = lines[first].lstrip()[2:].split(maxsplit=1)
+    if first is None:
+        return list(lines), [""] * len(lines)
+    lines, removed = _leading_indent(lines, first)
+    if lines[first].startswith("%%"):
+        name = lines[first][2:].split(maxsplit=1)
         if not name or name[0] not in PYTHON_CELL_MAGICS:
-            return [""] * len(lines)
-        lines = [*lines[:first], "", *lines[first + 1:]]
+            return [""] * len(lines), [""] * len(lines)
+        # IPython hands the body to transform_cell (or run_cell) as a cell of its own:
+        # it is dedented, and read for automagic, by itself.
+        body, taken = _neutralise(lines[first + 1:], bound)
+        removed[first + 1:] = [outer + inner for outer, inner in zip(removed[first + 1:], taken)]
+        return [*lines[:first], "", *body], removed
+    single = first == len(lines) - 1  # IPython's prefilter reads only one-line cells
+    if single and _magic_replacement(lines[first]) is None and _is_automagic(lines[first], bound):
+        return [*lines[:first], "pass"], removed
     out = []
     scanner = _LogicalLines()
     continued_magic = False
@@ -175,7 +291,73 @@ def neutralise(lines: list[str]) -> list[str]:
                 continue
         scanner.feed(line)
         out.append(line)
-    return out
+    return out, removed
+
+
+def _leading_indent(lines: list[str], first: int) -> tuple[list[str], list[str]]:
+    """IPython's `leading_indent` (after `leading_empty_lines` dropped the blank lines
+    above `first`): the spaces and tabs opening line `first` come off every line that
+    starts with them; the others stay as they are."""
+    match = _INDENT.match(lines[first])
+    if not match:
+        return list(lines), [""] * len(lines)
+    space = match.group(0)
+    removed = [""] * first + [space if line.startswith(space) else "" for line in lines[first:]]
+    return [line[len(taken):] for line, taken in zip(lines, removed)], removed
+
+
+def _is_automagic(line: str, bound: frozenset) -> bool:
+    """Whether IPython runs this line, the whole of its cell, as a line magic although it
+    has no `%`: prefilter's AssignmentChecker then AutoMagicChecker (automagic is on)."""
+    _indent, escape, word, rest = _LINE_SPLIT.match(line).groups()
+    if escape:
+        return False  # `%`, `!`, `?` and the autocall escapes are read elsewhere
+    word, rest = word.strip(), rest.lstrip()
+    if rest and rest[0] in "=,":  # `ls = 3`, `cd, x = f()`: Python
+        return False
+    if word not in LINE_MAGICS:
+        return False
+    # prefilter.is_shadowed: the user's names, the builtins and the keywords win.
+    return word not in bound and not hasattr(builtins, word) and not keyword.iskeyword(word)
+
+
+def might_be_automagic(lines: list[str]) -> bool:
+    """Cheap test: could this cell be a bare line magic (so its notebook's names matter)?"""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return False
+    head = lines[first].lstrip(" \t")
+    if head.startswith("%%"):
+        return might_be_automagic(lines[first + 1:])
+    return first == len(lines) - 1 and _is_automagic(head, frozenset())
+
+
+def bound_names(text: str) -> set[str]:
+    """The names a cell's Python binds in the user namespace: top-level assignments,
+    imports, definitions, loop and `with` targets, at any depth but not inside a function,
+    class, lambda or comprehension. Empty for a cell that does not parse."""
+    try:
+        flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+        tree = compile(text, "<cell>", "exec", flags, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    names: set[str] = set()
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.alias) and node.name != "*":
+            names.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        stack.extend(ast.iter_child_nodes(node))
+    return names
 
 
 def _magic_replacement(line: str) -> Optional[str]:

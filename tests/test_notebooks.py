@@ -226,3 +226,217 @@ def test_notebook_uses_a_base_class_from_the_project(tmp_path):
     })
     run = run_cli(["--isolated", "--output-format", "concise", "explore.ipynb"], cwd=tmp_path)
     assert run.stdout.startswith("explore.ipynb:cell 2:3:18: KC101"), run.stdout + run.stderr
+
+
+# ---- indented cells and bare magics: IPython's leading_indent and automagic -----------------
+def raw_notebook(*sources) -> str:
+    """An nbformat-4 notebook of code cells whose sources are kept exactly as given."""
+    cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
+             for source in sources]
+    metadata = {"language_info": {"name": "python"}}
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells})
+
+
+def cell_lines(source: str) -> list[str]:
+    """A cell's lines as kerascheck.notebooks.load splits them."""
+    lines = source.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+IPYTHON_CELLS = {
+    # IPython dedents a cell whose first non-blank line is indented ...
+    "indented cell": ("  x = 1\n  if x:\n      y = 2", ["x = 1", "if x:", "    y = 2"]),
+    "indented by a tab": ("\tx = 1\n\ty = 2", ["x = 1", "y = 2"]),
+    "only that line's indentation comes off": (" x = (1,\n  2)\ny = 3", ["x = (1,", " 2)", "y = 3"]),
+    "blank lines above the indented line": ("\n   \n    x = 1\n    y = 2", ["", "   ", "x = 1", "y = 2"]),
+    "indented line magic": ("  %matplotlib inline\n  import keras", ["pass", "import keras"]),
+    "indented cell magic": ("  %%time\n  x = 1", ["", "x = 1"]),
+    # ... and runs a cell that is one bare line magic as that magic (automagic).
+    "bare ls": ("ls ./data/train/", ["pass"]),
+    "bare cd, indented": ("    cd ..", ["pass"]),
+    "bare pip": ("pip install -q keras-hub", ["pass"]),
+    "bare pwd": ("pwd", ["pass"]),
+    "bare magic with options": ("mkdir -p data/raw", ["pass"]),
+    "bare magic after blank lines": ("\n\nls data", ["", "", "pass"]),
+    "bare magic word, then a call": ("cd(path)", ["pass"]),
+    "bare magic, then an operator": ("ls += 3", ["pass"]),
+    # Python, as IPython reads it too.
+    "assignment to a magic name": ("ls = 3", ["ls = 3"]),
+    "comparison": ("ls == 3", ["ls == 3"]),
+    "tuple assignment": ("cd, x = 1, 2", ["cd, x = 1, 2"]),
+    "attribute of a magic name": ("time.sleep(1)", ["time.sleep(1)"]),
+    "not a magic name": ("dir(keras)", ["dir(keras)"]),
+    "keyword": ("print(x)", ["print(x)"]),
+    # Not single-line cells: IPython leaves a bare magic alone, a syntax error there too.
+    "two bare magics": ("pip install a\npip install b", ["pip install a", "pip install b"]),
+    "bare magic under a comment": ("# the data\nls data", ["# the data", "ls data"]),
+    "bare magic and a blank line": ("ls data\n\n", ["ls data", ""]),
+}
+
+
+@pytest.mark.parametrize("source, expected", IPYTHON_CELLS.values(), ids=IPYTHON_CELLS.keys())
+def test_neutralise_dedents_and_reads_bare_magics(source, expected):
+    lines = cell_lines(source)
+    assert neutralise(lines) == expected
+    assert len(expected) == len(lines)
+
+
+_IPYTHON_SCRIPT = """
+import json, sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+cells = []
+for source, names in json.load(sys.stdin):
+    shell.user_ns.update(dict.fromkeys(names, 0))
+    cells.append(shell.transform_cell(source))
+    for name in names:
+        del shell.user_ns[name]
+json.dump({"cells": cells, "magics": sorted(shell.magics_manager.magics["line"])}, sys.stdout)
+"""
+
+
+@pytest.fixture(scope="module")
+def ipython(tmp_path_factory):
+    """What a real IPython shell (automagic on, as in Jupyter) makes of cells: each cell
+    is (source, names the user has bound). Run in a subprocess, away from this one."""
+    import os
+    import subprocess
+    import sys
+
+    def transform(cells):
+        env = {**os.environ, "IPYTHONDIR": str(tmp_path_factory.mktemp("ipython"))}
+        run = subprocess.run([sys.executable, "-c", _IPYTHON_SCRIPT], input=json.dumps(cells),
+                             capture_output=True, text=True, env=env, timeout=120)
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)
+
+    return transform
+
+
+def _as_pass(line: str) -> str:
+    """IPython's call of a magic, as the `pass` kerascheck puts in its place."""
+    return line[: len(line) - len(line.lstrip())] + "pass" if "get_ipython()" in line else line
+
+
+def test_ipython_agrees_on_dedent_and_automagic(ipython):
+    cases = {name: source for name, (source, _) in IPYTHON_CELLS.items() if "cell magic" not in name}
+    shadowed = {"history": ("history", ["history"]), "cd call": ("cd(path)", ["cd"]),
+                "ls listing": ("ls data/", ["ls"])}
+    result = ipython([[source, []] for source in cases.values()] + list(shadowed.values()))
+    sources = [*cases.values(), *(source for source, _ in shadowed.values())]
+    for name, source, transformed in zip([*cases, *shadowed], sources, result["cells"]):
+        names = shadowed[name][1] if name in shadowed else ()
+        ours = neutralise(cell_lines(source), frozenset(names))
+        first = next((i for i, line in enumerate(ours) if line.strip()), len(ours))
+        theirs = [_as_pass(line) for line in transformed.split("\n")]
+        assert [*ours[first:], ""] == theirs, name  # IPython drops leading blank lines
+
+
+def test_line_magics_are_ipythons(ipython):
+    """LINE_MAGICS is the line magics of IPython's shell, plus those ipykernel adds."""
+    from kerascheck.notebooks import LINE_MAGICS
+
+    kernel_only = {"autosave", "clear", "connect_info", "less", "man", "more", "qtconsole"}
+    assert set(ipython([])["magics"]) == LINE_MAGICS - kernel_only
+
+
+@pytest.mark.parametrize(
+    "cells, kept",
+    [
+        (("history = model_fit()", "history"), "history"),  # the user's variable, shown
+        (("import time", "time"), "time"),
+        (("def cd(path):\n    return path", "cd(x)"), "cd(x)"),
+        (("from pathlib import Path as ls", "ls"), "ls"),
+        (("for pwd in range(3):\n    pass", "pwd"), "pwd"),
+    ],
+)
+def test_a_name_the_notebook_binds_shadows_the_magic(cells, kept):
+    """prefilter.is_shadowed: a magic whose name the user bound is not run by automagic."""
+    nb = load(raw_notebook(*cells))
+    assert nb.text.splitlines()[-1] == kept
+    assert load(raw_notebook(cells[-1])).text == "pass\n"  # unbound: the magic runs
+
+
+def test_a_name_bound_inside_a_function_does_not_shadow():
+    nb = load(raw_notebook("def f():\n    ls = 1\n    return ls", "ls data/"))
+    assert nb.text.splitlines()[-1] == "pass"
+
+
+INDENTED = raw_notebook(
+    "import tensorflow as tf\nfrom tensorflow import keras",
+    "  class Scale(keras.layers.Layer):\n"
+    "      def build(self, input_shape):\n"
+    "          self.w = tf.Variable(1.0)\n"
+    "  layer = keras.layers.Dense(2, input_shape=(5))",
+    "ls ./data/train/",
+    "\tpwd",
+    "run = keras.layers.Dense(4, input_shape=(3))",  # `run` is a magic name: Python here
+)
+
+
+def test_findings_in_an_indented_cell_point_at_the_original_columns():
+    nb = load(INDENTED)
+    findings = check_source(INDENTED, path="n.ipynb")
+    assert [(f.code, f.cell, f.line, f.column) for f in findings] == [
+        ("KC101", 2, 3, 20), ("KC402", 2, 4, 46), ("KC402", 5, 1, 42),
+    ]
+    spans = [nb.sources[f.cell][f.line - 1][f.column - 1:f.end_column - 1] for f in findings]
+    assert spans == ["tf.Variable(1.0)", "5", "3"]
+
+
+def test_indented_cell_from_the_cli(tmp_path):
+    write(tmp_path, {"n.ipynb": INDENTED})
+    run = run_cli(["--isolated", "--select", "KC101", "."], cwd=tmp_path)
+    assert "n.ipynb:cell 2:3:20: KC101" in run.stdout, run.stdout + run.stderr
+    out = run.stdout.splitlines()
+    shown, caret = next((line, after) for line, after in zip(out, out[1:]) if line.startswith("3 |"))
+    assert shown == "3 |           self.w = tf.Variable(1.0)"  # the cell's own line, indentation and all
+    assert caret.index("^") == shown.index("tf.Variable")
+
+
+@pytest.mark.parametrize(
+    "cells, expected",
+    [
+        # A broken indented cell: the error is where it is in the cell as written.
+        (("import keras", "    x = 1\n    y = f(1,, 2)"), [("KC001", 2, 2, 13)]),
+        # The second line is not indented like the first: IPython fails on it too.
+        (("  x = 1\n y = 2",), [("KC001", 1, 2, 1)]),
+        # Bare magics in a cell of several lines are a syntax error in Jupyter.
+        (("pip install keras\npip install keras-hub",), [("KC001", 1, 1, 5)]),
+        # `ls` is the user's variable: `ls data/` is Python, and not valid.
+        (("ls = 3", "ls data/"), [("KC001", 2, 1, 4)]),
+    ],
+)
+def test_what_ipython_cannot_run_stays_kc001(cells, expected):
+    findings = check_source(raw_notebook(*cells), path="n.ipynb")
+    assert [(f.code, f.cell, f.line, f.column) for f in findings] == expected
+
+
+def test_edits_move_with_the_dedent():
+    from kerascheck.finding import Edit
+
+    cells = load(raw_notebook("import keras", "  x = f(\n      1)", "y = 2")).cells
+    assert cells.relocate_edit(Edit(2, 5, 2, 6, "g")) == Edit(1, 7, 1, 8, "g", 2)
+    # A new line of the content gets the indentation the dedent took.
+    assert cells.relocate_edit(Edit(2, 5, 3, 6, "g(\n    2")) == Edit(1, 7, 2, 8, "g(\n      2", 2)
+    assert cells.relocate_edit(Edit(1, 1, 1, 1, "a\nb")) == Edit(1, 1, 1, 1, "a\nb", 1)
+    assert cells.relocate_edit(Edit(3, 1, 4, 1, "")) is None  # across two cells
+    nb = load(raw_notebook("  x = f(\n      1)"))
+    assert nb.python(1) == (["x = f(", "    1)"], ["  ", "  "])
+
+
+def test_fix_edits_in_an_indented_cell_point_at_the_original_columns(tmp_path):
+    """The JSON edits of a fix inside a dedented cell are in the cell as written."""
+    write(tmp_path, {"n.ipynb": INDENTED})
+    run = run_cli(["--isolated", "--no-cache", "--select", "KC402", "--output-format", "json", "."], cwd=tmp_path)
+    findings = json.loads(run.stdout)
+    nb = load(INDENTED)
+    fixed = []
+    for finding in findings:
+        [edit] = finding["fix"]["edits"]
+        line = nb.sources[edit["cell"]][edit["line"] - 1]
+        fixed.append(line[:edit["column"] - 1] + edit["content"] + line[edit["end_column"] - 1:])
+    assert fixed == [
+        "  layer = keras.layers.Dense(2, input_shape=(5,))",
+        "run = keras.layers.Dense(4, input_shape=(3,))",
+    ]
