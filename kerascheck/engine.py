@@ -33,7 +33,7 @@ from kerascheck.fix.loop import Pass, fix_until_stable
 from kerascheck.fix.writer import WriteFailed, write_atomically
 from kerascheck.cache import Cache, Entry, Snapshot
 from kerascheck.cache import digest as content_digest
-from kerascheck.cstwalk import deep_stack, positions, walk_batched
+from kerascheck.cstwalk import TRIVIA_TYPES, deep_stack, positions, walk_batched
 from kerascheck.finding import Finding, FixInfo, RunError, Severity
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import FileContext, Rule
@@ -572,7 +572,8 @@ def visit_rules(module: cst.Module, rules: Sequence[Rule], context: FileContext)
                 continue
             table = visits if is_visit else leaves
             table.setdefault(node_type, []).append(rule._guard(getattr(rule, name)))
-    walk_batched(module, visits, leaves, context.ancestors)
+    hooked = visits.keys() | leaves.keys()
+    walk_batched(module, visits, leaves, context.ancestors, layout=not hooked.isdisjoint(TRIVIA_TYPES))
 
 
 # ---- process pool plumbing -----------------------------------------------------------------

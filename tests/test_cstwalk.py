@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from kerascheck.cstwalk import DeepStack, children, positions, walk, walk_batched
+from kerascheck.cstwalk import TRIVIA_TYPES, DeepStack, children, positions, syntax_children, walk, walk_batched
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCES = sorted(
@@ -88,6 +88,45 @@ def _assert_same_children(module):
 def test_children_are_libcsts_on_every_file_of_the_repository():
     assert len(SOURCES) > 50
     assert sum(_assert_same_children(module) for _, module in _modules()) > 100_000
+
+
+def _without_layout(node):
+    """Pre-order, leaving out every layout node (and what is below it)."""
+    if type(node) in TRIVIA_TYPES:
+        return
+    yield node
+    for kid in children(node):
+        yield from _without_layout(kid)
+
+
+def _syntax_walk(module):
+    stack, found = [module], []
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(reversed(syntax_children(node)))
+    return found
+
+
+def test_syntax_children_leave_out_exactly_the_layout():
+    """Everything the layout fields hold is a layout type, and layout types are found
+    nowhere else: skipping those fields loses no node a rule could visit."""
+    total = 0
+    for name, module in _modules():
+        ours, expected = _syntax_walk(module), list(_without_layout(module))
+        assert len(ours) == len(expected) and all(a is b for a, b in zip(ours, expected)), name
+        total += len(ours)
+    assert total > 50_000
+
+
+def test_batched_visiting_without_layout():
+    module = _parse("constructs")
+    log, ancestors = [], []
+    types = {type(node) for node in walk(module)} - TRIVIA_TYPES
+    visits = {t: [lambda node: log.append(("visit", id(node), len(ancestors)))] for t in types}
+    leaves = {t: [lambda node: log.append(("leave", id(node), len(ancestors)))] for t in types}
+    walk_batched(module, visits, leaves, ancestors, layout=False)
+    assert log == [entry for entry in _libcst_order(module) if entry[1] in {id(n) for n in _without_layout(module)}]
 
 
 def _libcst_order(module):

@@ -119,9 +119,9 @@ class ProjectIndex:
             # `import keras` in pkg/model.py means Keras, not the sibling pkg/keras.py (an
             # integration module): inside a package, Python 3 imports are absolute.
             roots = [root for root in roots if os.path.join(root, "__init__.py") not in self.modules]
-        for candidate, rest in module_candidates(roots, parts, bool(anchor)):
+        for candidate, rest in _candidate_list(tuple(roots), tuple(parts), bool(anchor)):
             if candidate in self.modules and candidate != path:
-                return candidate, rest
+                return candidate, list(rest)
         return None
 
     # ---- class questions -----------------------------------------------------------------
@@ -284,6 +284,13 @@ def module_candidates(roots, parts: list, anchored: bool):
             base = os.path.join(root, *parts[:cut])
             for candidate in (base + ".py", os.path.join(base, "__init__.py")):
                 yield candidate, parts[cut:]
+
+
+@lru_cache(maxsize=8192)
+def _candidate_list(roots: tuple, parts: tuple, anchored: bool) -> tuple:
+    """module_candidates, kept: the files of a directory import the same modules, and
+    each lookup joins up to (parts + 1) x roots x 2 paths."""
+    return tuple((candidate, tuple(rest)) for candidate, rest in module_candidates(roots, list(parts), anchored))
 
 
 def _import_roots(path: str) -> list[str]:

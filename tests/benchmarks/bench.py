@@ -274,7 +274,7 @@ def profile_rules(roots: list[str]) -> list[str]:
     Rule._guard = timed_guard
     try:
         start = time.process_time()
-        engine.run(files, codes, jobs=1)
+        engine.run(files, codes, jobs=1, fix_edits=False)  # as the CLI in its text formats
         total = time.process_time() - start
     finally:
         Rule._guard = original_guard
