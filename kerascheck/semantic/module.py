@@ -12,6 +12,7 @@ from typing import Optional
 
 import libcst as cst
 
+from kerascheck.cstwalk import syntax_children
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
 from kerascheck.semantic.project import ClassKey, External, ProjectIndex
 
@@ -97,11 +98,12 @@ def _class_ordinals(tree: cst.Module) -> dict[int, int]:
     todo: list[tuple[cst.CSTNode, int]] = [(tree, 0)]
     while todo:  # pre-order, so `position` follows the source
         node, depth = todo.pop()
-        if isinstance(node, cst.ClassDef):
+        kind = type(node)
+        if kind is cst.ClassDef:
             by_name.setdefault(node.name.value, []).append((depth, position, node))
         position += 1
-        inner = depth + isinstance(node, (cst.ClassDef, cst.FunctionDef))
-        todo.extend((child, inner) for child in reversed(node.children))
+        inner = depth + (kind is cst.ClassDef or kind is cst.FunctionDef)
+        todo.extend((child, inner) for child in reversed(syntax_children(node)))
     return {
         id(node): ordinal
         for definitions in by_name.values()
