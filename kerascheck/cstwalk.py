@@ -80,6 +80,19 @@ def syntax_children(node: cst.CSTNode) -> list:
     return getter(node)
 
 
+def syntax_walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """`node` and every node below it but the layout (see TRIVIA_FIELDS), in pre-order."""
+    stack = [node]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        current = pop()
+        yield current
+        kids = syntax_children(current)
+        if kids:
+            kids.reverse()
+            extend(kids)
+
+
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """`node` and every node below it, in pre-order (source order)."""
     stack = [node]
@@ -358,4 +371,4 @@ def positions(module: cst.Module, nodes) -> dict:
     return {node: state.spans[node] for node in wanted if node in state.spans}
 
 
-__all__ = ["children", "syntax_children", "walk", "walk_batched", "DeepStack", "deep_stack", "positions"]
+__all__ = ["children", "syntax_children", "syntax_walk", "walk", "walk_batched", "DeepStack", "deep_stack", "positions"]

@@ -6,7 +6,8 @@ from typing import Iterator, Optional, Sequence
 
 import libcst as cst
 
-from kerascheck.cstwalk import children, walk  # noqa: F401  (walk: rules use helpers.walk)
+from kerascheck.cstwalk import syntax_children
+from kerascheck.cstwalk import syntax_walk as walk  # rules scan syntax, never layout
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted, resolves_to
 
@@ -191,13 +192,13 @@ _NEW_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 def walk_scope(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Like :func:`walk` (source order), but does not enter nested functions, classes or
     lambdas: what runs in this function's own frame."""
-    stack = children(node)
+    stack = syntax_children(node)
     stack.reverse()
     while stack:
         current = stack.pop()
         yield current
         if current.__class__ not in _NEW_SCOPES:
-            kids = children(current)
+            kids = syntax_children(current)
             if kids:
                 kids.reverse()
                 stack.extend(kids)
@@ -228,7 +229,7 @@ def names_in(node: cst.CSTNode) -> set[str]:
         elif isinstance(current, cst.Arg):
             stack.append(current.value)
         else:
-            stack.extend(children(current))
+            stack.extend(syntax_children(current))
     return found
 
 
@@ -348,7 +349,7 @@ def mentions_training(node: cst.CSTNode, names=("training",)) -> bool:
         elif isinstance(current, cst.Arg):
             stack.append(current.value)
         else:
-            stack.extend(children(current))
+            stack.extend(syntax_children(current))
     return False
 
 
@@ -372,7 +373,7 @@ def walk_with_chain(node: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, tuple]]:
     while stack:
         current, chain = stack.pop()
         yield current, chain
-        stack.extend((child, chain + (child,)) for child in reversed(children(current)))
+        stack.extend((child, chain + (child,)) for child in reversed(syntax_children(current)))
 
 
 def under_training_test(context, names=("training",)) -> bool:

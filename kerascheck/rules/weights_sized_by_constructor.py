@@ -19,6 +19,7 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from kerascheck.cstwalk import syntax_children
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
@@ -321,7 +322,7 @@ class _UseFinder:
             if node.orelse is not None:
                 self._block(node.orelse.body, state)
             return
-        for child in node.children:
+        for child in syntax_children(node):
             if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
                 self._block(child, state)
             elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally, cst.ExceptStarHandler)):
@@ -452,7 +453,7 @@ class _UseFinder:
             return any(self._carries(arg.value, state) for arg in node.args)
         if isinstance(node, cst.Arg):
             return self._carries(node.value, state)
-        return any(self._carries(child, state) for child in node.children)
+        return any(self._carries(child, state) for child in syntax_children(node))
 
 
 @dataclass
@@ -471,7 +472,7 @@ def _walk_expression(node: cst.CSTNode):
         current = stack.pop()
         yield current
         if not isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
-            stack.extend(reversed(current.children))
+            stack.extend(reversed(syntax_children(current)))
 
 
 def _target_names(target: cst.BaseExpression) -> set[str]:
