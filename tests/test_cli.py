@@ -41,6 +41,18 @@ def test_exit_0_when_clean(tmp_path):
     assert run.stderr == "All checks passed (2 files checked).\n"
 
 
+def test_no_all_clear_when_a_file_could_not_be_checked(tmp_path):
+    """A file kerascheck could not read is no "All checks passed": the summary says so."""
+    write(tmp_path, {"clean.py": CLEAN_SOURCE})
+    os.symlink(tmp_path / "loop.py", tmp_path / "loop.py")
+    run = run_cli(["--no-cache", "clean.py", "loop.py"], cwd=tmp_path)
+    assert run.returncode == 2
+    assert "All checks passed" not in run.stderr
+    assert run.stderr.splitlines()[-1] == (
+        "No problems found, but 1 file could not be fully checked (see the errors above; 2 files in the run)."
+    )
+
+
 def test_exit_1_with_findings_and_exit_zero(two_findings):
     assert run_cli(["src"], cwd=two_findings).returncode == 1
     run = run_cli(["--exit-zero", "src"], cwd=two_findings)

@@ -86,6 +86,12 @@ def _fix_lines(result: CheckResult, mode) -> list[str]:
 
 def _found(result: CheckResult) -> str:
     findings = result.findings
+    if not findings and result.errors:  # not "passed": some files were not (fully) checked
+        failed = len({error.path for error in result.errors})
+        return (
+            f"No problems found, but {_plural(failed, 'file')} could not be fully checked "
+            f"(see the errors above; {_plural(result.files_checked, 'file')} in the run)."
+        )
     if not findings:
         return f"All checks passed ({_plural(result.files_checked, 'file')} checked)."
     files = len({finding.path for finding in findings})
