@@ -12,6 +12,7 @@ import libcst as cst
 from kerascheck.finding import Severity
 from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.semantic.names import canonical_keras_name
 
 # Keras 2's parameters in order, as the code was written for: add_weight(name, shape,
 # dtype, initializer, regularizer, trainable, constraint, ...).
@@ -47,10 +48,21 @@ class AddWeightPositionalName(Rule):
         self.report(
             arguments[0],
             "the weight's name is passed positionally to add_weight(): Keras 3 takes `shape` "
-            "first and raises ValueError (\"`name` must be passed as a keyword argument\"); "
+            f"first and raises ValueError ({self._error(arguments[0].value)}); "
             "write add_weight(name=..., shape=...)",
             fix=_keywords_fix(node, arguments),
         )
+
+    def _error(self, name: cst.BaseExpression) -> str:
+        """What Keras 3.15 says: a Layer checks for the string; a Metric's add_weight
+        (a different method) takes it for a shape."""
+        class_def = self.context.enclosing(cst.ClassDef)
+        bases = self.module.index.external_ancestors(self.module.class_key(class_def)) if class_def else ()
+        if any((canonical_keras_name(base) or "").startswith("keras.metrics.") for base in bases):
+            text = helpers.string_value(name)
+            shown = f"'{text}'" if text is not None else "..."
+            return f'"Cannot convert {shown} to a shape"'
+        return '"`name` must be passed as a keyword argument"'
 
 
 def _keywords_fix(call: cst.Call, arguments: list[cst.Arg]):

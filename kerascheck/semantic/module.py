@@ -74,11 +74,15 @@ class ModuleModel:
         cached = self._classes.get(id(node), False)
         if cached is not False:
             return cached
-        key = ClassKey(self.path, node.name.value, self._ordinal(node))
+        key = self.class_key(node)
         kind = self.index.keras_kind(key) if self.index.class_facts(key) else None
         result = KerasClass(key, kind, node) if kind else None
         self._classes[id(node)] = result
         return result
+
+    def class_key(self, node: cst.ClassDef) -> ClassKey:
+        """The index's key of a class definition of this module."""
+        return ClassKey(self.path, node.name.value, self._ordinal(node))
 
     def _ordinal(self, node: cst.ClassDef) -> int:
         """Which definition of its name `node` is, numbered as the first pass numbers them

@@ -167,6 +167,12 @@ class ProjectIndex:
 
     def builtin_ancestors(self, key: ClassKey) -> set[str]:
         """Built-in Keras layer names (`"Dropout"`) this class inherits from, via the tree."""
+        names = (keras_class_name(qualified) for qualified in self.external_ancestors(key))
+        return {name for name in names if name}
+
+    def external_ancestors(self, key: ClassKey) -> set[str]:
+        """Qualified names of the library classes (`keras.metrics.Metric`) this class
+        inherits from, via the tree."""
         found: set[str] = set()
         seen: set[ClassKey] = set()
         todo = [key]
@@ -177,9 +183,7 @@ class ProjectIndex:
             seen.add(current)
             for target in self.base_targets(current):
                 if isinstance(target, External):
-                    name = keras_class_name(target.qualified)
-                    if name:
-                        found.add(name)
+                    found.add(target.qualified)
                 elif isinstance(target, ClassKey):
                     todo.append(target)
         return found

@@ -128,3 +128,28 @@ def test_reports_the_name_argument():
     )
     assert (found[0].line, found[0].column) == (6, 34)
     assert "ValueError" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "header, base, error",
+    [
+        ("import keras", "keras.layers.Layer", '"`name` must be passed as a keyword argument"'),
+        ("import keras", "keras.metrics.Metric", "\"Cannot convert 'total' to a shape\""),
+        ("import tensorflow as tf", "tf.keras.metrics.Mean", "\"Cannot convert 'total' to a shape\""),
+    ],
+)
+def test_the_message_quotes_the_error_of_the_class_kind(header, base, error):
+    """Measured on Keras 3.15: Layer.add_weight refuses a positional string by name; a
+    Metric's add_weight takes it for the shape and fails converting it."""
+    [found] = assert_triggers(
+        "KC104",
+        f"""
+        {header}
+
+        class Total({base}):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.total = self.add_weight("total", initializer="zeros")
+        """,
+    )
+    assert f"raises ValueError ({error})" in found.message
