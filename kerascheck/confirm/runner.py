@@ -9,6 +9,11 @@ in native code, calls `os._exit` or crashes the interpreter costs its limit, is
 reported `skipped`/`error`, and the worker is started again for the next class. The
 worker's stdout and stderr (the user's prints, TensorFlow's logs) go to a log file that
 is shown only with `-v`.
+
+The KC5xx (migration) findings build no class: the same worker runs the migration
+table's introspection probe (kerascheck.migration.probes) once per distinct (code,
+flagged name) of the run, before any class is built (so no user code has run in the
+worker yet), and every finding of that pair gets the result.
 """
 from __future__ import annotations
 
@@ -33,8 +38,12 @@ from typing import Callable, Optional, Sequence
 from kerascheck import notebooks
 from kerascheck.confirm import isolation
 from kerascheck.confirm.args import CallSites, Constants, config_example
-from kerascheck.confirm.targets import CONFIRMABLE, Item, Target, enclosing_class, hint_for, input_hints
+from kerascheck.confirm.targets import (
+    CONFIRMABLE, MIGRATION, Item, Target, enclosing_class, hint_for, input_hints, migration_member,
+)
 from kerascheck.finding import Confirmation, Finding
+from kerascheck.migration.probes import takes_member
+from kerascheck.migration.table import BY_CODE
 from kerascheck.semantic.context import _project_root
 
 INSTALL_HINT = "pip install 'kerascheck[confirm]'"
@@ -59,6 +68,7 @@ class Summary:
     keras_version: Optional[str] = None
     backend: Optional[str] = None
     classes: int = 0
+    probes: int = 0  # distinct KC5xx introspection probes run
     seconds: float = 0.0  # wall time of the confirmation, after the static run
     import_seconds: float = 0.0  # of which the worker's Keras import (each start)
     restarts: int = 0
@@ -71,7 +81,10 @@ class Summary:
             parts.append(f"{c['error']} error{'s' * (c['error'] != 1)}")
         on = f" on Keras {self.keras_version}" if self.keras_version else ""
         backend = f" ({self.backend})" if self.backend and self.backend != "tensorflow" else ""
-        timing = f"{self.classes} class{'es' * (self.classes != 1)} in {self.seconds:.1f} s"
+        work = [f"{self.classes} class{'es' * (self.classes != 1)}"] if self.classes or not self.probes else []
+        if self.probes:
+            work.append(f"{self.probes} migration probe{'s' * (self.probes != 1)}")
+        timing = f"{', '.join(work)} in {self.seconds:.1f} s"
         if self.import_seconds:
             timing += f"; Keras import {self.import_seconds:.1f} s"
         if self.restarts:
@@ -121,14 +134,14 @@ class WorkerDied(Exception):
 
 
 class _Process:
-    def __init__(self, python: str, log_path: str, cwd: str):
+    def __init__(self, python: str, log_path: str, cwd: str, tmpdir: Optional[str] = None):
         command_read, command_write = os.pipe()
         result_read, result_write = os.pipe()
         with open(log_path, "ab") as log:
             self.popen = subprocess.Popen(
                 [python, "-m", "kerascheck.confirm.worker", str(command_read), str(result_write)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, pass_fds=(command_read, result_write),
-                cwd=cwd, env=_worker_environment(), start_new_session=True,
+                cwd=cwd, env=_worker_environment(tmpdir), start_new_session=True,
             )
         os.close(command_read)
         os.close(result_write)
@@ -199,8 +212,10 @@ class _Process:
                 pass
 
 
-def _worker_environment() -> dict:
+def _worker_environment(tmpdir: Optional[str] = None) -> dict:
     env = dict(os.environ)
+    if tmpdir:  # tempfile.mkdtemp() in a probe or a class lands in the run's directory, removed at the end
+        env.update(TMPDIR=tmpdir, TEMP=tmpdir, TMP=tmpdir)
     package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # never write __pycache__ into the user's tree
@@ -222,7 +237,9 @@ class Runner:
         self.directory = tempfile.mkdtemp(prefix="kerascheck-confirm-")
         self.log_path = os.path.join(self.directory, "worker.log")
         self.workdir = os.path.join(self.directory, "cwd")
+        self.tmpdir = os.path.join(self.directory, "tmp")
         os.makedirs(self.workdir)
+        os.makedirs(self.tmpdir)
         self.process: Optional[_Process] = None
         self.hello: Optional[dict] = None
         self.summary = Summary()
@@ -236,7 +253,7 @@ class Runner:
             self.options.note(f"kerascheck: {self._unavailable}")
         if self.process is None and self._unavailable is None:
             self._started_at = time.monotonic()
-            self.process = _Process(self.options.python, self.log_path, self.workdir)
+            self.process = _Process(self.options.python, self.log_path, self.workdir, self.tmpdir)
             self.hello = None
 
     def _ready(self) -> bool:
@@ -281,10 +298,9 @@ class Runner:
 
     def close(self) -> None:
         if self.process is not None:
-            if self.hello is None:
-                self.process.kill()  # still importing Keras, and nothing to confirm
-            else:
-                self.process.close()
+            # Killed, not asked to exit: every result is in, and an interpreter that has
+            # imported TensorFlow takes 1.5 s to tear down (measured), added to every run.
+            self.process.kill()
             self.process = None
         shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -302,20 +318,31 @@ class Runner:
         outcomes: dict[int, Confirmation] = {}
         sources = Sources()
         targets = self._targets(findings, sources, outcomes)
+        probes = self._probes(findings, sources, outcomes)
         jobs = self._jobs(targets, sources, files, cwd, outcomes)
         self.summary.classes = len(jobs)
-        if jobs and not self._ready():
+        self.summary.probes = len(probes)
+        if (jobs or probes) and not self._ready():
             reason = "Keras is not installed" if not self.summary.available else self._unavailable
             for job in jobs:
                 for item in job["items"]:
                     outcomes[item["index"]] = Confirmation("skipped", reason)
-            jobs = []
-        for number, job in enumerate(jobs):
+            for indices in probes.values():
+                for index in indices:
+                    outcomes[index] = Confirmation("skipped", reason)
+            jobs, probes = [], {}
+        total = len(probes) + len(jobs)
+        # The probes first: they observe Keras itself, before any user code has run in the worker.
+        for number, ((code, member), indices) in enumerate(probes.items()):
             if self.options.progress:
-                self.options.progress(number, len(jobs), f"{job['module']}.{job['class']}")
+                self.options.progress(number, total, f"{code} {member}".strip())
+            self._run_probe(number, code, member, indices, outcomes)
+        for number, job in enumerate(jobs, start=len(probes)):
+            if self.options.progress:
+                self.options.progress(number, total, f"{job['module']}.{job['class']}")
             self._run_job(job, outcomes)
-        if self.options.progress and jobs:
-            self.options.progress(len(jobs), len(jobs), "")
+        if self.options.progress and total:
+            self.options.progress(total, total, "")
         result = []
         for index, finding in enumerate(findings):
             confirmation = outcomes.get(index)
@@ -352,6 +379,69 @@ class Runner:
             hint = hint_for(finding.code, tree, line, finding.column)
             targets[key].items.append(Item(index, finding.code, hint))
         return list(targets.values())
+
+    def _probes(self, findings, sources: Sources, outcomes: dict) -> dict[tuple, list[int]]:
+        """The KC5xx findings by (code, member): one introspection probe per pair."""
+        probes: dict[tuple, list[int]] = {}
+        trees: dict[str, Optional[ast.Module]] = {}
+        for index, finding in enumerate(findings):
+            if finding.code not in MIGRATION:
+                continue
+            if BY_CODE[finding.code].probe is None:
+                outcomes[index] = Confirmation(
+                    "skipped", f"{finding.code} has no introspection probe (its behaviour needs a model and data to show)")
+                continue
+            member = ""
+            if takes_member(finding.code):  # the probe looks up the flagged name: read it
+                path = os.path.abspath(finding.path)
+                try:
+                    text = sources.text(path)
+                except (OSError, SyntaxError, ValueError):
+                    outcomes[index] = Confirmation("skipped", "the file cannot be read: the flagged name is unknown")
+                    continue
+                line = sources.module_line(finding, path)
+                end_line = finding.end_line + (line - finding.line) if finding.end_line else line
+                if path not in trees:
+                    trees[path] = sources.tree(path)
+                member, written = migration_member(finding.code, trees[path], text, line, finding.column,
+                                                   end_line, finding.end_column)
+                if member is None:
+                    outcomes[index] = Confirmation(
+                        "skipped", f"cannot tell which Keras name `{written}` is, so there is nothing to look up")
+                    continue
+            probes.setdefault((finding.code, member), []).append(index)
+        return probes
+
+    def _run_probe(self, number: int, code: str, member: str, indices: list, outcomes: dict) -> None:
+        name = f"{code} {member}".strip()
+
+        def finish(status: str, detail: str, version=None) -> None:
+            for index in indices:
+                outcomes[index] = Confirmation(status, detail, version)
+
+        if not self._ready():
+            finish("skipped", self._unavailable or "no worker")
+            return
+        offset = self._log_size()
+        limit = float(self.options.timeout)
+        try:
+            self.process.send({"type": "probe", "id": f"probe-{number}", "code": code, "member": member, "limit": limit})
+            reply = self.process.receive(limit + max(5.0, limit / 2))
+        except WorkerDied as died:
+            self._restart()
+            finish("error", f"{died} while running the {code} probe")
+            self._show_log(offset, name)
+            return
+        if reply is None:
+            self._restart()
+            finish("skipped", f"timed out after {limit:g} s (the worker was restarted)")
+            self._show_log(offset, name)
+            return
+        status = reply.get("status", "error")
+        finish(status, reply.get("detail", ""), reply.get("keras_version") if status != "skipped" else None)
+        if self.options.verbose:
+            self.options.note(f"kerascheck: confirm {name}: {reply.get('seconds', 0):.2f} s")
+            self._show_log(offset, name)
 
     def _jobs(self, targets, sources: Sources, files, cwd: str, outcomes: dict) -> list[dict]:
         planner = isolation.Planner(sources.text, _project_root)

@@ -6,19 +6,31 @@ they do not depend on how a rule words it: the attribute a `tf.Variable` is stor
 (KC101), the attribute and the value assigned before `super().__init__()` (KC105), the
 sub-layer called with `trainable=` (KC203) or through `.call(...)` (KC204), and, per
 class, how `call()` reads its inputs (dict keys, tuple unpacking).
+
+The KC5xx (migration) findings build no class: their probe introspects the installed
+Keras (kerascheck.migration.probes). What it needs from the finding is the name that
+was flagged (`set_value` in `K.set_value`, `keras.layers.core` in `from
+tensorflow.keras.layers import core`), resolved through the module's imports here.
 """
 from __future__ import annotations
 
 import ast
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from kerascheck.confirm.args import Unresolved, evaluate, encode
+from kerascheck.migration.probes import member_of, takes_member, valid_member
+from kerascheck.migration.table import BY_CODE
+from kerascheck.semantic.names import canonical_keras_name
 
 # The codes with a runtime probe (the catalog's "Runtime confirmation" section).
 CONFIRMABLE = frozenset(
     "KC101 KC102 KC103 KC104 KC105 KC201 KC202 KC203 KC204 KC205 KC206 KC210 KC301 KC302 KC303 KC304".split()
 )
+# The codes whose probe introspects the installed Keras instead (the migration table).
+MIGRATION = frozenset(BY_CODE)
 
 
 @dataclass
@@ -171,3 +183,77 @@ def input_hints(classdef: ast.ClassDef) -> dict:
     elif arity >= 2:
         hints["arity"] = min(arity, 4)
     return hints
+
+
+# ---- KC5xx: the flagged name ---------------------------------------------------------------------------
+def flagged_text(text: str, line: int, column: int, end_line: int = 0, end_column: int = 0) -> str:
+    """The source a finding spans (1-based, end column exclusive), whitespace collapsed;
+    without an end, the dotted name that starts at the finding."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return ""
+    end_line = max(end_line or line, line)
+    first = lines[line - 1]
+    if end_line == line and end_column > column:
+        span = first[column - 1:end_column - 1]
+    elif end_line > line and end_line <= len(lines):
+        span = "\n".join([first[column - 1:], *lines[line:end_line - 1], lines[end_line - 1][:max(end_column - 1, 0)]])
+    else:
+        match = re.match(r"[\w.]+", first[column - 1:])
+        span = match.group(0) if match else ""
+    return " ".join(span.split())
+
+
+@functools.lru_cache(maxsize=8)  # per tree (hashed by identity): a file's findings share it
+def _bindings(tree: Optional[ast.Module]) -> dict[str, str]:
+    """What the imports of a module bind (any depth, the first binding of a name wins):
+    `K` -> `keras.backend`, `tf` -> `tensorflow`, `set_value` -> `keras.backend.set_value`."""
+    bound: dict[str, str] = {}
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                head = alias.name.split(".")[0]
+                bound.setdefault(alias.asname or head, alias.name if alias.asname else head)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                if alias.name != "*":
+                    bound.setdefault(alias.asname or alias.name, f"{node.module}.{alias.name}")
+    return bound
+
+
+@functools.lru_cache(maxsize=8)
+def _import_froms(tree: Optional[ast.Module]) -> tuple:
+    return tuple(n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)) if tree is not None else ()
+
+
+def qualified_written(written: str, tree: Optional[ast.Module], line: int) -> str:
+    """The flagged text as a qualified name: a name in the `from X import ...` on its line
+    is `X.name`; otherwise its first part goes through the module's imports. Keras
+    spellings become `keras.*` (`tf.keras.layers.core` -> `keras.layers.core`)."""
+    qualified = written
+    for node in _import_froms(tree):
+        if node.module and not node.level and node.lineno <= line <= (node.end_lineno or node.lineno):
+            names = [alias.name for alias in node.names if written in (alias.name, alias.asname)]
+            if names:
+                qualified = f"{node.module}.{names[0]}"
+                break
+    else:
+        head, dot, rest = written.partition(".")
+        bound = _bindings(tree).get(head)
+        if bound is not None and head.isidentifier():
+            qualified = bound + dot + rest
+    return canonical_keras_name(qualified) or qualified
+
+
+def migration_member(code: str, tree: Optional[ast.Module], text: str, line: int, column: int,
+                     end_line: int = 0, end_column: int = 0) -> tuple[Optional[str], str]:
+    """(member, written): what the probe of `code` probes for a finding at this position
+    ("" when its probe takes no member, None when the flagged text does not name one)
+    and the flagged text."""
+    if not takes_member(code):
+        return "", ""
+    written = flagged_text(text, line, column, end_line, end_column)
+    if not written:
+        return None, written
+    member = member_of(code, qualified_written(written, tree, line))
+    return (member if valid_member(code, member) else None), written

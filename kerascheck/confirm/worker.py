@@ -2,7 +2,9 @@
 
 One process per run (restarted only when a class kills it). It imports Keras once,
 then reads one JSON job per line on CMD_FD (a class to build, the findings to probe)
-and writes one JSON result per line on RESULT_FD. Its stdout and stderr are a log
+and writes one JSON result per line on RESULT_FD (a `probe` message instead runs one
+KC5xx introspection probe of :mod:`kerascheck.migration.probes`: no user code, only
+the installed Keras). Its stdout and stderr are a log
 file the runner owns, so the user's prints and TensorFlow's logs never reach
 kerascheck's output (the runner shows them with `-v`).
 
@@ -199,6 +201,7 @@ class Worker:
         self.backend = None
         self.finders: list[TreeFinder] = []
         self.streams = (sys.stdout, sys.stderr)
+        self.probed = False  # migration probes ran since the last cleanup
 
     def send(self, message: dict) -> None:
         data = (json.dumps(message) + "\n").encode("utf-8")
@@ -247,6 +250,11 @@ class Worker:
 
     def handle(self, message: dict) -> None:
         started = time.monotonic()
+        if self.probed:  # a class starts from a clean session, whatever the probes built
+            try:
+                self.cleanup()
+            except BaseException:  # noqa: BLE001 - best effort
+                pass
         job = Job(message, self)
         limit = float(message.get("limit", 10))
         signal.signal(signal.SIGALRM, _on_alarm)
@@ -272,7 +280,33 @@ class Worker:
             "seconds": round(time.monotonic() - started, 3),
         })
 
+    def probe(self, message: dict) -> None:
+        """One KC5xx introspection probe (kerascheck.migration.probes.observe): the
+        installed Keras only, no user code; under the same soft time limit as a class."""
+        from kerascheck.migration.probes import observe
+
+        started = time.monotonic()
+        limit = float(message.get("limit", 10))
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            status, detail, version = observe(message["code"], message.get("member", ""))
+        except JobTimeout:
+            status, detail, version = "skipped", f"timed out after {limit:g} s", None
+        except (SystemExit, KeyboardInterrupt) as exc:
+            status, detail, version = "error", f"the probe raised {type(exc).__name__}", None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        # No cleanup here: clear_session() costs 0.3 s (a full gc) and a probe only builds
+        # a throwaway layer or two; the next class job cleans up first.
+        self.probed = True
+        self.send({
+            "type": "result", "id": message["id"], "status": status, "detail": detail, "keras_version": version,
+            "seconds": round(time.monotonic() - started, 3),
+        })
+
     def cleanup(self) -> None:
+        self.probed = False
         purged = set()
         for finder in self.finders:
             purged |= finder.loaded
@@ -349,7 +383,10 @@ def main(argv: list) -> int:
             message = json.loads(line)
             if message.get("type") == "exit":
                 break
-            worker.handle(message)
+            if message.get("type") == "probe":
+                worker.probe(message)
+            else:
+                worker.handle(message)
             sys.stdout.flush()
             sys.stderr.flush()
     return 0

@@ -11,12 +11,21 @@ meant to run where Keras may be imported: in a worker process, or through `main(
 (`python -m kerascheck.migration.probes` reads JSON lines `{"code": ..., "member": ...}`
 on stdin and writes one result per line). `confirm(findings)` does the latter from the
 main process, one subprocess for all the findings.
+
+`kerascheck --confirm` does not start a process of its own for these: its worker
+(kerascheck.confirm.worker), which imports Keras once for the class probes, runs
+`observe()` for each distinct (code, member) of the run's KC5xx findings, and the runner
+(kerascheck.confirm.runner) attaches the result to every finding of that pair. `observe()`
+words the result for a user and is honest about a Keras 2 install: the probes are
+written for Keras 3, so on Keras 2 they can show that the pitfall does not bite there
+(`not-reproduced`), never that it does.
 """
 from __future__ import annotations
 
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from typing import Iterable, Optional
@@ -33,39 +42,167 @@ def member_of(code: str, source_text: str) -> str:
             if text.startswith(prefix):
                 return "keras." + text[len(prefix):]
         return text
-    return text.rsplit(".", 1)[-1].split("(")[0]
+    return text.split("(")[0].rsplit(".", 1)[-1].strip()
+
+
+MEMBER = "{member}"
+_MODULE_PATH = re.compile(r"keras(\.[A-Za-z_]\w*)+")
+_STATUS_LINE = 160  # characters of an error's first line in a detail
+_LABEL = 80  # a longer probe is named by its code ("the KC535 probe")
+
+
+def takes_member(code: str) -> bool:
+    """Whether the probe of `code` probes the flagged name (`keras.backend.{member}`)."""
+    entry = BY_CODE.get(code)
+    return entry is not None and entry.probe is not None and MEMBER in entry.probe.code
+
+
+def valid_member(code: str, member: str) -> bool:
+    """A member the probe can be run with: a `keras.` module path for KC509, a plain
+    identifier for the others (never code)."""
+    if code == "KC509":
+        return bool(_MODULE_PATH.fullmatch(member))
+    return member.isidentifier()
+
+
+def _source(probe, member: str) -> str:
+    return probe.code.replace(MEMBER, member or probe.member).replace("{{", "{").replace("}}", "}")
+
+
+class _Outcome:
+    """What running a probe did: `error` (the exception it raised) or `value` (its last
+    expression); `keras` is None when Keras cannot be imported."""
+
+    def __init__(self, keras=None, version="?", error=None, value=None, import_error=None):
+        self.keras, self.version, self.error, self.value, self.import_error = keras, version, error, value, import_error
+
+
+def _execute(probe, member: str) -> _Outcome:
+    try:
+        import keras  # noqa: F401 - the installed Keras is what is being probed
+    except Exception as error:  # noqa: BLE001
+        return _Outcome(import_error=error)
+    keras = sys.modules["keras"]
+    outcome = _Outcome(keras=keras, version=getattr(keras, "__version__", "?"))
+    namespace: dict = {}
+    try:
+        exec(compile(probe.setup, "<probe setup>", "exec"), namespace)  # noqa: S102 - our own table
+        tree = ast.parse(_source(probe, member))
+        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        body = ast.Module(body=tree.body[:-1] if last else tree.body, type_ignores=[])
+        exec(compile(body, "<probe>", "exec"), namespace)  # noqa: S102
+        outcome.value = eval(compile(ast.Expression(last.value), "<probe>", "eval"), namespace) if last else None  # noqa: S307
+    except Exception as error:  # noqa: BLE001 - the error is the observation
+        outcome.error = error
+    return outcome
+
+
+def _first_line(error: BaseException, limit: int = _STATUS_LINE) -> str:
+    line = (str(error).strip().splitlines() or [""])[0].strip()
+    return line if len(line) <= limit else line[: limit - 3].rstrip() + "..."
 
 
 def run(code: str, member: str = "") -> tuple[str, str]:
-    """(status, detail): "confirmed", "not-reproduced", "skipped" or "error"."""
+    """(status, detail): "confirmed", "not-reproduced", "skipped" or "error" (the raw
+    observation, as `python -m kerascheck.migration.probes` prints it; `observe()` is
+    what `kerascheck --confirm` shows)."""
     entry = BY_CODE.get(code)
     if entry is None or entry.probe is None:
         return "skipped", "this entry has no introspection probe (it needs a model and data)"
     probe = entry.probe
-    try:
-        import keras  # noqa: F401 - the installed Keras is what is being probed
-    except Exception as error:  # noqa: BLE001
+    outcome = _execute(probe, member)
+    if outcome.keras is None:
+        error = outcome.import_error
         return "skipped", f"Keras cannot be imported: {type(error).__name__}: {error}"
-    version = getattr(sys.modules["keras"], "__version__", "?")
-    source = probe.code.replace("{member}", member or probe.member).replace("{{", "{").replace("}}", "}")
-    namespace: dict = {}
-    try:
-        exec(compile(probe.setup, "<probe setup>", "exec"), namespace)  # noqa: S102 - our own table
-        tree = ast.parse(source)
-        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        body = ast.Module(body=tree.body[:-1] if last else tree.body, type_ignores=[])
-        exec(compile(body, "<probe>", "exec"), namespace)  # noqa: S102
-        value = eval(compile(ast.Expression(last.value), "<probe>", "eval"), namespace) if last else None  # noqa: S307
-    except Exception as error:  # noqa: BLE001 - the error is the observation
+    version = outcome.version
+    if outcome.error is not None:
+        error = outcome.error
         first_line = (str(error).splitlines() or [""])[0][:160]
         if type(error).__name__ in probe.raises:
             return "confirmed", f"{type(error).__name__}: {first_line} (Keras {version})"
         return "error", f"the probe raised {type(error).__name__}: {first_line} (Keras {version})"
     if probe.raises:
         return "not-reproduced", f"no {'/'.join(probe.raises)} on Keras {version}"
-    if value:
+    if outcome.value:
         return "confirmed", f"observed on Keras {version}"
     return "not-reproduced", f"not observed on Keras {version}"
+
+
+def label(code: str, member: str = "") -> Optional[str]:
+    """The probe as a user can read it (`keras.backend.set_value`,
+    `keras.optimizers.Adam(lr=0.01)`): its statements without the imports and the
+    `or True` that makes a call a value, or only the last one (`m.metrics_names ==
+    [...]`); None when that is still too long for a line."""
+    entry = BY_CODE.get(code)
+    if entry is None or entry.probe is None:
+        return None
+    try:
+        tree = ast.parse(_source(entry.probe, member))
+    except SyntaxError:
+        return None
+    statements = [node for node in tree.body if not isinstance(node, (ast.Import, ast.ImportFrom))]
+    if statements and isinstance(statements[-1], ast.Expr):
+        value = statements[-1].value
+        if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and len(value.values) == 2 \
+                and isinstance(value.values[1], ast.Constant) and value.values[1].value is True:
+            statements[-1] = ast.Expr(value.values[0])
+    for shown in (statements, statements[-1:]):  # all of it, else its last expression
+        text = "; ".join(ast.unparse(node) for node in shown)
+        if shown and "\n" not in text and len(text) <= _LABEL:
+            return text
+    return None
+
+
+def _major(version: str) -> Optional[int]:
+    head = str(version).split(".")[0]
+    return int(head) if head.isdigit() else None
+
+
+def observe(code: str, member: str = "") -> tuple[str, str, Optional[str]]:
+    """Run the probe of `code` for `member` in this process (where Keras may be
+    imported): (status, detail, keras_version), worded for `kerascheck --confirm`.
+
+    - confirmed: "on Keras 3.15.1, `keras.backend.set_value` raises AttributeError: ...";
+    - not-reproduced: "`keras.backend.epsilon` raises no AttributeError" (the output
+      formats add the version);
+    - skipped: the entry has no probe, Keras cannot be imported, or the installed Keras
+      is Keras 2 and the probe (written for Keras 3) cannot tell;
+    - error: the probe itself failed on Keras 3 (a bug in the table, or a Keras change).
+    On Keras 2 the pitfall does not bite: a probe that shows the Keras 2 behaviour is
+    `not-reproduced` and says the installed Keras is Keras 2; one that raises or holds
+    there is `skipped` (it was written for Keras 3 and fails on Keras 2 for other reasons:
+    `Dense(1).output_shape` of an unbuilt layer, `keras.ops`)."""
+    entry = BY_CODE.get(code)
+    if entry is None or entry.probe is None:
+        return "skipped", f"{code} has no introspection probe (its behaviour needs a model and data to show)", None
+    probe = entry.probe
+    outcome = _execute(probe, member)
+    if outcome.keras is None:
+        error = outcome.import_error
+        return "skipped", f"Keras cannot be imported: {type(error).__name__}: {_first_line(error)}", None
+    version = outcome.version
+    shown = label(code, member)
+    what = f"`{shown}`" if shown else f"the {code} probe"
+    if outcome.error is not None:
+        name = type(outcome.error).__name__
+        first = _first_line(outcome.error)
+        raised = f"{name}: {first}" if first else name
+    keras2 = (_major(version) or 3) < 3
+    if keras2:
+        if outcome.error is not None or (not probe.raises and outcome.value):
+            seen = f"raises {raised}" if outcome.error is not None else ("is true" if shown else "shows it")
+            return "skipped", f"Keras 2 ({version}) is installed, where this Keras 3 probe cannot tell: {what} {seen}", None
+        seen = f"raises no {'/'.join(probe.raises)}" if probe.raises else ("is false" if shown else "does not show it")
+        return "not-reproduced", f"the finding is about Keras 3; {what} {seen} on the installed Keras 2", version
+    if outcome.error is not None:
+        if name in probe.raises:
+            return "confirmed", f"on Keras {version}, {what} raises {raised}", version
+        return "error", f"the probe failed: {what} raised {raised} (Keras {version})", version
+    if probe.raises:
+        return "not-reproduced", f"{what} raises no {'/'.join(probe.raises)}", version
+    if outcome.value:
+        return "confirmed", f"on Keras {version}, {what} is true" if shown else f"on Keras {version}, {what} shows it", version
+    return "not-reproduced", f"{what} is false" if shown else f"{what} does not show it", version
 
 
 def main() -> int:
