@@ -16,6 +16,7 @@ an explicit stack instead of recursion, so no nesting depth exhausts Python's st
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import os
 import queue
@@ -80,30 +81,23 @@ def syntax_children(node: cst.CSTNode) -> list:
     return getter(node)
 
 
-def syntax_walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """`node` and every node below it but the layout (see TRIVIA_FIELDS), in pre-order."""
+def walk(node: cst.CSTNode, layout: bool = True) -> Iterator[cst.CSTNode]:
+    """`node` and every node below it, in pre-order (source order); `layout=False`
+    leaves out whitespace, comments and punctuation (see TRIVIA_FIELDS)."""
+    kids_of = children if layout else syntax_children
     stack = [node]
     pop, extend = stack.pop, stack.extend
     while stack:
         current = pop()
         yield current
-        kids = syntax_children(current)
+        kids = kids_of(current)
         if kids:
             kids.reverse()
             extend(kids)
 
 
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """`node` and every node below it, in pre-order (source order)."""
-    stack = [node]
-    pop, extend = stack.pop, stack.extend
-    while stack:
-        current = pop()
-        yield current
-        kids = children(current)
-        if kids:
-            kids.reverse()
-            extend(kids)
+# What rules scan: the syntax, never the layout.
+syntax_walk = functools.partial(walk, layout=False)
 
 
 def _visited_fields(cls: type) -> Optional[list[tuple[str, str]]]:

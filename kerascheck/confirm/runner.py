@@ -419,23 +419,10 @@ class Runner:
             for index in indices:
                 outcomes[index] = Confirmation(status, detail, version)
 
-        if not self._ready():
-            finish("skipped", self._unavailable or "no worker")
-            return
-        offset = self._log_size()
         limit = float(self.options.timeout)
-        try:
-            self.process.send({"type": "probe", "id": f"probe-{number}", "code": code, "member": member, "limit": limit})
-            reply = self.process.receive(limit + max(5.0, limit / 2))
-        except WorkerDied as died:
-            self._restart()
-            finish("error", f"{died} while running the {code} probe")
-            self._show_log(offset, name)
-            return
+        job = {"type": "probe", "id": f"probe-{number}", "code": code, "member": member, "limit": limit}
+        reply, offset = self._exchange(job, name, f"running the {code} probe", finish)
         if reply is None:
-            self._restart()
-            finish("skipped", f"timed out after {limit:g} s (the worker was restarted)")
-            self._show_log(offset, name)
             return
         status = reply.get("status", "error")
         finish(status, reply.get("detail", ""), reply.get("keras_version") if status != "skipped" else None)
@@ -489,24 +476,8 @@ class Runner:
             for item in job["items"]:
                 outcomes.setdefault(item["index"], Confirmation(status, detail, version))
 
-        if not self._ready():
-            finish("skipped", self._unavailable or "no worker")
-            return
-        offset = self._log_size()
-        limit = float(job["limit"])
-        grace = max(5.0, limit / 2)
-        try:
-            self.process.send(job)
-            reply = self.process.receive(limit + grace)
-        except WorkerDied as died:
-            self._restart()
-            finish("error", f"{died} while building the class")
-            self._show_log(offset, name)
-            return
+        reply, offset = self._exchange(job, name, "building the class", finish)
         if reply is None:
-            self._restart()
-            finish("skipped", f"timed out after {limit:g} s (the worker was restarted)")
-            self._show_log(offset, name)
             return
         version = reply.get("keras_version") or self.summary.keras_version
         for result in reply.get("results", []):
@@ -516,6 +487,30 @@ class Runner:
         if self.options.verbose:
             self.options.note(f"kerascheck: confirm {name}: {reply.get('seconds', 0):.2f} s")
             self._show_log(offset, name)
+
+    def _exchange(self, job: dict, name: str, doing: str, finish) -> tuple[Optional[dict], int]:
+        """Send one job to the worker and wait for its reply, within the job's limit plus
+        a grace period: (the reply, where the worker's log stood before it). The reply is
+        None when there is none: the job's findings are then finished (error, skipped)
+        and a worker that died or hung is restarted."""
+        if not self._ready():
+            finish("skipped", self._unavailable or "no worker")
+            return None, 0
+        offset = self._log_size()
+        limit = float(job["limit"])
+        try:
+            self.process.send(job)
+            reply = self.process.receive(limit + max(5.0, limit / 2))
+        except WorkerDied as died:
+            self._restart()
+            finish("error", f"{died} while {doing}")
+            self._show_log(offset, name)
+            return None, offset
+        if reply is None:
+            self._restart()
+            finish("skipped", f"timed out after {limit:g} s (the worker was restarted)")
+            self._show_log(offset, name)
+        return reply, offset
 
     def _restart(self) -> None:
         if self.process is not None:
