@@ -15,10 +15,12 @@
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Optional
 
 import libcst as cst
 
+from kerascheck.cstwalk import walk
 from kerascheck.migration import target
 from kerascheck.rules import helpers
 from kerascheck.semantic import knowledge
@@ -52,6 +54,32 @@ _VERSION_TEST = re.compile(r"__version__|\bversion\b|VERSION|hasattr\s*\(|keras_
 _NOT_A_GUARD = re.compile(r"""hasattr\s*\([^()]*optimizers\s*,\s*["']legacy["']\s*\)""")
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError"})
 _KERAS_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
+
+
+_INPUT_LAST = frozenset(name.rpartition(".")[2] for name in knowledge.INPUT_FUNCTIONS)
+_INPUT_NAMES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def input_names(index) -> frozenset:
+    """The last names a dotted callee can end in and still resolve to `keras.Input`: "Input",
+    and every name bound (by an import or an alias, in any module of the project) to one
+    of those (`from keras import Input as I`, `I = keras.Input`). Name resolution only
+    replaces a dotted name's head, so a callee ending in another name is never the Input
+    function: a cheap exact test before resolving. Computed once per project index."""
+    cached = _INPUT_NAMES.get(index)
+    if cached is None:
+        bindings = [(local, target) for facts in index.modules.values()
+                    for local, (_, target) in facts.imports.items()]
+        bindings += [(local, value) for facts in index.modules.values() for local, value in facts.aliases.items()]
+        names, changed = set(_INPUT_LAST), True
+        while changed:
+            changed = False
+            for local, target in bindings:
+                if local not in names and target.rpartition(".")[2] in names:
+                    names.add(local)
+                    changed = True
+        cached = _INPUT_NAMES[index] = frozenset(names)
+    return cached
 
 
 def flavor(qualified: Optional[str]) -> Optional[str]:
@@ -98,6 +126,7 @@ class FileState:
         self._scopes: dict[int, dict[str, Optional[str]]] = {}
         self._class_attrs: dict[int, dict[str, Optional[str]]] = {}
         self._defined_methods: Optional[frozenset] = None
+        self._names: Optional[frozenset] = None
 
     @classmethod
     def of(cls, context) -> "FileState":
@@ -322,12 +351,36 @@ class FileState:
         last binding before the node being visited (scripts and notebooks rebind `model`
         many times), else by all of them when they agree."""
         chain = self.context.ancestors
-        for scope in [node for node in reversed(chain) if isinstance(node, (cst.FunctionDef, cst.Module))]:
+        for scope in [node for node in reversed(chain) if type(node) is cst.FunctionDef or type(node) is cst.Module]:
             bindings = self._scope_bindings(scope, depth)
             if name in bindings.merged:
                 position = next((bindings.order[id(n)] for n in reversed(chain) if id(n) in bindings.order), None)
                 return bindings.at(name, position)
         return None
+
+    def receiver_defines(self, expr: cst.CSTNode, method: str) -> bool:
+        """Whether `expr` is an instance of an in-tree class that defines `method` itself
+        or through an in-tree ancestor (`self` in such a class, `MyMetric()`, a name bound
+        to `MyMetric(...)`): then `expr.method()` is the project's own method."""
+        if type(expr) is cst.Name:
+            owner = self._self_owner(expr)
+            if owner is not None:
+                return method in helpers.methods(owner) or any(
+                    key is not None and self.module.index.defines_in_ancestry(key, method)
+                    for key in (self.module.tree_class(base.value) for base in owner.bases))
+            chain = self.context.ancestors
+            for scope in [node for node in reversed(chain) if type(node) is cst.FunctionDef or type(node) is cst.Module]:
+                bindings = self._scope_bindings(scope, 0)
+                if expr.value in bindings.merged:
+                    position = next((bindings.order[id(n)] for n in reversed(chain) if id(n) in bindings.order), None)
+                    expr = bindings.value_at(expr.value, position)
+                    break
+            else:
+                return False
+        if type(expr) is cst.Call:
+            key = self.module.tree_class(expr.func)
+            return key is not None and self.module.index.defines_in_ancestry(key, method)
+        return False
 
     def _scope_bindings(self, scope: cst.CSTNode, depth: int) -> "_Bindings":
         cached = self._scopes.get(id(scope))
@@ -335,24 +388,31 @@ class FileState:
             return cached
         found = _Bindings()
         self._scopes[id(scope)] = found  # a name used in its own definition stays unknown
-        body = scope.body if isinstance(scope, cst.FunctionDef) else scope
-        if isinstance(scope, cst.FunctionDef):
+        is_function = type(scope) is cst.FunctionDef
+        body = scope.body if is_function else scope
+        if is_function:
             for param in helpers.params(scope):
                 found.bind(param.name.value, -1, None)
+        order = found.order
+        # Exact type tests: isinstance() against libcst classes is slow, and this sees every node.
         for position, node in enumerate(helpers.walk_scope(body)):
-            found.order[id(node)] = position
-            if isinstance(node, cst.Assign):
+            order[id(node)] = position
+            node_type = type(node)
+            if node_type not in _BINDING_NODES:
+                continue
+            if node_type is cst.Assign:
                 kind = self._value_kind(node.value, found, position, depth)
                 for target_ in node.targets:
-                    if isinstance(target_.target, cst.Name):
-                        found.bind(target_.target.value, position, kind)
+                    if type(target_.target) is cst.Name:
+                        found.bind(target_.target.value, position, kind, node.value)
                     else:
                         for name in helpers.flatten_targets([target_.target]):
                             if isinstance(name, cst.Name):
                                 found.bind(name.value, position, None)
-            elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name) and node.value is not None:
-                found.bind(node.target.value, position, self._value_kind(node.value, found, position, depth))
-            elif isinstance(node, (cst.For, cst.CompFor)):
+            elif node_type is cst.AnnAssign:
+                if type(node.target) is cst.Name and node.value is not None:
+                    found.bind(node.target.value, position, self._value_kind(node.value, found, position, depth))
+            elif node_type is cst.For or node_type is cst.CompFor:
                 kind = MODEL_LAYER if _iterates_layers(node.iter) else None
                 targets = list(helpers.flatten_targets([node.target]))
                 if kind and isinstance(node.iter, cst.Call) and targets:
@@ -363,9 +423,9 @@ class FileState:
                 for name in targets:
                     if isinstance(name, cst.Name):
                         found.bind(name.value, position, kind)
-            elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            elif node_type is cst.FunctionDef or node_type is cst.ClassDef:
                 found.bind(node.name.value, position, None)
-            elif isinstance(node, cst.AsName) and isinstance(node.name, cst.Name):
+            elif type(node.name) is cst.Name:  # AsName
                 found.bind(node.name.value, position, None)
         return found
 
@@ -377,6 +437,18 @@ class FileState:
         if isinstance(value, (cst.Subscript, cst.Attribute)):
             return self.kind_of(value, depth + 1)
         return None
+
+    def fresh_name(self, base: str) -> str:
+        """`base`, or `base_2`, `base_3`...: a name used nowhere in the module, for a
+        variable a fix introduces (it must not rebind one of the user's)."""
+        if self._names is None:
+            self._names = frozenset(node.value for node in walk(self.module.tree) if type(node) is cst.Name) \
+                if self.module.tree is not None else frozenset()
+        name, number = base, 1
+        while name in self._names:
+            number += 1
+            name = f"{base}_{number}"
+        return name
 
     # ---- spelling for fixes ------------------------------------------------------------
     def spell(self, which: str, path: str) -> Optional[tuple[str, tuple[str, ...]]]:
@@ -407,6 +479,10 @@ class FileState:
         return f"keras.{path}", ("import keras",)
 
 
+# The nodes _scope_bindings looks into (every other node only gets its position).
+_BINDING_NODES = frozenset({cst.Assign, cst.AnnAssign, cst.For, cst.CompFor, cst.FunctionDef, cst.ClassDef, cst.AsName})
+
+
 class _Bindings:
     """The bindings of one scope: per name, (position in source order, kind)."""
 
@@ -414,15 +490,27 @@ class _Bindings:
         self.order: dict[int, int] = {}  # id(node) -> position in the scope's walk
         self.history: dict[str, list[tuple[int, Optional[str]]]] = {}
         self.merged: dict[str, Optional[str]] = {}
+        self.values: dict[str, list[tuple[int, Optional[cst.CSTNode]]]] = {}  # the assigned expressions
 
-    def bind(self, name: str, position: int, kind: Optional[str]) -> None:
+    def bind(self, name: str, position: int, kind: Optional[str], value: Optional[cst.CSTNode] = None) -> None:
         self.history.setdefault(name, []).append((position, kind))
+        self.values.setdefault(name, []).append((position, value))
         if name not in self.merged or self.merged[name] == kind:
             self.merged[name] = kind
         elif self.merged[name] in MODEL_KINDS and kind in MODEL_KINDS:
             self.merged[name] = MODEL  # a Sequential here, a functional model there: a model
         else:
             self.merged[name] = None  # bound to different things: unknown
+
+    def value_at(self, name: str, position: Optional[int]) -> Optional[cst.CSTNode]:
+        """The expression `name` was last assigned before `position` (None: a parameter,
+        a loop variable, an import, or not known)."""
+        values = self.values.get(name, ())
+        if position is not None:
+            before = [value for where, value in values if where < position]
+            if before:
+                return before[-1]
+        return values[-1][1] if len(values) == 1 else None
 
     def at(self, name: str, position: Optional[int]) -> Optional[str]:
         if position is not None:

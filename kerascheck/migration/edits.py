@@ -28,6 +28,12 @@ def expression(template: str, *nodes: cst.CSTNode) -> cst.BaseExpression:
     return cst.parse_expression(text).visit(_Fill(nodes))
 
 
+def statement(template: str, *nodes: cst.CSTNode) -> cst.BaseStatement:
+    """Parse the statement `template` with `{0}`, `{1}`... standing for the given nodes."""
+    text = template.format(*(f"{_HOLE}{position}" for position in range(len(nodes))))
+    return cst.parse_statement(text).visit(_Fill(nodes))
+
+
 def rename_keyword(arg: cst.Arg, name: str) -> cst.Arg:
     return arg.with_changes(keyword=cst.Name(name))
 

@@ -24,11 +24,12 @@ from typing import Callable, Optional
 
 import libcst as cst
 
+from kerascheck.cstwalk import walk
 from kerascheck.migration import edits
 from kerascheck.migration.analysis import (
-    FUNCTIONAL, LAYER, MODEL_KINDS, SEQUENTIAL, SHIM, STANDALONE, FileState, code_of, flavor,
+    FUNCTIONAL, LAYER, MODEL_KINDS, SEQUENTIAL, SHIM, STANDALONE, FileState, code_of, flavor, input_names,
 )
-from kerascheck.migration.table import BACKEND_MAP, Entry, Move, backend_hint
+from kerascheck.migration.table import BACKEND_MAP, TF_OP_MAP, TF_OP_MIN_ARGS, Entry, Move, backend_hint
 from kerascheck.rules import helpers
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
@@ -217,7 +218,8 @@ class SymbolMatcher(Matcher):
         names = [canonical, *(f"{canonical}." + ".".join(n.attr.value for n in chain[1:k + 1])
                               for k in range(1, len(chain)))]
         hint = self._hint(symbol, member, list(reversed(names)), which)
-        self.flag(node, self.entry.render(written=written, member=member, hint=hint, symbol=symbol), fix=fix)
+        self.flag(node, self.entry.render(written=written, member=member, hint=hint, symbol=symbol, kind=symbol.kind),
+                  fix=fix)
 
     def _move_attribute(self, chain, canonical, which):
         """Rewrite `keras.layers.core.Dense` (the removed module plus the names used after
@@ -230,9 +232,52 @@ class SymbolMatcher(Matcher):
             if move is None or move.new is None or not move.new.rpartition(".")[2][:1].isupper() and move.names:
                 continue
             text = self._respell(node, move.new)
-            if text is not None:
-                return edits.fix([(node, cst.parse_expression(text))], move.safe, f"use {move.new}")
+            if text is None:
+                continue
+            new = cst.parse_expression(text)
+            call = self.parent()
+            if node is chain[-1] and type(call) is cst.Call and call.func is node and self._keyword_renames(call):
+                renamed = self._renamed_call(call)  # `legacy.Adam(lr=...)`: lr= too, as the new class wants
+                return None if renamed is None else edits.fix([(call, renamed.with_changes(func=new))], move.safe,
+                                                              f"use {move.new}")
+            return edits.fix([(node, new)], move.safe, f"use {move.new}")
         return None
+
+    def _keyword_renames(self, call: cst.Call) -> list:
+        """The arguments of `call` that the row's `call_keyword_renames` renames."""
+        renames = self.params.get("call_keyword_renames")
+        return [arg for arg in call.args if arg.keyword is not None and arg.keyword.value in renames] if renames else []
+
+    def _renamed_call(self, call: cst.Call) -> Optional[cst.Call]:
+        """`call` with the `call_keyword_renames` applied (`lr=` -> `learning_rate=`), None
+        when the new name is passed already."""
+        renames = self.params["call_keyword_renames"]
+        given = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        if any(renames[name] in given for name in given if name in renames):
+            return None
+        return call.with_changes(args=[
+            edits.rename_keyword(arg, renames[arg.keyword.value])
+            if arg.keyword is not None and arg.keyword.value in renames else arg
+            for arg in call.args
+        ])
+
+    def _calls_of(self, names: set, modules: set = frozenset()) -> list:
+        """The calls in the module of a plain name in `names` (`Adam(lr=0.1)` after `from
+        ...legacy import Adam`), or of an attribute of a name in `modules` (`legacy.Adam(...)`),
+        that pass a keyword the row's `call_keyword_renames` renames."""
+        tree = self.module.tree
+        if not (names or modules) or tree is None or not self.params.get("call_keyword_renames"):
+            return []
+        found = []
+        for node in walk(tree):
+            if type(node) is not cst.Call:
+                continue
+            func = node.func
+            if type(func) is cst.Name and func.value in names or type(func) is cst.Attribute \
+                    and type(func.value) is cst.Name and func.value.value in modules:
+                if self._keyword_renames(node):
+                    found.append(node)
+        return found
 
     def _respell(self, node: cst.Attribute, new_canonical: str) -> Optional[str]:
         """`new_canonical` written from the longest prefix of `node` that it extends."""
@@ -265,7 +310,8 @@ class SymbolMatcher(Matcher):
             symbol, member = hit
             fix = self._move_import(node, names, canonical, which) if self.params.get("fix") == "move" else None
             hint = self._import_hint(fulls, which) or self._hint(symbol, member, fulls, which)
-            self.flag(node.module, self.entry.render(written=module, member=member, hint=hint, symbol=symbol), fix=fix)
+            self.flag(node.module, self.entry.render(written=module, member=member, hint=hint, symbol=symbol,
+                                                     kind=symbol.kind), fix=fix)
             return
         fixed = False
         for alias, full in zip(names, fulls):
@@ -280,7 +326,8 @@ class SymbolMatcher(Matcher):
                 fix = backend_import_fix(node, names, canonical)
                 fixed = True
             self.flag(alias.name, self.entry.render(written=f"{module}.{cst_dotted(alias.name)}", member=member,
-                                                    hint=self._hint(symbol, member, [full], which), symbol=symbol),
+                                                    hint=self._hint(symbol, member, [full], which), symbol=symbol,
+                                                    kind=symbol.kind),
                       fix=fix)
 
     def _alias_in_tree(self, alias: cst.ImportAlias) -> bool:
@@ -289,10 +336,11 @@ class SymbolMatcher(Matcher):
 
     def _move_import(self, node: cst.ImportFrom, names, canonical: str, which):
         """`from keras.layers.core import Dense, Dropout` -> `from keras.layers import ...`
-        when every imported name has a public twin in one module."""
+        when every imported name has a public twin; names whose twins live in different
+        modules are split into one import per module (`from keras.engine import Layer, Model`)."""
         if not names:
             return None
-        modules, new_aliases, safe = set(), [], True
+        moves, safe = [], True  # (new module, new alias) per imported name, in order
         for alias in names:
             name = cst_dotted(alias.name)
             move = moved(self.moves, f"{canonical}.{name}", which)
@@ -304,17 +352,42 @@ class SymbolMatcher(Matcher):
                 if not self._uses_within(alias, move.names):
                     return None
             new_module, _, new_name = move.new.rpartition(".")
-            modules.add(new_module)
             safe = safe and move.safe
-            new_aliases.append(_renamed_alias(alias, name, new_name))
-        if len(modules) != 1:
-            return None
+            moves.append((new_module, _renamed_alias(alias, name, new_name)))
         written = cst_dotted(node.module)
-        new_module = _respell_module(written, canonical, modules.pop())
-        if new_module is None:
-            return None
-        replacement = node.with_changes(module=cst.parse_expression(new_module), names=new_aliases)
-        return edits.fix([(node, replacement)], safe, f"import from {new_module}")
+        modules = list(dict.fromkeys(module for module, _ in moves))
+        if len(modules) == 1:
+            new_module = _respell_module(written, canonical, modules[0])
+            pairs = [(node, node.with_changes(module=cst.parse_expression(new_module),
+                                              names=[alias for _, alias in moves]))]
+            description = f"import from {new_module}"
+        else:
+            line = self.parent()
+            if type(line) is not cst.SimpleStatementLine or len(line.body) != 1 or "#" in code_of(node):
+                return None  # another statement on the line, or comments inside the import
+            statements = []
+            for module in modules:
+                aliases = [alias for target, alias in moves if target == module]
+                aliases = [alias.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                           for alias in aliases[:-1]] + [aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+                statement = cst.ImportFrom(module=cst.parse_expression(_respell_module(written, canonical, module)),
+                                           names=aliases)
+                statements.append(cst.SimpleStatementLine(body=[statement]))
+            statements[0] = statements[0].with_changes(leading_lines=line.leading_lines,
+                                                       trailing_whitespace=line.trailing_whitespace)
+            pairs = [(line, cst.FlattenSentinel(statements))]
+            description = "import each name from its Keras 3 module"
+        return self._with_renamed_calls(pairs, {_local_name(alias) for alias in names}, set(), safe, description)
+
+    def _with_renamed_calls(self, pairs, names: set, modules: set, safe: bool, description: str):
+        """The fix `pairs`, plus the renamed keywords (`lr=` -> `learning_rate=`) of the calls
+        of the re-imported `names` (or of attributes of the `modules` aliases)."""
+        for call in self._calls_of(names, modules):
+            renamed = self._renamed_call(call)
+            if renamed is None:
+                return None
+            pairs.append((call, renamed))
+        return edits.fix(pairs, safe, description)
 
     def _move_alias(self, node: cst.ImportFrom, alias, full: str, which):
         """`from keras.layers import CuDNNLSTM` -> `from keras.layers import LSTM as CuDNNLSTM`."""
@@ -342,9 +415,64 @@ class SymbolMatcher(Matcher):
                     if self.state.in_tree(_head(dotted)):
                         return
                     symbol, member = hit
+                    fix = self._move_module_import(node, alias, dotted) if self.params.get("fix") == "move" else None
                     self.flag(alias.name, self.entry.render(written=dotted, member=member,
-                                                            hint=self._hint(symbol, member), symbol=symbol))
+                                                            hint=self._hint(symbol, member), symbol=symbol,
+                                                            kind=symbol.kind), fix=fix)
                     break
+
+    def _move_module_import(self, node: cst.Import, alias: cst.ImportAlias, dotted: str):
+        """`import keras.utils.np_utils as np_utils` -> `from keras import utils as np_utils`
+        when every name used through the alias has a twin of the same name in one public
+        module; with `plain_import_fix`, `import keras.engine.topology` -> `import keras` (it
+        binds the same name; the uses of the removed module are findings of their own)."""
+        if alias.asname is None:
+            if not self.params.get("plain_import_fix"):
+                return None
+            head = _head(dotted)
+            return edits.fix([(alias.name, cst.Name(head))], True, f"import {head}")
+        local = _local_name(alias)
+        if local is None or len(node.names) != 1:
+            return None
+        canonical, which = canonical_keras_name(dotted), flavor(dotted)
+        uses = self._attribute_uses(local)
+        if not uses:
+            return None
+        modules, safe = set(), True
+        for name in uses:
+            move = moved(self.moves, f"{canonical}.{name}", which)
+            if move is None or move.new is None or move.new.rpartition(".")[2] != name:
+                return None
+            modules.add(move.new.rpartition(".")[0])
+            safe = safe and move.safe
+        if len(modules) != 1:
+            return None
+        parent, _, last = _respell_module(dotted, canonical, modules.pop()).rpartition(".")
+        if not parent:
+            return None
+        replacement = cst.ImportFrom(module=cst.parse_expression(parent),
+                                     names=[cst.ImportAlias(name=cst.Name(last), asname=alias.asname)],
+                                     semicolon=node.semicolon)
+        return self._with_renamed_calls([(node, replacement)], set(), {local}, safe, f"import {last} from {parent}")
+
+    def _attribute_uses(self, local: str) -> Optional[list[str]]:
+        """The names read through the module alias `local` (`np_utils.to_categorical` ->
+        "to_categorical"), or None when the alias is also used otherwise (passed around,
+        rebound) or not at all."""
+        tree = self.module.tree
+        if tree is None:
+            return None
+        names, seen, attributes = [], 0, set()
+        for node in walk(tree):  # pre-order: an Attribute comes before its `.attr` Name
+            kind = type(node)
+            if kind is cst.Name and node.value == local and id(node) not in attributes:
+                seen += 1
+            elif kind is cst.Attribute:
+                attributes.add(id(node.attr))
+                if type(node.value) is cst.Name and node.value.value == local:
+                    names.append(node.attr.value)
+        # Every Name but the one in the import's `as` is the value of one of these attributes.
+        return list(dict.fromkeys(names)) if names and seen == len(names) + 1 else None
 
     def _uses_within(self, alias: cst.ImportAlias, names: frozenset) -> bool:
         local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else cst_dotted(alias.name)
@@ -358,6 +486,13 @@ class SymbolMatcher(Matcher):
                     return False
                 used = True
         return used
+
+
+def _local_name(alias: cst.ImportAlias) -> Optional[str]:
+    """The name an import alias binds (`Adam` for `Adam`, `A` for `Adam as A`)."""
+    if alias.asname is not None:
+        return alias.asname.name.value if type(alias.asname.name) is cst.Name else None
+    return cst_dotted(alias.name)
 
 
 def _renamed_alias(alias: cst.ImportAlias, old: str, new: str) -> cst.ImportAlias:
@@ -413,7 +548,19 @@ def backend_fix(matcher_: Matcher, node: cst.CSTNode, name: str):
     spelled = matcher_.state.spell(STANDALONE, row.target)
     if spelled is None:
         return None
-    text, imports = spelled
+    return row_call_fix(call, row, *spelled)
+
+
+def row_call_fix(call: cst.Call, row, text: str, imports):
+    """`call` with its function replaced by `text` (a §A / TF_OP_MAP row's target), its
+    keywords renamed and the old defaults written out; None when it passes an argument
+    the row does not map (a splat, a keyword it does not know, too many positionals)."""
+    if any(arg.star for arg in call.args):
+        return None
+    positional = helpers.positional(call)
+    keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+    if set(keywords) - set(row.keywords) or len(positional) > row.max_positional:
+        return None
     new_call = call.with_changes(func=cst.parse_expression(text))
     renamed = []
     for arg in new_call.args:
@@ -660,28 +807,81 @@ def _sequential_list_position(matcher_: Matcher, call: cst.Call) -> Optional[tup
     return listing, next(i for i, e in enumerate(listing.elements) if e is element)
 
 
-def _input_first_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict):
-    """`Sequential([Embedding(..., input_length=N), ...])` -> `Sequential([keras.Input(shape=(N,)),
-    Embedding(...), ...])`; `LSTM(..., batch_input_shape=S)` -> `keras.Input(batch_shape=S)`
-    first. Elsewhere the keyword is dropped (safe only outside a Sequential)."""
-    found = _sequential_list_position(matcher_, call)
-    new_call = edits.without_args(call, [arg])
-    if found is None:
-        in_add = isinstance(matcher_.parent(2), cst.Call) and helpers.method_call_name(matcher_.parent(2)) == "add"
-        if spec.get("needs_input") or in_add:
-            return None if spec.get("needs_input") else edits.fix([(call, new_call)], False, f"remove {arg.keyword.value}=")
-        return edits.fix([(call, new_call)], spec.get("safe_outside", False), f"remove {arg.keyword.value}=")
-    listing, position = found
-    if position != 0:
+def _sequential_add(matcher_: Matcher, call: cst.Call):
+    """When `call` is the layer of a statement `seq.add(<call>)` on a known Sequential:
+    (that statement, the receiver, whether the layer is the model's first), where "first"
+    is True when the statements before it in the same block lead back to `seq =
+    Sequential()` (no layers) without touching `seq`, False when an earlier `seq.add(...)`
+    or `Sequential([...])` with layers comes first, and None when it cannot be told."""
+    arg, add, expression, line, block = (matcher_.parent(k) for k in range(1, 6))
+    if type(arg) is not cst.Arg or type(add) is not cst.Call or helpers.method_call_name(add) != "add":
         return None
+    receiver = add.func.value
+    if not add.args or add.args[0] is not arg or type(receiver) is not cst.Name:
+        return None
+    if matcher_.state.kind_of(receiver) != SEQUENTIAL:
+        return None
+    if type(expression) is not cst.Expr or type(line) is not cst.SimpleStatementLine or len(line.body) != 1:
+        return None
+    body = getattr(block, "body", None)
+    if not isinstance(body, (list, tuple)) or not any(statement is line for statement in body):
+        return None
+    name = receiver.value
+    position = next(k for k, statement in enumerate(body) if statement is line)
+    for statement in reversed(body[:position]):
+        if not any(type(node) is cst.Name and node.value == name for node in walk(statement)):
+            continue  # does not touch the model
+        small = statement.body[0] if type(statement) is cst.SimpleStatementLine and len(statement.body) == 1 else None
+        if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name \
+                and small.targets[0].target.value == name and type(small.value) is cst.Call:
+            if matcher_.state.call_kind(small.value) != SEQUENTIAL:
+                return line, receiver, None
+            layers = helpers.keyword(small.value, "layers") or next(iter(helpers.positional(small.value)), None)
+            if layers is None or (type(layers.value) in (cst.List, cst.Tuple) and not layers.value.elements):
+                return line, receiver, True
+            return line, receiver, False if type(layers.value) in (cst.List, cst.Tuple) else None
+        if type(small) is cst.Expr and type(small.value) is cst.Call and helpers.method_call_name(small.value) == "add" \
+                and type(small.value.func.value) is cst.Name and small.value.func.value.value == name:
+            return line, receiver, False  # an earlier layer
+        return line, receiver, None
+    return line, receiver, None
+
+
+def _input_first_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict):
+    """Put `keras.Input(...)` first where the layer is a Sequential's first:
+    `Sequential([Embedding(..., input_length=N), ...])` -> `Sequential([keras.Input(shape=(N,)),
+    Embedding(...), ...])`, and `seq.add(Embedding(..., input_length=N))` right after `seq =
+    Sequential()` -> `seq.add(keras.Input(shape=(N,)))` before it (both unsafe: the model is
+    built at construction again, as in Keras 2). `LSTM(..., batch_input_shape=S)` likewise
+    with `keras.Input(batch_shape=S)`. A layer that is not the first: the keyword is dropped
+    (`drop_when_not_first`: Keras 2 ignored it there too) or left alone. A layer called
+    directly (functional code): dropped, safe only with `safe_outside`."""
+    description = f"remove {arg.keyword.value}="
+    new_call = edits.without_args(call, [arg])
+    found = _sequential_list_position(matcher_, call)
+    added = _sequential_add(matcher_, call) if found is None else None
+    if found is not None and found[1] != 0 or added is not None and added[2] is False:
+        return edits.fix([(call, new_call)], True, description) if spec.get("drop_when_not_first") else None
+    if added is not None and added[2] is None:
+        return None  # maybe the first layer, maybe not: the author knows
+    if found is None and added is None:
+        if spec.get("needs_input") or _in_add(matcher_):
+            return None
+        return edits.fix([(call, new_call)], spec.get("safe_outside", False), description)
     which = flavor(matcher_.state.qualified(call.func)) or STANDALONE
     spelled = matcher_.state.spell(which, "Input")
     if spelled is None:
         return None
     name, imports = spelled
-    shape = code_of(arg.value)
-    template = spec["input"].format(input=name, value=shape if spec["input"].find("({value},)") < 0 else shape)
-    input_call = cst.parse_expression(template)
+    input_call = cst.parse_expression(spec["input"].format(input=name, value=code_of(arg.value)))
+    if added is not None:
+        line, receiver, _ = added
+        first = cst.SimpleStatementLine(body=[cst.Expr(edits.expression("{0}.add({1})", receiver, input_call))],
+                                        leading_lines=line.leading_lines)
+        second = line.deep_replace(call, new_call).with_changes(leading_lines=())
+        return edits.fix([(line, cst.FlattenSentinel([first, second]))], False,
+                         f"start the Sequential with {name}(...)", imports)
+    listing, _ = found
     first = listing.elements[0]
     new_elements = [
         cst.Element(value=input_call, comma=first.comma if first.comma is not cst.MaybeSentinel.DEFAULT
@@ -691,6 +891,12 @@ def _input_first_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict
     ]
     return edits.fix([(listing, listing.with_changes(elements=new_elements))], False,
                      f"start the Sequential with {name}(...)", imports)
+
+
+def _in_add(matcher_: Matcher) -> bool:
+    """Whether the call being visited is the argument of some `.add(...)`."""
+    outer = matcher_.parent(2)
+    return type(outer) is cst.Call and helpers.method_call_name(outer) == "add"
 
 
 SPECIAL_FIXES = {"decay": _decay_fix, "input_first": _input_first_fix}
@@ -723,6 +929,8 @@ class MethodMatcher(Matcher):
         label = self.target.label(node)
         if label is None:
             return
+        if self.params.get("unless_receiver_defines") and self.state.receiver_defines(node.func.value, method):
+            return  # the project's own method of that name (a Metric keeping a reset_states alias)
         receiver = code_of(node.func.value)
         fix = self._fix(node, method)
         hint = self.params.get("hints", {}).get(method) or self.params.get("renames", {}).get(method, "")
@@ -734,6 +942,9 @@ class MethodMatcher(Matcher):
 
     def _fix(self, call: cst.Call, method: str):
         special = self.params.get("fix")
+        by_kind = self.params.get("fix_by_receiver")
+        if by_kind and not special:
+            special = by_kind.get(self.state.kind_of(call.func.value))
         if special:
             builder = METHOD_FIXES.get(special)
             return builder(self, call, method) if builder else None
@@ -795,7 +1006,30 @@ def _minimize_fix(matcher_: Matcher, call: cst.Call, method: str):
     return edits.fix([(call, new)], False, "take the gradients with the tape and apply them")
 
 
-METHOD_FIXES = {"unwrap_assign": _unwrap_assign_fix, "loss_scale": _loss_scale_fix, "minimize": _minimize_fix}
+def _reset_layers_fix(matcher_: Matcher, call: cst.Call, method: str):
+    """`model.reset_states()` as a statement of its own -> a loop resetting the layers that
+    have state (what Keras 2's Model.reset_states did, minus nested models):
+    `for layer in model.layers: if hasattr(layer, "reset_states"): layer.reset_states()`."""
+    expression, line = matcher_.parent(1), matcher_.parent(2)
+    if call.args or cst_dotted(call.func.value) is None:
+        return None
+    if type(expression) is not cst.Expr or type(line) is not cst.SimpleStatementLine or len(line.body) != 1:
+        return None
+    variable = matcher_.state.fresh_name("layer")
+    loop = edits.statement(
+        f"for {variable} in {{0}}.layers:\n    if hasattr({variable}, \"reset_states\"):\n        {variable}.reset_states()\n",
+        call.func.value)
+    inner_if = loop.body.body[0]
+    inner_line = inner_if.body.body[0].with_changes(trailing_whitespace=line.trailing_whitespace)
+    loop = loop.with_changes(
+        leading_lines=line.leading_lines,
+        body=loop.body.with_changes(body=[inner_if.with_changes(body=inner_if.body.with_changes(body=[inner_line]))]),
+    )
+    return edits.fix([(line, loop)], False, "reset the stateful layers one by one")
+
+
+METHOD_FIXES = {"unwrap_assign": _unwrap_assign_fix, "loss_scale": _loss_scale_fix, "minimize": _minimize_fix,
+                "reset_layers": _reset_layers_fix}
 
 
 # ---- attribute: a removed attribute on a known receiver ----------------------------------------
@@ -996,10 +1230,10 @@ class PathMatcher(Matcher):
             return
         self.flag(arg.value, self.entry.render(written=code_of(call.func), member=code_of(arg.value), kind="model"))
 
-def _literal_strings(node: cst.CSTNode) -> list[str]:
+def _literal_strings(node: cst.CSTNode) -> list[cst.SimpleString]:
+    """The string literals of a loss argument: a string, or the items of a list, tuple or dict."""
     if isinstance(node, cst.SimpleString):
-        value = helpers.string_value(node)
-        return [value] if value else []
+        return [node] if helpers.string_value(node) else []
     if isinstance(node, (cst.List, cst.Tuple)):
         return [v for element in node.elements for v in _literal_strings(element.value)]
     if isinstance(node, cst.Dict):
@@ -1011,36 +1245,43 @@ def _literal_strings(node: cst.CSTNode) -> list[str]:
 class H5LossAlias(Matcher):
     """KC536, followed in source order within the module: a model compiled with a loss
     alias (`loss="mse"`) is saved to `.h5`/`.hdf5` (flagged), and `load_model` of that same
-    path without `compile=False` (flagged, with the fix)."""
+    path (flagged). One safe fix serves both: the alias is spelled out in `compile`
+    (`"mse"` -> `"mean_squared_error"`, the same function), which Keras 3 reloads."""
 
-    _ALIASES = frozenset({"mse", "mae", "mape", "msle", "kld", "logcosh"})
+    _ALIASES = {"mse": "mean_squared_error", "mae": "mean_absolute_error", "mape": "mean_absolute_percentage_error",
+                "msle": "mean_squared_logarithmic_error", "kld": "kl_divergence", "logcosh": "log_cosh"}
     _LOADERS = frozenset({"keras.models.load_model", "keras.saving.load_model"})
     _SAVERS = frozenset({"keras.models.save_model", "keras.saving.save_model"})
 
     def __init__(self, rule, entry, params):
         super().__init__(rule, entry, params)
-        self._aliased: set[str] = set()  # names of models compiled with a loss alias
-        self._saved: set[str] = set()  # the .h5 path expressions they were saved to
+        self._aliased: dict[str, object] = {}  # names of models compiled with a loss alias -> the fix
+        self._saved: dict[str, object] = {}  # the .h5 path expressions they were saved to -> the fix
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             if isinstance(target.target, cst.Name):
-                self._aliased.discard(target.target.value)  # a new object
+                self._aliased.pop(target.target.value, None)  # a new object
 
     def visit_Call(self, node: cst.Call) -> None:
         method = helpers.method_call_name(node)
         receiver = node.func.value if method else None
         if method == "compile" and isinstance(receiver, cst.Name):
             loss = helpers.keyword(node, "loss")
-            aliased = loss is not None and any(v in self._ALIASES for v in _literal_strings(loss.value))
-            (self._aliased.add if aliased else self._aliased.discard)(receiver.value)
+            aliases = [s for s in _literal_strings(loss.value) if helpers.string_value(s) in self._ALIASES] if loss else []
+            if aliases:
+                self._aliased[receiver.value] = edits.fix(
+                    [(s, edits.string_with(s, self._ALIASES[helpers.string_value(s)])) for s in aliases], True,
+                    "spell the loss out: " + ", ".join(f'"{self._ALIASES[helpers.string_value(s)]}"' for s in aliases))
+            else:
+                self._aliased.pop(receiver.value, None)
             return
         canonical = self.state.canonical(node.func)
         if method == "save" and isinstance(receiver, cst.Name) and receiver.value in self._aliased:
-            self._check_save(_path_arg(node, 0, "filepath"))
+            self._check_save(_path_arg(node, 0, "filepath"), self._aliased[receiver.value])
         elif canonical in self._SAVERS and node.args and isinstance(node.args[0].value, cst.Name) \
                 and node.args[0].value.value in self._aliased:
-            self._check_save(_path_arg(node, 1, "filepath"))
+            self._check_save(_path_arg(node, 1, "filepath"), self._aliased[node.args[0].value.value])
         elif canonical in self._LOADERS:
             arg = _path_arg(node, 0, "filepath")
             compile_arg = helpers.keyword(node, "compile")
@@ -1048,24 +1289,30 @@ class H5LossAlias(Matcher):
                 return
             if compile_arg is not None and code_of(compile_arg.value) == "False":
                 return
-            fix = edits.fix([(node, edits.with_arg(node, edits.keyword_arg("compile", "False")))], False,
-                            "load with compile=False, then compile again")
             self.flag(arg.value, self.entry.render(written=code_of(node.func), member=code_of(arg.value),
-                                                   kind="load"), fix=fix)
+                                                   kind="load"), fix=self._saved[code_of(arg.value)])
 
-    def _check_save(self, arg) -> None:
+    def _check_save(self, arg, fix) -> None:
         found = path_tail(self, arg.value) if arg is not None else None
         if found is None or not found[0].endswith((".h5", ".hdf5")):
             return
-        self._saved.add(code_of(arg.value))
-        self.flag(arg.value, self.entry.render(written="save", member=code_of(arg.value), kind="save"))
+        self._saved[code_of(arg.value)] = fix
+        self.flag(arg.value, self.entry.render(written="save", member=code_of(arg.value), kind="save"), fix=fix)
 
 
 # ---- special cases ------------------------------------------------------------------------------------
+_NOTHING: frozenset = frozenset()
+
+
 @matcher("keras_tensor_in_tf_op")
 class KerasTensorInTfOp(Matcher):
     """KC511: `tf.<op>(t)` at model-building scope where `t` is a `keras.Input(...)` or a
-    layer's output (a KerasTensor), in the same function or module scope."""
+    layer's output (a KerasTensor), in the same function or module scope. The fix rewrites
+    the call with its `keras.ops` twin (TF_OP_MAP), always unsafe.
+
+    It visits every Assign and Call of most Keras files, so it is written for speed: exact
+    type tests, the cheap conditions first (a name argument, a scope with KerasTensors)
+    before any name resolution, and the per-function facts memoised."""
 
     _NOT_OPS = ("tensorflow.keras", "tensorflow.data", "tensorflow.io", "tensorflow.compat", "tensorflow.distribute",
                 "tensorflow.saved_model", "tensorflow.train", "tensorflow.summary", "tensorflow.config")
@@ -1075,67 +1322,142 @@ class KerasTensorInTfOp(Matcher):
 
     def __init__(self, rule, entry, params):
         super().__init__(rule, entry, params)
-        self._symbolic: dict[int, set[str]] = {}
+        self._symbolic: dict[int, set[str]] = {}  # id(scope) -> names bound to KerasTensors there
+        self._layer_code: dict[int, bool] = {}  # id(innermost def/lambda/class) -> is it layer code
+        self._input_names = input_names(self.module.index)
 
-    def _scope(self) -> cst.CSTNode:
-        for node in reversed(self.context.ancestors):
-            if isinstance(node, (cst.FunctionDef, cst.Module, cst.Lambda)):
-                return node
-        return self.context.ancestors[0]
+    def _scope(self) -> tuple[cst.CSTNode, int]:
+        """(the scope of the node being visited: its innermost function, lambda or the
+        module; the position in the ancestors of its innermost def, lambda or class, or -1)."""
+        chain = self.context.ancestors
+        owner = -1
+        for position in range(len(chain) - 1, -1, -1):
+            kind = type(chain[position])
+            if kind is cst.FunctionDef or kind is cst.Lambda:
+                return chain[position], (owner if owner >= 0 else position)
+            if kind is cst.ClassDef:
+                if owner < 0:
+                    owner = position
+            elif kind is cst.Module:
+                return chain[position], owner
+        return chain[0], owner
 
-    def _in_layer_code(self) -> bool:
-        for node in reversed(self.context.ancestors):
-            if isinstance(node, cst.Lambda):
-                return True
-            if isinstance(node, cst.FunctionDef):
-                return self.context.current_method() is not None
-        return False
+    def _layer_code_at(self, owner: int) -> bool:
+        """Whether the node being visited is layer code (the values are real tensors):
+        inside a `lambda`, or directly in a method of a Keras class. `owner`: as _scope
+        gives it."""
+        if owner < 0:
+            return False
+        chain = self.context.ancestors
+        node = chain[owner]
+        layer = self._layer_code.get(id(node))
+        if layer is None:
+            kind = type(node)
+            if kind is cst.Lambda:
+                layer = True
+            elif kind is cst.ClassDef:
+                layer = False  # a class body, not a method
+            else:
+                holder = chain[owner - 2] if owner >= 2 else None
+                layer = type(holder) is cst.ClassDef and self.module.keras_class(holder) is not None
+            self._layer_code[id(node)] = layer
+        return layer
 
     def _symbolic_value(self, value: cst.CSTNode, symbolic: set) -> bool:
-        """A KerasTensor: `keras.Input(...)`, a layer applied to something (`Dense(3)(x)`,
-        `layer(x)` for a name bound to a layer), or a name already known symbolic."""
-        if isinstance(value, cst.Name):
+        """A KerasTensor: `keras.Input(...)`, a layer applied to something symbolic
+        (`Dense(3)(x)`, `layer(x)` for a name bound to a layer), or a name already known
+        symbolic."""
+        kind = type(value)
+        if kind is cst.Name:
             return value.value in symbolic
-        if not isinstance(value, cst.Call):
+        if kind is not cst.Call:
             return False
-        canonical = self.state.canonical(value.func)
-        if canonical in knowledge.INPUT_FUNCTIONS:
+        func = value.func
+        kind = type(func)
+        if kind is cst.Call:
+            return any(self._symbolic_value(arg.value, symbolic) for arg in value.args) and \
+                self.state.call_kind(func) == LAYER
+        if kind is cst.Name:
+            last = func.value
+        elif kind is cst.Attribute:
+            last = func.attr.value
+        else:
+            return False
+        if last in self._input_names and self.state.canonical(func) in knowledge.INPUT_FUNCTIONS:
             return True
-        if isinstance(value.func, cst.Call) and self.state.call_kind(value.func) == LAYER:
-            return any(self._symbolic_value(arg.value, symbolic) for arg in value.args)
-        if isinstance(value.func, cst.Name) and self.state.kind_of(value.func) == LAYER:
-            return any(self._symbolic_value(arg.value, symbolic) for arg in value.args)
-        return False
+        return kind is cst.Name and any(self._symbolic_value(arg.value, symbolic) for arg in value.args) and \
+            self.state.kind_of(func) == LAYER
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if self._in_layer_code():
+        scope, owner = self._scope()
+        symbolic = self._symbolic.get(id(scope))
+        value = node.value
+        kind = type(value)
+        is_symbolic = (kind is cst.Name or kind is cst.Call) and self._symbolic_value(value, symbolic or _NOTHING)
+        if not is_symbolic and not (symbolic and any(
+                type(target.target) is cst.Name and target.target.value in symbolic for target in node.targets)):
+            return  # nothing to record (the test below is the costly one)
+        if self._layer_code_at(owner):
             return
-        symbolic = self._symbolic.setdefault(id(self._scope()), set())
-        is_symbolic = self._symbolic_value(node.value, symbolic)
+        if symbolic is None:
+            symbolic = self._symbolic[id(scope)] = set()
         for target in node.targets:
-            if isinstance(target.target, cst.Name):
+            name = target.target
+            if type(name) is cst.Name:
                 if is_symbolic:
-                    symbolic.add(target.target.value)
+                    symbolic.add(name.value)
                 else:
-                    symbolic.discard(target.target.value)
+                    symbolic.discard(name.value)
 
     def visit_Call(self, node: cst.Call) -> None:
+        if not self._symbolic:
+            return
+        names = []
+        for arg in node.args:
+            value = arg.value
+            kind = type(value)
+            if kind is cst.Name:
+                names.append(value.value)
+            elif kind is cst.List or kind is cst.Tuple:
+                names.extend(e.value.value for e in value.elements if type(e.value) is cst.Name)
+        if not names:
+            return
+        scope, owner = self._scope()
+        symbolic = self._symbolic.get(id(scope))
+        if not symbolic:
+            return
+        hit = next((name for name in names if name in symbolic), None)
+        if hit is None:
+            return
         qualified = self.state.qualified(node.func)
         if not qualified or not qualified.startswith("tensorflow.") or qualified.startswith(self._NOT_OPS):
             return
-        if qualified.rpartition(".")[2] in self._NOT_OP_NAMES or qualified.rpartition(".")[2][:1].isupper():
+        last = qualified.rpartition(".")[2]
+        if last in self._NOT_OP_NAMES or last[:1].isupper() or self._layer_code_at(owner):
             return
-        if self._in_layer_code():
-            return
-        symbolic = self._symbolic.get(id(self._scope()))
-        if not symbolic:
-            return
-        for arg in node.args:
-            values = [e.value for e in arg.value.elements] if isinstance(arg.value, (cst.List, cst.Tuple)) else [arg.value]
-            for value in values:
-                if isinstance(value, cst.Name) and value.value in symbolic:
-                    self.flag(node.func, self.entry.render(written=cst_dotted(node.func) or qualified, member=value.value))
-                    return
+        self.flag(node.func, self.entry.render(written=cst_dotted(node.func) or qualified, member=hit),
+                  fix=self._fix(node, qualified[len("tensorflow."):]))
+
+    def _fix(self, call: cst.Call, name: str):
+        """`tf.concat([a, b], -1)` -> `keras.ops.concatenate([a, b], -1)` (TF_OP_MAP)."""
+        row = TF_OP_MAP.get(name)
+        if row is None or len(call.args) < TF_OP_MIN_ARGS.get(name, 0):
+            return None
+        spelled = self._spell_ops(row.target)
+        if spelled is None:
+            return None
+        return row_call_fix(call, row, *spelled)
+
+    def _spell_ops(self, target: str):
+        """`keras.ops.<x>` as this module spells Keras: the standalone package when it
+        imports it, else the `tf.keras` it already uses, else a new `import keras`."""
+        facts = self.module.index.modules.get(self.context.path)
+        imports = facts.imports.values() if facts is not None else ()
+        if not any(not anchor and (target_ == "keras" or target_.startswith("keras.")) for anchor, target_ in imports):
+            spelled = self.state.spell(SHIM, target)
+            if spelled is not None:
+                return spelled
+        return self.state.spell(STANDALONE, target)
 
 
 @matcher("foreign_layer")
@@ -1454,11 +1776,9 @@ class ResetStatesOverride(Matcher):
             return
         methods = helpers.methods(node)
         method = methods.get("reset_states")
-        if method is None:
-            return
-        fix = None
-        if "reset_state" not in methods:
-            fix = edits.fix([(method.name, cst.Name("reset_state"))], True, "rename to reset_state")
+        if method is None or "reset_state" in methods:
+            return  # with reset_state defined too, reset_states is an alias kept for old callers
+        fix = edits.fix([(method.name, cst.Name("reset_state"))], True, "rename to reset_state")
         self.flag(method.name, self.entry.render(written=f"{node.name.value}.reset_states", member="reset_states",
                                                  kind="override"), fix=fix, severity="warning")
 

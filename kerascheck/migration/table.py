@@ -38,6 +38,7 @@ class Symbol:
     only: frozenset = frozenset()
     skip: frozenset = frozenset()
     hint: str = ""
+    kind: str = ""  # which of the entry's `messages` a finding of this symbol gets
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class Entry:
     affects: str
     matchers: tuple  # ((kind, params), ...)
     message: str  # str.format template: written, member, hint, kind, value
-    autofix: str  # the spec's "safe" / "unsafe" / "no", with the detail
+    autofix: str  # the spec's "safe" / "unsafe" / "no", with the detail; the safeties in bold
     what: str
     why: str
     bad: str
@@ -102,6 +103,9 @@ class Entry:
     mixing: bool = False
     # Codes whose findings this rule's finding replaces: "line" (same line) or "file".
     supersedes: Mapping[str, str] = field(default_factory=dict)
+    # The safety of the fixes the rule offers ("safe", "unsafe"), as `autofix` (the page's
+    # Fix section) states it in bold; empty when it offers none. The rule class declares it.
+    fix_safety: tuple = ()
 
     def render(self, **fields) -> str:
         template = self.messages.get(fields.get("kind") or "", self.message)
@@ -188,6 +192,9 @@ BACKEND_MAP.update(
         "get_value": BackendRow("ops.convert_to_numpy", template="{keras}.ops.convert_to_numpy({0})"),
         "batch_get_value": BackendRow("ops.convert_to_numpy", template="[{keras}.ops.convert_to_numpy(v) for v in {0}]"),
         "set_value": BackendRow("v.assign(x)", max_positional=2, template="{0}.assign({1})"),
+        # Not in §A: Keras 2's K.name_scope (tf.name_scope) is keras.name_scope in Keras 3 (measured:
+        # `keras.backend.name_scope` is an AttributeError on 3.15.1; the tf.keras shim keeps it).
+        "name_scope": BackendRow("name_scope", keywords={"name": "name"}),
         "count_params": BackendRow("np.prod(w.shape)", False, template="int({np}.prod({0}.shape))"),
     }
 )
@@ -220,6 +227,91 @@ def backend_hint(name: str) -> str:
             return f"use {row.target}" if row.target != "v.assign(x)" else "use v.assign(x)"
         return f"use keras.{row.target}" + ("" if row.safe else " (mind the different default)")
     return BACKEND_HINTS.get(name, "use keras.ops, keras.random or the tensor's own methods")
+
+
+# ---- KC511: TensorFlow ops -> keras.ops ------------------------------------------------------------------
+# The ops the Keras 3 migration guide's table maps, and the other TF functions people apply
+# to KerasTensors, keyed by their name under `tensorflow.` (aliases each get a row). Every
+# rewrite is unsafe (see KC511's page): the keywords are renamed, the TF default is written out
+# where keras.ops has another, and calls with other keywords (`name=`...) are left alone.
+# Checked against the signatures of TF 2.21 and keras 3.15.1 (tests/migration/test_kc5xx_tf_ops.py).
+TF_OP_MAP: dict[str, BackendRow] = {}
+_UNARY = {  # tf name -> keras.ops name, (x) -> (x)
+    "abs": "abs", "exp": "exp", "sqrt": "sqrt", "square": "square", "sign": "sign", "sigmoid": "sigmoid",
+    "tanh": "tanh", "math.log": "log", "math.sin": "sin", "math.cos": "cos", "math.log1p": "log1p",
+    "math.rsqrt": "rsqrt", "math.floor": "floor", "math.ceil": "ceil", "math.negative": "negative",
+    "math.reciprocal": "reciprocal", "math.erf": "erf", "math.logical_not": "logical_not",
+}
+for _name, _target in dict(_UNARY).items():
+    if not _name.startswith("math."):
+        _UNARY["math." + _name] = _target
+for _name, _target in _UNARY.items():
+    TF_OP_MAP[_name] = BackendRow(f"ops.{_target}", False, {"x": "x"}, 1)
+for _name, _target in {"nn.relu": "relu", "nn.relu6": "relu6", "nn.elu": "elu", "nn.selu": "selu",
+                       "nn.softplus": "softplus", "math.softplus": "softplus", "nn.softsign": "softsign",
+                       "math.softsign": "softsign", "nn.sigmoid": "sigmoid", "nn.tanh": "tanh"}.items():
+    TF_OP_MAP[_name] = BackendRow(f"ops.{_target}", False, {"features": "x", "x": "x"}, 1)
+_BINARY = {
+    "maximum": "maximum", "minimum": "minimum", "add": "add", "multiply": "multiply", "subtract": "subtract",
+    "divide": "divide", "pow": "power", "equal": "equal", "not_equal": "not_equal", "greater": "greater",
+    "less": "less", "greater_equal": "greater_equal", "less_equal": "less_equal", "logical_and": "logical_and",
+    "logical_or": "logical_or",
+}
+for _name, _target in _BINARY.items():
+    for _spelled in (_name, "math." + _name):
+        TF_OP_MAP[_spelled] = BackendRow(f"ops.{_target}", False, {"x": "x1", "y": "x2"}, 2)
+_REDUCE_OPS = {"reduce_mean": "mean", "reduce_sum": "sum", "reduce_max": "max", "reduce_min": "min",
+               "reduce_prod": "prod", "reduce_any": "any", "reduce_all": "all", "reduce_logsumexp": "logsumexp",
+               "reduce_variance": "var", "reduce_std": "std"}
+for _name, _target in _REDUCE_OPS.items():
+    for _spelled in (_name, "math." + _name):
+        TF_OP_MAP[_spelled] = BackendRow(f"ops.{_target}", False, {"input_tensor": "x", "axis": "axis",
+                                                                 "keepdims": "keepdims"}, 3)
+for _spelled in ("reduce_variance", "reduce_std"):
+    del TF_OP_MAP[_spelled]  # only tf.math has them
+TF_OP_MAP.update({
+    "concat": BackendRow("ops.concatenate", False, {"values": "xs", "axis": "axis"}, 2),
+    "reshape": BackendRow("ops.reshape", False, {"tensor": "x", "shape": "newshape"}, 2),
+    "squeeze": BackendRow("ops.squeeze", False, {"input": "x", "axis": "axis"}, 2),
+    "expand_dims": BackendRow("ops.expand_dims", False, {"input": "x", "axis": "axis"}, 2),
+    "transpose": BackendRow("ops.transpose", False, {"a": "x", "perm": "axes"}, 2),
+    "matmul": BackendRow("ops.matmul", False, {"a": "x1", "b": "x2"}, 2),
+    "linalg.matmul": BackendRow("ops.matmul", False, {"a": "x1", "b": "x2"}, 2),
+    "stack": BackendRow("ops.stack", False, {"values": "x", "axis": "axis"}, 2),
+    "unstack": BackendRow("ops.unstack", False, {"value": "x", "num": "num", "axis": "axis"}, 3),
+    "tile": BackendRow("ops.tile", False, {"input": "x", "multiples": "repeats"}, 2),
+    "repeat": BackendRow("ops.repeat", False, {"input": "x", "repeats": "repeats", "axis": "axis"}, 3),
+    "zeros_like": BackendRow("ops.zeros_like", False, {"input": "x", "dtype": "dtype"}, 2),
+    "ones_like": BackendRow("ops.ones_like", False, {"input": "x", "dtype": "dtype"}, 2),
+    "clip_by_value": BackendRow("ops.clip", False, {"t": "x", "clip_value_min": "x_min", "clip_value_max": "x_max"}, 3),
+    "einsum": BackendRow("ops.einsum", False, {}, 99),
+    "linalg.einsum": BackendRow("ops.einsum", False, {}, 99),
+    "pad": BackendRow("ops.pad", False, {"tensor": "x", "paddings": "pad_width"}, 2),
+    "one_hot": BackendRow("ops.one_hot", False, {"indices": "x", "depth": "num_classes"}, 2),
+    "nn.softmax": BackendRow("ops.softmax", False, {"logits": "x", "axis": "axis"}, 2),
+    "math.softmax": BackendRow("ops.softmax", False, {"logits": "x", "axis": "axis"}, 2),
+    "nn.log_softmax": BackendRow("ops.log_softmax", False, {"logits": "x", "axis": "axis"}, 2),
+    "math.log_softmax": BackendRow("ops.log_softmax", False, {"logits": "x", "axis": "axis"}, 2),
+    "nn.leaky_relu": BackendRow("ops.leaky_relu", False, {"features": "x", "alpha": "negative_slope"}, 2),
+    "nn.silu": BackendRow("ops.silu", False, {"features": "x"}, 1),
+    "nn.swish": BackendRow("ops.silu", False, {"features": "x"}, 1),
+    # The TF default differs from keras.ops': written out.
+    "nn.gelu": BackendRow("ops.gelu", False, {"features": "x", "approximate": "approximate"}, 2,
+                          (("approximate", "False"),), {"approximate": 1}),
+    "gather": BackendRow("ops.take", False, {"params": "x", "indices": "indices", "axis": "axis"}, 2,
+                         (("axis", "0"),), {"axis": 2}),
+    "cumsum": BackendRow("ops.cumsum", False, {"x": "x", "axis": "axis"}, 2, (("axis", "0"),), {"axis": 1}),
+    "math.cumsum": BackendRow("ops.cumsum", False, {"x": "x", "axis": "axis"}, 2, (("axis", "0"),), {"axis": 1}),
+    "math.cumprod": BackendRow("ops.cumprod", False, {"x": "x", "axis": "axis"}, 2, (("axis", "0"),), {"axis": 1}),
+    "where": BackendRow("ops.where", False, {"condition": "condition", "x": "x1", "y": "x2"}, 3),
+})
+for _name in ("argmax", "argmin"):
+    for _spelled in (_name, "math." + _name):
+        TF_OP_MAP[_spelled] = BackendRow(f"ops.{_name}", False, {"input": "x", "axis": "axis"}, 2,
+                                         (("axis", "0"),), {"axis": 1})
+# How many arguments a call must have at least for the rewrite to mean the same (`tf.where(c)`
+# returns indices, `keras.ops.where(c, a, b)` selects).
+TF_OP_MIN_ARGS = {"where": 3}
 
 
 # ---- §B: removed module paths -> public Keras 3 paths --------------------------------------------------
@@ -310,12 +402,14 @@ entry(
     }),),
     message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.backend' has no attribute "
             "'{member}'); {hint}",
-    autofix="safe for the §A functions with the same signature (`K.sum` -> `keras.ops.sum`, `K.get_value(v)` -> "
-            "`keras.ops.convert_to_numpy(v)`, `K.set_value(v, x)` -> `v.assign(x)`); unsafe where the defaults "
+    autofix="**safe** for the §A functions with the same signature (`K.sum` -> `keras.ops.sum`, `K.get_value(v)` -> "
+            "`keras.ops.convert_to_numpy(v)`, `K.set_value(v, x)` -> `v.assign(x)`, `K.name_scope` -> "
+            "`keras.name_scope`); **unsafe** where the defaults "
             "differ (`K.argmax`, `K.concatenate`, `K.expand_dims`, `K.cumsum`, `K.l2_normalize`, `K.gather`, "
             "`K.in_top_k`: the fix writes the Keras 2 default out) and for `K.shape`, `K.int_shape`, `K.switch`, "
             "`K.variable`, `K.constant`, `K.count_params`; none for `K.function`, `K.learning_phase`, "
             "`K.placeholder`, `K.dot`/`K.batch_dot`, the CTC and session functions",
+    fix_safety=("safe", "unsafe"),
     what="""
         Flags `keras.backend.<name>` (`K.sum(...)` after `from keras import backend as K`,
         `from keras.backend import set_value`) for every name Keras 3's `keras.backend` no longer
@@ -368,6 +462,10 @@ entry(
         """,
     not_flagged=(
         "The 14 names Keras 3 keeps (`K.epsilon()`, `K.clear_session()`, `K.image_data_format()`...).",
+        "`tf.keras.backend.name_scope(...)` (the compatibility layer keeps it) and a project's own `keras` module "
+        "(`from keras_cv.backend import keras`, as keras-cv and keras-hub spell it: it is not the Keras package). "
+        "Standalone `keras.backend.name_scope` is flagged: it is gone on Keras 3.15.1 (AttributeError); the fix "
+        "writes `keras.name_scope`.",
         "`tf.keras.backend.sum(...)` and the other math functions through `tf.keras`: the TF >= 2.16 "
         "compatibility layer keeps them.",
         "`keras.backend.tensorflow_backend`: KC509 reports the removed module.",
@@ -388,13 +486,14 @@ entry(
     severity=ERROR,
     affects="Keras 3 (and `tf.keras` 2.11-2.15, where the new optimizers silently ignored `lr`)",
     matchers=(("keyword", {
-        "callees": _OPTIMIZER_CALLEES,
+        "callees": ("keras.optimizers.*",),  # not `...optimizers.legacy.X(lr=...)`: KC523 reports (and fixes) it
         "tree": "optimizer",
         "keywords": {"lr": {"fix": "rename", "to": "learning_rate", "safe": True}},
     }),),
     message="`{written}(lr=...)` fails on Keras 3 (ValueError: Argument(s) not recognized: {{'lr': ...}}); "
             "pass `learning_rate=` instead",
-    autofix="safe: `lr=` becomes `learning_rate=`",
+    autofix="**safe**: `lr=` becomes `learning_rate=`",
+    fix_safety=("safe",),
     what="""
         Flags the `lr=` keyword in a call of a Keras optimizer class (`Adam`, `SGD`, `RMSprop`,
         `Adagrad`, `Adadelta`, `Adamax`, `Nadam`, `Ftrl`, `AdamW`, ...) under any spelling, and of
@@ -424,6 +523,9 @@ entry(
     how="Rename the keyword: `Adam(learning_rate=0.01)`.",
     not_flagged=(
         "`learning_rate=`; optimizer classes of other libraries (`torch.optim.Adam(lr=...)`).",
+        "`keras.optimizers.legacy.Adam(lr=...)` and `tf.keras.optimizers.legacy.X(lr=...)`, also through "
+        "`from ...optimizers.legacy import Adam`: the legacy module fails first (ImportError), KC523 reports "
+        "it, and its fix renames `lr=` along with the class.",
         "In-tree optimizer subclasses that define `__init__` (their own `lr` parameter).",
         "`tf_keras` code and projects pinned to Keras 2.",
     ),
@@ -447,9 +549,10 @@ entry(
     }),),
     message="`{written}` fails on Keras 3 (AttributeError: 'Adam' object has no attribute 'lr'); "
             "use `.learning_rate`",
-    autofix="safe: the attribute becomes `.learning_rate` when the receiver is known to be an optimizer "
+    autofix="**safe**: the attribute becomes `.learning_rate` when the receiver is known to be an optimizer "
             "(`model.optimizer`, `self.model.optimizer` in a callback, a name bound to `keras.optimizers.X(...)`); "
             "a surrounding `K.set_value`/`K.get_value` is KC501's fix",
+    fix_safety=("safe",),
     what="""
         Flags `.lr` on an optimizer: `model.optimizer.lr`, `self.model.optimizer.lr` in a callback,
         `opt.lr` where `opt = keras.optimizers.Adam(...)` in the same scope, read or assigned,
@@ -517,8 +620,9 @@ entry(
     }),),
     message="`{written}()` does not exist in Keras 3 (AttributeError: 'Sequential' object has no attribute "
             "'{member}'); call `.{hint}()` with the generator as `x`",
-    autofix="safe (`.fit_generator(` -> `.fit(`, `generator=` -> `x=`), unless `workers`/`use_multiprocessing`/"
-            "`max_queue_size` are passed (KC513): then unsafe",
+    autofix="**safe** (`.fit_generator(` -> `.fit(`, `generator=` -> `x=`), unless `workers`/`use_multiprocessing`/"
+            "`max_queue_size` are passed (KC513): then **unsafe**",
+    fix_safety=("safe", "unsafe"),
     what="""
         Flags calls of `fit_generator`, `evaluate_generator` and `predict_generator`. When the
         project defines a method of that name itself, only receivers known to be Keras models
@@ -570,7 +674,8 @@ entry(
     matchers=(("path", {"check": "save_weights"}),),
     message="`{written}({member})` fails on Keras 3 (ValueError: The filename must end in `.weights.h5`); "
             "name the file `*.weights.h5` and load it from that name",
-    autofix="unsafe: the file name changes (`w.h5` -> `w.weights.h5`), so the code that reads it must follow",
+    autofix="**unsafe**: the file name changes (`w.h5` -> `w.weights.h5`), so the code that reads it must follow",
+    fix_safety=("unsafe",),
     what="""
         Flags `<model>.save_weights(path)` when the path is a literal (string, f-string,
         `os.path.join(...)`, `pathlib` `/`, `+`) whose end does not read `.weights.h5`: `.h5`,
@@ -626,7 +731,8 @@ entry(
         "model": "ModelCheckpoint({member}) fails on Keras 3 (ValueError: The filepath provided must end in "
                  "`.keras` (Keras model format)); name the file `*.keras` (or `*.h5`)",
     },
-    autofix="unsafe: the file name changes (`weights.{epoch:02d}.hdf5` -> `weights.{epoch:02d}.keras`)",
+    autofix="**unsafe**: the file name changes (`weights.{epoch:02d}.hdf5` -> `weights.{epoch:02d}.keras`)",
+    fix_safety=("unsafe",),
     what="""
         Flags `ModelCheckpoint(path, save_weights_only=True)` whose literal path does not end in
         `.weights.h5`, and `ModelCheckpoint(path)` (full model) whose path ends neither in `.keras`
@@ -681,6 +787,7 @@ entry(
                   "`*.keras` to reload",
     },
     autofix="no: whether the SavedModel was for reloading (`.keras`) or for serving (`model.export`) is the author's call",
+    fix_safety=(),
     what="""
         Flags `model.save(path)` and `keras.models.save_model(model, path)` whose literal path does
         not end in `.keras`, `.h5` or `.hdf5` (a TensorFlow SavedModel directory), and any
@@ -733,6 +840,7 @@ entry(
                    "format not supported); save and load `*.weights.h5` files",
     },
     autofix="no",
+    fix_safety=(),
     what="""
         Flags `keras.models.load_model(path)` whose literal path does not end in `.keras`, `.h5` or
         `.hdf5` (a SavedModel directory), and `<model>.load_weights(...)` of a TensorFlow
@@ -782,12 +890,20 @@ entry(
         "symbols": tuple(Symbol(module, "prefix", "all", hint=_MODULE_HINTS.get(module, "")) for module in _REMOVED_MODULES),
         "moves": MODULE_MOVES,
         "fix": "move",
+        "plain_import_fix": True,
     }),),
     message="`{written}` does not exist in Keras 3 (ModuleNotFoundError: No module named '{symbol.pattern}'); {hint}",
-    autofix="safe where §B has a 1:1 public name (`from keras.layers.core import Dense` -> `from keras.layers import Dense`, "
+    autofix="**safe** where §B has a 1:1 public name (`from keras.layers.core import Dense` -> `from keras.layers import Dense`, "
             "`keras.engine.topology.Layer` -> `keras.layers.Layer`, `keras.utils.np_utils.to_categorical` -> "
-            "`keras.utils.to_categorical`); none for `conv_utils`, `layer_utils`, `hdf5_format`, `tensorflow_backend` "
+            "`keras.utils.to_categorical`). An import of names that now live in different modules is split, one line per "
+            "module (`from keras.engine import Layer, Model` -> `from keras.layers import Layer` and `from keras.models "
+            "import Model`), unless it shares its line with another statement or has comments inside its parentheses. "
+            "`import keras.utils.np_utils as np_utils` becomes `from keras import utils as np_utils` when every name used "
+            "through the alias has a twin of the same name in that one module (not when the alias is passed around); "
+            "`import keras.engine.topology` becomes `import keras` (the same name is bound; each use of the removed path "
+            "is a finding with its own fix). None for `conv_utils`, `layer_utils`, `hdf5_format`, `tensorflow_backend` "
             "and the scikit-learn wrappers (their API differs)",
+    fix_safety=("safe",),
     what="""
         Flags imports of, and attribute paths into, the Keras 2 modules Keras 3 removed:
         `keras.engine[.topology/.base_layer/.training/.input_spec...]`,
@@ -846,14 +962,18 @@ entry(
             Move("keras.layers.experimental.preprocessing", "keras.layers", names=_EXPERIMENTAL_NAMES),
         ),
         "fix": "move",
+        "plain_import_fix": True,
     }),),
     message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.layers' has no attribute "
             "'experimental'); the preprocessing layers are in `keras.layers`",
-    autofix="safe for names that `keras.layers` has (`...preprocessing.Rescaling` -> `keras.layers.Rescaling`; "
+    autofix="**safe** for names that `keras.layers` has (`...preprocessing.Rescaling` -> `keras.layers.Rescaling`; "
             "`from keras.layers.experimental import preprocessing` -> `from keras import layers as preprocessing` "
-            "when every name used through it exists); none for `SyncBatchNormalization` "
+            "and `import keras.layers.experimental.preprocessing as prep` -> `from keras import layers as prep` when every "
+            "name used through it exists; `import keras.layers.experimental.preprocessing` -> `import keras`); none for "
+            "`SyncBatchNormalization` "
             "(`BatchNormalization(synchronized=True)`), `PreprocessingLayer` subclasses, and `RandomHeight`/`RandomWidth` "
             "in standalone Keras",
+    fix_safety=("safe",),
     what="""
         Flags `keras.layers.experimental.preprocessing.<X>` (also through `tf.keras`),
         `from keras.layers.experimental import preprocessing`, and
@@ -910,7 +1030,18 @@ entry(
     matchers=(("keras_tensor_in_tf_op", {}),),
     message="`{written}(...)` is given `{member}`, a symbolic KerasTensor: Keras 3 raises ValueError (A KerasTensor "
             "cannot be used as input to a TensorFlow function); use the `keras.ops` equivalent or wrap the op in a layer",
-    autofix="no (the `keras.ops` equivalents differ in argument names and defaults)",
+    autofix="**unsafe**, for the ops `keras.ops` has a twin of (the migration guide's table and the common math, "
+            "reduction, shape and activation ops: `tf.concat` -> `keras.ops.concatenate`, `tf.reshape` -> "
+            "`keras.ops.reshape`, `tf.reduce_mean` -> `keras.ops.mean`, `tf.nn.relu` -> `keras.ops.relu`, ...): the call "
+            "is rewritten, its keywords renamed (`shape=` -> `newshape=`, `perm=` -> `axes=`) and the TensorFlow default "
+            "written out where `keras.ops` has another (`tf.argmax(x)` -> `keras.ops.argmax(x, axis=0)`, "
+            "`tf.gather(p, i)` -> `keras.ops.take(p, i, axis=0)`, `tf.nn.gelu(x)` -> `keras.ops.gelu(x, approximate=False)`). "
+            "Never safe: Keras 2 made the op a `TFOpLambda` layer of the model, `keras.ops` adds none (so `model.layers` "
+            "and layer indices change), and `keras.ops` follows NumPy's dtype rules (measured: `keras.ops.mean` of int32 "
+            "is float32 where `tf.reduce_mean` stays int32; `keras.ops.argmax` returns int32, `tf.argmax` int64). None for calls with `name=` or a TensorFlow-only "
+            "argument (`tf.matmul(..., transpose_b=True)`, `tf.pad(..., mode=...)`), and for ops without a 1:1 twin "
+            "(`tf.split`, `tf.shape`, `tf.math.top_k`, `tf.image.*`, `tf.nn.l2_normalize`...): wrap those in a layer",
+    fix_safety=("unsafe",),
     what="""
         Flags a TensorFlow function (`tf.squeeze`, `tf.concat`, `tf.reshape`, `tf.nn.*`,
         `tf.math.*`, `tf.expand_dims`...) called, at model-building scope (outside `call()` and
@@ -933,6 +1064,13 @@ entry(
         """,
     good="""
         import keras
+
+        inputs = keras.Input(shape=(28, 28, 1))
+        images = keras.ops.squeeze(inputs, axis=-1)
+        """,
+    fixed="""
+        import keras
+        import tensorflow as tf
 
         inputs = keras.Input(shape=(28, 28, 1))
         images = keras.ops.squeeze(inputs, axis=-1)
@@ -972,6 +1110,7 @@ entry(
              "layer must be an instance of class Layer); build every layer with the same Keras",
     },
     autofix="no (keep the whole model on one Keras)",
+    fix_safety=(),
     what="""
         Flags a `tensorflow_hub.KerasLayer(...)` or a `tf_keras.layers.X(...)` placed in a Keras 3
         model: inside `keras.Sequential([...])` / `tf.keras.Sequential([...])`, passed to `.add()`
@@ -1032,7 +1171,8 @@ entry(
     }),),
     message="fit()/evaluate()/predict() no longer take {member} in Keras 3 (TypeError: fit() got an unexpected keyword "
             "argument '{first}'); pass workers/use_multiprocessing/max_queue_size to a keras.utils.PyDataset instead",
-    autofix="unsafe: the arguments are removed, and with them the parallel loading until a PyDataset takes them",
+    autofix="**unsafe**: the arguments are removed, and with them the parallel loading until a PyDataset takes them",
+    fix_safety=("unsafe",),
     what="""
         Flags `workers=`, `use_multiprocessing=` and `max_queue_size=` in calls of `fit`, `evaluate`,
         `predict` (and the `*_generator` forms). One finding per call.
@@ -1097,13 +1237,20 @@ entry(
     affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
     matchers=(("keyword", {
         "layers": ("Embedding",),
-        "keywords": {"input_length": {"fix": "input_first", "input": "{input}(shape=({value},))", "safe_outside": True}},
+        "keywords": {"input_length": {"fix": "input_first", "input": "{input}(shape=({value},))", "safe_outside": True,
+                                      "drop_when_not_first": True}},
     }),),
     message="`{written}(input_length=...)` is ignored by Keras 3 (UserWarning: Argument `input_length` is deprecated): "
             "a Sequential that starts with it is no longer built, so summary() shows no parameters; start the model "
             "with `keras.Input(shape=({value},))` instead",
-    autofix="safe where the layer is called directly (functional code: the argument is just dropped); unsafe in a "
-            "Sequential, where the fix inserts `keras.Input(shape=(N,))` as the first element",
+    autofix="**safe** where the layer is called directly (functional code) or is not a Sequential's first layer: the "
+            "argument is just dropped (Keras 2 ignored it there too). **unsafe** where the Embedding is a Sequential's "
+            "first layer: `keras.Input(shape=(N,))` is inserted as the first element of `Sequential([...])`, or as "
+            "`model.add(keras.Input(shape=(N,)))` before `model.add(Embedding(...))` when that is the first `add` after "
+            "`model = Sequential()` in the same block (the model is built at construction again, as in Keras 2). None "
+            "for an `add` whose place cannot be told (the model comes from elsewhere, or is added to in a loop or a "
+            "branch): the fix would drop N without putting it anywhere",
+    fix_safety=("safe", "unsafe"),
     what="Flags `input_length=` in an `Embedding(...)` call, under any spelling.",
     why="""
         Keras 3 dropped the argument. Measured on Keras 3.15: a warning (``Argument `input_length` is
@@ -1167,8 +1314,9 @@ entry(
     ),
     message="`{written}` fails on Keras 3 layers (AttributeError: 'Dense' object has no attribute '{member}'); "
             "use `layer.output.shape` / `layer.input.shape`, or `layer.compute_output_shape(shape)`",
-    autofix="unsafe: `.output_shape` -> `.output.shape`, `.input_shape` -> `.input.shape` (`.output` fails for "
+    autofix="**unsafe**: `.output_shape` -> `.output.shape`, `.input_shape` -> `.input.shape` (`.output` fails for "
             "layers that are shared or never called); none for the node and `*_at()` accessors",
+    fix_safety=("unsafe",),
     what="""
         Flags, on a layer taken from a model (`model.layers[i]`, `model.get_layer(...)`,
         `for layer in model.layers`) or constructed in the same scope: `.output_shape`,
@@ -1230,8 +1378,10 @@ entry(
     }),),
     message="`{written}(batch_input_shape=...)` fails on Keras 3 (ValueError: Unrecognized keyword arguments passed "
             "to {written}: {{'batch_input_shape': ...}}); start the model with `keras.Input(batch_shape={value})`",
-    autofix="unsafe: in a Sequential the fix removes it and inserts `keras.Input(batch_shape=...)` as the first element; "
-            "elsewhere none",
+    autofix="**unsafe**: in a Sequential the fix removes it and inserts `keras.Input(batch_shape=...)` as the first element "
+            "(of the list, or as `model.add(keras.Input(batch_shape=...))` before the first `model.add(...)` after `model = "
+            "Sequential()`); elsewhere none",
+    fix_safety=("unsafe",),
     what="""
         Flags `batch_input_shape=` in a layer constructor (the stateful-RNN idiom
         `LSTM(..., batch_input_shape=(b, t, f), stateful=True)`), for built-in layers except
@@ -1296,6 +1446,7 @@ entry(
     message="`{written}` does not exist in standalone Keras 3 (ImportError/AttributeError: module "
             "'keras.preprocessing...' has no attribute '{member}'); {hint}",
     autofix="no (the replacements are different APIs)",
+    fix_safety=(),
     what="""
         Flags, in standalone `keras` only, `keras.preprocessing.image.ImageDataGenerator` (and the
         other iterator classes of that module), everything in `keras.preprocessing.text`
@@ -1347,7 +1498,8 @@ entry(
     }),),
     message="`{written}` fails on a Keras 3 Sequential (AttributeError: The layer sequential has never been called "
             "and thus has no defined {member}); use `.{member}s[0]`",
-    autofix="safe when the receiver is known to be a Sequential: `.input` -> `.inputs[0]`, `.output` -> `.outputs[0]`",
+    autofix="**safe** when the receiver is known to be a Sequential: `.input` -> `.inputs[0]`, `.output` -> `.outputs[0]`",
+    fix_safety=("safe",),
     what="""
         Flags `.input` and `.output` on a name bound to `keras.Sequential(...)` in the same scope,
         e.g. the Grad-CAM idiom `keras.Model(seq.input, [seq.get_layer(n).output, seq.output])`.
@@ -1398,6 +1550,7 @@ entry(
     message="`{written}(...)` on a functional model is not supported by Keras 3 (NotImplementedError: symbolic "
             "add_loss); add the loss in a layer's call() with self.add_loss(...), or override compute_loss",
     autofix="no",
+    fix_safety=(),
     what="""
         Flags `<model>.add_loss(...)` where the model is a name bound to `keras.Model(inputs,
         outputs)` in the same scope, outside any `call()` (the VAE idiom `vae.add_loss(kl_loss)`).
@@ -1446,8 +1599,9 @@ entry(
     matchers=(("metrics_names", {}),),
     message="`{written}` is ['loss', 'compile_metrics'] in Keras 3, not one name per metric: pairing it with "
             "evaluate()'s results silently mislabels or drops metrics; use `evaluate(..., return_dict=True)`",
-    autofix="unsafe, for `dict(zip(model.metrics_names, model.evaluate(...)))` -> `model.evaluate(..., return_dict=True)` "
+    autofix="**unsafe**, for `dict(zip(model.metrics_names, model.evaluate(...)))` -> `model.evaluate(..., return_dict=True)` "
             "(the return type changes); none otherwise",
+    fix_safety=("unsafe",),
     what="""
         Flags `model.metrics_names` zipped with another sequence (`dict(zip(model.metrics_names,
         scores))`), or used through `.index(...)` to subscript results
@@ -1464,10 +1618,16 @@ entry(
 
 
         def report(model: keras.Model, x, y):
-            scores = model.evaluate(x, y, verbose=0)
-            return dict(zip(model.metrics_names, scores))
+            return dict(zip(model.metrics_names, model.evaluate(x, y, verbose=0)))
         """,
     good="""
+        import keras
+
+
+        def report(model: keras.Model, x, y):
+            return model.evaluate(x, y, verbose=0, return_dict=True)
+        """,
+    fixed="""
         import keras
 
 
@@ -1495,6 +1655,7 @@ entry(
     message="`{written}(...)` is gone from Keras 3 (NotImplementedError: Layer `add_metric()` method is deprecated); "
             "create a keras.metrics.Mean() in __init__, update it in call()/train_step, and list it in `metrics`",
     autofix="no",
+    fix_safety=(),
     what="Flags `self.add_metric(...)` in a Keras layer or model, and `model.add_metric(...)` on a known model.",
     why="""
         Measured on Keras 3.15: ``NotImplementedError: Layer `add_metric()` method is deprecated. Add
@@ -1549,8 +1710,9 @@ entry(
     message="`{written}(decay={value})` is ignored by Keras 3 (UserWarning: Argument `decay` is no longer supported and "
             "will be ignored): the learning rate stays constant; pass a schedule: learning_rate="
             "keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate={value})",
-    autofix="unsafe: the fix restores the Keras 2 decay (lr / (1 + decay * iterations)) with an InverseTimeDecay "
+    autofix="**unsafe**: the fix restores the Keras 2 decay (lr / (1 + decay * iterations)) with an InverseTimeDecay "
             "schedule, which changes training relative to what Keras 3 runs today",
+    fix_safety=("unsafe",),
     what="Flags `decay=` (other than 0) in a call of a Keras optimizer class or of an in-tree subclass.",
     why="""
         Keras 2's legacy optimizers applied `lr / (1 + decay * iterations)`. Keras 3 warns
@@ -1597,11 +1759,14 @@ entry(
         "symbols": (Symbol("keras.optimizers.legacy", "prefix", "all"),),
         "moves": (Move("keras.optimizers.legacy.*", "keras.optimizers.*", safe=False, names=KERAS3_OPTIMIZERS),),
         "fix": "move",
+        "call_keyword_renames": {"lr": "learning_rate"},
     }),),
     message="`{written}` is not supported in Keras 3 (ImportError: `keras.optimizers.legacy` is not supported in "
             "Keras 3); use `keras.optimizers.<Name>` (move `decay` to a schedule)",
-    autofix="unsafe: `...optimizers.legacy.Adam` -> `...optimizers.Adam` (the numerics differ slightly); none for "
-            "subclasses of `legacy.Optimizer`",
+    autofix="**unsafe**: `...optimizers.legacy.Adam` -> `...optimizers.Adam` (the numerics differ slightly), with "
+            "`lr=` renamed `learning_rate=` in the calls it fixes (the new class rejects `lr`); none for subclasses of "
+            "`legacy.Optimizer`",
+    fix_safety=("unsafe",),
     what="""
         Flags `keras.optimizers.legacy.<Opt>` and `tf.keras.optimizers.legacy.<Opt>` (uses, imports,
         and subclassing `...legacy.Optimizer`).
@@ -1648,6 +1813,7 @@ entry(
             "lambda ... disallowed by default), also from Keras 2 `.h5` files; replace the lambda with a registered "
             "layer, or pass safe_mode=False for files you trust",
     autofix="no (safe_mode is a security decision)",
+    fix_safety=(),
     what="""
         Flags `keras.models.load_model(path)` (and `model_from_json(...)`) without `safe_mode=` when
         the module saved a model containing a `keras.layers.Lambda(lambda ...)` layer to that same
@@ -1717,7 +1883,8 @@ entry(
             "use `negative_slope=`",
     messages={"layer": "`{written}(alpha=...)` is deprecated in Keras 3 (UserWarning: Argument `alpha` is deprecated. "
                        "Use `negative_slope` instead); use `negative_slope=`"},
-    autofix="safe: `alpha=` -> `negative_slope=` (K.relu(x, alpha) is KC501's fix)",
+    autofix="**safe**: `alpha=` -> `negative_slope=` (K.relu(x, alpha) is KC501's fix)",
+    fix_safety=("safe",),
     what="""
         Flags `alpha=` in `keras.activations.relu(...)` (a TypeError) and in `LeakyReLU(...)` (a
         deprecation warning, reported at warning severity).
@@ -1774,8 +1941,9 @@ entry(
         "call": "`{written}(...)` does not exist on Keras 3 optimizers (AttributeError: 'SGD' object has no attribute "
                 "'{member}'); take the gradients with a GradientTape and call optimizer.apply_gradients(zip(grads, vars))",
     },
-    autofix="unsafe for `opt.minimize(loss, vars, tape=tape)` -> `opt.apply_gradients(zip(tape.gradient(loss, vars), vars))`; "
+    autofix="**unsafe** for `opt.minimize(loss, vars, tape=tape)` -> `opt.apply_gradients(zip(tape.gradient(loss, vars), vars))`; "
             "none for OptimizerV2 subclasses",
+    fix_safety=("unsafe",),
     what="""
         Flags an optimizer subclass that defines `_resource_apply_dense`, `_resource_apply_sparse`,
         `_create_slots`, `_prepare_local` or `get_updates`, or calls `self._set_hyper` /
@@ -1790,19 +1958,45 @@ entry(
         """,
     bad="""
         import keras
+        import tensorflow as tf
+
+        optimizer = keras.optimizers.SGD(learning_rate=0.01)
 
 
-        class PlainSGD(keras.optimizers.Optimizer):
-            def _resource_apply_dense(self, grad, var, apply_state=None):
-                return var.assign_sub(0.01 * grad)
+        def train_step(model, x, y):
+            with tf.GradientTape() as tape:
+                loss = keras.ops.mean((model(x) - y) ** 2)
+            optimizer.minimize(loss, model.trainable_variables, tape=tape)
         """,
     good="""
         import keras
+        import tensorflow as tf
+
+        optimizer = keras.optimizers.SGD(learning_rate=0.01)
+
+
+        def train_step(model, x, y):
+            with tf.GradientTape() as tape:
+                loss = keras.ops.mean((model(x) - y) ** 2)
+            gradients = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(gradients, model.trainable_variables))
 
 
         class PlainSGD(keras.optimizers.Optimizer):
             def update_step(self, gradient, variable, learning_rate):
                 self.assign_sub(variable, learning_rate * gradient)
+        """,
+    fixed="""
+        import keras
+        import tensorflow as tf
+
+        optimizer = keras.optimizers.SGD(learning_rate=0.01)
+
+
+        def train_step(model, x, y):
+            with tf.GradientTape() as tape:
+                loss = keras.ops.mean((model(x) - y) ** 2)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
         """,
     how="""
         Implement `build(self, var_list)` (create slots with `self.add_variable_from_reference`) and
@@ -1828,6 +2022,7 @@ entry(
     message="Python `{member}` on a tensor in call() (`{written}`): Keras 3 does not convert it to graph control "
             "flow (OperatorNotAllowedInGraphError at predict/fit); use keras.ops.cond / keras.ops.where",
     autofix="no",
+    fix_safety=(),
     what="""
         Flags an `if` or `while` in the `call()` of a Keras layer or model whose test compares or
         reduces the call's tensor arguments (`if keras.ops.min(inputs) < 0:`, `while x > 0:`). Tests
@@ -1897,8 +2092,9 @@ entry(
     }),),
     message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.layers' has no attribute '{member}'); "
             "{hint}",
-    autofix="unsafe for CuDNNLSTM/CuDNNGRU -> LSTM/GRU (they use cuDNN automatically, but old H5 weights have another "
+    autofix="**unsafe** for CuDNNLSTM/CuDNNGRU -> LSTM/GRU (they use cuDNN automatically, but old H5 weights have another "
             "layout); none for the rest",
+    fix_safety=("unsafe",),
     what="""
         Flags `CuDNNLSTM`/`CuDNNGRU` (also `tf.compat.v1.keras.layers.*`), `LocallyConnected1D/2D`,
         `layers.experimental.RandomFourierFeatures` and `constraints.RadialConstraint`; and, in
@@ -1960,8 +2156,9 @@ entry(
     messages={"call": "`{written}(...)` does not exist in Keras 3 (AttributeError: 'LossScaleOptimizer' object has no "
                       "attribute '{member}'); use `scaled = opt.scale_loss(loss)`, take the gradients of `scaled`, and "
                       "let opt.apply_gradients unscale them"},
-    autofix="safe for `experimental.set_policy` -> `set_global_policy`; unsafe for `get_scaled_loss` -> `scale_loss` "
+    autofix="**safe** for `experimental.set_policy` -> `set_global_policy`; **unsafe** for `get_scaled_loss` -> `scale_loss` "
             "and dropping `get_unscaled_gradients`",
+    fix_safety=("safe", "unsafe"),
     what="""
         Flags `keras.mixed_precision.experimental.*` (`set_policy`, `Policy`, `LossScaleOptimizer`)
         under any spelling, and `get_scaled_loss(...)` / `get_unscaled_gradients(...)` on a known
@@ -2009,9 +2206,9 @@ entry(
         ("symbol", {
             "roots": ("keras.losses.Reduction", "keras.utils.losses_utils"),
             "symbols": (
-                Symbol("keras.losses.Reduction", "member", "all", only=frozenset({"AUTO"})),
-                Symbol("keras.losses.Reduction", "prefix", "keras"),
-                Symbol("keras.utils.losses_utils", "prefix", "all"),
+                Symbol("keras.losses.Reduction", "member", "all", only=frozenset({"AUTO"}), kind="auto"),
+                Symbol("keras.losses.Reduction", "prefix", "keras", kind="enum"),
+                Symbol("keras.utils.losses_utils", "prefix", "all", kind="module"),
             ),
             "fix": "reduction",
         }),
@@ -2019,13 +2216,25 @@ entry(
             "callees": ("keras.losses.*",),
             "tree": "loss",
             "keywords": {"reduction": {"fix": "value", "to": '"sum_over_batch_size"', "safe": True,
-                                       "values": ('"auto"', "'auto'")}},
+                                       "values": ('"auto"', "'auto'"), "kind": "auto_keyword"}},
         }),
     ),
-    message="`{written}`: Keras 3 losses take a string reduction (\"sum_over_batch_size\", \"sum\", \"none\"); the "
-            "Reduction enum is gone (AttributeError) and \"auto\" is rejected (ValueError: Invalid value for argument "
-            "`reduction`)",
-    autofix='safe (literal mapping): AUTO and SUM_OVER_BATCH_SIZE -> "sum_over_batch_size", SUM -> "sum", NONE -> "none"',
+    message="`{written}`: Keras 3 losses take a string reduction (\"sum_over_batch_size\", \"sum\", \"none\")",
+    messages={
+        "enum": "`{written}` does not exist in standalone Keras 3 (AttributeError: module 'keras.losses' has no attribute "
+                "'Reduction'); pass the string: \"sum_over_batch_size\" (for AUTO and SUM_OVER_BATCH_SIZE), \"sum\", "
+                "\"none\"",
+        "auto": "`{written}` is rejected by Keras 3 losses (ValueError: Invalid value for argument `reduction` ... "
+                "Received: reduction=auto); `tf.keras` keeps the Reduction enum but no loss accepts AUTO: pass "
+                "\"sum_over_batch_size\"",
+        "module": "`{written}` does not exist in Keras 3 (ModuleNotFoundError: No module named "
+                  "'keras.utils.losses_utils'); pass the string reduction: \"sum_over_batch_size\", \"sum\", \"none\"",
+        "auto_keyword": "`{written}(reduction=\"auto\")` is rejected by Keras 3 (ValueError: Invalid value for argument "
+                        "`reduction` ... Received: reduction=auto), also through `tf.keras`; pass "
+                        "\"sum_over_batch_size\"",
+    },
+    autofix='**safe** (literal mapping): AUTO and SUM_OVER_BATCH_SIZE -> "sum_over_batch_size", SUM -> "sum", NONE -> "none"',
+    fix_safety=("safe",),
     what="""
         Flags `keras.losses.Reduction.<X>` and `losses_utils.ReductionV2` in standalone keras, and
         everywhere `Reduction.AUTO` or `reduction="auto"` in a Keras loss.
@@ -2052,7 +2261,11 @@ entry(
         loss = keras.losses.MeanSquaredError(reduction="sum")
         """,
     how='Pass the string: "sum_over_batch_size" (for AUTO and SUM_OVER_BATCH_SIZE), "sum", or "none".',
-    not_flagged=("`tf.keras.losses.Reduction.SUM` / `.NONE` through the TF >= 2.16 compatibility layer.",),
+    not_flagged=(
+        "`tf.keras.losses.Reduction.SUM` / `.NONE` / `.SUM_OVER_BATCH_SIZE` through the TF >= 2.16 compatibility "
+        "layer: it keeps the enum, and those values are accepted (measured on TF 2.21). Only its AUTO is flagged, "
+        "with the ValueError it raises (not the standalone AttributeError).",
+    ),
     references=("`keras/src/losses/loss.py` standardize_reduction",),
     needles=("Reduction", "reduction", "losses_utils"),
     probe=Probe("keras.losses.Reduction", ("AttributeError",)),
@@ -2069,6 +2282,8 @@ entry(
         ("reset_states_override", {}),
         ("method", {"methods": ("reset_states",), "receiver": ("metric", "sequential", "functional", "model"),
                     "renames": {"reset_states": "reset_state"}, "rename_receiver": ("metric",),
+                    "fix_by_receiver": {"sequential": "reset_layers", "functional": "reset_layers", "model": "reset_layers"},
+                    "unless_receiver_defines": True,
                     "kind_by_receiver": {"sequential": "model", "functional": "model", "model": "model"}}),
     ),
     message="`{written}()` does not exist in Keras 3 (AttributeError: 'Mean' object has no attribute 'reset_states'); "
@@ -2078,8 +2293,12 @@ entry(
                        "if hasattr(layer, \"reset_states\"): layer.reset_states()`",
               "override": "`{written}` is never called by Keras 3 (the method is reset_state): the metric silently keeps "
                           "its state between epochs; rename it to reset_state"},
-    autofix="safe: the method (definition in a Metric subclass, call on a known metric) is renamed `reset_state`; "
-            "none for `model.reset_states()`",
+    autofix="**safe**: the method (definition in a Metric subclass, call on a known metric) is renamed `reset_state`. "
+            "**unsafe** for `model.reset_states()` as a statement of its own: it becomes `for layer in model.layers: if "
+            "hasattr(layer, \"reset_states\"): layer.reset_states()` (Keras 3 RNN layers keep `reset_states()`, a no-op "
+            "when not stateful); unsafe because Keras 2 also reset the layers of nested models, which the loop does not "
+            "reach, and because the loop variable is new in that scope (`layer`, or `layer_2`... when the name is taken)",
+    fix_safety=("safe", "unsafe"),
     what="""
         Flags a Metric subclass that defines `reset_states(self)`, `<metric>.reset_states()` on a
         known metric (a name or `self.` attribute bound to `keras.metrics.X(...)`), and
@@ -2150,7 +2369,13 @@ entry(
         Rename to `reset_state`. For models: `for layer in model.layers: if hasattr(layer,
         "reset_states"): layer.reset_states()`.
         """,
-    not_flagged=("`layer.reset_states()` on RNN layers (Keras 3 keeps it).",),
+    not_flagged=(
+        "`layer.reset_states()` on RNN layers (Keras 3 keeps it).",
+        "A Metric subclass that defines both `reset_state` and `reset_states` (an alias kept for old callers): "
+        "Keras 3 calls its `reset_state`.",
+        "`.reset_states()` on an instance of a project class that defines `reset_states` itself (`self.reset_states()` "
+        "in such a metric, `m = MyMetric(); m.reset_states()`).",
+    ),
     references=("`keras/src/metrics/metric.py` reset_state",),
     needles=("reset_states",),
     probe=Probe("keras.metrics.Mean().reset_states", ("AttributeError",)),
@@ -2166,7 +2391,8 @@ entry(
     matchers=(("method", {"self_methods": ("add_update",), "fix": "unwrap_assign"}),),
     message="`{written}(...)` does not exist in Keras 3 (AttributeError: object has no attribute 'add_update'); "
             "run the update directly in call(): `self.v.assign(...)`",
-    autofix="safe when the argument is an `.assign*(...)` call (the call is unwrapped); none otherwise",
+    autofix="**safe** when the argument is an `.assign*(...)` call (the call is unwrapped); none otherwise",
+    fix_safety=("safe",),
     what="Flags `self.add_update(...)` in the methods of a Keras layer or model.",
     why="""
         Keras 3 runs state updates eagerly where they are written. Measured: `AttributeError: ...
@@ -2233,8 +2459,9 @@ entry(
     }),),
     message="compile() no longer takes {member} in Keras 3 (TypeError: compile() got an unexpected keyword argument "
             "'{first}'); remove it",
-    autofix="unsafe (deletion): `sample_weight_mode=\"temporal\"` needs 2-D `sample_weight` in fit; `distribute` needs "
+    autofix="**unsafe** (deletion): `sample_weight_mode=\"temporal\"` needs 2-D `sample_weight` in fit; `distribute` needs "
             "the model built under `strategy.scope()`",
+    fix_safety=("unsafe",),
     what="Flags `sample_weight_mode=`, `experimental_run_tf_function=`, `distribute=` and `target_tensors=` in `compile(...)`. One finding per call.",
     why="""
         Measured: `TypeError: Trainer.compile() got an unexpected keyword argument
@@ -2294,7 +2521,8 @@ entry(
     ),
     message="`{written}({member}=...)` is rejected by Keras 3 (ValueError: Unrecognized keyword arguments passed to "
             "{written}: {{'{member}': ...}}); {hint}",
-    autofix="safe for `fused=` and `use_resource=` (performance only: deleted); unsafe (deletion) for the rest",
+    autofix="**safe** for `fused=` and `use_resource=` (performance only: deleted); **unsafe** (deletion) for the rest",
+    fix_safety=("safe", "unsafe"),
     what="""
         Flags `dynamic=` in layer constructors (built-in, the project's own, and
         `super().__init__(dynamic=True)`), `BatchNormalization(fused=, virtual_batch_size=,
@@ -2342,7 +2570,8 @@ entry(
     matchers=(("multi_output_metrics", {}),),
     message="`metrics={written}` for a model with {member} outputs: Keras 3 fails at fit (ValueError: tuple arity "
             "mismatch); give one list per output (`[[...], [...]]`) or a dict by output name",
-    autofix="unsafe: the list is repeated once per output (`[\"mae\"]` -> `[[\"mae\"], [\"mae\"]]`)",
+    autofix="**unsafe**: the list is repeated once per output (`[\"mae\"]` -> `[[\"mae\"], [\"mae\"]]`)",
+    fix_safety=("unsafe",),
     what="""
         Flags `model.compile(metrics=[...])` with a flat list shorter than the number of outputs of a
         model built in the same module as `keras.Model(inputs, [a, b, ...])`.
@@ -2404,7 +2633,11 @@ entry(
         "save": "a model compiled with a loss alias ('mse'...) is saved to {member}: Keras 3 cannot reload the file (ValueError: Could not "
                 "deserialize 'keras.metrics.mse'); use the full loss name (\"mean_squared_error\") or save to .keras",
     },
-    autofix="unsafe: `compile=False` is added to `load_model` (the optimizer state is not restored; compile again)",
+    autofix="**safe**: the alias in `compile(loss=...)` is spelled out (`\"mse\"` -> `\"mean_squared_error\"`, "
+            "`\"mae\"` -> `\"mean_absolute_error\"`, ...: the same loss function), so the files the module saves "
+            "reload; one fix repairs the save and the load findings. A `.h5` file written before the fix still "
+            "needs `load_model(path, compile=False)` once, which is left to you (the optimizer state is lost)",
+    fix_safety=("safe",),
     what="""
         Follows a model through the module: compiled with a loss alias (`"mse"`, `"mae"`, `"mape"`,
         `"msle"`, `"kld"`, `"logcosh"`), saved to `.h5`/`.hdf5` (flagged), and loaded back from that
@@ -2435,9 +2668,9 @@ entry(
         import keras
 
         model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
-        model.compile(optimizer="adam", loss="mse")
+        model.compile(optimizer="adam", loss="mean_squared_error")
         model.save("regressor.h5")
-        restored = keras.models.load_model("regressor.h5", compile=False)
+        restored = keras.models.load_model("regressor.h5")
         """,
     how="`load_model(path, compile=False)` then `compile(...)` again; or convert the file once to `.keras`; compile with full loss names.",
     not_flagged=(
@@ -2466,7 +2699,8 @@ entry(
     }),),
     message="`{written}(l=...)` fails on Keras 3 (TypeError: L2.__init__() got an unexpected keyword argument 'l'); "
             "pass the factor positionally",
-    autofix="safe: `l2(l=0.01)` -> `l2(0.01)`",
+    autofix="**safe**: `l2(l=0.01)` -> `l2(0.01)`",
+    fix_safety=("safe",),
     what="Flags `l=` in `keras.regularizers.l1(...)`, `l2(...)`, `L1(...)`, `L2(...)`.",
     why="Measured: `TypeError: L2.__init__() got an unexpected keyword argument 'l'` (Keras 3's parameter is `l2`/`l1`).",
     bad="""

@@ -31,6 +31,7 @@ def _make(entry):
             "default": entry.default,
             "summary": entry.summary,
             "affects": entry.affects,
+            "fix_safety": entry.fix_safety,
             "entry": entry,
             "supersedes": dict(entry.supersedes),
             **{name: make_hook(name) for name in MigrationRule.hook_names(entry)},

@@ -4,6 +4,13 @@ spellings the compatibility layer keeps and the traps found on real code."""
 
 INVALID = {
     "KC501": {
+        "keras.backend.name_scope (gone on Keras 3.15.1)": """
+            import keras
+
+            def block(x):
+                with keras.backend.name_scope("block"):
+                    return keras.layers.Dense(4)(x)
+        """,
         "K.set_value in a callback": """
             from keras import backend as K
 
@@ -363,6 +370,11 @@ INVALID = {
         "from keras.optimizers.legacy import": """
             from keras.optimizers.legacy import SGD
         """,
+        "tf.keras.optimizers.legacy.Adam(lr=...): one finding, this one": """
+            import tensorflow as tf
+
+            opt = tf.keras.optimizers.legacy.Adam(lr=0.001)
+        """,
         "hasattr(..., 'legacy') guards nothing": """
             import tensorflow as tf
 
@@ -400,6 +412,13 @@ INVALID = {
         """,
     },
     "KC526": {
+        "_resource_apply_dense override": """
+            import keras
+
+            class PlainSGD(keras.optimizers.Optimizer):
+                def _resource_apply_dense(self, grad, var, apply_state=None):
+                    return var.assign_sub(0.01 * grad)
+        """,
         "get_updates override": """
             from keras import optimizers
 
@@ -511,6 +530,22 @@ INVALID = {
             model = keras.Sequential([keras.Input(batch_shape=(1, 5, 2)), keras.layers.LSTM(4, stateful=True)])
             model.reset_states()
         """,
+        "override without reset_state; calls of it on the project's own metric are not reported too": """
+            import keras
+
+            class Hits(keras.metrics.Metric):
+                def reset_states(self):
+                    self.hits.assign(0.0)
+
+            hits = Hits()
+            hits.reset_states()
+        """,
+        "tf.keras metric reset_states() (the shim fails too)": """
+            import tensorflow as tf
+
+            accuracy = tf.keras.metrics.SparseCategoricalAccuracy()
+            accuracy.reset_states()
+        """,
     },
     "KC532": {
         "add_update with a list (no fix)": """
@@ -597,6 +632,20 @@ INVALID = {
 
 VALID = {
     "KC501": {
+        "tf.keras.backend.name_scope (the shim keeps it)": """
+            import tensorflow as tf
+
+            def block(x):
+                with tf.keras.backend.name_scope("block"):
+                    return tf.keras.layers.Dense(4)(x)
+        """,
+        "a project's own keras module (keras-cv, keras-hub)": """
+            from keras_cv.backend import keras
+
+            def block(x):
+                with keras.backend.name_scope("block"):
+                    return x
+        """,
         "kept names": """
             from keras import backend as K
 
@@ -630,6 +679,16 @@ VALID = {
             import torch
 
             opt = torch.optim.Adam(params, lr=0.01)
+        """,
+        "tf.keras.optimizers.legacy.Adam(lr=...): KC523 is the failure (ImportError first)": """
+            import tensorflow as tf
+
+            opt = tf.keras.optimizers.legacy.Adam(lr=0.001)
+        """,
+        "legacy optimizer imported by name, called with lr=": """
+            from keras.optimizers.legacy import SGD
+
+            opt = SGD(lr=0.1, momentum=0.9)
         """,
         "in-tree optimizer with its own __init__": """
             import keras
@@ -1091,6 +1150,55 @@ VALID = {
         "unknown receiver": """
             def reset(thing):
                 thing.reset_states()
+        """,
+        "Metric defining reset_state and a reset_states alias (keras-cv, keras-nlp style)": """
+            import keras
+
+            class Hits(keras.metrics.Metric):
+                def reset_state(self):
+                    self.hits.assign(0.0)
+
+                def reset_states(self):
+                    # Keras 2 name, kept for old callers.
+                    self.reset_state()
+        """,
+        "self.reset_states() inside a metric that defines it": """
+            import keras
+
+            class Legacy(keras.metrics.Metric):
+                def reset_state(self):
+                    self.reset_states()
+
+                def reset_states(self):
+                    self.total.assign(0.0)
+        """,
+        "reset_states() on an instance of a project metric that defines it": """
+            import keras
+
+            class Tracker(keras.metrics.Mean):
+                def reset_state(self):
+                    super().reset_state()
+
+                def reset_states(self):
+                    self.reset_state()
+
+            tracker = Tracker()
+            tracker.reset_states()
+            Tracker().reset_states()
+        """,
+        "a subclass of a project metric that defines reset_states": """
+            import keras
+
+            class Base(keras.metrics.Metric):
+                def reset_state(self):
+                    self.total.assign(0.0)
+
+                def reset_states(self):
+                    self.reset_state()
+
+            class Child(Base):
+                def on_epoch_end(self):
+                    self.reset_states()
         """,
     },
     "KC532": {

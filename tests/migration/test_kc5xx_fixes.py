@@ -113,6 +113,26 @@ CASES = {
         """,
         "same",
     ),
+    "K.name_scope -> keras.name_scope (safe)": (
+        "KC501",
+        """
+        import keras
+        from keras import backend as K
+
+        def block(x):
+            with K.name_scope("block"):
+                return x
+        """,
+        """
+        import keras
+        from keras import backend as K
+
+        def block(x):
+            with keras.name_scope("block"):
+                return x
+        """,
+        "same",
+    ),
     "K.function has no fix": (
         "KC501",
         """
@@ -150,13 +170,114 @@ CASES = {
         """,
         "same",
     ),
-    "from keras.engine import Layer, Model: two modules, no fix": (
+    "from keras.engine import Layer, Model: split, one import per module": (
         "KC509",
         """
-        from keras.engine import Layer, Model
+        import os
+        # the base classes
+        from keras.engine import Layer, Model as KModel, InputSpec  # Keras 2
+        """,
+        """
+        import os
+        # the base classes
+        from keras.layers import Layer, InputSpec  # Keras 2
+        from keras.models import Model as KModel
+        """,
+        "same",
+    ),
+    "split import through tensorflow.keras, parenthesized over two lines": (
+        "KC509",
+        """
+        from tensorflow.keras.engine import (Layer,
+                                             Model)
+        """,
+        """
+        from tensorflow.keras.layers import Layer
+        from tensorflow.keras.models import Model
+        """,
+        "same",
+    ),
+    "split import with a comment inside, or another statement on its line: no fix": (
+        "KC509",
+        """
+        from keras.engine import (Layer,  # the base
+                                  Model)
+        from keras.engine import Layer, Model; import os
         """,
         None,
         None,
+    ),
+    "import keras.utils.np_utils as np_utils -> from keras import utils as np_utils": (
+        "KC509",
+        """
+        import keras.utils.np_utils as np_utils
+
+        labels = np_utils.to_categorical([0, 2], 3)
+        """,
+        """
+        from keras import utils as np_utils
+
+        labels = np_utils.to_categorical([0, 2], 3)
+        """,
+        "same",
+    ),
+    "import tensorflow.keras.layers.core as core -> from tensorflow.keras import layers as core": (
+        "KC509",
+        """
+        import tensorflow.keras.layers.core as core
+
+        dense = core.Dense(3)
+        drop = core.Dropout(0.5)
+        """,
+        """
+        from tensorflow.keras import layers as core
+
+        dense = core.Dense(3)
+        drop = core.Dropout(0.5)
+        """,
+        "same",
+    ),
+    "module alias passed around, or a name without a twin: no fix": (
+        "KC509",
+        """
+        import keras.utils.generic_utils as generic_utils
+        import keras.utils.conv_utils as conv_utils
+
+        registry = vars(generic_utils)
+        size = conv_utils.normalize_tuple(3, 2, "kernel_size")
+        """,
+        None,
+        None,
+    ),
+    "import keras.engine.topology -> import keras, and its uses": (
+        "KC509",
+        """
+        import keras.engine.topology
+
+        class Block(keras.engine.topology.Layer):
+            pass
+        """,
+        """
+        import keras
+
+        class Block(keras.layers.Layer):
+            pass
+        """,
+        "same",
+    ),
+    "import ...optimizers.legacy as legacy: the alias moves, lr= renamed (unsafe)": (
+        "KC523",
+        """
+        import tensorflow.keras.optimizers.legacy as legacy
+
+        opt = legacy.Adam(lr=0.001)
+        """,
+        None,
+        """
+        from tensorflow.keras import optimizers as legacy
+
+        opt = legacy.Adam(learning_rate=0.001)
+        """,
     ),
     "engine.training Model -> keras.models (tf.keras spelling kept)": (
         "KC509",
@@ -189,6 +310,20 @@ CASES = {
 
         norm = preprocessing.Normalization()
         flip = preprocessing.RandomFlip()
+        """,
+        "same",
+    ),
+    "import ...experimental.preprocessing as prep -> from keras import layers as prep": (
+        "KC510",
+        """
+        import tensorflow.keras.layers.experimental.preprocessing as prep
+
+        norm = prep.Normalization()
+        """,
+        """
+        from tensorflow.keras import layers as prep
+
+        norm = prep.Normalization()
         """,
         "same",
     ),
@@ -233,13 +368,124 @@ CASES = {
         """,
         "same",
     ),
-    "model.reset_states(): no fix": (
+    "model.reset_states() -> a loop over the layers (unsafe), comments kept": (
         "KC531",
         """
         import keras
 
         model = keras.Sequential([keras.Input(batch_shape=(1, 3, 2)), keras.layers.LSTM(2, stateful=True)])
+        for epoch in range(3):
+            # a new sequence
+            model.reset_states()  # start afresh
+        """,
+        None,
+        """
+        import keras
+
+        model = keras.Sequential([keras.Input(batch_shape=(1, 3, 2)), keras.layers.LSTM(2, stateful=True)])
+        for epoch in range(3):
+            # a new sequence
+            for layer in model.layers:
+                if hasattr(layer, "reset_states"):
+                    layer.reset_states()  # start afresh
+        """,
+    ),
+    "model.reset_states(): the loop variable does not rebind a name of the module": (
+        "KC531",
+        """
+        import keras
+
+        layer = keras.layers.LSTM(2, stateful=True)
+        model = keras.Sequential([keras.Input(batch_shape=(1, 3, 2)), layer])
         model.reset_states()
+        """,
+        None,
+        """
+        import keras
+
+        layer = keras.layers.LSTM(2, stateful=True)
+        model = keras.Sequential([keras.Input(batch_shape=(1, 3, 2)), layer])
+        for layer_2 in model.layers:
+            if hasattr(layer_2, "reset_states"):
+                layer_2.reset_states()
+        """,
+    ),
+    "model.reset_states() inside an expression: no fix": (
+        "KC531",
+        """
+        import keras
+
+        model = keras.Sequential([keras.Input(batch_shape=(1, 3, 2)), keras.layers.LSTM(2, stateful=True)])
+        reset = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: model.reset_states())
+        """,
+        None,
+        None,
+    ),
+    "tf.concat on a keras.Input (unsafe), standalone keras": (
+        "KC511",
+        """
+        import keras
+        import tensorflow as tf
+
+        left = keras.Input(shape=(4,))
+        right = keras.Input(shape=(4,))
+        both = tf.concat([left, right], axis=-1)
+        """,
+        None,
+        """
+        import keras
+        import tensorflow as tf
+
+        left = keras.Input(shape=(4,))
+        right = keras.Input(shape=(4,))
+        both = keras.ops.concatenate([left, right], axis=-1)
+        """,
+    ),
+    "tf.argmax on a layer output: the TF default axis is written out (from tensorflow import keras)": (
+        "KC511",
+        """
+        import tensorflow as tf
+        from tensorflow import keras
+
+        inputs = keras.Input(shape=(10,))
+        logits = keras.layers.Dense(3)(inputs)
+        label = tf.argmax(logits)
+        """,
+        None,
+        """
+        import tensorflow as tf
+        from tensorflow import keras
+
+        inputs = keras.Input(shape=(10,))
+        logits = keras.layers.Dense(3)(inputs)
+        label = keras.ops.argmax(logits, axis=0)
+        """,
+    ),
+    "tf.reshape(shape=) through tf.keras only: spelled tf.keras.ops, keyword renamed": (
+        "KC511",
+        """
+        import tensorflow as tf
+
+        inputs = tf.keras.Input(shape=(28, 28))
+        flat = tf.reshape(inputs, shape=(-1, 784))
+        """,
+        None,
+        """
+        import tensorflow as tf
+
+        inputs = tf.keras.Input(shape=(28, 28))
+        flat = tf.keras.ops.reshape(inputs, newshape=(-1, 784))
+        """,
+    ),
+    "tf.split and tf.matmul(transpose_b=) have no keras.ops twin: no fix": (
+        "KC511",
+        """
+        import keras
+        import tensorflow as tf
+
+        inputs = keras.Input(shape=(6,))
+        a, b = tf.split(inputs, 2, axis=-1)
+        scores = tf.matmul(inputs, inputs, transpose_b=True)
         """,
         None,
         None,
@@ -297,6 +543,90 @@ CASES = {
         vectors = keras.layers.Embedding(100, 8)(ids)
         """,
         "same",
+    ),
+    "Sequential().add(Embedding(input_length=N)) first: keras.Input added before it (unsafe)": (
+        "KC514",
+        """
+        import keras
+        from keras import layers
+
+
+        def build(vocab_size, length):
+            model = keras.Sequential(name="classifier")
+            # token ids in
+            model.add(layers.Embedding(vocab_size, 64, input_length=length))  # the first layer
+            model.add(layers.GlobalAveragePooling1D())
+            return model
+        """,
+        None,
+        """
+        import keras
+        from keras import layers
+
+
+        def build(vocab_size, length):
+            model = keras.Sequential(name="classifier")
+            # token ids in
+            model.add(keras.Input(shape=(length,)))
+            model.add(layers.Embedding(vocab_size, 64))  # the first layer
+            model.add(layers.GlobalAveragePooling1D())
+            return model
+        """,
+    ),
+    "Embedding after the first layer (list or add): input_length just dropped (safe)": (
+        "KC514",
+        """
+        import keras
+
+        a = keras.Sequential([keras.Input(shape=(20,)), keras.layers.Embedding(100, 8, input_length=20)])
+        b = keras.Sequential()
+        b.add(keras.Input(shape=(20,)))
+        b.add(keras.layers.Embedding(100, 8, input_length=20))
+        """,
+        """
+        import keras
+
+        a = keras.Sequential([keras.Input(shape=(20,)), keras.layers.Embedding(100, 8)])
+        b = keras.Sequential()
+        b.add(keras.Input(shape=(20,)))
+        b.add(keras.layers.Embedding(100, 8))
+        """,
+        "same",
+    ),
+    "add() whose place is unknown (a loop, a model from elsewhere): no fix": (
+        "KC514",
+        """
+        import keras
+
+        def extend(model: keras.Sequential, n):
+            model.add(keras.layers.Embedding(100, 8, input_length=n))
+
+        models = []
+        seq = keras.Sequential()
+        for n in (10, 20):
+            seq.add(keras.layers.Embedding(100, 8, input_length=n))
+        """,
+        None,
+        None,
+    ),
+    "tf.keras Sequential().add(LSTM(batch_input_shape=...)) first: keras.Input(batch_shape=...) (unsafe)": (
+        "KC516",
+        """
+        from tensorflow import keras
+
+        model = keras.Sequential()
+        model.add(keras.layers.LSTM(32, batch_input_shape=(16, 10, 8), stateful=True))
+        model.add(keras.layers.Dense(1))
+        """,
+        None,
+        """
+        from tensorflow import keras
+
+        model = keras.Sequential()
+        model.add(keras.Input(batch_shape=(16, 10, 8)))
+        model.add(keras.layers.LSTM(32, stateful=True))
+        model.add(keras.layers.Dense(1))
+        """,
     ),
     "decay with a positional rate and an Adam default (unsafe)": (
         "KC522",
@@ -444,6 +774,55 @@ def test_fix(name):
     assert errors == [] and fixed == expected_safe
     fixed, _, errors = fix_source(before, [code], unsafe=True)
     assert errors == [] and fixed == expected_unsafe
+
+
+@pytest.mark.parametrize("before,after", [
+    (
+        """
+        import tensorflow as tf
+
+        opt = tf.keras.optimizers.legacy.Adam(lr=0.001, beta_1=0.5)
+        """,
+        """
+        import tensorflow as tf
+
+        opt = tf.keras.optimizers.Adam(learning_rate=0.001, beta_1=0.5)
+        """,
+    ),
+    (
+        """
+        from keras.optimizers.legacy import SGD
+
+        first = SGD(lr=0.1, momentum=0.9)
+        second = SGD(learning_rate=0.1)
+        """,
+        """
+        from keras.optimizers import SGD
+
+        first = SGD(learning_rate=0.1, momentum=0.9)
+        second = SGD(learning_rate=0.1)
+        """,
+    ),
+])
+def test_legacy_optimizer_with_lr_is_one_finding_and_one_fix(before, after):
+    """KC502 leaves `legacy.X(lr=...)` to KC523, whose fix renames `lr=` too: with both
+    rules selected the file is fixed (KC502 does not appear after the fix)."""
+    before, after = textwrap.dedent(before), textwrap.dedent(after)
+    from lintutil import lint
+
+    assert sorted(f.code for f in lint(before, ("KC502", "KC523"))) == ["KC523"]
+    fixed, findings, errors = fix_source(before, ["KC502", "KC523"], unsafe=True)
+    assert errors == [] and findings == [] and fixed == after
+
+
+def test_legacy_optimizer_fix_waits_when_learning_rate_is_given_too():
+    before = textwrap.dedent("""
+        import tensorflow as tf
+
+        opt = tf.keras.optimizers.legacy.Adam(lr=0.001, learning_rate=0.01)
+    """)
+    fixed, _, errors = fix_source(before, ["KC502", "KC523"], unsafe=True)
+    assert errors == [] and fixed == before
 
 
 def test_fixes_of_overlapping_rules_settle():

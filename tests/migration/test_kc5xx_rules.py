@@ -121,3 +121,23 @@ def test_pages_are_generated_from_the_table():
         assert (pages_dir() / name).read_text(encoding="utf-8") == text, (
             f"rules/{name} is stale: run python -m kerascheck.migration.pages"
         )
+
+
+@pytest.mark.parametrize("snippet,says,not_says", [
+    (  # standalone: the enum itself is gone
+        "import keras\nloss = keras.losses.MeanSquaredError(reduction=keras.losses.Reduction.SUM)\n",
+        "AttributeError: module 'keras.losses' has no attribute 'Reduction'", "ValueError",
+    ),
+    (  # the tf.keras shim keeps the enum: only AUTO fails, with a ValueError
+        "import tensorflow as tf\nloss = tf.keras.losses.MeanSquaredError(reduction=tf.keras.losses.Reduction.AUTO)\n",
+        "ValueError: Invalid value for argument `reduction`", "AttributeError",
+    ),
+    (
+        "import tensorflow as tf\nloss = tf.keras.losses.MeanSquaredError(reduction='auto')\n",
+        "ValueError: Invalid value for argument `reduction`", "AttributeError",
+    ),
+])
+def test_kc530_message_follows_the_spelling(snippet, says, not_says):
+    found = [f for f in lint(snippet, ("KC530",)) if f.code == "KC530"]
+    assert len(found) == 1
+    assert says in found[0].message and not_says not in found[0].message
