@@ -281,7 +281,8 @@ def rule(code: str) -> None:
 @main.command(name="rules")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
 def list_rules(output_format: str) -> None:
-    """List every rule: code, name, default on/off, severity and summary."""
+    """List every rule: code, name, default on/off, severity and summary (JSON adds the
+    Keras versions affected and the safety of the fixes it offers)."""
     rows = [
         {
             "code": code,
@@ -290,6 +291,7 @@ def list_rules(output_format: str) -> None:
             "severity": cls.severity.value,
             "summary": cls.summary,
             "affects": cls.affects,
+            "fix": list(cls.fix_safety),
         }
         for code, cls in all_rules().items()
     ]

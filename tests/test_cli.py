@@ -266,6 +266,9 @@ def test_rules_json(tmp_path):
             rule.name, rule.default, rule.severity.value, rule.summary,
         )
         assert isinstance(row["default"], bool) and row["summary"]
+        assert row["fix"] == list(rule.fix_safety)
+    safety = {row["code"]: row["fix"] for row in rows}
+    assert safety["KC104"] == ["safe"] and safety["KC511"] == ["unsafe"] and safety["KC001"] == []
 
 
 # ---- a rule that crashes ----------------------------------------------------------------------
