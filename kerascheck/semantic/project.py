@@ -65,6 +65,7 @@ class ProjectIndex:
         self._resolve = lru_cache(maxsize=None)(self._resolve_uncached)
         self._kind = lru_cache(maxsize=None)(self._kind_uncached)
         self._traits: dict[tuple[str, ClassKey], bool] = {}
+        self._located: dict[tuple[str, str, str], tuple] = {}
 
     # ---- name resolution ---------------------------------------------------------------
     def resolve(self, path: str, dotted: str) -> Resolved:
@@ -119,10 +120,22 @@ class ProjectIndex:
             # `import keras` in pkg/model.py means Keras, not the sibling pkg/keras.py (an
             # integration module): inside a package, Python 3 imports are absolute.
             roots = [root for root in roots if os.path.join(root, "__init__.py") not in self.modules]
-        for candidate, rest in _candidate_list(tuple(roots), tuple(parts), bool(anchor)):
-            if candidate in self.modules and candidate != path:
-                return candidate, list(rest)
-        return None
+        key = (os.path.dirname(path), anchor, target)
+        found = self._located.get(key)
+        if found is None:  # the files of one directory import the same modules
+            found = self._located[key] = self._first_files(roots, parts, bool(anchor))
+        return next(((file, list(rest)) for file, rest in found if file != path), None)
+
+    def _first_files(self, roots: list, parts: list, anchored: bool) -> tuple:
+        """The first two tree files among the module candidates (the first may be the
+        importing file itself, which an import never names)."""
+        found = []
+        for candidate, rest in module_candidates(roots, parts, anchored):
+            if candidate in self.modules:
+                found.append((candidate, tuple(rest)))
+                if len(found) == 2:
+                    break
+        return tuple(found)
 
     # ---- class questions -----------------------------------------------------------------
     def class_facts(self, key: ClassKey) -> Optional[ClassFacts]:
@@ -288,13 +301,6 @@ def module_candidates(roots, parts: list, anchored: bool):
             base = os.path.join(root, *parts[:cut])
             for candidate in (base + ".py", os.path.join(base, "__init__.py")):
                 yield candidate, parts[cut:]
-
-
-@lru_cache(maxsize=8192)
-def _candidate_list(roots: tuple, parts: tuple, anchored: bool) -> tuple:
-    """module_candidates, kept: the files of a directory import the same modules, and
-    each lookup joins up to (parts + 1) x roots x 2 paths."""
-    return tuple((candidate, tuple(rest)) for candidate, rest in module_candidates(roots, list(parts), anchored))
 
 
 def _import_roots(path: str) -> list[str]:
