@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from kerascheck.rules import helpers
+from kerascheck.rules.support import syntax
 from kerascheck.semantic.names import cst_dotted
 
 
@@ -93,7 +93,7 @@ def _top_level_bindings(module: cst.Module) -> dict[str, Optional[str]]:
                 bound.setdefault(line.name.value, None)
             elif isinstance(line, cst.SimpleStatementLine):
                 for small in line.body:
-                    for target in helpers.flatten_targets(helpers.assign_targets(small)):
+                    for target in syntax.flatten_targets(syntax.assign_targets(small)):
                         if isinstance(target, cst.Name):
                             bound.setdefault(target.value, None)
     return bound

@@ -22,7 +22,7 @@ import libcst as cst
 
 from kerascheck.cstwalk import walk
 from kerascheck.migration import target
-from kerascheck.rules import helpers
+from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
 from kerascheck.semantic.project import ClassKey, ModuleRef
@@ -317,7 +317,7 @@ class FileState:
             node = chain[position]
             if isinstance(node, cst.FunctionDef):
                 owner = chain[position - 2] if position >= 2 else None
-                if isinstance(owner, cst.ClassDef) and helpers.self_name(node) == expr.value:
+                if isinstance(owner, cst.ClassDef) and syntax.self_name(node) == expr.value:
                     return owner
                 return None
             if isinstance(node, (cst.ClassDef, cst.Lambda)):
@@ -330,11 +330,11 @@ class FileState:
         if cached is not None:
             return cached
         found: dict[str, Optional[str]] = {}
-        for method in helpers.methods(class_def).values():
-            owner = helpers.self_name(method)
-            for node in helpers.walk_scope(method):
+        for method in syntax.methods(class_def).values():
+            owner = syntax.self_name(method)
+            for node in syntax.walk_scope(method):
                 if isinstance(node, cst.Assign) and len(node.targets) == 1:
-                    name = helpers.self_attribute(node.targets[0].target, owner)
+                    name = syntax.self_attribute(node.targets[0].target, owner)
                     if name:
                         kind = self._expression_kind(node.value)
                         found[name] = kind if found.get(name, kind) == kind else None
@@ -365,7 +365,7 @@ class FileState:
         if type(expr) is cst.Name:
             owner = self._self_owner(expr)
             if owner is not None:
-                return method in helpers.methods(owner) or any(
+                return method in syntax.methods(owner) or any(
                     key is not None and self.module.index.defines_in_ancestry(key, method)
                     for key in (self.module.tree_class(base.value) for base in owner.bases))
             chain = self.context.ancestors
@@ -391,11 +391,11 @@ class FileState:
         is_function = type(scope) is cst.FunctionDef
         body = scope.body if is_function else scope
         if is_function:
-            for param in helpers.params(scope):
+            for param in syntax.params(scope):
                 found.bind(param.name.value, -1, None)
         order = found.order
         # Exact type tests: isinstance() against libcst classes is slow, and this sees every node.
-        for position, node in enumerate(helpers.walk_scope(body)):
+        for position, node in enumerate(syntax.walk_scope(body)):
             order[id(node)] = position
             node_type = type(node)
             if node_type not in _BINDING_NODES:
@@ -406,7 +406,7 @@ class FileState:
                     if type(target_.target) is cst.Name:
                         found.bind(target_.target.value, position, kind, node.value)
                     else:
-                        for name in helpers.flatten_targets([target_.target]):
+                        for name in syntax.flatten_targets([target_.target]):
                             if isinstance(name, cst.Name):
                                 found.bind(name.value, position, None)
             elif node_type is cst.AnnAssign:
@@ -414,7 +414,7 @@ class FileState:
                     found.bind(node.target.value, position, self._value_kind(node.value, found, position, depth))
             elif node_type is cst.For or node_type is cst.CompFor:
                 kind = MODEL_LAYER if _iterates_layers(node.iter) else None
-                targets = list(helpers.flatten_targets([node.target]))
+                targets = list(syntax.flatten_targets([node.target]))
                 if kind and isinstance(node.iter, cst.Call) and targets:
                     targets, rest = targets[-1:], targets[:-1]  # enumerate(model.layers)
                     for name in rest:

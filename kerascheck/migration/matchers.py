@@ -30,7 +30,7 @@ from kerascheck.migration.analysis import (
     FUNCTIONAL, LAYER, MODEL_KINDS, SEQUENTIAL, SHIM, STANDALONE, FileState, code_of, flavor, input_names,
 )
 from kerascheck.migration.table import BACKEND_MAP, TF_OP_MAP, TF_OP_MIN_ARGS, Entry, Move, backend_hint
-from kerascheck.rules import helpers
+from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
 
@@ -480,7 +480,7 @@ class SymbolMatcher(Matcher):
         if tree is None:
             return False
         used = False
-        for node in helpers.walk(tree):
+        for node in syntax.walk(tree):
             if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == local:
                 if node.attr.value not in names:
                     return False
@@ -523,7 +523,7 @@ def backend_fix(matcher_: Matcher, node: cst.CSTNode, name: str):
     call = _enclosing_call(matcher_, node)
     if row is None or call is None or any(arg.star for arg in call.args):
         return None
-    positional = helpers.positional(call)
+    positional = syntax.positional(call)
     keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
     if set(keywords) - set(row.keywords) or len(positional) > row.max_positional:
         return None
@@ -557,7 +557,7 @@ def row_call_fix(call: cst.Call, row, text: str, imports):
     the row does not map (a splat, a keyword it does not know, too many positionals)."""
     if any(arg.star for arg in call.args):
         return None
-    positional = helpers.positional(call)
+    positional = syntax.positional(call)
     keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
     if set(keywords) - set(row.keywords) or len(positional) > row.max_positional:
         return None
@@ -644,14 +644,14 @@ class CallTarget:
         p = self.p
         func = call.func
         state = self.m.state
-        method = helpers.method_call_name(call)
+        method = syntax.method_call_name(call)
         if method and method in p.get("methods", ()):
             if self._method_receiver_ok(call, method):
                 return f".{method}()"
         if method and method in p.get("self_methods", ()) and isinstance(func.value, cst.Name):
             if state._self_owner(func.value) is not None and self.m.context.current_method() is not None:
                 return f"self.{method}()"
-        if p.get("super_init") and helpers.is_super_call(call, "__init__"):
+        if p.get("super_init") and syntax.is_super_call(call, "__init__"):
             found = self.m.context.current_method()
             if found is not None and found[1].name.value == "__init__":
                 return f"{found[0].key.name} (Layer.__init__)"
@@ -750,7 +750,7 @@ def keyword_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict):
     kind = spec.get("fix")
     safe = spec.get("safe", False)
     if kind == "rename":
-        if helpers.keyword(call, spec["to"]) is not None:
+        if syntax.keyword(call, spec["to"]) is not None:
             return None
         return edits.fix([(arg, edits.rename_keyword(arg, spec["to"]))], safe, f"rename {arg.keyword.value}= to {spec['to']}=")
     if kind == "delete":
@@ -769,8 +769,8 @@ def keyword_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict):
 def _decay_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict):
     """`Adam(lr, decay=d)` -> `Adam(learning_rate=InverseTimeDecay(lr, decay_steps=1,
     decay_rate=d))`: the Keras 2 formula lr / (1 + d * iterations), applied per step."""
-    rate = helpers.keyword(call, "learning_rate") or helpers.keyword(call, "lr")
-    positional = helpers.positional(call)
+    rate = syntax.keyword(call, "learning_rate") or syntax.keyword(call, "lr")
+    positional = syntax.positional(call)
     if rate is None and positional:
         rate = positional[0]
     which = flavor(matcher_.state.qualified(call.func)) or STANDALONE
@@ -814,7 +814,7 @@ def _sequential_add(matcher_: Matcher, call: cst.Call):
     Sequential()` (no layers) without touching `seq`, False when an earlier `seq.add(...)`
     or `Sequential([...])` with layers comes first, and None when it cannot be told."""
     arg, add, expression, line, block = (matcher_.parent(k) for k in range(1, 6))
-    if type(arg) is not cst.Arg or type(add) is not cst.Call or helpers.method_call_name(add) != "add":
+    if type(arg) is not cst.Arg or type(add) is not cst.Call or syntax.method_call_name(add) != "add":
         return None
     receiver = add.func.value
     if not add.args or add.args[0] is not arg or type(receiver) is not cst.Name:
@@ -836,11 +836,11 @@ def _sequential_add(matcher_: Matcher, call: cst.Call):
                 and small.targets[0].target.value == name and type(small.value) is cst.Call:
             if matcher_.state.call_kind(small.value) != SEQUENTIAL:
                 return line, receiver, None
-            layers = helpers.keyword(small.value, "layers") or next(iter(helpers.positional(small.value)), None)
+            layers = syntax.keyword(small.value, "layers") or next(iter(syntax.positional(small.value)), None)
             if layers is None or (type(layers.value) in (cst.List, cst.Tuple) and not layers.value.elements):
                 return line, receiver, True
             return line, receiver, False if type(layers.value) in (cst.List, cst.Tuple) else None
-        if type(small) is cst.Expr and type(small.value) is cst.Call and helpers.method_call_name(small.value) == "add" \
+        if type(small) is cst.Expr and type(small.value) is cst.Call and syntax.method_call_name(small.value) == "add" \
                 and type(small.value.func.value) is cst.Name and small.value.func.value.value == name:
             return line, receiver, False  # an earlier layer
         return line, receiver, None
@@ -896,7 +896,7 @@ def _input_first_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict
 def _in_add(matcher_: Matcher) -> bool:
     """Whether the call being visited is the argument of some `.add(...)`."""
     outer = matcher_.parent(2)
-    return type(outer) is cst.Call and helpers.method_call_name(outer) == "add"
+    return type(outer) is cst.Call and syntax.method_call_name(outer) == "add"
 
 
 SPECIAL_FIXES = {"decay": _decay_fix, "input_first": _input_first_fix}
@@ -917,7 +917,7 @@ class MethodMatcher(Matcher):
         self.names = frozenset(params.get("methods", ())) | frozenset(params.get("self_methods", ()))
 
     def visit_Call(self, node: cst.Call) -> None:
-        method = helpers.method_call_name(node)
+        method = syntax.method_call_name(node)
         if method not in self.names:
             return
         if self.params.get("outside"):
@@ -967,11 +967,11 @@ class MethodMatcher(Matcher):
 
 def _unwrap_assign_fix(matcher_: Matcher, call: cst.Call, method: str):
     """`self.add_update(self.v.assign(x))` -> `self.v.assign(x)`."""
-    args = helpers.positional(call)
+    args = syntax.positional(call)
     if len(call.args) != 1 or len(args) != 1:
         return None
     value = args[0].value
-    if isinstance(value, cst.Call) and (helpers.method_call_name(value) or "").startswith("assign"):
+    if isinstance(value, cst.Call) and (syntax.method_call_name(value) or "").startswith("assign"):
         return edits.fix([(call, value)], True, "call the assignment directly")
     return None
 
@@ -981,7 +981,7 @@ def _loss_scale_fix(matcher_: Matcher, call: cst.Call, method: str):
     (Keras 3's apply_gradients unscales): unsafe, the two go together."""
     if method == "get_scaled_loss":
         return edits.fix([(call.func.attr, cst.Name("scale_loss"))], False, "use .scale_loss()")
-    args = helpers.positional(call)
+    args = syntax.positional(call)
     if method == "get_unscaled_gradients" and len(call.args) == 1 and len(args) == 1:
         return edits.fix([(call, args[0].value)], False, "apply_gradients unscales in Keras 3")
     return None
@@ -992,9 +992,9 @@ def _minimize_fix(matcher_: Matcher, call: cst.Call, method: str):
     vars), vars))` when `vars` is a plain name or attribute (evaluated twice)."""
     if method != "minimize":
         return None
-    tape = helpers.keyword(call, "tape")
-    args = helpers.positional(call)
-    variables = helpers.keyword(call, "var_list")
+    tape = syntax.keyword(call, "tape")
+    args = syntax.positional(call)
+    variables = syntax.keyword(call, "var_list")
     if tape is None or not args:
         return None
     loss = args[0].value
@@ -1065,7 +1065,7 @@ def path_tail(matcher_: Matcher, node: cst.CSTNode) -> Optional[tuple[str, Optio
     the last text of an f-string, `os.path.join(..., "x.h5")`, `d + "/x.h5"`,
     `Path(d) / "x.h5"`, `str(...)` of those. None when the end is not a literal."""
     if isinstance(node, cst.SimpleString):
-        value = helpers.string_value(node)
+        value = syntax.string_value(node)
         return (value, node) if value is not None else None
     if isinstance(node, cst.ConcatenatedString):
         return path_tail(matcher_, node.right)
@@ -1093,10 +1093,10 @@ def path_tail(matcher_: Matcher, node: cst.CSTNode) -> Optional[tuple[str, Optio
 
 
 def _path_arg(call: cst.Call, position: int, keyword: str) -> Optional[cst.Arg]:
-    found = helpers.keyword(call, keyword)
+    found = syntax.keyword(call, keyword)
     if found is not None:
         return found
-    positional = helpers.positional(call)
+    positional = syntax.positional(call)
     if any(arg.star for arg in call.args[: position + 1]):
         return None
     return positional[position] if len(positional) > position else None
@@ -1139,7 +1139,7 @@ class PathMatcher(Matcher):
         return (arg, *found) if found else None
 
     def _save_weights(self, call: cst.Call) -> None:
-        if helpers.method_call_name(call) != "save_weights":
+        if syntax.method_call_name(call) != "save_weights":
             return
         found = self._tail(call)
         if found is None or found[1].endswith(".weights.h5"):
@@ -1155,8 +1155,8 @@ class PathMatcher(Matcher):
         if found is None:
             return
         arg, text, literal = found
-        weights_only = helpers.keyword(call, "save_weights_only")
-        positional = helpers.positional(call)
+        weights_only = syntax.keyword(call, "save_weights_only")
+        positional = syntax.positional(call)
         flag_node = weights_only.value if weights_only is not None else (positional[5].value if len(positional) > 5 else None)
         weights = code_of(flag_node) if flag_node is not None else "False"
         if weights == "True":
@@ -1174,7 +1174,7 @@ class PathMatcher(Matcher):
         self.flag(arg.value, self.entry.render(written="ModelCheckpoint", member=code_of(arg.value), kind=kind), fix=fix)
 
     def _save(self, call: cst.Call) -> None:
-        method = helpers.method_call_name(call)
+        method = syntax.method_call_name(call)
         canonical = None
         if method == "save":
             if self.state.kind_of(call.func.value) not in MODEL_KINDS:
@@ -1185,7 +1185,7 @@ class PathMatcher(Matcher):
             if canonical not in ("keras.models.save_model", "keras.saving.save_model"):
                 return
             found = self._tail(call, 1)
-        save_format = helpers.keyword(call, "save_format")
+        save_format = syntax.keyword(call, "save_format")
         if save_format is not None and code_of(save_format.value).strip("\"'") == "tf":
             self.flag(save_format, self.entry.render(written=code_of(call.func), member="save_format", kind="format"))
             return
@@ -1195,7 +1195,7 @@ class PathMatcher(Matcher):
         self.flag(arg.value, self.entry.render(written=code_of(call.func), member=code_of(arg.value), kind="path"))
 
     def _load(self, call: cst.Call) -> None:
-        method = helpers.method_call_name(call)
+        method = syntax.method_call_name(call)
         if method == "load_weights":
             arg = _path_arg(call, 0, "filepath")
             if arg is None:
@@ -1233,7 +1233,7 @@ class PathMatcher(Matcher):
 def _literal_strings(node: cst.CSTNode) -> list[cst.SimpleString]:
     """The string literals of a loss argument: a string, or the items of a list, tuple or dict."""
     if isinstance(node, cst.SimpleString):
-        return [node] if helpers.string_value(node) else []
+        return [node] if syntax.string_value(node) else []
     if isinstance(node, (cst.List, cst.Tuple)):
         return [v for element in node.elements for v in _literal_strings(element.value)]
     if isinstance(node, cst.Dict):
@@ -1264,15 +1264,15 @@ class H5LossAlias(Matcher):
                 self._aliased.pop(target.target.value, None)  # a new object
 
     def visit_Call(self, node: cst.Call) -> None:
-        method = helpers.method_call_name(node)
+        method = syntax.method_call_name(node)
         receiver = node.func.value if method else None
         if method == "compile" and isinstance(receiver, cst.Name):
-            loss = helpers.keyword(node, "loss")
-            aliases = [s for s in _literal_strings(loss.value) if helpers.string_value(s) in self._ALIASES] if loss else []
+            loss = syntax.keyword(node, "loss")
+            aliases = [s for s in _literal_strings(loss.value) if syntax.string_value(s) in self._ALIASES] if loss else []
             if aliases:
                 self._aliased[receiver.value] = edits.fix(
-                    [(s, edits.string_with(s, self._ALIASES[helpers.string_value(s)])) for s in aliases], True,
-                    "spell the loss out: " + ", ".join(f'"{self._ALIASES[helpers.string_value(s)]}"' for s in aliases))
+                    [(s, edits.string_with(s, self._ALIASES[syntax.string_value(s)])) for s in aliases], True,
+                    "spell the loss out: " + ", ".join(f'"{self._ALIASES[syntax.string_value(s)]}"' for s in aliases))
             else:
                 self._aliased.pop(receiver.value, None)
             return
@@ -1284,7 +1284,7 @@ class H5LossAlias(Matcher):
             self._check_save(_path_arg(node, 1, "filepath"), self._aliased[node.args[0].value.value])
         elif canonical in self._LOADERS:
             arg = _path_arg(node, 0, "filepath")
-            compile_arg = helpers.keyword(node, "compile")
+            compile_arg = syntax.keyword(node, "compile")
             if arg is None or code_of(arg.value) not in self._saved:
                 return
             if compile_arg is not None and code_of(compile_arg.value) == "False":
@@ -1503,7 +1503,7 @@ class ForeignLayer(Matcher):
             for element in node.args[0].value.elements:
                 self._check(element.value, model_keras, "Sequential([...])")
             return
-        if helpers.method_call_name(node) == "add" and node.args:
+        if syntax.method_call_name(node) == "add" and node.args:
             receiver = node.func.value
             if self.state.kind_of(receiver) == SEQUENTIAL:
                 binding = self._binding_call(receiver)
@@ -1519,7 +1519,7 @@ class ForeignLayer(Matcher):
         if not isinstance(receiver, cst.Name):
             return None
         for scope in [n for n in reversed(self.context.ancestors) if isinstance(n, (cst.FunctionDef, cst.Module))]:
-            for node in helpers.walk_scope(scope.body if isinstance(scope, cst.FunctionDef) else scope):
+            for node in syntax.walk_scope(scope.body if isinstance(scope, cst.FunctionDef) else scope):
                 if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
                     if any(isinstance(t.target, cst.Name) and t.target.value == receiver.value for t in node.targets):
                         return node.value
@@ -1549,13 +1549,13 @@ class MetricsNames(Matcher):
         """The list evaluate() (or test/train_on_batch) returned, directly or by a name bound
         to it in the same scope."""
         if isinstance(value, cst.Call):
-            return helpers.method_call_name(value) in self._RESULTS
+            return syntax.method_call_name(value) in self._RESULTS
         if isinstance(value, cst.Name):
             scope = next(n for n in reversed(self.context.ancestors) if isinstance(n, (cst.FunctionDef, cst.Module)))
-            for node in helpers.walk_scope(scope.body if isinstance(scope, cst.FunctionDef) else scope):
+            for node in syntax.walk_scope(scope.body if isinstance(scope, cst.FunctionDef) else scope):
                 if isinstance(node, cst.Assign) and any(
                     isinstance(t.target, cst.Name) and t.target.value == value.value for t in node.targets
-                ) and isinstance(node.value, cst.Call) and helpers.method_call_name(node.value) in self._RESULTS:
+                ) and isinstance(node.value, cst.Call) and syntax.method_call_name(node.value) in self._RESULTS:
                     return True
         return False
 
@@ -1573,7 +1573,7 @@ class MetricsNames(Matcher):
     def visit_Subscript(self, node: cst.Subscript) -> None:
         for element in node.slice:
             index = getattr(element.slice, "value", None)
-            if isinstance(index, cst.Call) and helpers.method_call_name(index) == "index" and _is_metrics_names(index.func.value) \
+            if isinstance(index, cst.Call) and syntax.method_call_name(index) == "index" and _is_metrics_names(index.func.value) \
                     and (self._model_names(index.func.value) or self._results(node.value)):
                 self.flag(index.func.value, self.entry.render(written=code_of(index.func.value), member="index"))
                 return
@@ -1587,9 +1587,9 @@ class MetricsNames(Matcher):
         if not (isinstance(outer.func, cst.Name) and outer.func.value == "dict" and len(outer.args) == 1 and len(zip_call.args) == 2):
             return None
         other = zip_call.args[1].value
-        if not (isinstance(other, cst.Call) and helpers.method_call_name(other) == "evaluate"):
+        if not (isinstance(other, cst.Call) and syntax.method_call_name(other) == "evaluate"):
             return None
-        if helpers.keyword(other, "return_dict") is not None:
+        if syntax.keyword(other, "return_dict") is not None:
             return None
         return edits.fix([(outer, edits.with_arg(other, edits.keyword_arg("return_dict", "True")))], False,
                          "evaluate(..., return_dict=True)")
@@ -1626,7 +1626,7 @@ class LambdaAndLoad(Matcher):
         if isinstance(node, cst.Name):
             return node.value in self._layers
         if isinstance(node, cst.Call) and self.module.builtin_layer(node.func) == "Lambda":
-            function = helpers.keyword(node, "function") or (node.args[0] if node.args else None)
+            function = syntax.keyword(node, "function") or (node.args[0] if node.args else None)
             return function is not None and isinstance(function.value, cst.Lambda)
         return False
 
@@ -1651,14 +1651,14 @@ class LambdaAndLoad(Matcher):
             self._called.discard(self._scope())
             for name in names:
                 (self._models.add if contains else self._models.discard)(name)
-        if isinstance(value, cst.Call) and helpers.method_call_name(value) == "to_json" and self._has_lambda(value.func.value):
+        if isinstance(value, cst.Call) and syntax.method_call_name(value) == "to_json" and self._has_lambda(value.func.value):
             self._json.update(names)
 
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, (cst.Call, cst.Name)) and self._lambda_layer(node.func) and node.args:
             self._called.add(self._scope())  # the layer applied to a tensor
             return
-        method = helpers.method_call_name(node)
+        method = syntax.method_call_name(node)
         if method == "add" and node.args and self._lambda_layer(node.args[0].value) and isinstance(node.func.value, cst.Name):
             self._models.add(node.func.value.value)
             return
@@ -1669,7 +1669,7 @@ class LambdaAndLoad(Matcher):
         if canonical in self._SAVERS and len(node.args) > 1 and self._has_lambda(node.args[0].value):
             self._saved.add(code_of(node.args[1].value))
             return
-        if helpers.keyword(node, "safe_mode") is not None or not node.args:
+        if syntax.keyword(node, "safe_mode") is not None or not node.args:
             return
         first = code_of(node.args[0].value)
         loads = canonical in self._LOADERS and first in self._saved
@@ -1691,14 +1691,14 @@ class OptimizerV2Subclass(Matcher):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self.state.class_base(node, "keras.optimizers."):
             return
-        methods = helpers.methods(node)
+        methods = syntax.methods(node)
         defined = sorted(set(methods) & self._METHODS)
         if defined:
             self.flag(methods[defined[0]].name, self.entry.render(written=node.name.value, member=defined[0]))
             return
         for method in methods.values():
-            for sub in helpers.walk(method):
-                if isinstance(sub, cst.Call) and helpers.method_call_name(sub) in self._CALLS and isinstance(sub.func.value, cst.Name):
+            for sub in syntax.walk(method):
+                if isinstance(sub, cst.Call) and syntax.method_call_name(sub) in self._CALLS and isinstance(sub.func.value, cst.Name):
                     self.flag(sub.func, self.entry.render(written=node.name.value, member=sub.func.attr.value))
                     return
 
@@ -1715,7 +1715,7 @@ class TensorCondition(Matcher):
         if found is None or found[1].name.value != "call":
             return
         method = found[1]
-        names = helpers.param_names(method)
+        names = syntax.param_names(method)
         # The inputs: the first parameter after self. The others are often Python values
         # (`padding="same"`, `mlen=0`) that a Python `if` may test.
         tensors = {names[1]} if len(names) > 1 and names[1] not in ("training", "mask") else set()
@@ -1774,7 +1774,7 @@ class ResetStatesOverride(Matcher):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not self.state.class_base(node, "keras.metrics."):
             return
-        methods = helpers.methods(node)
+        methods = syntax.methods(node)
         method = methods.get("reset_states")
         if method is None or "reset_state" in methods:
             return  # with reset_state defined too, reset_states is an alias kept for old callers
@@ -1809,8 +1809,8 @@ class MultiOutputMetrics(Matcher):
     def _output_count(self, value) -> Optional[int]:
         if not isinstance(value, cst.Call) or self.state.call_kind(value) != FUNCTIONAL:
             return None
-        outputs = helpers.keyword(value, "outputs")
-        positional = helpers.positional(value)
+        outputs = syntax.keyword(value, "outputs")
+        positional = syntax.positional(value)
         outputs = outputs.value if outputs is not None else (positional[1].value if len(positional) > 1 else None)
         if isinstance(outputs, (cst.List, cst.Tuple)) and len(outputs.elements) >= 2 and not any(
             isinstance(e, cst.StarredElement) for e in outputs.elements
@@ -1819,10 +1819,10 @@ class MultiOutputMetrics(Matcher):
         return None
 
     def visit_Call(self, node: cst.Call) -> None:
-        if helpers.method_call_name(node) != "compile" or not isinstance(node.func.value, cst.Name):
+        if syntax.method_call_name(node) != "compile" or not isinstance(node.func.value, cst.Name):
             return
         count = self._outputs.get((self._scope(), node.func.value.value))
-        metrics = helpers.keyword(node, "metrics")
+        metrics = syntax.keyword(node, "metrics")
         if count is None or metrics is None or not isinstance(metrics.value, (cst.List, cst.Tuple)):
             return
         elements = metrics.value.elements

@@ -15,7 +15,7 @@ from kerascheck.rules.base import REGISTRY, Rule
 @lru_cache(maxsize=None)
 def _load() -> None:
     for module in pkgutil.iter_modules(__path__):
-        if module.name not in ("base", "helpers"):
+        if module.name != "base" and not module.ispkg:  # `support`: what rules share
             importlib.import_module(f"{__name__}.{module.name}")
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.support import arg_edits, syntax
 from kerascheck.semantic.names import canonical_keras_name
 
 # Keras 2's parameters in order, as the code was written for: add_weight(name, shape,
@@ -26,7 +26,7 @@ def _is_text(node: cst.BaseExpression) -> bool:
         return True
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Modulo)):
         return _is_text(node.left) or (isinstance(node.operator, cst.Add) and _is_text(node.right))
-    if isinstance(node, cst.Call) and helpers.method_call_name(node) == "format":
+    if isinstance(node, cst.Call) and syntax.method_call_name(node) == "format":
         return _is_text(node.func.value)
     return False
 
@@ -40,9 +40,9 @@ class AddWeightPositionalName(Rule):
     fix_safety = ('safe',)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if helpers.method_call_name(node) != "add_weight":
+        if syntax.method_call_name(node) != "add_weight":
             return
-        arguments = helpers.positional(node)
+        arguments = syntax.positional(node)
         if not arguments or arguments[0] is not node.args[0] or not _is_text(arguments[0].value):
             return
         self.report(
@@ -59,7 +59,7 @@ class AddWeightPositionalName(Rule):
         class_def = self.context.enclosing(cst.ClassDef)
         bases = self.module.index.external_ancestors(self.module.class_key(class_def)) if class_def else ()
         if any((canonical_keras_name(base) or "").startswith("keras.metrics.") for base in bases):
-            text = helpers.string_value(name)
+            text = syntax.string_value(name)
             shown = f"'{text}'" if text is not None else "..."
             return f'"Cannot convert {shown} to a shape"'
         return '"`name` must be passed as a keyword argument"'
@@ -73,10 +73,10 @@ def _keywords_fix(call: cst.Call, arguments: list[cst.Arg]):
     if len(arguments) > len(_KERAS2_ORDER) or any(arg.star == "*" for arg in call.args):
         return None
     names = _KERAS2_ORDER[: len(arguments)]
-    if any(helpers.keyword(call, name) is not None for name in names):
+    if any(syntax.keyword(call, name) is not None for name in names):
         return None
     return Fix(
-        tuple((arg, helpers.as_keyword(arg, name)) for arg, name in zip(arguments, names)),
+        tuple((arg, arg_edits.as_keyword(arg, name)) for arg, name in zip(arguments, names)),
         safe=True,
         description="pass the name, and the arguments after it, as keywords",
     )

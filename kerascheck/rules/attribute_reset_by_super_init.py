@@ -13,8 +13,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import keras_base_kind
 
@@ -33,18 +33,18 @@ class AttributeResetBySuperInit(Rule):
         found = self.context.current_method()
         if found is None or found[1] is not node:
             return
-        owner = helpers.self_name(node)
+        owner = syntax.self_name(node)
         if owner is None:
             return
         # Source order of the statements that matter: attribute stores and parent inits.
         stores: list[tuple[int, str, cst.CSTNode]] = []
         inits: list[tuple[int, cst.Call]] = []
-        for position, sub in enumerate(helpers.walk_scope(node.body)):
+        for position, sub in enumerate(syntax.walk_scope(node.body)):
             if isinstance(sub, cst.Call) and self._is_parent_init(sub, owner):
                 inits.append((position, sub))
                 continue
-            for target in helpers.flatten_targets(helpers.assign_targets(sub)):
-                attribute = helpers.self_attribute(target, owner)
+            for target in syntax.flatten_targets(syntax.assign_targets(sub)):
+                attribute = syntax.self_attribute(target, owner)
                 if attribute in knowledge.LAYER_INIT_ATTRIBUTES:
                     stores.append((position, attribute, target))
         if not inits:
@@ -57,7 +57,7 @@ class AttributeResetBySuperInit(Rule):
             if any(p > last_init and a == attribute for p, a, _ in stores):
                 continue  # set again after the parent initializer: the later value wins
             restoring = knowledge.LAYER_INIT_KEYWORDS.get(attribute)
-            if restoring and helpers.keyword(last_call, restoring):
+            if restoring and syntax.keyword(last_call, restoring):
                 continue  # `super().__init__(trainable=trainable)` hands the value back
             reported.append((attribute, target))
         fix, movable = self._move_after_init(node, owner, last_call, reported)
@@ -94,7 +94,7 @@ class AttributeResetBySuperInit(Rule):
         value = body[index].body[0].value
         if not self._without_side_effects(value):
             return False
-        read = helpers.names_in(value)
+        read = syntax.names_in(value)
         for line in body[index + 1: anchor + 1]:
             if _uses_self_beyond_stores(line, owner, attribute, allow_super=line is body[anchor]):
                 return False
@@ -105,7 +105,7 @@ class AttributeResetBySuperInit(Rule):
     def _without_side_effects(self, value: cst.CSTNode) -> bool:
         """Literals, names, attributes, operators, and calls of Keras constructors
         (`InputSpec(ndim=3)`): nothing whose evaluation order can matter."""
-        for sub in helpers.walk(value):
+        for sub in syntax.walk(value):
             if isinstance(sub, (cst.Await, cst.Yield, cst.NamedExpr)):
                 return False
             if isinstance(sub, cst.Call) and self.module.keras_name(sub.func) is None:
@@ -115,11 +115,11 @@ class AttributeResetBySuperInit(Rule):
     def _is_parent_init(self, call: cst.Call, owner: str) -> bool:
         """`super().__init__(...)`, `super(Cls, self).__init__(...)`, or a Keras base's
         `Base.__init__(self, ...)` (a non-Keras mixin's initializer resets nothing)."""
-        if helpers.is_super_call(call, "__init__"):
+        if syntax.is_super_call(call, "__init__"):
             return True
-        if helpers.method_call_name(call) != "__init__":
+        if syntax.method_call_name(call) != "__init__":
             return False
-        arguments = helpers.positional(call)
+        arguments = syntax.positional(call)
         if not arguments or not (isinstance(arguments[0].value, cst.Name) and arguments[0].value.value == owner):
             return False
         base = call.func.value
@@ -164,23 +164,23 @@ def _uses_self_beyond_stores(line: cst.CSTNode, owner: str, attribute: str, allo
     """Whether `line` uses `owner` other than to store another attribute (`self.b = ...`)
     or, in the parent call's line, as `super(Cls, self)`'s argument."""
     allowed: set[int] = set()
-    for node in helpers.walk(line):
-        for target in helpers.flatten_targets(helpers.assign_targets(node)):
-            stored = helpers.self_attribute(target, owner)
+    for node in syntax.walk(line):
+        for target in syntax.flatten_targets(syntax.assign_targets(node)):
+            stored = syntax.self_attribute(target, owner)
             if stored is not None and stored != attribute:
                 allowed.add(id(target.value))
         if allow_super and isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "super":
             allowed.update(id(arg.value) for arg in node.args)
     return any(
-        isinstance(node, cst.Name) and node.value == owner and id(node) not in allowed for node in helpers.walk(line)
+        isinstance(node, cst.Name) and node.value == owner and id(node) not in allowed for node in syntax.walk(line)
     )
 
 
 def _rebound(line: cst.CSTNode) -> set[str]:
     """Plain names a statement binds (assignment, loop and with targets, walrus...)."""
     names: set[str] = set()
-    for node in helpers.walk(line):
-        targets: list = list(helpers.assign_targets(node))
+    for node in syntax.walk(line):
+        targets: list = list(syntax.assign_targets(node))
         if isinstance(node, (cst.For, cst.CompFor)):
             targets.append(node.target)
         elif isinstance(node, cst.NamedExpr):
@@ -189,7 +189,7 @@ def _rebound(line: cst.CSTNode) -> set[str]:
             targets.append(node.name)
         elif isinstance(node, (cst.Global, cst.Nonlocal)):
             names.update(item.name.value for item in node.names)
-        for target in helpers.flatten_targets(targets):
+        for target in syntax.flatten_targets(targets):
             if isinstance(target, cst.Name):
                 names.add(target.value)
     return names

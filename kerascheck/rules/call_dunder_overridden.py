@@ -11,8 +11,8 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.module import KerasClass
 from kerascheck.semantic.names import resolves_to
@@ -29,7 +29,7 @@ class CallDunderOverridden(Rule):
         keras_class = self.module.keras_class(node)
         if keras_class is None:
             return
-        dunder = helpers.methods(node).get("__call__")
+        dunder = syntax.methods(node).get("__call__")
         if dunder is None or self._has_call(keras_class) or _delegates(dunder):
             return
         what = "model" if keras_class.is_model else "layer"
@@ -60,14 +60,14 @@ class CallDunderOverridden(Rule):
 def _delegates(dunder: cst.FunctionDef) -> bool:
     """Whether `__call__` hands over to the parent's: `super().__call__(...)` or
     `keras.layers.Layer.__call__(self, ...)`."""
-    owner = helpers.self_name(dunder)
-    for node in helpers.walk(dunder):
+    owner = syntax.self_name(dunder)
+    for node in syntax.walk(dunder):
         if not isinstance(node, cst.Call):
             continue
-        if helpers.is_super_call(node, "__call__"):
+        if syntax.is_super_call(node, "__call__"):
             return True
-        if helpers.method_call_name(node) == "__call__":
-            first = helpers.positional(node)[:1]
+        if syntax.method_call_name(node) == "__call__":
+            first = syntax.positional(node)[:1]
             if first and isinstance(first[0].value, cst.Name) and first[0].value.value == owner:
                 return True
     return False

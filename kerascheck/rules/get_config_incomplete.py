@@ -13,8 +13,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import parents, syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted
 
@@ -43,9 +43,9 @@ class GetConfigIncomplete(Rule):
                 severity=Severity.ERROR,
             )
             return
-        if helpers.merges_parent_config(node) or self._delegates(node):
+        if parents.merges_parent_config(node) or self._delegates(node):
             return
-        if not any(returned.value is not None for returned in helpers.returns(node)):
+        if not any(returned.value is not None for returned in syntax.returns(node)):
             return  # every path raises: the class refuses serialization on purpose
         missing = [key for key in knowledge.BASE_CONFIG_KEYS if key not in _literal_keys(node)]
         if not missing:
@@ -62,10 +62,10 @@ class GetConfigIncomplete(Rule):
         """A returned value built by another method (`return self._config()`,
         `return {**self.base_config(), ...}`, `super()._get_config()`), which may well merge
         the base config: give it the benefit of the doubt."""
-        owner = helpers.self_name(function)
+        owner = syntax.self_name(function)
 
         def from_method(expression: cst.CSTNode) -> bool:
-            for node in helpers.walk(expression):
+            for node in syntax.walk(expression):
                 if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
                     receiver = node.func.value
                     if isinstance(receiver, cst.Name) and receiver.value == owner:
@@ -75,14 +75,14 @@ class GetConfigIncomplete(Rule):
             return False
 
         seeds = set()
-        for node in helpers.walk_scope(function.body):
+        for node in syntax.walk_scope(function.body):
             if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None and from_method(node.value):
-                for target in helpers.assign_targets(node):
-                    seeds.update(helpers.target_roots(target))
-        built = helpers.carriers(function, seeds)
+                for target in syntax.assign_targets(node):
+                    seeds.update(syntax.target_roots(target))
+        built = parents.carriers(function, seeds)
         return any(
-            helpers.names_in(returned.value) & built or from_method(returned.value)
-            for returned in helpers.returns(function)
+            syntax.names_in(returned.value) & built or from_method(returned.value)
+            for returned in syntax.returns(function)
             if returned.value is not None
         )
 
@@ -108,15 +108,15 @@ def _literal_keys(function: cst.FunctionDef) -> set[str]:
     """String keys the function writes into dicts: `{"name": ...}`, `config["name"] = ...`,
     `dict(name=...)`."""
     keys = set()
-    for node in helpers.walk_scope(function.body):
+    for node in syntax.walk_scope(function.body):
         if isinstance(node, cst.DictElement):
-            key = helpers.string_value(node.key)
+            key = syntax.string_value(node.key)
             if key:
                 keys.add(key)
         elif isinstance(node, cst.Subscript) and len(node.slice) == 1:
             index = node.slice[0].slice
             if isinstance(index, cst.Index):
-                key = helpers.string_value(index.value)
+                key = syntax.string_value(index.value)
                 if key:
                     keys.add(key)
         elif isinstance(node, cst.Call) and cst_dotted(node.func) == "dict":
@@ -158,7 +158,7 @@ def _terminates(statement: cst.CSTNode) -> bool:
         test = statement.test
         endless = isinstance(test, cst.Name) and test.value == "True"
         has_break = any(
-            isinstance(node, cst.Break) for node in helpers.walk_scope(statement.body)
+            isinstance(node, cst.Break) for node in syntax.walk_scope(statement.body)
         )
         return endless and not has_break
     return False

@@ -15,8 +15,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import sublayers, syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_base_kind, keras_class_name
 
@@ -36,8 +36,8 @@ class GetConfigMissing(Rule):
         keras_class = self.module.keras_class(node)
         if keras_class is None:
             return
-        init = helpers.methods(node).get("__init__")
-        if init is None or helpers.throwaway_class(self.context, node) or _abstract(node):
+        init = syntax.methods(node).get("__init__")
+        if init is None or sublayers.throwaway_class(self.context, node) or _abstract(node):
             return
         index = self.module.index
         if index.defines_in_ancestry(keras_class.key, "get_config"):
@@ -45,7 +45,7 @@ class GetConfigMissing(Rule):
         if index.builtin_ancestors(keras_class.key) or self._sequential(keras_class.key):
             return  # a built-in base (Dense, Wrapper, Sequential...) brings its own get_config
         parameters = [
-            param for param in helpers.params(init)[1:] if param.name.value not in knowledge.BASE_CONFIG_KEYS
+            param for param in syntax.params(init)[1:] if param.name.value not in knowledge.BASE_CONFIG_KEYS
         ]
         called = self._called_parameters(node, init)
         offending = []
@@ -103,7 +103,7 @@ class GetConfigMissing(Rule):
         return None
 
     def _names_layer_or_callable(self, annotation: cst.BaseExpression) -> bool:
-        for node in helpers.walk(annotation):
+        for node in syntax.walk(annotation):
             if isinstance(node, (cst.Name, cst.Attribute)) and self._is_layer_or_callable_type(node):
                 return True
         return False
@@ -150,25 +150,25 @@ class GetConfigMissing(Rule):
     def _called_parameters(class_def: cst.ClassDef, init: cst.FunctionDef) -> set[str]:
         """Parameters `__init__` calls (`block()`), or stores as `self.x = param` for a
         method of the class to call (`self.x(inputs)`)."""
-        owner = helpers.self_name(init)
-        names = set(helpers.param_names(init)[1:])
+        owner = syntax.self_name(init)
+        names = set(syntax.param_names(init)[1:])
         called: set[str] = set()
         stored: dict[str, str] = {}  # attribute -> parameter
-        for node in helpers.walk_scope(init.body):
+        for node in syntax.walk_scope(init.body):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in names:
                 called.add(node.func.value)
             elif isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value in names:
                 for target in node.targets:
-                    attribute = helpers.self_attribute(target.target, owner)
+                    attribute = syntax.self_attribute(target.target, owner)
                     if attribute:
                         stored[attribute] = node.value.value
         if not stored:
             return called
-        for method in helpers.methods(class_def).values():
-            method_owner = helpers.self_name(method)
-            for node in helpers.walk(method.body):
+        for method in syntax.methods(class_def).values():
+            method_owner = syntax.self_name(method)
+            for node in syntax.walk(method.body):
                 if isinstance(node, cst.Call):
-                    attribute = helpers.self_attribute(node.func, method_owner)
+                    attribute = syntax.self_attribute(node.func, method_owner)
                     if attribute in stored:
                         called.add(stored[attribute])
         return called
@@ -177,7 +177,7 @@ class GetConfigMissing(Rule):
 def _abstract(class_def: cst.ClassDef) -> bool:
     """Whether the class declares abstract methods (`@abc.abstractmethod`): it is never
     instantiated, so never saved itself; its concrete subclasses are checked on their own."""
-    for method in helpers.methods(class_def).values():
+    for method in syntax.methods(class_def).values():
         for decorator in method.decorators:
             dotted = cst_dotted(decorator.decorator) or ""
             if dotted.rpartition(".")[2] == "abstractmethod":

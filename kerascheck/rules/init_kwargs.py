@@ -17,10 +17,9 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.support import arg_edits, parents, sublayers, syntax
 from kerascheck.semantic import knowledge
-from kerascheck.semantic.names import cst_dotted
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -41,11 +40,11 @@ class InitKwargs(Rule):
         keras_class = self.module.keras_class(node)
         if keras_class is None:
             return
-        init = helpers.methods(node).get("__init__")
+        init = syntax.methods(node).get("__init__")
         if init is None:
             return
         # A misspelled parent call is KC301's finding; its arguments still count here.
-        calls = helpers.parent_calls(init, "__init__") + helpers.misspelled_init_calls(init)
+        calls = parents.parent_calls(init, "__init__") + parents.misspelled_init_calls(init)
         undefined = self._undefined_splats(init, calls)
         if undefined:
             for name in undefined:
@@ -57,9 +56,9 @@ class InitKwargs(Rule):
                     fix=_respelled_splat(name, init, calls),
                 )
             return
-        kwargs = helpers.star_kwargs_name(init)
+        kwargs = syntax.star_kwargs_name(init)
         if kwargs is None:
-            if not helpers.throwaway_class(self.context, node) and self._rebuilds(keras_class, node, init):
+            if not sublayers.throwaway_class(self.context, node) and self._rebuilds(keras_class, node, init):
                 kind = "model" if keras_class.is_model else "layer"
                 self.report(
                     init.name,
@@ -95,7 +94,7 @@ class InitKwargs(Rule):
         splats = [arg.value for call in calls for arg in call.args if arg.star and isinstance(arg.value, cst.Name)]
         if not splats:
             return []
-        local = set(helpers.param_names(init)) | helpers.names_bound_below(init)
+        local = set(syntax.param_names(init)) | syntax.names_bound_below(init)
         for star in (init.params.star_arg, init.params.star_kwarg):
             if isinstance(star, cst.Param):
                 local.add(star.name.value)
@@ -110,14 +109,14 @@ class InitKwargs(Rule):
         a name bound nowhere is certainly undefined), or the file star-imports."""
         if self._module_names is None:
             module = self.context.ancestors[0]
-            names = helpers.names_bound_below(module)
-            star = any(isinstance(node, cst.ImportStar) for node in helpers.walk(module))
+            names = syntax.names_bound_below(module)
+            star = any(isinstance(node, cst.ImportStar) for node in syntax.walk(module))
             self._module_names = frozenset(names | ({"*"} if star else set()))
         return name in self._module_names or "*" in self._module_names
 
     @staticmethod
     def _did_you_mean(name: str, init: cst.FunctionDef) -> str:
-        kwargs = helpers.star_kwargs_name(init)
+        kwargs = syntax.star_kwargs_name(init)
         if kwargs and kwargs != name:
             return f"did you mean '{kwargs}'?"
         return f"accept **{name} or splat a name that exists"
@@ -126,8 +125,8 @@ class InitKwargs(Rule):
     def _forwards(init: cst.FunctionDef, call: cst.Call, kwargs: str) -> bool:
         """Whether the parent call passes on `kwargs`, directly (`**kwargs`, `**{**kwargs}`,
         `kwargs=kwargs`) or through locals built from it (`base = dict(kwargs); ...`)."""
-        carried = helpers.carriers(init, (kwargs,))
-        return any(helpers.names_in(arg.value) & carried for arg in call.args)
+        carried = parents.carriers(init, (kwargs,))
+        return any(syntax.names_in(arg.value) & carried for arg in call.args)
 
     # ---- without **kwargs ---------------------------------------------------------------
     def _rebuilds(self, keras_class, node: cst.ClassDef, init: cst.FunctionDef) -> bool:
@@ -135,12 +134,12 @@ class InitKwargs(Rule):
         index = self.module.index
         if index.defines_in_ancestry(keras_class.key, "from_config"):
             return False  # the class rebuilds itself
-        if set(knowledge.BASE_CONFIG_KEYS) <= set(helpers.param_names(init)):
+        if set(knowledge.BASE_CONFIG_KEYS) <= set(syntax.param_names(init)):
             return False  # `name=None, trainable=True, dtype=None` taken explicitly
-        get_config = helpers.methods(node).get("get_config")
+        get_config = syntax.methods(node).get("get_config")
         if get_config is not None:
             # A config that leaves out the base entries round-trips (KC304 reports the loss).
-            return helpers.merges_parent_config(get_config)
+            return parents.merges_parent_config(get_config)
         # Keras's own get_config, or an ancestor's, which chains to it as KC304 asks.
         return True
 
@@ -149,19 +148,19 @@ def _routed_to(init: cst.FunctionDef, kwargs: str, parent_calls: list[cst.Call])
     """Where `**kwargs` (or a dict built from it) goes instead of the parent initializer:
     a call it is splatted into (`layers.Conv2D(...)`) or a `self` attribute that keeps it
     for later (`self.classifier_kwargs`); None when it goes nowhere."""
-    carried = helpers.carriers(init, (kwargs,))
-    owner = helpers.self_name(init)
-    nodes = list(helpers.walk_scope(init.body))
+    carried = parents.carriers(init, (kwargs,))
+    owner = syntax.self_name(init)
+    nodes = list(syntax.walk_scope(init.body))
     for node in nodes:
         if isinstance(node, cst.Call) and not any(node is call for call in parent_calls):
             for arg in node.args:
-                if arg.star == "**" and helpers.names_in(arg.value) & carried:
-                    return f"{helpers.callee_name(node) or 'another call'}(...)"
+                if arg.star == "**" and syntax.names_in(arg.value) & carried:
+                    return f"{syntax.callee_name(node) or 'another call'}(...)"
     for node in nodes:
         if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
-            if helpers.names_in(node.value) & carried:
-                for target in helpers.assign_targets(node):
-                    attribute = helpers.self_attribute(target, owner)
+            if syntax.names_in(node.value) & carried:
+                for target in syntax.assign_targets(node):
+                    attribute = syntax.self_attribute(target, owner)
                     if attribute:
                         return f"self.{attribute}"
     return None
@@ -171,7 +170,7 @@ def _routed_to(init: cst.FunctionDef, kwargs: str, parent_calls: list[cst.Call])
 def _respelled_splat(name: cst.Name, init: cst.FunctionDef, calls: list[cst.Call]) -> Optional[Fix]:
     """`**kwrags` -> `**kwargs`, the `**` parameter it misspells (not a `*` splat: that
     one would unpack the dict's keys)."""
-    kwargs = helpers.star_kwargs_name(init)
+    kwargs = syntax.star_kwargs_name(init)
     if kwargs is None or kwargs == name.value:
         return None
     if not any(arg.value is name and arg.star == "**" for call in calls for arg in call.args):
@@ -188,8 +187,8 @@ def _forwardable(init: cst.FunctionDef, calls: list[cst.Call]) -> Optional[cst.C
     call = calls[0]
     if any(arg.star == "**" for arg in call.args):
         return None
-    taken = set(helpers.param_names(init))
-    if any(helpers.keyword(call, key) is not None and key not in taken for key in knowledge.BASE_CONFIG_KEYS):
+    taken = set(syntax.param_names(init))
+    if any(syntax.keyword(call, key) is not None and key not in taken for key in knowledge.BASE_CONFIG_KEYS):
         return None
     return call
 
@@ -203,13 +202,13 @@ def _accept_and_forward(init: cst.FunctionDef, calls: list[cst.Call]) -> Optiona
     **kwargs)` + `super().__init__(**kwargs)`: every call that worked still does, and
     the config's name/trainable/dtype now reach the parent."""
     call = _forwardable(init, calls)
-    if call is None or "kwargs" in helpers.names_bound_below(init):
+    if call is None or "kwargs" in syntax.names_bound_below(init):
         return None
-    parameters = helpers.with_star_kwarg(init.params, "kwargs")
+    parameters = arg_edits.with_star_kwarg(init.params, "kwargs")
     if parameters is None:
         return None
     return Fix(
-        ((init.params, parameters), (call, helpers.with_last_arg(call, _kwarg("kwargs")))),
+        ((init.params, parameters), (call, arg_edits.with_last_arg(call, _kwarg("kwargs")))),
         safe=True,
         description="accept **kwargs and pass them to the parent initializer",
     )
@@ -222,11 +221,11 @@ def _forward(init: cst.FunctionDef, calls: list[cst.Call], kwargs: str) -> Optio
     call = _forwardable(init, calls)
     if call is None:
         return None
-    uses = sum(1 for node in helpers.walk(init.body) if isinstance(node, cst.Name) and node.value == kwargs)
+    uses = sum(1 for node in syntax.walk(init.body) if isinstance(node, cst.Name) and node.value == kwargs)
     if uses:
         return None
     return Fix.replace(
-        call, helpers.with_last_arg(call, _kwarg(kwargs)), safe=False,
+        call, arg_edits.with_last_arg(call, _kwarg(kwargs)), safe=False,
         description=f"pass **{kwargs} to the parent initializer",
     )
 

@@ -13,8 +13,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted
 
@@ -69,7 +69,7 @@ class InputShapeNotTuple(Rule):
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value in keywords:
                 self._check(kind, arg.keyword.value, arg, f"{arg.keyword.value}=")
-        positional = helpers.positional(node)
+        positional = syntax.positional(node)
         if kind != "layer" and positional and not node.args[0].keyword:
             # The first parameter: `shape` (Input, Keras 3 InputLayer) or `input_shape`
             # (Keras 2 InputLayer); both want a tuple.
@@ -136,8 +136,8 @@ class InputShapeNotTuple(Rule):
             module = self.context.ancestors[0]
             bindings: dict[str, int] = {}
             values: dict[str, str] = {}
-            for node in helpers.walk(module):
-                for name in helpers.bound_names(node):
+            for node in syntax.walk(module):
+                for name in syntax.bound_names(node):
                     bindings[name] = bindings.get(name, 0) + 1
             for statement in module.body:
                 if isinstance(statement, cst.SimpleStatementLine):

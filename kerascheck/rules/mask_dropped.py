@@ -20,8 +20,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import sublayers, syntax
 from kerascheck.semantic import knowledge
 
 # A value in the flow: (kind, the producing attribute). Kinds: "masked" (carries the Keras
@@ -41,7 +41,7 @@ class MaskDropped(Rule):
         keras_class = self.module.keras_class(node)
         if keras_class is None:
             return
-        call = helpers.methods(node).get("call")
+        call = syntax.methods(node).get("call")
         if call is None:
             return
         roles = self._roles(node)
@@ -53,7 +53,7 @@ class MaskDropped(Rule):
     def _roles(self, class_def: cst.ClassDef) -> dict[str, tuple[str, str]]:
         """What each layer attribute does with masks: attribute -> (role, layer name)."""
         roles: dict[str, tuple[str, str]] = {}
-        for attribute, values in helpers.self_attribute_values(class_def).items():
+        for attribute, values in syntax.self_attribute_values(class_def).items():
             for value in values:
                 role = self.layer_role(value)
                 if role is not None:
@@ -65,11 +65,11 @@ class MaskDropped(Rule):
         """The role of the layer `value` constructs (a call constructing it), or None."""
         if not isinstance(value, cst.Call):
             return None
-        mask_zero = helpers.keyword(value, knowledge.MASK_ZERO_KEYWORD)
+        mask_zero = syntax.keyword(value, knowledge.MASK_ZERO_KEYWORD)
         if mask_zero is not None and isinstance(mask_zero.value, cst.Name) and mask_zero.value.value == "True":
             # any embedding that says so, also a library's (keras_hub TokenAndPositionEmbedding)
-            return _PRODUCER, (helpers.callee_name(value) or "?").rpartition(".")[2]
-        built = helpers.layers_constructed(self.module, value)
+            return _PRODUCER, (syntax.callee_name(value) or "?").rpartition(".")[2]
+        built = sublayers.layers_constructed(self.module, value)
         if not built or built[0][1] is not value:
             return None
         layer = built[0][0]
@@ -91,7 +91,7 @@ def _uses_mask(call: cst.FunctionDef, producers: set[str]) -> bool:
     `_keras_mask`, or any variable or attribute named like a mask (other than the
     producing layers' own attributes)."""
     attribute_names = set()
-    for node in helpers.walk(call.body):
+    for node in syntax.walk(call.body):
         if isinstance(node, cst.Attribute):
             attribute_names.add(id(node.attr))
             if "mask" in node.attr.value.lower() and node.attr.value not in producers:
@@ -110,16 +110,16 @@ class _Flow:
         self.rule = rule
         self.module = rule.module
         self.roles = roles
-        self.owner = helpers.self_name(call)
-        self.aliases = helpers.sublayer_aliases(call, self.owner)
+        self.owner = syntax.self_name(call)
+        self.aliases = sublayers.sublayer_aliases(call, self.owner)
         self.call = call
         self.locals: dict[str, State] = {}
 
     def run(self) -> None:
-        for node in helpers.walk_scope(self.call):
+        for node in syntax.walk_scope(self.call):
             if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
                 state = self.evaluate(node.value)
-                for target in helpers.flatten_targets(helpers.assign_targets(node)):
+                for target in syntax.flatten_targets(syntax.assign_targets(node)):
                     if isinstance(target, cst.Name):
                         self.locals[target.value] = state
             elif isinstance(node, cst.AugAssign):
@@ -159,7 +159,7 @@ class _Flow:
         states = [(arg, self.evaluate(arg.value)) for arg in call.args]
         positional = [state for arg, state in states if arg.keyword is None and not arg.star]
         flowing = next(filter(None, positional), None)
-        attribute = helpers.sublayer_called(call, self.owner, self.aliases)
+        attribute = sublayers.sublayer_called(call, self.owner, self.aliases)
         if attribute is not None:
             role = self.roles.get(attribute)
         elif isinstance(call.func, cst.Call):
@@ -185,7 +185,7 @@ class _Flow:
             if data is not None and data[0] == "scores":
                 self._report_attention(call, bare, data)
             return _lost(data)
-        if bare == "where" and positional and positional[0] is None and _builds_mask(helpers.positional(call)[0].value):
+        if bare == "where" and positional and positional[0] is None and _builds_mask(syntax.positional(call)[0].value):
             return None
         if bare in knowledge.ATTENTION_SCORE_FUNCTIONS and flowing is not None:
             return "scores", flowing[1]
@@ -196,7 +196,7 @@ class _Flow:
         if kind == _PRODUCER:
             return "masked", attribute or name
         if kind == _CONSUMER:
-            if flowing is not None and flowing[0] != "masked" and helpers.keyword(call, "mask") is None:
+            if flowing is not None and flowing[0] != "masked" and syntax.keyword(call, "mask") is None:
                 shown = f"'{attribute}' ({name})" if attribute else name
                 self.rule.report(
                     call,
@@ -237,11 +237,11 @@ def _masked_by_hand(left, left_state: State, right, right_state: State) -> bool:
 
 
 def _builds_mask(expression: cst.CSTNode) -> bool:
-    for node in helpers.walk(expression):
+    for node in syntax.walk(expression):
         if isinstance(node, cst.Comparison):
             return True
         if isinstance(node, cst.Call):
-            dotted = helpers.callee_name(node) or ""
+            dotted = syntax.callee_name(node) or ""
             if dotted.rpartition(".")[2] in knowledge.MASK_BUILDING_FUNCTIONS:
                 return True
     return False
@@ -290,9 +290,9 @@ def _axis_values(node: cst.BaseExpression) -> Optional[list[int]]:
 def _reduces_time_axis(call: cst.Call) -> bool:
     """Whether a reduction of a (batch, steps, features) tensor includes the steps axis:
     no axis (everything), `axis=None`, or a literal 1 / -2."""
-    axis = helpers.keyword(call, "axis") or helpers.keyword(call, "reduction_indices")
+    axis = syntax.keyword(call, "axis") or syntax.keyword(call, "reduction_indices")
     if axis is None:
-        positional = helpers.positional(call)
+        positional = syntax.positional(call)
         axis = positional[1] if len(positional) > 1 else None
     if axis is None:
         return True

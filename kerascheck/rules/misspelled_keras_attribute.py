@@ -12,8 +12,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 
 # Short names have many neighbours (`built`: `build`, `bult`...): one edit at most below
@@ -31,7 +31,7 @@ def intended_attribute(name: str) -> Optional[str]:
         return "supports_masking"
     for real in knowledge.MISSPELLABLE_ATTRIBUTES:
         allowed = 1 if len(real) < _SHORT else 2
-        if helpers.typo_distance(name.lower(), real) <= allowed:
+        if syntax.typo_distance(name.lower(), real) <= allowed:
             return real
     return None
 
@@ -71,14 +71,14 @@ class MisspelledKerasAttribute(Rule):
         for line in body:
             if isinstance(line, cst.SimpleStatementLine):
                 for statement in line.body:
-                    for target in helpers.flatten_targets(helpers.assign_targets(statement)):
+                    for target in syntax.flatten_targets(syntax.assign_targets(statement)):
                         if isinstance(target, cst.Name):
                             yield target.value, target
-        for method in helpers.methods(class_def).values():
-            owner = helpers.self_name(method)
-            for statement in helpers.walk(method.body):
-                for target in helpers.flatten_targets(helpers.assign_targets(statement)):
-                    attribute = helpers.self_attribute(target, owner)
+        for method in syntax.methods(class_def).values():
+            owner = syntax.self_name(method)
+            for statement in syntax.walk(method.body):
+                for target in syntax.flatten_targets(syntax.assign_targets(statement)):
+                    attribute = syntax.self_attribute(target, owner)
                     if attribute is not None:
                         yield attribute, target.attr
 
@@ -95,15 +95,15 @@ class MisspelledKerasAttribute(Rule):
         if self._reads is None:
             module = self.context.ancestors[0]
             stored = set()
-            for node in helpers.walk(module):
-                for target in helpers.flatten_targets(helpers.assign_targets(node)):
+            for node in syntax.walk(module):
+                for target in syntax.flatten_targets(syntax.assign_targets(node)):
                     stored.add(id(target))
             reads = set()
-            for node in helpers.walk(module):
+            for node in syntax.walk(module):
                 if isinstance(node, cst.Attribute) and id(node) not in stored:
                     reads.add(node.attr.value)
                 elif isinstance(node, cst.SimpleString):
-                    value = helpers.string_value(node)
+                    value = syntax.string_value(node)
                     if value:
                         reads.add(value)
             self._reads = reads

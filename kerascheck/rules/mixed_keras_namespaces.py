@@ -21,8 +21,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_flavor
 
@@ -103,7 +103,7 @@ class MixedKerasNamespaces(Rule):
         guarded = any(isinstance(node, _GUARDS) for node in self.context.ancestors)
         scope = self._scopes()[0]
         bindings = self._bindings.setdefault(id(scope), {})
-        for local, meaning, _, _ in helpers.import_bindings(statement):
+        for local, meaning, _, _ in syntax.import_bindings(statement):
             if local is None:
                 continue
             self._imported.add(local)
@@ -144,7 +144,7 @@ class MixedKerasNamespaces(Rule):
             self._aliased = True
 
     def visit_Call(self, node: cst.Call) -> None:
-        if helpers.method_call_name(node) in _SYS_MODULES_WRITERS and self._is_sys_modules(node.func.value):
+        if syntax.method_call_name(node) in _SYS_MODULES_WRITERS and self._is_sys_modules(node.func.value):
             self._aliased = True
 
     def _is_sys_modules(self, node: cst.BaseExpression) -> bool:

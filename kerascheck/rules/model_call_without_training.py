@@ -20,8 +20,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import sublayers, syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import keras_class_name
 from kerascheck.semantic.project import ClassKey, External
@@ -47,9 +47,9 @@ class ModelCallWithoutTraining(Rule):
         if keras_class is None or not keras_class.is_model:
             return
         index = self.module.index
-        call = helpers.methods(node).get("call")
+        call = syntax.methods(node).get("call")
         if call is not None:
-            if "training" in helpers.param_names(call):
+            if "training" in syntax.param_names(call):
                 return
             anchor = call.name
         else:
@@ -90,17 +90,17 @@ class ModelCallWithoutTraining(Rule):
         """Whether call() fixes `training` itself on every training-sensitive sub-layer it
         runs (`stage(x, training=False)`): then it is an inference path and fit() does not
         go through it (a custom train_step calls the layers with the real flag)."""
-        owner = helpers.self_name(call)
-        aliases = helpers.sublayer_aliases(call, owner)
-        sensitive = helpers.training_sensitive_attributes(self.module, class_def)
+        owner = syntax.self_name(call)
+        aliases = sublayers.sublayer_aliases(call, owner)
+        sensitive = sublayers.training_sensitive_attributes(self.module, class_def)
         pinned = False
-        for node in helpers.walk_scope(call):
+        for node in syntax.walk_scope(call):
             if not isinstance(node, cst.Call):
                 continue
-            attribute = helpers.sublayer_called(node, owner, aliases)
+            attribute = sublayers.sublayer_called(node, owner, aliases)
             if attribute is None:
                 continue
-            if helpers.keyword(node, "training") is not None:
+            if syntax.keyword(node, "training") is not None:
                 pinned = True
             elif attribute in sensitive:
                 return False
@@ -119,11 +119,11 @@ class ModelCallWithoutTraining(Rule):
         if function is None or name in seen:
             return None
         seen.add(name)
-        for layer, _ in helpers.layers_constructed(self.module, function.body):
-            label = helpers.training_sensitive_label(self.module.index, layer)
+        for layer, _ in sublayers.layers_constructed(self.module, function.body):
+            label = sublayers.training_sensitive_label(self.module.index, layer)
             if label:
                 return f"{label} (via {name}())"
-        for node in helpers.walk(function.body):
+        for node in syntax.walk(function.body):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
                 label = self._factory_layer(node.func.value, seen)
                 if label:

@@ -12,8 +12,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted
 from kerascheck.semantic.project import ClassKey, ModuleRef
@@ -51,13 +51,13 @@ class PrivateKerasImport(Rule):
     affects = "Keras 2 and Keras 3 (internals move between releases)"
 
     def visit_Import(self, node: cst.Import) -> None:
-        for local, _, full, name_node in helpers.import_bindings(node):
+        for local, _, full, name_node in syntax.import_bindings(node):
             prefix = private_prefix(full)
             if prefix and not self._in_tree(full if local == full.split(".")[0] else local, full):
                 self._report(name_node, full, prefix)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        bindings = helpers.import_bindings(node)
+        bindings = syntax.import_bindings(node)
         if not bindings:
             return
         module = cst_dotted(node.module)

@@ -14,8 +14,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import resolves_to
 
@@ -59,7 +59,7 @@ class SequentialNotLinear(Rule):
         value registers it again when its call is visited."""
         if self._stacks:
             scope = self._scope()
-            for target in helpers.flatten_targets(helpers.assign_targets(node)):
+            for target in syntax.flatten_targets(syntax.assign_targets(node)):
                 if isinstance(target, cst.Name):
                     self._stacks.pop((scope, target.value), None)
 
@@ -67,7 +67,7 @@ class SequentialNotLinear(Rule):
         if isinstance(node.func, cst.Name):
             stack = self._stacks.get((self._scope(), node.func.value))
             if stack is not None:
-                self._check_inputs(stack, node, helpers.positional(node)[:1])
+                self._check_inputs(stack, node, syntax.positional(node)[:1])
                 return
         elif isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
             stack = self._stacks.get((self._scope(), node.func.value.value))
@@ -78,7 +78,7 @@ class SequentialNotLinear(Rule):
             self._sequential(node)
 
     def _sequential(self, node: cst.Call) -> None:
-        layers = helpers.keyword(node, "layers") or next(iter(helpers.positional(node)), None)
+        layers = syntax.keyword(node, "layers") or next(iter(syntax.positional(node)), None)
         if layers is None:
             stack = _Stack(first=_EMPTY, last=None)
         elif isinstance(layers.value, (cst.List, cst.Tuple)):
@@ -99,13 +99,13 @@ class SequentialNotLinear(Rule):
 
     def _tracked_method(self, stack: _Stack, node: cst.Call, method: str) -> None:
         if method == "add":
-            layer = next(iter(helpers.positional(node)), None) or helpers.keyword(node, "layer")
+            layer = next(iter(syntax.positional(node)), None) or syntax.keyword(node, "layer")
             if layer is not None:
                 self._added(stack, layer.value, conditional=self._conditional())
         elif method == "pop":
             stack.last = None
         elif method in knowledge.MODEL_INPUT_METHODS:
-            self._check_inputs(stack, node, [helpers.keyword(node, "x") or next(iter(helpers.positional(node)), None)])
+            self._check_inputs(stack, node, [syntax.keyword(node, "x") or next(iter(syntax.positional(node)), None)])
 
     def _added(self, stack: _Stack, expression: cst.BaseExpression, conditional: bool) -> None:
         """One more layer on the stack: report a list-taking layer that follows a layer

@@ -16,8 +16,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import sublayers, syntax
 from kerascheck.semantic import knowledge
 
 # Names in a test that mark it as "has the state been made yet?".
@@ -37,7 +37,7 @@ class StateCreatedInCall(Rule):
         if found is None or found[1].name.value != "call":
             return
         method = found[1]
-        owner = helpers.self_name(method)
+        owner = syntax.self_name(method)
         created = self._created_state(node, owner)
         if created is None or self._guarded(method, owner):
             return
@@ -62,7 +62,7 @@ class StateCreatedInCall(Rule):
         self.report(node, message)
 
     def _created_state(self, call: cst.Call, owner: Optional[str]) -> Optional[tuple[str, str]]:
-        creator = helpers.weight_creator(self.module, call, owner)
+        creator = sublayers.weight_creator(self.module, call, owner)
         if creator == "add_weight":
             return "add_weight", creator
         if creator is not None:
@@ -88,20 +88,20 @@ class StateCreatedInCall(Rule):
 
 
 def _is_one_time_check(test: cst.BaseExpression, owner: Optional[str]) -> bool:
-    for sub in helpers.walk(test):
+    for sub in syntax.walk(test):
         if isinstance(sub, cst.Comparison):
             for target in sub.comparisons:
                 if isinstance(target.comparator, cst.Name) and target.comparator.value == "None":
                     return True
-                if isinstance(target.operator, (cst.In, cst.NotIn)) and owner in helpers.names_in(target.comparator):
+                if isinstance(target.operator, (cst.In, cst.NotIn)) and owner in syntax.names_in(target.comparator):
                     return True  # a per-key cache: `if key not in self.layers:`
-        elif isinstance(sub, cst.Call) and helpers.callee_name(sub) in _STATE_PROBES:
+        elif isinstance(sub, cst.Call) and syntax.callee_name(sub) in _STATE_PROBES:
             return True
         elif isinstance(sub, (cst.Attribute, cst.Name)):
             name = sub.attr.value if isinstance(sub, cst.Attribute) else sub.value
             if any(marker in name.lower() for marker in _ONE_TIME_MARKERS):
                 return True
         elif isinstance(sub, cst.UnaryOperation) and isinstance(sub.operator, cst.Not):
-            if owner and helpers.rooted_at(sub.expression, owner):
+            if owner and syntax.rooted_at(sub.expression, owner):
                 return True  # `if not self.w:`
     return False

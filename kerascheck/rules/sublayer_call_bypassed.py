@@ -12,8 +12,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.support import syntax, training_flag
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 
@@ -32,18 +32,18 @@ class SublayerCallBypassed(Rule):
         func = node.func
         if not isinstance(func, cst.Attribute) or func.attr.value != "call":
             return
-        found = helpers.enclosing_keras_method(self.context)
+        found = training_flag.enclosing_keras_method(self.context)
         if found is None:
             return
         keras_class, method = found
-        owner = helpers.self_name(method)
+        owner = syntax.self_name(method)
         receiver = func.value
         if self._is_class_or_self(receiver, owner):
             return
-        first = helpers.positional(node)[:1]
+        first = syntax.positional(node)[:1]
         if first and isinstance(first[0].value, cst.Name) and first[0].value.value == owner:
             return  # `Base.call(self, x)`: an explicit call of a parent implementation
-        attribute = helpers.self_attribute(receiver, owner)
+        attribute = syntax.self_attribute(receiver, owner)
         # A plain method has no `.call`, so `self.x.call` on a method of the class can only
         # be a property that hands out a sub-layer (keras-hub's `self.image_converter`).
         if attribute is not None:
@@ -91,21 +91,21 @@ class SublayerCallBypassed(Rule):
     @staticmethod
     def _self_assignments(class_def: cst.ClassDef, attribute: str) -> list[cst.BaseExpression]:
         values = []
-        for method in helpers.methods(class_def).values():
-            owner = helpers.self_name(method)
-            for node in helpers.walk(method):
+        for method in syntax.methods(class_def).values():
+            owner = syntax.self_name(method)
+            for node in syntax.walk(method):
                 if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
-                    targets = helpers.flatten_targets(helpers.assign_targets(node))
-                    if any(helpers.self_attribute(t, owner) == attribute for t in targets):
+                    targets = syntax.flatten_targets(syntax.assign_targets(node))
+                    if any(syntax.self_attribute(t, owner) == attribute for t in targets):
                         values.append(node.value)
         return values
 
     @staticmethod
     def _local_assignments(scope: cst.CSTNode, name: str) -> list[cst.BaseExpression]:
         values = []
-        for node in helpers.walk_scope(scope):
+        for node in syntax.walk_scope(scope):
             if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
-                targets = helpers.flatten_targets(helpers.assign_targets(node))
+                targets = syntax.flatten_targets(syntax.assign_targets(node))
                 if any(isinstance(t, cst.Name) and t.value == name for t in targets):
                     values.append(node.value)
         return values

@@ -17,8 +17,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.support import parents, syntax
 
 _RENAME = "rename it to __init__"
 
@@ -34,30 +34,30 @@ class SuperInitMissing(Rule):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.module.keras_class(node) is None:
             return
-        methods = helpers.methods(node)
+        methods = syntax.methods(node)
         init = methods.get("__init__")
         if init is None:
             misspelled = [
                 method for name, method in methods.items()
-                if helpers.is_init_misspelling(name) and self._looks_like_constructor(method, name)
+                if parents.is_init_misspelling(name) and self._looks_like_constructor(method, name)
             ]
             for method in misspelled:
                 # Two near misses: which one was meant is not for a tool to decide.
                 fix = _renamed(method.name) if len(misspelled) == 1 else None
                 self.report(method.name, self._misspelled_def_message(method.name.value), fix=fix)
             return
-        owner = helpers.self_name(init)
-        misspelled = helpers.misspelled_init_calls(init)
+        owner = syntax.self_name(init)
+        misspelled = parents.misspelled_init_calls(init)
         for call in misspelled:
             self.report(
                 call.func,
                 self._misspelled_call_message(call.func.attr.value, node.name.value),
                 fix=_renamed(call.func.attr),
             )
-        calls = helpers.parent_calls(init, "__init__")
+        calls = parents.parent_calls(init, "__init__")
         for call in calls:
-            arguments = helpers.positional(call)
-            if helpers.is_super_call(call, "__init__") and arguments and _is_name(arguments[0].value, owner):
+            arguments = syntax.positional(call)
+            if syntax.is_super_call(call, "__init__") and arguments and _is_name(arguments[0].value, owner):
                 self.report(
                     arguments[0],
                     f"super().__init__() is already bound to the instance: passing '{owner}' again "
@@ -79,12 +79,12 @@ class SuperInitMissing(Rule):
     def _delegates(init: cst.FunctionDef, methods: dict[str, cst.FunctionDef]) -> bool:
         """`__init__` calls `self.setup(...)`, a method of the class that runs the parent
         initializer itself."""
-        owner = helpers.self_name(init)
-        for node in helpers.walk_scope(init.body):
+        owner = syntax.self_name(init)
+        for node in syntax.walk_scope(init.body):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
                 if _is_name(node.func.value, owner):
                     helper = methods.get(node.func.attr.value)
-                    if helper is not None and helper is not init and helpers.parent_calls(helper, "__init__"):
+                    if helper is not None and helper is not init and parents.parent_calls(helper, "__init__"):
                         return True
         return False
 
@@ -92,10 +92,10 @@ class SuperInitMissing(Rule):
     def _looks_like_constructor(method: cst.FunctionDef, name: str) -> bool:
         """A near miss of `__init__` meant as the constructor: it takes arguments, or calls
         the parent initializer. A bare `def __int__(self)` is the int() conversion."""
-        takes_arguments = len(helpers.params(method)) > 1 or method.params.star_kwarg is not None
+        takes_arguments = len(syntax.params(method)) > 1 or method.params.star_kwarg is not None
         if name == "__int__" and not takes_arguments:
             return False
-        return takes_arguments or bool(helpers.parent_calls(method, "__init__"))
+        return takes_arguments or bool(parents.parent_calls(method, "__init__"))
 
     @staticmethod
     def _misspelled_def_message(name: str) -> str:

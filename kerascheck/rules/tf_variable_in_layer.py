@@ -11,8 +11,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.support import arg_edits, parents, syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, resolves_to
 
@@ -45,7 +45,7 @@ class TfVariableInLayer(Rule):
         method = found[1]
         if method is not self._method:
             self._method, self._locals = method, {}
-        owner = helpers.self_name(method)
+        owner = syntax.self_name(method)
         statement = self.context.enclosing(cst.BaseSmallStatement)
         if not self._is_stored_value(statement):
             return  # an argument of something else: `tf.train.Checkpoint(step=tf.Variable(0))`
@@ -53,18 +53,18 @@ class TfVariableInLayer(Rule):
         if stored_in is not None:
             self._report(node, stored_in)
             return
-        for target in helpers.flatten_targets(helpers.assign_targets(statement)):
+        for target in syntax.flatten_targets(syntax.assign_targets(statement)):
             if isinstance(target, cst.Name):
                 self._locals[target.value] = node
 
     def visit_Assign(self, node: cst.Assign) -> None:
         """`self.w = w` where `w` was bound to a tf.Variable earlier in the method."""
-        self._check_local_store(node, node.value, helpers.flatten_targets(helpers.assign_targets(node)))
+        self._check_local_store(node, node.value, syntax.flatten_targets(syntax.assign_targets(node)))
 
     def visit_Expr(self, node: cst.Expr) -> None:
         """`self.ws.append(w)` where `w` is a tf.Variable local."""
         call = node.value
-        if isinstance(call, cst.Call) and helpers.method_call_name(call) in _STORING_METHODS:
+        if isinstance(call, cst.Call) and syntax.method_call_name(call) in _STORING_METHODS:
             for arg in call.args:
                 self._check_local_store(node, arg.value, [call.func.value])
 
@@ -74,10 +74,10 @@ class TfVariableInLayer(Rule):
         found = self.context.current_method()
         if found is None or found[1] is not self._method:
             return
-        owner = helpers.self_name(found[1])
+        owner = syntax.self_name(found[1])
         for target in targets:
-            if owner and helpers.rooted_at(target, owner):
-                self._report(self._locals.pop(value.value), helpers.first_attribute(target))
+            if owner and syntax.rooted_at(target, owner):
+                self._report(self._locals.pop(value.value), syntax.first_attribute(target))
                 return
 
     def _is_stored_value(self, statement) -> bool:
@@ -90,7 +90,7 @@ class TfVariableInLayer(Rule):
                 return True
             if isinstance(parent, _CONTAINERS):
                 continue
-            if isinstance(parent, cst.Call) and helpers.method_call_name(parent) in _STORING_METHODS:
+            if isinstance(parent, cst.Call) and syntax.method_call_name(parent) in _STORING_METHODS:
                 continue
             if isinstance(parent, cst.Arg) and isinstance(chain[position - 1], cst.Call):
                 continue
@@ -101,13 +101,13 @@ class TfVariableInLayer(Rule):
         """The self attribute the statement stores its value in, if it does."""
         if owner is None or statement is None:
             return None
-        for target in helpers.flatten_targets(helpers.assign_targets(statement)):
-            if helpers.rooted_at(target, owner):
-                return helpers.first_attribute(target) or "?"
+        for target in syntax.flatten_targets(syntax.assign_targets(statement)):
+            if syntax.rooted_at(target, owner):
+                return syntax.first_attribute(target) or "?"
         if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
             call = statement.value
-            if helpers.method_call_name(call) in _STORING_METHODS and helpers.rooted_at(call.func.value, owner):
-                return helpers.first_attribute(call.func.value) or "?"
+            if syntax.method_call_name(call) in _STORING_METHODS and syntax.rooted_at(call.func.value, owner):
+                return syntax.first_attribute(call.func.value) or "?"
         return None
 
     def _report(self, call: cst.Call, attribute: Optional[str]) -> None:
@@ -131,7 +131,7 @@ class TfVariableInLayer(Rule):
         if found is None:
             return None
         method = found[1]
-        owner = helpers.self_name(method)
+        owner = syntax.self_name(method)
         arguments = _variable_arguments(call)
         if owner is None or arguments is None or "initial_value" not in arguments:
             return None
@@ -193,9 +193,9 @@ class TfVariableInLayer(Rule):
             return function  # `tf.random_normal_initializer()(shape=S)`
         if isinstance(function, cst.Name):
             bound = [
-                node.value for node in helpers.walk_scope(method)
+                node.value for node in syntax.walk_scope(method)
                 if isinstance(node, cst.Assign)
-                and any(isinstance(t, cst.Name) and t.value == function.value for t in helpers.assign_targets(node))
+                and any(isinstance(t, cst.Name) and t.value == function.value for t in syntax.assign_targets(node))
             ]
             if len(bound) == 1 and isinstance(bound[0], cst.Call) and self._makes_initializer(bound[0]):
                 return function  # `w_init = tf.random_normal_initializer()` earlier in the method
@@ -254,11 +254,11 @@ def _shape_call(value: cst.BaseExpression):
 
 def _after_parent_init(method: cst.FunctionDef, call: cst.Call) -> bool:
     """Whether a parent initializer call comes before `call` in `method`'s own frame."""
-    owner = helpers.self_name(method)
-    for node in helpers.walk_scope(method.body):
+    owner = syntax.self_name(method)
+    for node in syntax.walk_scope(method.body):
         if node is call:
             return False
-        if isinstance(node, cst.Call) and helpers.is_parent_call(node, "__init__", owner):
+        if isinstance(node, cst.Call) and parents.is_parent_call(node, "__init__", owner):
             return True
     return False
 
@@ -269,7 +269,7 @@ def _call_like(call: cst.Call, owner: str, values: list) -> cst.Call:
     first, last = call.args[0].comma, call.args[-1].comma
     separator = first if isinstance(first, cst.Comma) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     arguments = [
-        helpers.as_keyword(cst.Arg(value), key).with_changes(comma=separator) for key, value in values
+        arg_edits.as_keyword(cst.Arg(value), key).with_changes(comma=separator) for key, value in values
     ]
     arguments[-1] = arguments[-1].with_changes(comma=last, whitespace_after_arg=call.args[-1].whitespace_after_arg)
     return call.with_changes(

@@ -13,8 +13,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.support import syntax, training_flag
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 
@@ -37,7 +37,7 @@ class TrainableForTraining(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.name.value != "call" or self.context.in_method("call") is None:
             return
-        param = helpers.find_param(node, "trainable")
+        param = syntax.find_param(node, "trainable")
         if param is not None:
             self.report(
                 param,
@@ -47,7 +47,7 @@ class TrainableForTraining(Rule):
             )
 
     def visit_Call(self, node: cst.Call) -> None:
-        trainable = helpers.keyword(node, "trainable")
+        trainable = syntax.keyword(node, "trainable")
         if trainable is not None:
             flag = _flag_name(trainable.value, _TRAINING_FLAGS)
             if flag is not None:
@@ -67,7 +67,7 @@ class TrainableForTraining(Rule):
                     "for inference mode",
                     fix=_as_training(node, trainable),
                 )
-        training = helpers.keyword(node, "training")
+        training = syntax.keyword(node, "training")
         if training is not None:
             flag = _flag_name(training.value, None)
             if flag is not None:
@@ -87,9 +87,9 @@ class TrainableForTraining(Rule):
         if isinstance(func, cst.Subscript):  # `model.layers[0](x, trainable=False)`
             value = func.value
             return isinstance(value, cst.Attribute) and value.attr.value in knowledge.LAYER_ACCESSORS
-        found = helpers.enclosing_keras_method(self.context)
+        found = training_flag.enclosing_keras_method(self.context)
         if found is not None:
-            attribute = helpers.self_attribute(func, helpers.self_name(found[1]))
+            attribute = syntax.self_attribute(func, syntax.self_name(found[1]))
             if attribute is not None:
                 return attribute in self._layers_on_self(found[0].node)
         if isinstance(func, cst.Name):
@@ -99,7 +99,7 @@ class TrainableForTraining(Rule):
     def _makes_layer(self, call: cst.Call) -> bool:
         """Whether `call` returns a layer or model: a layer class, a Model/Sequential,
         `load_model`, `keras.applications.*`, a preset loader, `model.get_layer(...)`."""
-        if helpers.method_call_name(call) in knowledge.LAYER_ACCESSORS:
+        if syntax.method_call_name(call) in knowledge.LAYER_ACCESSORS:
             return True
         if self.module.builtin_layer(call.func) or self.module.tree_keras_class(call.func):
             return True
@@ -120,12 +120,12 @@ class TrainableForTraining(Rule):
         if cached is not None:
             return cached
         found = set()
-        for method in helpers.methods(class_def).values():
-            owner = helpers.self_name(method)
-            for node in helpers.walk(method):
+        for method in syntax.methods(class_def).values():
+            owner = syntax.self_name(method)
+            for node in syntax.walk(method):
                 if isinstance(node, (cst.Assign, cst.AnnAssign)) and self._is_layer_value(node.value):
-                    for target in helpers.flatten_targets(helpers.assign_targets(node)):
-                        attribute = helpers.self_attribute(target, owner)
+                    for target in syntax.flatten_targets(syntax.assign_targets(node)):
+                        attribute = syntax.self_attribute(target, owner)
                         if attribute is not None:
                             found.add(attribute)
         result = frozenset(found)
@@ -136,9 +136,9 @@ class TrainableForTraining(Rule):
         """Whether the function (or module) around the call binds `name` to a layer:
         `base = keras.applications.ResNet50(...)`, `for layer in model.layers:`."""
         scope = self.context.enclosing(cst.FunctionDef) or self.context.ancestors[0]
-        for node in helpers.walk_scope(scope):
+        for node in syntax.walk_scope(scope):
             if isinstance(node, (cst.Assign, cst.AnnAssign)) and self._is_layer_value(node.value):
-                targets = helpers.flatten_targets(helpers.assign_targets(node))
+                targets = syntax.flatten_targets(syntax.assign_targets(node))
                 if any(isinstance(t, cst.Name) and t.value == name for t in targets):
                     return True
             elif isinstance(node, cst.For) and isinstance(node.target, cst.Name) and node.target.value == name:
@@ -154,7 +154,7 @@ class TrainableForTraining(Rule):
 def _as_training(call: cst.Call, trainable: cst.Arg) -> Optional[Fix]:
     """`layer(x, trainable=False)` -> `layer(x, training=False)`. Unsafe: the call now runs
     in that mode (the weights were never frozen by it: Keras 2 ignored it)."""
-    if helpers.keyword(call, "training") is not None:
+    if syntax.keyword(call, "training") is not None:
         return None
     return Fix.replace(trainable.keyword, cst.Name("training"), safe=False, description="pass training= instead")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.support import syntax
 
 
 class TrainingDefaultsTrue(Rule):
@@ -25,7 +25,7 @@ class TrainingDefaultsTrue(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.name.value != "call" or self.context.in_method("call") is None:
             return
-        param = helpers.find_param(node, "training")
+        param = syntax.find_param(node, "training")
         if param is None or not _is_true(param.default):
             return
         self.report(

@@ -13,8 +13,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import sublayers, syntax
 
 _STATEMENT = (cst.BaseSmallStatement, cst.BaseCompoundStatement)
 _EFFECT = {
@@ -42,7 +42,7 @@ class TrainingHardCoded(Rule):
         self._reported: set[int] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
-        argument = helpers.keyword(node, "training")
+        argument = syntax.keyword(node, "training")
         if argument is None or not isinstance(argument.value, cst.Name):
             return
         value = argument.value.value
@@ -54,9 +54,9 @@ class TrainingHardCoded(Rule):
         keras_class, call = found
         if call is not self._call:
             self._call, self._reported = call, set()
-            self._owner = helpers.self_name(call)
-            self._aliases = helpers.sublayer_aliases(call, self._owner)
-            self._methods = set(helpers.methods(keras_class.node))
+            self._owner = syntax.self_name(call)
+            self._aliases = sublayers.sublayer_aliases(call, self._owner)
+            self._methods = set(syntax.methods(keras_class.node))
         target = self._sublayer(node, keras_class)
         if target is None:
             return
@@ -74,13 +74,13 @@ class TrainingHardCoded(Rule):
     def _sublayer(self, node: cst.Call, keras_class) -> Optional[str]:
         """How to name the sub-layer the call runs, or None when it is not one (the
         class's own helper methods, `super().call`, plain functions)."""
-        attribute = helpers.sublayer_called(node, self._owner, self._aliases)
+        attribute = sublayers.sublayer_called(node, self._owner, self._aliases)
         if attribute is not None:
             if attribute in self._methods or self.module.index.defines_in_ancestry(keras_class.key, attribute):
                 return None
             return f"sub-layer '{attribute}'"
         if isinstance(node.func, cst.Call):
-            built = helpers.layers_constructed(self.module, node.func)
+            built = sublayers.layers_constructed(self.module, node.func)
             if built and built[0][1] is node.func:
                 return "an inline layer"
         return None

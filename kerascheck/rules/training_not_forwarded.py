@@ -14,8 +14,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import sublayers, syntax
 
 _STATEMENT = (cst.BaseSmallStatement, cst.BaseCompoundStatement)
 
@@ -53,7 +53,7 @@ class TrainingNotForwarded(Rule):
         if statement is None or id(statement) in self._reported:
             return
         self._reported.add(id(statement))
-        if "training" in helpers.param_names(call):
+        if "training" in syntax.param_names(call):
             message = (
                 f"{shown} ({label}) is called without `training=training`: pass the flag on "
                 "explicitly (Keras 2.3+ and Keras 3 propagate it through the call context, "
@@ -70,23 +70,23 @@ class TrainingNotForwarded(Rule):
     def _enter(self, keras_class, call: cst.FunctionDef) -> None:
         self._call, self._reported = call, set()
         # A Model whose call lacks `training` is KC210's (an error there, not style).
-        self._skip = keras_class.is_model and "training" not in helpers.param_names(call)
+        self._skip = keras_class.is_model and "training" not in syntax.param_names(call)
         if self._skip:
             return
-        self._owner = helpers.self_name(call)
-        self._sensitive = helpers.training_sensitive_attributes(self.module, keras_class.node)
-        self._aliases = helpers.sublayer_aliases(call, self._owner)
+        self._owner = syntax.self_name(call)
+        self._sensitive = sublayers.training_sensitive_attributes(self.module, keras_class.node)
+        self._aliases = sublayers.sublayer_aliases(call, self._owner)
 
     def _sensitive_target(self, node: cst.Call) -> tuple[Optional[str], str]:
         """(the sensitive layer's name, how the call site names it), or (None, "")."""
-        attribute = helpers.sublayer_called(node, self._owner, self._aliases)
+        attribute = sublayers.sublayer_called(node, self._owner, self._aliases)
         if attribute is not None:
             label = self._sensitive.get(attribute)
             return label, f"sub-layer '{attribute}'"
         if isinstance(node.func, cst.Call):  # `layers.Dropout(0.1)(x)` built on the spot
-            built = helpers.layers_constructed(self.module, node.func)
+            built = sublayers.layers_constructed(self.module, node.func)
             if built and built[0][1] is node.func:
-                label = helpers.training_sensitive_label(self.module.index, built[0][0])
+                label = sublayers.training_sensitive_label(self.module.index, built[0][0])
                 return label, "an inline layer"
         return None, ""
 
@@ -94,9 +94,9 @@ class TrainingNotForwarded(Rule):
     def _forwards(node: cst.Call, call: cst.FunctionDef) -> bool:
         """Whether the call passes some training flag: `training=` (a literal is KC208's
         business), the `training` parameter positionally, or `**kwargs`."""
-        if helpers.keyword(node, "training") is not None:
+        if syntax.keyword(node, "training") is not None:
             return True
-        kwargs = helpers.star_kwargs_name(call)
+        kwargs = syntax.star_kwargs_name(call)
         for arg in node.args:
             if arg.star == "**" and isinstance(arg.value, cst.Name) and arg.value.value == kwargs:
                 return True

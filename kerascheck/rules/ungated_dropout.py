@@ -11,8 +11,8 @@ import re
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import syntax, training_flag
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted, resolves_to
 
@@ -35,15 +35,15 @@ class UngatedDropout(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not resolves_to(self.module.qualified_name(node.func), knowledge.RAW_DROPOUT_FUNCTIONS):
             return
-        found = helpers.enclosing_keras_method(self.context)
+        found = training_flag.enclosing_keras_method(self.context)
         if found is None or found[1].name.value != "call":
             return
         method = found[1]
-        names = helpers.training_names(method)
-        if helpers.under_training_test(self.context, names):
+        names = training_flag.training_names(method)
+        if training_flag.under_training_test(self.context, names):
             return
         # The training flag in the op's own arguments: `rate=self.rate if training else 0.0`.
-        if any(helpers.mentions_training(arg.value, names) for arg in node.args):
+        if any(training_flag.mentions_training(arg.value, names) for arg in node.args):
             return
         if self._result_picked_by_training(node, method, names):
             return
@@ -64,8 +64,8 @@ class UngatedDropout(Rule):
         if not isinstance(statement, cst.Assign) or statement.value is not node:
             return False
         scope = self.context.enclosing(cst.FunctionDef) or method
-        for target in helpers.flatten_targets(helpers.assign_targets(statement)):
-            if isinstance(target, cst.Name) and helpers.name_used_under_training_test(
+        for target in syntax.flatten_targets(syntax.assign_targets(statement)):
+            if isinstance(target, cst.Name) and training_flag.name_used_under_training_test(
                 self.module, scope, target.value, names
             ):
                 return True
@@ -77,5 +77,5 @@ def _dropout_on_purpose(class_def: cst.ClassDef) -> bool:
     if _ON_PURPOSE_NAME.search(class_def.name.value):
         return True
     docs = [class_def.get_docstring()]
-    docs += [method.get_docstring() for method in helpers.methods(class_def).values()]
+    docs += [method.get_docstring() for method in syntax.methods(class_def).values()]
     return any(doc and _ON_PURPOSE_DOC.search(doc) for doc in docs)

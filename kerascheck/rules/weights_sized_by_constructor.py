@@ -21,8 +21,8 @@ import libcst as cst
 
 from kerascheck.cstwalk import syntax_children
 from kerascheck.finding import Severity
-from kerascheck.rules import helpers
 from kerascheck.rules.base import Rule
+from kerascheck.rules.support import sublayers, syntax
 from kerascheck.semantic import knowledge
 
 # How deep call() is followed into the class's own helper methods.
@@ -54,10 +54,10 @@ class _Sizes:
 
     def culprit(self, expression: cst.BaseExpression, owner: str) -> Optional[cst.CSTNode]:
         """The first piece of `expression` that comes from a constructor argument."""
-        for sub in helpers.walk(expression):
+        for sub in syntax.walk(expression):
             if isinstance(sub, cst.Name) and sub.value in self.names and sub.value != owner:
                 return sub
-            if helpers.self_attribute(sub, owner) in self.attributes:
+            if syntax.self_attribute(sub, owner) in self.attributes:
                 return sub
         return None
 
@@ -81,18 +81,18 @@ class WeightsSizedByConstructor(Rule):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.module.keras_class(node) is None:
             return
-        methods = helpers.methods(node)
+        methods = syntax.methods(node)
         init, build = methods.get("__init__"), methods.get("build")
         if "call" not in methods or init is None:
             return
-        owner = helpers.self_name(init)
+        owner = syntax.self_name(init)
         if owner is None:
             return
-        constructor = _derive(init, owner, set(helpers.param_names(init)[1:]) | _star_names(init), set())
+        constructor = _derive(init, owner, set(syntax.param_names(init)[1:]) | _star_names(init), set())
         weights: dict[str, _Weight] = {}
         self._collect_weights(init, owner, constructor, weights)
         if build is not None and _ignores_input_shape(build):
-            build_owner = helpers.self_name(build) or owner
+            build_owner = syntax.self_name(build) or owner
             in_build = _derive(build, build_owner, set(), constructor.attributes)
             self._collect_weights(build, build_owner, in_build, weights)
         if not weights:
@@ -100,7 +100,7 @@ class WeightsSizedByConstructor(Rule):
         uses = _Uses()
         _UseFinder(self.module, methods, weights, uses).analyse(methods["call"], None, 0)
         for method in methods.values():
-            _find_lookups(method, helpers.self_name(method), weights, uses)
+            _find_lookups(method, syntax.self_name(method), weights, uses)
         widths_out = _widths_out(weights, uses)
         for attribute, weight in weights.items():
             if attribute in uses.lookups or attribute not in uses.multiplied:
@@ -113,19 +113,19 @@ class WeightsSizedByConstructor(Rule):
         """`self.w = self.add_weight(...)` / `tf.Variable(...)` / `keras.Variable(...)`,
         directly or through a local (`w = ...; self.w = w`)."""
         local_creations: dict[str, cst.Call] = {}
-        for statement in helpers.walk_scope(method.body):
+        for statement in syntax.walk_scope(method.body):
             if not isinstance(statement, (cst.Assign, cst.AnnAssign)) or statement.value is None:
                 continue
             value = statement.value
-            creation = value if isinstance(value, cst.Call) and helpers.weight_creator(self.module, value, owner) else None
+            creation = value if isinstance(value, cst.Call) and sublayers.weight_creator(self.module, value, owner) else None
             if creation is None and isinstance(value, cst.Name):
                 creation = local_creations.get(value.value)
             if creation is None:
                 continue
-            for target in helpers.flatten_targets(helpers.assign_targets(statement)):
-                attribute = helpers.self_attribute(target, owner)
+            for target in syntax.flatten_targets(syntax.assign_targets(statement)):
+                attribute = syntax.self_attribute(target, owner)
                 if attribute is not None:
-                    shape = _shape_of(creation, helpers.weight_creator(self.module, creation, owner))
+                    shape = _shape_of(creation, sublayers.weight_creator(self.module, creation, owner))
                     weights[attribute] = _Weight(attribute, creation, _dims(shape), shape, sizes, owner)
                 elif isinstance(target, cst.Name):
                     local_creations[target.value] = creation
@@ -180,7 +180,7 @@ def _widths_out(weights: dict[str, _Weight], uses: _Uses) -> set[str]:
 
 
 def _star_names(function: cst.FunctionDef) -> set[str]:
-    names = {helpers.star_kwargs_name(function)}
+    names = {syntax.star_kwargs_name(function)}
     star = function.params.star_arg
     if isinstance(star, cst.Param):
         names.add(star.name.value)
@@ -191,15 +191,15 @@ def _derive(method: cst.FunctionDef, owner: str, names: set[str], attributes: se
     """Locals and `self` attributes computed from `names` / `attributes` in `method`."""
     sizes = _Sizes(set(names), set(attributes))
     assignments = [
-        node for node in helpers.walk_scope(method.body)
+        node for node in syntax.walk_scope(method.body)
         if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None
     ]
     for _ in range(2):  # a second round catches uses before a later, looping assignment
         for assignment in assignments:
             if sizes.culprit(assignment.value, owner) is None:
                 continue
-            for target in helpers.flatten_targets(helpers.assign_targets(assignment)):
-                attribute = helpers.self_attribute(target, owner)
+            for target in syntax.flatten_targets(syntax.assign_targets(assignment)):
+                attribute = syntax.self_attribute(target, owner)
                 if attribute is not None:
                     sizes.attributes.add(attribute)
                 elif isinstance(target, cst.Name):
@@ -210,9 +210,9 @@ def _derive(method: cst.FunctionDef, owner: str, names: set[str], attributes: se
 def _ignores_input_shape(build: cst.FunctionDef) -> bool:
     """`build` never reads its shape argument (passing it on to `super().build` does not
     count: that sizes nothing)."""
-    shape_names = set(helpers.param_names(build)[1:]) | _star_names(build)
-    for sub in helpers.walk_scope(build.body):
-        if isinstance(sub, cst.Call) and helpers.is_super_call(sub, "build"):
+    shape_names = set(syntax.param_names(build)[1:]) | _star_names(build)
+    for sub in syntax.walk_scope(build.body):
+        if isinstance(sub, cst.Call) and syntax.is_super_call(sub, "build"):
             continue
         if isinstance(sub, cst.Name) and sub.value in shape_names:
             if not _inside_super_build(build, sub):
@@ -221,33 +221,33 @@ def _ignores_input_shape(build: cst.FunctionDef) -> bool:
 
 
 def _inside_super_build(build: cst.FunctionDef, name: cst.Name) -> bool:
-    for sub in helpers.walk_scope(build.body):
-        if isinstance(sub, cst.Call) and helpers.is_super_call(sub, "build"):
-            if any(inner is name for inner in helpers.walk(sub)):
+    for sub in syntax.walk_scope(build.body):
+        if isinstance(sub, cst.Call) and syntax.is_super_call(sub, "build"):
+            if any(inner is name for inner in syntax.walk(sub)):
                 return True
     return False
 
 
 def _shape_of(creation: cst.Call, creator: Optional[str]) -> Optional[cst.BaseExpression]:
     """The expression that gives the weight its shape."""
-    shape = helpers.keyword(creation, "shape")
+    shape = syntax.keyword(creation, "shape")
     if shape is not None:
         return shape.value
-    arguments = helpers.positional(creation)
+    arguments = syntax.positional(creation)
     if creator == "add_weight":
-        if arguments and helpers.string_value(arguments[0].value) is not None:
+        if arguments and syntax.string_value(arguments[0].value) is not None:
             arguments = arguments[1:]  # Keras 2's add_weight(name, shape, ...)
         return arguments[0].value if arguments else None
-    initial = helpers.keyword(creation, "initial_value") or helpers.keyword(creation, "initializer")
+    initial = syntax.keyword(creation, "initial_value") or syntax.keyword(creation, "initializer")
     value = initial.value if initial is not None else (arguments[0].value if arguments else None)
     if value is None:
         return None
-    for sub in helpers.walk(value):  # tf.Variable(init(shape=(a, b))), tf.zeros((a, b))
+    for sub in syntax.walk(value):  # tf.Variable(init(shape=(a, b))), tf.zeros((a, b))
         if isinstance(sub, cst.Call):
-            inner = helpers.keyword(sub, "shape")
+            inner = syntax.keyword(sub, "shape")
             if inner is not None:
                 return inner.value
-            inner_arguments = helpers.positional(sub)
+            inner_arguments = syntax.positional(sub)
             if inner_arguments and isinstance(inner_arguments[0].value, (cst.Tuple, cst.List)):
                 return inner_arguments[0].value
     return value
@@ -288,11 +288,11 @@ class _UseFinder:
         self.uses = uses
 
     def analyse(self, method: cst.FunctionDef, tainted: Optional[set[str]], depth: int) -> None:
-        owner = helpers.self_name(method)
+        owner = syntax.self_name(method)
         if owner is None:
             return
         if tainted is None:  # call(): the first argument is the inputs
-            names = helpers.param_names(method)
+            names = syntax.param_names(method)
             tainted = {names[1]} if len(names) > 1 else set()
         state = _State(owner, set(tainted), {}, depth)
         self._block(method.body, state)
@@ -336,7 +336,7 @@ class _UseFinder:
             carries = self._carries(statement.value, state)
             alias = self._weight_of(statement.value, state)
             one_hot = self._one_hot(statement.value, state)
-            for target in helpers.flatten_targets(helpers.assign_targets(statement)):
+            for target in syntax.flatten_targets(syntax.assign_targets(statement)):
                 if not isinstance(target, cst.Name):
                     continue
                 state.tainted.discard(target.value)
@@ -363,15 +363,15 @@ class _UseFinder:
         if function in knowledge.MATMUL_FUNCTIONS:
             self._multiplication([arg.value for arg in call.args if not arg.star], call, state)
             return
-        method = helpers.self_attribute(call.func, state.owner)
+        method = syntax.self_attribute(call.func, state.owner)
         if method in self.methods and method != "call" and state.depth < _MAX_HELPER_DEPTH:
             self._follow(self.methods[method], call, state)
 
     def _follow(self, helper: cst.FunctionDef, call: cst.Call, state: "_State") -> None:
         """Analyse a helper method with the parameters that receive the inputs tainted."""
-        names = helpers.param_names(helper)[1:]
+        names = syntax.param_names(helper)[1:]
         tainted = set()
-        for position, arg in enumerate(helpers.positional(call)):
+        for position, arg in enumerate(syntax.positional(call)):
             if position < len(names) and self._carries(arg.value, state):
                 tainted.add(names[position])
         for arg in call.args:
@@ -404,13 +404,13 @@ class _UseFinder:
 
     def _one_hot(self, node: cst.BaseExpression, state: "_State") -> bool:
         """Whether `node` is (made from) a one-hot code: multiplying by it is a lookup."""
-        return bool(helpers.names_in(node) & state.one_hot) or _mentions(
+        return bool(syntax.names_in(node) & state.one_hot) or _mentions(
             node, knowledge.ONE_HOT_FUNCTIONS, self.module
         )
 
     def _weight_of(self, node: cst.BaseExpression, state: "_State") -> Optional[tuple[str, bool]]:
         """(weight attribute, whether `node` is the weight itself with its shape intact)."""
-        attribute = helpers.self_attribute(node, state.owner)
+        attribute = syntax.self_attribute(node, state.owner)
         if attribute in self.weights:
             return attribute, True
         if isinstance(node, cst.Name) and node.value in state.aliases:
@@ -419,11 +419,11 @@ class _UseFinder:
             return self._weight_of(node.value, state)
         if isinstance(node, cst.Call):
             qualified = self.module.qualified_name(node.func)
-            arguments = helpers.positional(node)
+            arguments = syntax.positional(node)
             if qualified and qualified.rpartition(".")[2] in _SHAPE_KEEPING and arguments:
                 return self._weight_of(arguments[0].value, state)
-        for sub in helpers.walk(node):
-            attribute = helpers.self_attribute(sub, state.owner)
+        for sub in syntax.walk(node):
+            attribute = syntax.self_attribute(sub, state.owner)
             if attribute in self.weights:
                 return attribute, False
             if isinstance(sub, cst.Name) and sub.value in state.aliases:
@@ -476,11 +476,11 @@ def _walk_expression(node: cst.CSTNode):
 
 
 def _target_names(target: cst.BaseExpression) -> set[str]:
-    return {t.value for t in helpers.flatten_targets([target]) if isinstance(t, cst.Name)}
+    return {t.value for t in syntax.flatten_targets([target]) if isinstance(t, cst.Name)}
 
 
 def _mentions(node: cst.CSTNode, functions: frozenset, module) -> bool:
-    for sub in helpers.walk(node):
+    for sub in syntax.walk(node):
         if isinstance(sub, cst.Call):
             qualified = module.qualified_name(sub.func)
             if qualified and qualified.rpartition(".")[2] in functions:
@@ -499,8 +499,8 @@ def _contracted(call: Optional[cst.Call], operands, weight_at: int, input_at: in
     if function in ("matmul", "mm", "dot", "batch_dot"):
         transposed = "b" if weight_at > input_at else "a"
         flipped = any(
-            helpers.keyword(call, f"{kind}_{transposed}") is not None
-            and not _is_false(helpers.keyword(call, f"{kind}_{transposed}").value)
+            syntax.keyword(call, f"{kind}_{transposed}") is not None
+            and not _is_false(syntax.keyword(call, f"{kind}_{transposed}").value)
             for kind in ("transpose", "adjoint")
         )
         if weight_at > input_at:
@@ -509,7 +509,7 @@ def _contracted(call: Optional[cst.Call], operands, weight_at: int, input_at: in
     if function.startswith(("conv", "depthwise", "separable")) or function == "convolution":
         return -1 if "transpose" in function else -2
     if function == "tensordot":
-        axes = helpers.keyword(call, "axes")
+        axes = syntax.keyword(call, "axes")
         axes_value = axes.value if axes is not None else (operands[2] if len(operands) > 2 else None)
         if isinstance(axes_value, cst.Integer) and axes_value.evaluated_value == 1:
             return 0 if weight_at > input_at else -1
@@ -521,7 +521,7 @@ def _is_false(node: cst.BaseExpression) -> bool:
 
 
 def _einsum_contracted(operands, weight_at: int, input_at: int) -> Contracted:
-    equation = helpers.string_value(operands[0]) if operands else None
+    equation = syntax.string_value(operands[0]) if operands else None
     if equation is None or weight_at == 0 or input_at == 0:
         return None
     inputs_part = equation.replace(" ", "").split("->")[0].split(",")
@@ -542,23 +542,23 @@ def _find_lookups(method: cst.FunctionDef, owner: Optional[str], weights, uses: 
     """Weights read as tables: `gather(self.w, ids)`, `embedding_lookup`, `self.w[ids]`."""
     if owner is None:
         return
-    for sub in helpers.walk_scope(method.body):
+    for sub in syntax.walk_scope(method.body):
         if isinstance(sub, cst.Call):
-            callee = helpers.callee_name(sub) or ""
+            callee = syntax.callee_name(sub) or ""
             if callee.rpartition(".")[2] in knowledge.LOOKUP_FUNCTIONS:
                 for arg in sub.args:
                     attribute = _weight_attribute(arg.value, owner, weights)
                     if attribute is not None:
                         uses.lookups.add(attribute)
         elif isinstance(sub, cst.Subscript):
-            attribute = helpers.self_attribute(sub.value, owner)
+            attribute = syntax.self_attribute(sub.value, owner)
             if attribute in weights and any(_is_index(element) for element in sub.slice):
                 uses.lookups.add(attribute)
 
 
 def _weight_attribute(node: cst.BaseExpression, owner: str, weights) -> Optional[str]:
-    for sub in helpers.walk(node):
-        attribute = helpers.self_attribute(sub, owner)
+    for sub in syntax.walk(node):
+        attribute = syntax.self_attribute(sub, owner)
         if attribute in weights:
             return attribute
     return None
