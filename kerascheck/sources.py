@@ -9,6 +9,7 @@ import ast
 import io
 import re
 import tokenize
+import warnings
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -43,11 +44,16 @@ _CONFLICT_MARKER = re.compile(r"(<{7}|={7}|>{7}|\|{7})(?: |$)")
 
 
 def parse_ast(text: str, path: str, top_level_await: bool = False) -> Union[ast.Module, SourceProblem]:
-    """`top_level_await`: accept `await` outside functions, as IPython runs notebook cells."""
+    """`top_level_await`: accept `await` outside functions, as IPython runs notebook cells.
+    Python's compiler warns about some valid code (`"\\d"`, `1(2)`); those warnings are
+    about the user's file, not kerascheck, so they are not let out."""
     try:
-        if top_level_await:
-            return compile(text, path, "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
-        return ast.parse(text, filename=path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if top_level_await:
+                flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+                return compile(text, path, "exec", flags, dont_inherit=True)
+            return ast.parse(text, filename=path)
     except SyntaxError as error:
         message = error.msg or "invalid syntax"
         if error.lineno is None and "\0" in text:

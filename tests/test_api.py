@@ -151,3 +151,13 @@ def test_run_error_string():
     assert str(RunError("pkg/a.py", "cannot read file: Permission denied")) == (
         "pkg/a.py: cannot read file: Permission denied"
     )
+
+
+def test_python_warnings_about_the_checked_code_stay_inside():
+    """Python's compiler warns about some valid code (an invalid escape, calling an int
+    literal): that is the user's business, not something kerascheck should emit."""
+    source = 'import keras\npattern = "\\d+"\nx = 1(2) if False else 0\n'
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert check_source(source) == []
+    assert [str(w.message) for w in caught] == []
