@@ -323,6 +323,48 @@ def test_notebook_in_compact_json_and_nbformat_3():
     assert after == before
 
 
+def test_a_fix_in_an_indented_cell_keeps_the_indentation():
+    """IPython dedents a cell whose first line is indented; the fixed lines get the
+    indentation back, new lines included, so the cell keeps its shape."""
+    cells = [
+        _code(["import keras\n"]),
+        _code([
+            "  class Scale(keras.layers.Layer):\n",
+            "      def build(self, input_shape):\n",
+            "          self.w = self.add_weight(\"w\", shape=(3,))\n",
+            "  inputs = keras.Input(shape=4)\n",
+        ]),
+    ]
+    raw = json.dumps(_notebook(cells), indent=1) + "\n"
+    fixed, findings, errors = fix_source(raw, path="indented.ipynb")
+    assert errors == [] and findings == []
+    assert json.loads(fixed)["cells"][1]["source"] == [
+        "  class Scale(keras.layers.Layer):\n",
+        "      def build(self, input_shape):\n",
+        "          self.w = self.add_weight(name=\"w\", shape=(3,))\n",
+        "  inputs = keras.Input(shape=(4,))\n",
+    ]
+    assert fix_source(fixed, path="indented.ipynb")[0] == fixed
+
+
+def test_new_lines_of_a_fix_in_an_indented_cell_get_its_indentation():
+    cells = [
+        _code(["import keras\n", "model = keras.Sequential([keras.Input((3, 2)), keras.layers.LSTM(2, stateful=True)])\n"]),
+        _code(["  for epoch in range(3):\n", "      model.reset_states()\n", "  print(epoch)\n"]),
+    ]
+    raw = json.dumps(_notebook(cells), indent=1) + "\n"
+    settings = Settings().with_overrides(select=["KC531"], target_keras="3")
+    fixed, findings, errors = fix_source(raw, path="loop.ipynb", config=settings, unsafe=True)
+    assert errors == [] and findings == []
+    assert json.loads(fixed)["cells"][1]["source"] == [
+        "  for epoch in range(3):\n",
+        "      for layer in model.layers:\n",
+        "          if hasattr(layer, \"reset_states\"):\n",
+        "              layer.reset_states()\n",
+        "  print(epoch)\n",
+    ]
+
+
 def test_a_fix_of_ipython_syntax_or_across_cells_is_refused():
     raw = json.dumps(_notebook(NOTEBOOK_CELLS), indent=1)
     source = NotebookSource.read(raw)

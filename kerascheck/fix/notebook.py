@@ -114,12 +114,18 @@ class NotebookSource:
         result = {}
         for cell, edits in changes.items():
             original = self.notebook.sources[cell]
-            python = notebooks.neutralise(list(original))
+            # A dedented cell (IPython strips the first line's indentation): the fixed
+            # lines get it back, so the cell keeps its shape.
+            python, removed = self.notebook.python(cell)
+            indent = max(removed, key=len, default="")
             lines = list(original)
             for first, last, replacement in sorted(edits, reverse=True):
-                if any(original[k] != python[k] for k in range(first, last)):
+                if any(removed[k] + python[k] != original[k] for k in range(first, last)):
                     raise RenderFailed(f"a fix touches IPython syntax in cell {cell}")
-                lines[first:last] = replacement
+                lines[first:last] = [
+                    (removed[first + i] if first + i < last else indent) + line if line else line
+                    for i, line in enumerate(replacement)
+                ]
             result[cell] = lines
         return result
 
