@@ -2286,7 +2286,7 @@ entry(
                     "unless_receiver_defines": True,
                     "kind_by_receiver": {"sequential": "model", "functional": "model", "model": "model"}}),
     ),
-    message="`{written}()` does not exist in Keras 3 (AttributeError: 'Mean' object has no attribute 'reset_states'); "
+    message="`{written}()` does not exist in Keras 3 (AttributeError: ... object has no attribute 'reset_states'); "
             "metrics have reset_state(), and models reset their RNN layers one by one",
     messages={"model": "`{written}()` does not exist on Keras 3 models (AttributeError: 'Sequential' object has no "
                        "attribute 'reset_states'); reset the stateful RNN layers one by one: `for layer in model.layers: "
