@@ -336,7 +336,12 @@ class Checker:
         if not context.reports:
             return [], errors
         try:
-            spans = positions(module, [report.node for report in context.reports])
+            spans = positions(
+                module,
+                [report.node for report in context.reports],
+                {report.node: report.statement for report in context.reports},
+                text,
+            )
         except RecursionError:
             return [], [*errors, RunError(shown, "too deeply nested to locate its findings; skipped")]
         suppressions = suppressions_for(text)

@@ -12,7 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from kerascheck.cstwalk import TRIVIA_TYPES, DeepStack, children, positions, syntax_children, walk, walk_batched
+from kerascheck.cstwalk import (
+    TRIVIA_TYPES,
+    DeepStack,
+    children,
+    positions,
+    statement_lines,
+    syntax_children,
+    walk,
+    walk_batched,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCES = sorted(
@@ -175,6 +184,35 @@ def test_positions_are_libcsts():
         # and when asked for a few nodes only (code generation stops early)
         few = nodes[len(nodes) // 3:: max(1, len(nodes) // 4)]
         assert positions(module, few) == {node: expected[node] for node in few}, name
+
+
+def test_positions_from_the_statements_alone_are_the_same():
+    """Given each node's top-level statement and the text, code generation runs over
+    those statements only, from the line `statement_lines` (the `ast`) says they start on."""
+    checked = 0
+    for name, module in _modules(every=2):
+        if name == "constructs":
+            continue
+        with open(os.path.join(ROOT, name), encoding="utf-8") as handle:
+            text = handle.read()
+        assert statement_lines(module, text) is not None, name
+        statements = {node: statement for statement in module.body for node in walk(statement)}
+        nodes = list(statements)
+        assert positions(module, nodes, statements, text) == positions(module, nodes), name
+        few = nodes[len(nodes) // 2:: max(1, len(nodes) // 3)]
+        assert positions(module, few, statements, text) == positions(module, few), name
+        checked += 1
+    assert checked > 25
+
+
+def test_positions_fall_back_when_a_hint_is_wrong_or_the_text_does_not_parse():
+    module = cst.parse_module("import keras\n\n# a comment\n@decorator\nclass A:\n    x = 1\n")
+    name = module.body[1].body.body[0].body[0].targets[0].target  # `x`
+    expected = positions(module, [name])
+    assert expected[name][:2] == (6, 4)
+    assert positions(module, [name], {name: module.body[0]}, module.code) == expected  # wrong statement
+    assert positions(module, [name], {name: module.body[1]}, "def (") == expected  # no ast
+    assert statement_lines(module, module.code) == {id(module.body[0]): 1, id(module.body[1]): 2}
 
 
 def test_positions_of_nothing_and_of_foreign_nodes():

@@ -54,6 +54,9 @@ class Report:
     message: str
     severity: Severity
     fix: Optional[Fix] = None
+    # The top-level statement being visited when it was reported (the one that usually
+    # holds `node`): positions are then computed from that statement alone.
+    statement: Optional[cst.CSTNode] = None
 
     @property
     def fixable(self) -> bool:
@@ -148,7 +151,9 @@ class Rule(cst.BatchableCSTVisitor):
         severity: Optional[Severity] = None,
         fix: Optional[Fix] = None,
     ) -> None:
-        self.context.reports.append(Report(self.code, node, message, severity or self.severity, fix))
+        ancestors = self.context.ancestors
+        statement = ancestors[1] if len(ancestors) > 1 else None
+        self.context.reports.append(Report(self.code, node, message, severity or self.severity, fix, statement))
 
     def get_visitors(self) -> dict[str, Callable]:
         return {name: self._guard(method) for name, method in super().get_visitors().items()}
