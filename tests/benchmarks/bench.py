@@ -81,11 +81,14 @@ def make_copies(roots: list[str], copies: int, into: str) -> list[str]:
 
 
 class TreeMemory:
-    """Peak RSS of a process and its descendants, summed, sampled from /proc."""
+    """Peak RSS of a process and its descendants, summed, sampled from /proc; and the
+    largest peak of any one of them (VmHWM, which, unlike the ru_maxrss of wait4, does
+    not count the benchmark's own memory copied by fork before the program starts)."""
 
     def __init__(self, pid: int):
         self.pid = pid
         self.peak_total = 0
+        self.peak_single = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -102,7 +105,8 @@ class TreeMemory:
     def _sample(self):
         while not self._stop.is_set():
             tree = self._descendants() | {self.pid}
-            self.peak_total = max(self.peak_total, sum(_rss(pid) for pid in tree))
+            self.peak_total = max(self.peak_total, sum(_memory(pid) for pid in tree))
+            self.peak_single = max(self.peak_single, *(_memory(pid, "VmHWM:") for pid in tree))
             self._stop.wait(0.02)
 
     def _descendants(self) -> set:
@@ -121,11 +125,13 @@ class TreeMemory:
         return found
 
 
-def _rss(pid: int) -> int:
+def _memory(pid: int, field: str = "VmRSS:") -> int:
+    """A memory figure of a live process from /proc (VmRSS: now; VmHWM: its peak since it
+    started its program), in bytes."""
     try:
         with open(f"/proc/{pid}/status") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
@@ -153,8 +159,8 @@ def timed(command: list[str], env: Optional[dict] = None) -> dict:
         "wall": wall,
         # user + system, the pool workers included (the parent waited for them)
         "cpu": usage.ru_utime + usage.ru_stime,
-        # the largest single process of the tree (ru_maxrss is in kB on Linux)
-        "max_process_rss": usage.ru_maxrss * 1024,
+        # the largest single process of the tree (without /proc: ru_maxrss, in kB on Linux)
+        "max_process_rss": memory.peak_single or usage.ru_maxrss * 1024,
         "peak_tree_rss": memory.peak_total,
         "returncode": process.returncode,
         "stdout": outputs.get("stdout", b"").decode(errors="replace"),
