@@ -109,7 +109,7 @@ def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_
         fixing = _fix_mode(settings, fix, unsafe_fixes, show_diff, fix_only, stdin_filename is not None)
         data = None
         if stdin_filename is not None:
-            data = click.get_binary_stream("stdin").read()
+            data = sys.stdin.buffer.read()
             result = api.check_stdin(stdin_filename, data, settings, jobs=jobs, fix=fixing)
         elif fixing is not None:  # --confirm is for checking runs: fixing never executes code
             result = api.check_paths(
@@ -156,7 +156,7 @@ def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output_for
     file), exit 1 when there are any. Stdin: the fixed source on stdout, the report on
     stderr (or in the output file). --fix-only: no report, exit 0. --fix: the findings
     left, exit 1 when there are any. Exit 2 when a file could not be fixed."""
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     try:
         if mode.diff:
             if output_file is not None:
@@ -167,7 +167,7 @@ def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output_for
         elif stdin_data is not None:
             fixed = next((done.content for done in result.fixes if done.content is not None), stdin_data)
             out.write(fixed if isinstance(fixed, bytes) else fixed.encode("utf-8"))
-        click.get_binary_stream("stdout").flush()
+        sys.stdout.buffer.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as error:
@@ -177,7 +177,7 @@ def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output_for
     else:
         if stdin_data is not None and not (mode.diff or fix_only):
             if output_file is None:
-                _write_report(click.get_text_stream("stderr"), result, output_format, statistics)
+                _write_report(sys.stderr, result, output_format, statistics)
             else:
                 with open(output_file, "w", encoding="utf-8", newline="\n") as report:
                     _write_report(report, result, output_format, statistics)
@@ -198,7 +198,7 @@ def _print_result(
 ) -> None:
     try:
         if output_file is None:
-            _write_report(click.get_text_stream("stdout"), result, output_format, statistics)
+            _write_report(sys.stdout, result, output_format, statistics)
         else:
             with open(output_file, "w", encoding="utf-8", newline="\n") as out:
                 _write_report(out, result, output_format, statistics)
@@ -225,7 +225,7 @@ def _confirm_options(settings, verbose: bool):
     from kerascheck.confirm.progress import ProgressBar
     from kerascheck.confirm.runner import options_from_settings
 
-    bar = ProgressBar(click.get_text_stream("stderr"))
+    bar = ProgressBar(sys.stderr)
     return options_from_settings(settings, verbose=verbose, note=bar.note, progress=bar)
 
 
