@@ -635,8 +635,13 @@ def _run_batch(function: Callable, batch: Sequence) -> list:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop a pool now (Ctrl-C, an error): kill its workers instead of letting them
-    finish the queue, and leave no process behind."""
+    finish the queue, and leave no process, and no thread Python's exit would wait for,
+    behind."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    # shutdown() forgets both: the thread that collects results, and the parent's end of
+    # the pipe the workers send them through.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     for process in processes:
         if process.is_alive():
             process.terminate()
@@ -646,6 +651,19 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(timeout=2)
+    if manager is not None:
+        _release(manager, writer)
+
+
+def _release(manager: threading.Thread, writer) -> None:
+    """A worker killed while it was sending a result leaves the pool's manager thread
+    waiting for the rest of that message, forever, and Python's exit waits for that
+    thread. Every worker is dead by now, so closing the parent's own end of the result
+    pipe turns the wait into end-of-file: the thread finds the pool broken and ends."""
+    manager.join(timeout=0.5)
+    if manager.is_alive() and writer is not None:
+        writer.close()
+        manager.join(timeout=5)
 
 
 def _map(function: Callable, items: Sequence, jobs: int, initializer=None, initargs=(), on_crash=None):
@@ -669,10 +687,10 @@ def _map(function: Callable, items: Sequence, jobs: int, initializer=None, inita
                 results[number] = future.result()
             except BrokenProcessPool:
                 lost.append(number)
-    except BaseException:  # KeyboardInterrupt above all
+        pool.shutdown(wait=True)
+    except BaseException:  # KeyboardInterrupt above all, also while the pool winds down
         _stop(pool)
         raise
-    pool.shutdown(wait=True)
     for number in lost:
         results[number] = [_isolated(function, item, initializer, initargs, on_crash) for item in batches[number]]
     return [result for batch in results for result in batch]

@@ -2,12 +2,14 @@
 one line, never a traceback (from the parent or from any worker)."""
 import os
 import signal
+import struct
 import subprocess
 import time
 
 import pytest
 
 from cliutil import executable, write
+from kerascheck import engine
 
 LAYER = """\
 class Scale{n}(keras.layers.Layer):
@@ -114,3 +116,27 @@ def test_ctrl_c_in_a_serial_run(big_tree):
     assert time.monotonic() - sent < 5
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines()[-1] == "kerascheck: interrupted"
+
+
+# ---- a worker killed in the middle of sending its result ---------------------------------------
+_POOL = None
+
+
+def _half_a_message(_):
+    """In the worker: start a result message on the pool's pipe, then never finish it."""
+    writer = _POOL._result_queue._writer
+    os.write(writer.fileno(), struct.pack("!i", 1_000_000) + b"the first bytes")
+    time.sleep(60)
+
+
+def test_stopping_a_pool_whose_worker_died_mid_message_leaves_no_thread_behind():
+    """The pool's manager thread waits for the rest of the message forever, and Python's
+    exit waits for that thread: Ctrl-C printed "interrupted" and hung. _stop releases it."""
+    global _POOL
+    _POOL = engine._pool(1)
+    _POOL.submit(_half_a_message, 0)
+    manager = _POOL._executor_manager_thread
+    time.sleep(1.0)  # the worker has written its half message; the manager is reading it
+    assert manager.is_alive()
+    engine._stop(_POOL)
+    assert not manager.is_alive()
