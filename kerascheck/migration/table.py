@@ -370,9 +370,13 @@ def _code(text: str) -> str:
 
 
 ENTRIES: list[Entry] = []
+# `fixed=SAME_AS_GOOD`: the fixer turns the Bad example into the Good one, to the letter.
+SAME_AS_GOOD = object()
 
 
 def entry(**fields) -> Entry:
+    if fields.get("fixed") is SAME_AS_GOOD:
+        fields["fixed"] = fields["good"]
     for key in ("what", "why", "how"):
         fields[key] = _doc(fields[key])
     for key in ("bad", "good", "fixed"):
@@ -515,11 +519,7 @@ entry(
 
         optimizer = keras.optimizers.Adam(learning_rate=0.01)
         """,
-    fixed="""
-        import keras
-
-        optimizer = keras.optimizers.Adam(learning_rate=0.01)
-        """,
+    fixed=SAME_AS_GOOD,
     how="Rename the keyword: `Adam(learning_rate=0.01)`.",
     not_flagged=(
         "`learning_rate=`; optimizer classes of other libraries (`torch.optim.Adam(lr=...)`).",
@@ -647,13 +647,7 @@ entry(
         def train(model: keras.Model, batches, steps):
             model.fit(batches, steps_per_epoch=steps, epochs=10)
         """,
-    fixed="""
-        import keras
-
-
-        def train(model: keras.Model, batches, steps):
-            model.fit(batches, steps_per_epoch=steps, epochs=10)
-        """,
+    fixed=SAME_AS_GOOD,
     how="Call `fit`/`evaluate`/`predict` with the generator as `x`; move `workers`/`use_multiprocessing` to a `PyDataset` (KC513).",
     not_flagged=(
         "A project's own `fit_generator` method (a trainer class) called on an object not known to be a Keras model.",
@@ -699,12 +693,7 @@ entry(
         model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
         model.save_weights("model.weights.h5")
         """,
-    fixed="""
-        import keras
-
-        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
-        model.save_weights("model.weights.h5")
-        """,
+    fixed=SAME_AS_GOOD,
     how="Name the file `*.weights.h5` (and update the code that loads it).",
     not_flagged=(
         "Paths that end in an expression (`model.save_weights(path)`): only literal ends are judged.",
@@ -926,10 +915,7 @@ entry(
         from keras.layers import Layer
         from keras.utils import to_categorical
         """,
-    fixed="""
-        from keras.layers import Layer
-        from keras.utils import to_categorical
-        """,
+    fixed=SAME_AS_GOOD,
     how="Import from the public path: `keras.layers.<Name>`, `keras.Model`, `keras.utils.<name>`, `keras.saving.<name>`.",
     not_flagged=(
         "A project that vendors a `keras/` package of its own (the import resolves into the linted tree).",
@@ -1002,14 +988,7 @@ entry(
             keras.layers.RandomRotation(0.1),
         ])
         """,
-    fixed="""
-        from tensorflow import keras
-
-        augment = keras.Sequential([
-            keras.layers.RandomFlip("horizontal"),
-            keras.layers.RandomRotation(0.1),
-        ])
-        """,
+    fixed=SAME_AS_GOOD,
     how="Use `keras.layers.<X>`; `SyncBatchNormalization()` becomes `BatchNormalization(synchronized=True)`.",
     not_flagged=(
         "`keras.layers.experimental.RandomFourierFeatures`: KC528 reports the removed class.",
@@ -1278,16 +1257,7 @@ entry(
             keras.layers.Dense(1, activation="sigmoid"),
         ])
         """,
-    fixed="""
-        import keras
-
-        model = keras.Sequential([
-            keras.Input(shape=(200,)),
-            keras.layers.Embedding(10000, 64),
-            keras.layers.GlobalAveragePooling1D(),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ])
-        """,
+    fixed=SAME_AS_GOOD,
     how="Remove the argument and start the model with `keras.Input(shape=(N,))`.",
     not_flagged=("`input_length` on other layers or functions; `tf_keras` code.",),
     references=("keras-team/keras#19282", "keras-team/keras#19094", "`keras/src/layers/core/embedding.py`"),
@@ -1343,13 +1313,7 @@ entry(
         for layer in model.layers:
             print(layer.name, layer.output.shape)
         """,
-    fixed="""
-        import keras
-
-        model = keras.applications.MobileNetV2(weights=None)
-        for layer in model.layers:
-            print(layer.name, layer.output.shape)
-        """,
+    fixed=SAME_AS_GOOD,
     how="Use `layer.output.shape` / `layer.input.shape` for single-node layers, or `layer.compute_output_shape(input_shape)`.",
     not_flagged=(
         "`model.output_shape` / `model.input_shape` on the model itself (still there).",
@@ -1409,15 +1373,7 @@ entry(
             keras.layers.Dense(1),
         ])
         """,
-    fixed="""
-        import keras
-
-        model = keras.Sequential([
-            keras.Input(batch_shape=(16, 10, 8)),
-            keras.layers.LSTM(32, stateful=True),
-            keras.layers.Dense(1),
-        ])
-        """,
+    fixed=SAME_AS_GOOD,
     how="Start the model with `keras.Input(batch_shape=(b, t, f))` and drop the argument.",
     not_flagged=("`InputLayer(batch_input_shape=...)`; `input_shape=` and `input_dim=` (they only warn).",),
     references=("keras-team/keras#20106", "`keras/src/layers/layer.py`"),
@@ -1524,13 +1480,7 @@ entry(
                                   keras.layers.Flatten(), keras.layers.Dense(10)])
         grad_model = keras.Model(model.inputs[0], [model.get_layer("conv").output, model.outputs[0]])
         """,
-    fixed="""
-        import keras
-
-        model = keras.Sequential([keras.Input(shape=(32, 32, 3)), keras.layers.Conv2D(8, 3, name="conv"),
-                                  keras.layers.Flatten(), keras.layers.Dense(10)])
-        grad_model = keras.Model(model.inputs[0], [model.get_layer("conv").output, model.outputs[0]])
-        """,
+    fixed=SAME_AS_GOOD,
     how="Use `seq.inputs[0]` / `seq.outputs[0]` (or `seq.layers[-1].output`).",
     not_flagged=("`.input`/`.output` on functional models and layers (they have them).",),
     references=("keras-team/keras#20116", "tensorflow/tensorflow#72915", "`keras/src/models/sequential.py`"),
@@ -1627,13 +1577,7 @@ entry(
         def report(model: keras.Model, x, y):
             return model.evaluate(x, y, verbose=0, return_dict=True)
         """,
-    fixed="""
-        import keras
-
-
-        def report(model: keras.Model, x, y):
-            return model.evaluate(x, y, verbose=0, return_dict=True)
-        """,
+    fixed=SAME_AS_GOOD,
     how="Ask for a dict: `model.evaluate(x, y, return_dict=True)`.",
     not_flagged=("`print(model.metrics_names)` and other uses that do not pair names with values.",),
     references=("keras-team/keras#20244 (use return_dict=True)", "keras-team/keras#21487"),
@@ -1788,11 +1732,7 @@ entry(
 
         optimizer = keras.optimizers.Adam(learning_rate=0.001)
         """,
-    fixed="""
-        from tensorflow import keras
-
-        optimizer = keras.optimizers.Adam(learning_rate=0.001)
-        """,
+    fixed=SAME_AS_GOOD,
     how="Use `keras.optimizers.<Name>`; move `decay=` into a schedule (KC522).",
     not_flagged=("`tf_keras.optimizers.legacy.*` and modules that set `TF_USE_LEGACY_KERAS=1`.",),
     references=("`keras/src/optimizers/__init__.py`",),
@@ -1908,13 +1848,7 @@ entry(
         def leaky(x):
             return keras.activations.relu(x, negative_slope=0.1)
         """,
-    fixed="""
-        import keras
-
-
-        def leaky(x):
-            return keras.activations.relu(x, negative_slope=0.1)
-        """,
+    fixed=SAME_AS_GOOD,
     how="Rename to `negative_slope=`.",
     not_flagged=("`ELU(alpha=...)` (Keras 3 keeps it); `LeakyReLU(0.2)` positional.",),
     references=("`keras/src/layers/activations/leaky_relu.py`", "`keras/src/activations/activations.py`"),
@@ -2115,11 +2049,7 @@ entry(
 
         encoder = keras.layers.LSTM(128, return_sequences=True)
         """,
-    fixed="""
-        import keras
-
-        encoder = keras.layers.LSTM(128, return_sequences=True)
-        """,
+    fixed=SAME_AS_GOOD,
     how="""
         `LSTM`/`GRU` (they use cuDNN when they can); `ReLU(threshold=theta)` for ThresholdedReLU (the
         boundary differs: `>=` vs `>`); copy the layer's code for LocallyConnected, RandomFourierFeatures
@@ -2179,11 +2109,7 @@ entry(
 
         keras.mixed_precision.set_global_policy("mixed_float16")
         """,
-    fixed="""
-        from tensorflow import keras
-
-        keras.mixed_precision.set_global_policy("mixed_float16")
-        """,
+    fixed=SAME_AS_GOOD,
     how="""
         `keras.mixed_precision.set_global_policy("mixed_float16")`; in custom loops
         `scaled = opt.scale_loss(loss)`, take gradients of `scaled`, then `opt.apply_gradients(...)`
@@ -2255,11 +2181,7 @@ entry(
 
         loss = keras.losses.MeanSquaredError(reduction="sum")
         """,
-    fixed="""
-        import keras
-
-        loss = keras.losses.MeanSquaredError(reduction="sum")
-        """,
+    fixed=SAME_AS_GOOD,
     how='Pass the string: "sum_over_batch_size" (for AUTO and SUM_OVER_BATCH_SIZE), "sum", or "none".',
     not_flagged=(
         "`tf.keras.losses.Reduction.SUM` / `.NONE` / `.SUM_OVER_BATCH_SIZE` through the TF >= 2.16 compatibility "
@@ -2347,24 +2269,7 @@ entry(
             def reset_state(self):
                 self.hits.assign(0.0)
         """,
-    fixed="""
-        import keras
-
-
-        class Hits(keras.metrics.Metric):
-            def __init__(self, **kwargs):
-                super().__init__(**kwargs)
-                self.hits = self.add_weight(name="hits", initializer="zeros")
-
-            def update_state(self, y_true, y_pred, sample_weight=None):
-                self.hits.assign_add(keras.ops.sum(keras.ops.cast(y_true == y_pred, "float32")))
-
-            def result(self):
-                return self.hits
-
-            def reset_state(self):
-                self.hits.assign(0.0)
-        """,
+    fixed=SAME_AS_GOOD,
     how="""
         Rename to `reset_state`. For models: `for layer in model.layers: if hasattr(layer,
         "reset_states"): layer.reset_states()`.
@@ -2423,18 +2328,7 @@ entry(
                 self.mean.assign(keras.ops.mean(inputs, axis=0))
                 return inputs - self.mean
         """,
-    fixed="""
-        import keras
-
-
-        class RunningMean(keras.layers.Layer):
-            def build(self, input_shape):
-                self.mean = self.add_weight(name="mean", shape=(input_shape[-1],), initializer="zeros", trainable=False)
-
-            def call(self, inputs):
-                self.mean.assign(keras.ops.mean(inputs, axis=0))
-                return inputs - self.mean
-        """,
+    fixed=SAME_AS_GOOD,
     how="Call the update directly: `self.v.assign(...)` (in `call`, guarded by `training` if it should only run in training).",
     not_flagged=("`add_update` outside Keras layers and models.",),
     references=("Keras 3 migration guide, \"Removed features\"",),
@@ -2479,12 +2373,7 @@ entry(
         model = keras.Sequential([keras.Input(shape=(10, 4)), keras.layers.Dense(1)])
         model.compile(optimizer="adam", loss="mse")
         """,
-    fixed="""
-        import keras
-
-        model = keras.Sequential([keras.Input(shape=(10, 4)), keras.layers.Dense(1)])
-        model.compile(optimizer="adam", loss="mse")
-        """,
+    fixed=SAME_AS_GOOD,
     how="""
         Delete them. `sample_weight_mode="temporal"`: pass a 2-D `sample_weight` to `fit`.
         `experimental_run_tf_function=False`: `run_eagerly=True` when debugging. `distribute`:
@@ -2544,11 +2433,7 @@ entry(
 
         norm = keras.layers.BatchNormalization()
         """,
-    fixed="""
-        import keras
-
-        norm = keras.layers.BatchNormalization()
-        """,
+    fixed=SAME_AS_GOOD,
     how="""
         Delete them. `dynamic=True`: `model.compile(run_eagerly=True)`; `time_major=True`: transpose
         the inputs to batch-major.
@@ -2713,11 +2598,7 @@ entry(
 
         dense = keras.layers.Dense(64, kernel_regularizer=keras.regularizers.l2(0.01))
         """,
-    fixed="""
-        import keras
-
-        dense = keras.layers.Dense(64, kernel_regularizer=keras.regularizers.l2(0.01))
-        """,
+    fixed=SAME_AS_GOOD,
     how="Pass it positionally (`l2(0.01)`) or as `l2=` / `l1=`.",
     not_flagged=("`l1_l2(l1=..., l2=...)`.",),
     references=("`keras/src/regularizers/regularizers.py`",),
