@@ -3,7 +3,7 @@ changes and what it becomes, computed by applying the fix alone and comparing te
 from __future__ import annotations
 
 from kerascheck.finding import Edit
-from kerascheck.fix.textfile import line_opcodes, split_lines
+from kerascheck.fix.textfile import common_ends, line_opcodes, split_lines
 
 
 def edits_between(old: str, new: str) -> tuple[Edit, ...]:
@@ -17,13 +17,7 @@ def edits_between(old: str, new: str) -> tuple[Edit, ...]:
             continue
         before = "".join(old_lines[i1:i2])
         after = "".join(new_lines[j1:j2])
-        head = 0
-        limit = min(len(before), len(after))
-        while head < limit and before[head] == after[head]:
-            head += 1
-        tail = 0
-        while tail < limit - head and before[len(before) - 1 - tail] == after[len(after) - 1 - tail]:
-            tail += 1
+        head, tail = common_ends(before, after)
         start = _position(before, head, i1)
         end = _position(before, len(before) - tail, i1)
         edits.append(Edit(start[0], start[1], end[0], end[1], after[head:len(after) - tail]))

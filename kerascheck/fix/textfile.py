@@ -15,7 +15,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
-from typing import Union
+from typing import Sequence, Union
 
 from kerascheck.sources import SourceProblem, decode
 
@@ -36,9 +36,9 @@ def first_newline(text: str) -> str:
     return match.group(0) if match else "\n"
 
 
-def line_opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """difflib opcodes between two lists of lines, computed on the part between their
-    common head and tail only (fixes touch a few lines of long files)."""
+def common_ends(old: Sequence, new: Sequence) -> tuple[int, int]:
+    """How many leading and trailing items two sequences share (lines, or characters),
+    the trailing ones never overlapping the leading ones."""
     head = 0
     limit = min(len(old), len(new))
     while head < limit and old[head] == new[head]:
@@ -46,6 +46,13 @@ def line_opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, in
     tail = 0
     while tail < limit - head and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
         tail += 1
+    return head, tail
+
+
+def line_opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib opcodes between two lists of lines, computed on the part between their
+    common head and tail only (fixes touch a few lines of long files)."""
+    head, tail = common_ends(old, new)
     middle = difflib.SequenceMatcher(None, old[head:len(old) - tail], new[head:len(new) - tail], autojunk=False)
     codes = []
     if head:
