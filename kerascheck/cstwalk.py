@@ -23,12 +23,13 @@ import queue
 import re
 import textwrap
 import threading
-import warnings
 from typing import Callable, Iterator, Optional, Sequence
 
 import libcst as cst
 from libcst._nodes.base import BaseLeaf
 from libcst._nodes.internal import CodegenState
+
+from kerascheck.sources import SourceProblem, parse_ast
 
 _SEQUENCE_HELPERS = frozenset(
     {"visit_sequence", "visit_iterable", "visit_body_sequence", "visit_body_iterable"}
@@ -393,13 +394,10 @@ def statement_lines(module: cst.Module, text: str) -> Optional[dict]:
     """id(top-level statement) -> the line its code generation starts on (its leading
     blank and comment lines included), from the stdlib `ast` of the same text (ten times
     cheaper than generating the code before it). None when the two trees do not line up."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-            body = compile(text, "<positions>", "exec", flags, dont_inherit=True).body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_ast(text, "<positions>", top_level_await=True)  # notebooks may await at top level
+    if isinstance(tree, SourceProblem):
         return None
+    body = tree.body
     starts: dict = {}
     index = 0
     for statement in module.body:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from typing import Optional, Union
 
 from kerascheck.finding import Edit, Finding
-from kerascheck.sources import SourceProblem
+from kerascheck.sources import SourceProblem, parse_ast
 
 SUFFIX = ".ipynb"
 
@@ -336,10 +336,8 @@ def bound_names(text: str) -> set[str]:
     """The names a cell's Python binds in the user namespace: top-level assignments,
     imports, definitions, loop and `with` targets, at any depth but not inside a function,
     class, lambda or comprehension. Empty for a cell that does not parse."""
-    try:
-        flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-        tree = compile(text, "<cell>", "exec", flags, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_ast(text, "<cell>", top_level_await=True)
+    if isinstance(tree, SourceProblem):
         return set()
     names: set[str] = set()
     stack: list[ast.AST] = list(tree.body)
