@@ -135,12 +135,18 @@ def check_stdin(
 
 
 def _run(
-    files: list[str], settings: Settings, jobs: Optional[int], cache_dir: Optional[str] = None, **inputs
+    files: list[str],
+    settings: Settings,
+    jobs: Optional[int],
+    cache_dir: Optional[str] = None,
+    fix_edits: bool = True,
+    **inputs,
 ) -> engine.CheckResult:
     codes = settings.enabled_codes(all_rules())
     options = engine.prepare_options(codes, files, {"target_keras": settings.target_keras})
-    # The options (the Keras target, the projects' pins) change results: key the cache on them.
-    keyed = {**options, "fix_edits": inputs.get("fix_edits", True)}
+    # The options (the Keras target, the projects' pins) and whether fixes carry their
+    # edits change results: key the cache on them.
+    keyed = {**options, "fix_edits": fix_edits}
     return engine.run(
         files,
         codes,
@@ -151,6 +157,7 @@ def _run(
         cache=Cache(cache_dir, codes, settings.extra_bases, keyed) if cache_dir else None,
         options=options,
         fixable=settings.fixable_codes(all_rules()),
+        fix_edits=fix_edits,
         **inputs,
     )
 
