@@ -13,8 +13,10 @@ cell). IPython syntax is replaced line for line, so no line moves:
   error in the middle of the joined module;
 - a cell magic whose body is Python (`%%time`, `%%capture`, ...) loses only its first
   line; any other cell magic (`%%bash`, `%%writefile`, `%%html`) blanks the whole cell;
-- a cell whose first non-blank line is indented is dedented as IPython's `leading_indent`
-  does (that line's leading spaces and tabs come off every line that starts with them);
+- a cell whose first non-blank line is indented is dedented as IPython 8's `leading_indent`
+  does (that line's leading spaces and tabs come off every line that starts with them;
+  IPython 9 removes only what every line shares, which is the same on every cell it can
+  run, and raises IndentationError on the others);
   :class:`CellMap` adds them back to the columns of findings in that cell;
 - a cell of one line that is a bare line magic (`ls data/`, `cd ..`, `pip install x`) is
   run by IPython as that magic (automagic, on by default) and becomes `pass`. IPython's
@@ -49,11 +51,13 @@ PYTHON_CELL_MAGICS = frozenset(
     {"time", "timeit", "capture", "prun", "debug", "memit", "tensorboard", "tf_function"}
 )
 
-# The line magics a Jupyter IPython kernel knows at start (IPython 8: InteractiveShell's
+# Line magics IPython 9 added (8.x has none of them): a notebook may have been run on either.
+IPYTHON_9_MAGICS = frozenset({"code_wrap", "mamba", "micromamba", "uv"})
+# The line magics a Jupyter IPython kernel knows at start (IPython 8 and 9: InteractiveShell's
 # magics, the POSIX shell aliases of IPython.core.alias.default_aliases, and ipykernel's
 # KernelMagics with the `ed` alias). With automagic on, a one-line cell `ls data/` runs
 # `%ls data/`. Magics an extension adds later (`%load_ext`) are not in it.
-LINE_MAGICS = frozenset({
+LINE_MAGICS = IPYTHON_9_MAGICS | frozenset({
     "alias", "alias_magic", "autoawait", "autocall", "automagic", "bookmark", "cat", "cd",
     "colors", "conda", "config", "cp", "debug", "dhist", "dirs", "doctest_mode", "ed",
     "edit", "env", "gui", "hist", "history", "killbgscripts", "ldir", "lf", "lk", "ll",

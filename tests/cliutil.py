@@ -10,6 +10,10 @@ from typing import Optional
 
 import pytest
 
+# The SARIF 2.1.0 JSON schema (OASIS, public), vendored so the tests read nothing outside
+# the repository.
+SARIF_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas", "sarif-schema-2.1.0.json")
+
 # One KC101 finding, on line 6 column 18 (`tf.Variable(...)`).
 KC101_SOURCE = textwrap.dedent(
     """\

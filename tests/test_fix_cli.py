@@ -8,10 +8,8 @@ import re
 import jsonschema
 import pytest
 
-from cliutil import run_cli, run_python, write
+from cliutil import SARIF_SCHEMA, run_cli, run_python, write
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SARIF_SCHEMA = os.path.join(ROOT, "..", "shared", "schemas", "sarif-schema-2.1.0.json")
 
 # One safe fix (KC104) and one unsafe fix (KC202).
 SOURCE = """\

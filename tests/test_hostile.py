@@ -9,6 +9,7 @@ reformatting does not change the code.
 from __future__ import annotations
 
 import ast
+import faulthandler
 import os
 import random
 import re
@@ -198,7 +199,8 @@ def test_valid_but_deep_code_does_not_crash_a_serial_run(tmp_path):
 
 
 def test_a_file_that_takes_too_long_is_skipped_with_one_line(tmp_path):
-    slow = "import keras\nx = " + " and ".join(["a"] * 20_000) + "\n"
+    # Each statement takes libcst about 0.4 s: three make the check at least twice the budget.
+    slow = "import keras\n" + ("x = " + " and ".join(["a"] * 20_000) + "\n") * 3
     write(tmp_path, {"slow.py": slow, "good.py": KC101_SOURCE})
     run = run_cli(["--no-cache", "--output-format", "concise", "."], cwd=tmp_path, env={"KERASCHECK_FILE_TIMEOUT": "0.5"})
     assert run.returncode == 2 and "good.py:6:18: KC101" in run.stdout
@@ -333,6 +335,7 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path, temporary_rule):
 
         def visit_Module(self, node):
             if self.context.path.endswith("boom.py"):
+                faulthandler.disable()  # pytest's handler, inherited, would print a traceback
                 os.kill(os.getpid(), signal.SIGSEGV)
 
     files = {f"m{number:02d}.py": KC101_SOURCE for number in range(20)}

@@ -1,6 +1,6 @@
 """Every output format, checked against what its real consumer accepts:
 
-- sarif: the SARIF 2.1.0 JSON schema (../shared/schemas, validated with jsonschema), and
+- sarif: the SARIF 2.1.0 JSON schema (vendored under tests/schemas, validated with jsonschema), and
   the same findings as the json format;
 - github: the GitHub Actions runner's own parser for workflow commands (a line-by-line
   port of actions/runner src/Runner.Common/ActionCommand.cs, TryParseV2), so messages
@@ -22,7 +22,7 @@ import jsonschema
 import junitparser
 import pytest
 
-from cliutil import KC101_SOURCE, run_cli, write
+from cliutil import KC101_SOURCE, SARIF_SCHEMA, run_cli, write
 from kerascheck import check_paths
 from kerascheck.config import OUTPUT_FORMATS, Settings
 from kerascheck.engine import CheckResult
@@ -32,7 +32,6 @@ from kerascheck.report import FORMATS, github, gitlab, junit, sarif
 from kerascheck.rules import all_rules
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SARIF_SCHEMA = os.path.join(ROOT, "..", "shared", "schemas", "sarif-schema-2.1.0.json")
 
 NOTEBOOK = {
     "nbformat": 4,
