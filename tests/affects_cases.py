@@ -1283,8 +1283,8 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'AssertionError: layer owns 0 weights',
     ),
     'KC103:dense-in-call-fit': (
-        'ValueError: ',
-        'ValueError: ',
+        'tf.function only supports singleton tf.Variables created on the first call',
+        'tf.function only supports singleton tf.Variables created on the first call',
     ),
     'KC103:tf-variable-in-call': (
         'could not be lifted out of a `tf.function`',
