@@ -1,0 +1,1917 @@
+"""What each class rule's pitfall does on real Keras, as data.
+
+Every case is a small program that uses the name `keras`, bound by the runner
+(tests/test_affects.py) to Keras 3 (`import keras`) or to Keras 2 (`import tf_keras as
+keras`). It ends with the statement that raises when the pitfall bites; a silent effect
+ends with an `assert` that fails when it bites. `keras3` / `keras2` record what was
+measured: None when the program runs clean on that Keras, else a fragment of the
+"ExceptionType: message" it raises. Variants named `control:...` are the Good twin of a
+pitfall (they show that the failure comes from the pitfall, not from the harness); a
+variant `x/path` is situation x reloaded through one path (`keras`: model.save to .keras
+and load_model; `h5`: the same through .h5; `from-config`: cls.from_config(get_config());
+`save-...`: the save alone, to tell a failing save from a failing reload).
+
+Measured with Keras 3.15.1 / TensorFlow 2.21 (CPU) and tf_keras 2.21.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Case:
+    code: str
+    variant: str
+    source: str
+    keras3: Optional[str]
+    keras2: Optional[str]
+
+
+def _src(text: str) -> str:
+    return textwrap.dedent(text).strip() + "\n"
+
+
+# (code, variant, source), in order; the outcomes are in MEASURED at the end of the file.
+_SOURCES: list[tuple[str, str, str]] = []
+
+
+def case(code: str, variant: str, source: str) -> None:
+    _SOURCES.append((code, variant, _src(source)))
+
+
+# ---- KC101 tf-variable-in-layer ---------------------------------------------------------
+_KC101_LAYER = """
+import numpy as np
+import tensorflow as tf
+
+class Linear(keras.layers.Layer):
+    def __init__(self, units=2, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+    def build(self, input_shape):
+        self.w = tf.Variable(tf.ones((input_shape[-1], self.units)), trainable=True)
+    def call(self, inputs):
+        return tf.matmul(inputs, self.w)
+"""
+
+case("KC101", "tracked-in-weights", _KC101_LAYER + """
+layer = Linear()
+layer(np.ones((1, 3), "float32"))
+assert len(layer.weights) == 1, f"tf.Variable not in layer.weights: {layer.weights}"
+""")
+
+case("KC101", "trained-by-fit", _KC101_LAYER + """
+inp = keras.Input((3,))
+model = keras.Model(inp, Linear()(inp))
+model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+layer = model.layers[-1]
+before = layer.w.numpy().copy()
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), epochs=1, verbose=0)
+assert not np.allclose(before, layer.w.numpy()), "fit did not train the tf.Variable"
+""")
+
+case("KC101", "restored-by-load-weights", _KC101_LAYER + """
+inp = keras.Input((3,))
+model = keras.Model(inp, Linear()(inp))
+model.layers[-1].w.assign(tf.fill((3, 2), 7.0))
+model.save_weights("w.weights.h5")
+inp2 = keras.Input((3,))
+fresh = keras.Model(inp2, Linear()(inp2))
+fresh.load_weights("w.weights.h5")
+assert np.allclose(fresh.layers[-1].w.numpy(), 7.0), "load_weights did not restore the tf.Variable"
+""")
+
+case("KC101", "restored-by-load-model", _KC101_LAYER + """
+inp = keras.Input((3,))
+model = keras.Model(inp, Linear()(inp))
+model.layers[-1].w.assign(tf.fill((3, 2), 7.0))
+model.save("m.keras")
+loaded = keras.models.load_model("m.keras", custom_objects={"Linear": Linear})
+assert np.allclose(loaded.layers[-1].w.numpy(), 7.0), "load_model did not restore the tf.Variable"
+""")
+
+case("KC101", "mixed-float16", _KC101_LAYER + """
+keras.mixed_precision.set_global_policy("mixed_float16")
+layer = Linear()
+layer(np.ones((1, 3), "float32"))
+""")
+
+# ---- KC102 weights-sized-by-constructor ---------------------------------------------------
+case("KC102", "other-input-width", """
+import numpy as np
+import tensorflow as tf
+
+class Linear(keras.layers.Layer):
+    def __init__(self, units=4, input_dim=3, **kwargs):
+        super().__init__(**kwargs)
+        self.w = self.add_weight(name="w", shape=(input_dim, units), initializer="ones")
+    def call(self, inputs):
+        return tf.matmul(inputs, self.w)
+
+Linear(units=4, input_dim=3)(np.ones((2, 5), "float32"))
+""")
+
+# ---- KC103 state-created-in-call -----------------------------------------------------------
+case("KC103", "dense-in-call-weights", """
+import numpy as np
+
+class Classifier(keras.layers.Layer):
+    def call(self, inputs):
+        return keras.layers.Dense(2)(inputs)
+
+layer = Classifier()
+layer(np.ones((1, 3), "float32"))
+layer(np.ones((1, 3), "float32"))
+assert len(layer.weights) == 2, f"layer owns {len(layer.weights)} weights"
+""")
+
+case("KC103", "dense-in-call-fit", """
+import numpy as np
+
+class Classifier(keras.layers.Layer):
+    def call(self, inputs):
+        return keras.layers.Dense(2)(inputs)
+
+inp = keras.Input((3,))
+model = keras.Model(inp, Classifier()(inp))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), epochs=1, verbose=0)
+""")
+
+case("KC103", "tf-variable-in-call", """
+import numpy as np
+import tensorflow as tf
+
+class Scale(keras.layers.Layer):
+    def call(self, inputs):
+        self.w = tf.Variable(tf.ones((inputs.shape[-1],)))
+        return inputs * self.w
+
+inp = keras.Input((3,))
+model = keras.Model(inp, Scale()(inp))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 3), "float32"), epochs=1, verbose=0)
+""")
+
+case("KC103", "add-weight-in-call", """
+import numpy as np
+
+class Scale(keras.layers.Layer):
+    def call(self, inputs):
+        w = self.add_weight(name="w", shape=(inputs.shape[-1],), initializer="ones")
+        return inputs * w
+
+layer = Scale()
+layer(np.ones((1, 3), "float32"))
+layer(np.ones((1, 3), "float32"))
+assert len(layer.weights) == 1, f"layer owns {len(layer.weights)} weights after two calls"
+""")
+
+# ---- KC104 add-weight-positional-name ----------------------------------------------------
+case("KC104", "layer", """
+import numpy as np
+import tensorflow as tf
+
+class Linear(keras.layers.Layer):
+    def build(self, input_shape):
+        self.w = self.add_weight("kernel", shape=(input_shape[-1], 4))
+    def call(self, inputs):
+        return tf.matmul(inputs, self.w)
+
+layer = Linear()
+layer(np.ones((1, 3), "float32"))
+assert layer.w.shape == (3, 4), layer.w.shape
+assert "kernel" in layer.w.name, f"weight named {layer.w.name}"
+""")
+
+case("KC104", "metric", """
+import tensorflow as tf
+
+class Total(keras.metrics.Metric):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.total = self.add_weight("total", initializer="zeros")
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        self.total.assign_add(tf.reduce_sum(tf.cast(y_pred, "float32")))
+    def result(self):
+        return self.total
+
+metric = Total()
+metric.update_state(None, [1.0, 2.0])
+assert float(metric.result()) == 3.0, float(metric.result())
+""")
+
+# ---- KC105 attribute-reset-by-super-init --------------------------------------------------
+def _kc105(variant: str, assignment: str, check: str) -> None:
+    case("KC105", variant, f"""
+import numpy as np
+
+class Layer(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        {assignment}
+        super().__init__(**kwargs)
+    def call(self, inputs):
+        return inputs
+
+layer = Layer()
+{check}
+""")
+
+
+_kc105("supports-masking", "self.supports_masking = True",
+       'assert layer.supports_masking is True, f"supports_masking reads back {layer.supports_masking}"')
+_kc105("trainable", "self.trainable = False",
+       'assert layer.trainable is False, f"trainable reads back {layer.trainable}"')
+_kc105("built", "self.built = True",
+       'assert layer.built is True, f"built reads back {layer.built}"')
+_kc105("input-spec", "self.input_spec = keras.layers.InputSpec(ndim=2)",
+       'assert layer.input_spec is not None, "input_spec reads back None"')
+_kc105("activity-regularizer", 'self.activity_regularizer = keras.regularizers.L2(0.1)',
+       'assert layer.activity_regularizer is not None, "activity_regularizer reads back None"')
+_kc105("autocast", "self.autocast = False",
+       'assert layer.autocast is False, f"autocast reads back {layer.autocast}"')
+_kc105("dtype-policy", 'self.dtype_policy = keras.mixed_precision.Policy("mixed_float16")',
+       'assert "float16" in str(layer.dtype_policy), f"dtype_policy reads back {layer.dtype_policy}"')
+_kc105("supports-jit", "self.supports_jit = False",
+       'assert layer.supports_jit is False, f"supports_jit reads back {getattr(layer, \'supports_jit\', None)}"')
+
+case("KC105", "supports-masking+compute-mask", """
+import numpy as np
+
+class Layer(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        self.supports_masking = True
+        super().__init__(**kwargs)
+    def call(self, inputs):
+        return inputs
+    def compute_mask(self, inputs, mask=None):
+        return mask
+
+layer = Layer()
+assert layer.supports_masking is True, f"supports_masking reads back {layer.supports_masking}"
+""")
+
+case("KC105", "supports-masking-mask-dropped", """
+import numpy as np
+
+class Double(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        self.supports_masking = True
+        super().__init__(**kwargs)
+    def call(self, inputs):
+        return inputs * 2.0
+
+inp = keras.Input((None,), dtype="int32")
+x = keras.layers.Embedding(10, 2, mask_zero=True)(inp)
+x = Double()(x)
+out = keras.layers.LSTM(3)(x)
+model = keras.Model(inp, out)
+a = model.predict(np.array([[1, 2, 0, 0]]), verbose=0)
+b = model.predict(np.array([[1, 2]]), verbose=0)
+assert np.allclose(a, b, atol=1e-5), "the padding changed the LSTM output: mask dropped"
+""")
+
+case("KC101", "control:add-weight-mixed-float16", """
+import numpy as np
+import tensorflow as tf
+
+class Linear(keras.layers.Layer):
+    def build(self, input_shape):
+        self.w = self.add_weight(name="w", shape=(input_shape[-1], 2), initializer="ones")
+    def call(self, inputs):
+        return tf.matmul(inputs, self.w)
+
+keras.mixed_precision.set_global_policy("mixed_float16")
+layer = Linear()
+layer(np.ones((1, 3), "float32"))
+""")
+
+# ---- KC201 ungated-dropout ----------------------------------------------------------------
+case("KC201", "tf-nn-dropout-in-predict", """
+import numpy as np
+import tensorflow as tf
+
+class Noisy(keras.layers.Layer):
+    def call(self, x):
+        return tf.nn.dropout(x, rate=0.5)
+
+inp = keras.Input((1000,))
+model = keras.Model(inp, Noisy()(inp))
+y = model.predict(np.ones((1, 1000), "float32"), verbose=0)
+assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outputs"
+""")
+
+# ---- KC202 training-defaults-true -----------------------------------------------------------
+_KC202_LAYER = """
+import numpy as np
+import tensorflow as tf
+
+class Drop(keras.layers.Layer):
+    def call(self, x, training=True):
+        if training:
+            return tf.nn.dropout(x, rate=0.5)
+        return x
+"""
+case("KC202", "plain-call", _KC202_LAYER + """
+y = Drop()(np.ones((1, 1000), "float32")).numpy()
+assert (y == 0).mean() < 0.1, f"a plain call zeroed {(y == 0).mean():.0%} of the outputs"
+""")
+
+case("KC202", "predict", _KC202_LAYER + """
+inp = keras.Input((1000,))
+model = keras.Model(inp, Drop()(inp))
+y = model.predict(np.ones((1, 1000), "float32"), verbose=0)
+assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outputs"
+""")
+
+case("KC202", "leaks-to-nested-dropout", """
+import numpy as np
+
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dropout = keras.layers.Dropout(0.5)
+    def call(self, x, training=True):
+        return self.dropout(x)
+
+y = Block()(np.ones((1, 1000), "float32")).numpy()
+assert (y == 0).mean() < 0.1, f"a plain call: the nested Dropout zeroed {(y == 0).mean():.0%}"
+""")
+
+# ---- KC203 trainable-for-training -------------------------------------------------------------
+_KC203_CALL = """
+import numpy as np
+
+class Head(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(2)
+    def call(self, x):
+        return self.dense(x)
+
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(2)
+    def call(self, x):
+        return self.dense(x)
+
+x = np.ones((1, 3), "float32")
+"""
+case("KC203", "call-kwarg-custom-layer", _KC203_CALL + "Head()(x, trainable=False)\n")
+case("KC203", "call-kwarg-dense", _KC203_CALL + "keras.layers.Dense(2)(x, trainable=False)\n")
+case("KC203", "call-kwarg-subclassed-model", _KC203_CALL + "Net()(x, trainable=False)\n")
+case("KC203", "call-kwarg-functional-model", _KC203_CALL + """
+inp = keras.Input((3,))
+base = keras.Model(inp, keras.layers.Dense(2)(inp))
+base(x, trainable=False)
+assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
+""")
+case("KC203", "call-kwarg-sequential", _KC203_CALL + """
+base = keras.Sequential([keras.layers.Dense(2)])
+base(x, trainable=False)
+assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
+""")
+case("KC203", "call-kwarg-functional-in-graph", _KC203_CALL + """
+inp = keras.Input((3,))
+base = keras.Model(inp, keras.layers.Dense(2)(inp))
+outer_in = keras.Input((3,))
+outer = keras.Model(outer_in, base(outer_in, trainable=False))
+assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
+""")
+case("KC203", "call-param-named-trainable", """
+import numpy as np
+
+class Probe(keras.layers.Layer):
+    seen = []
+    def call(self, x, trainable=None):
+        Probe.seen.append(trainable)
+        return x
+
+inp = keras.Input((3,))
+model = keras.Model(inp, keras.layers.Dense(1)(Probe()(inp)))
+model.compile(optimizer="sgd", loss="mse")
+Probe.seen.clear()
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+assert True in Probe.seen, f"fit passed trainable={Probe.seen}"
+""")
+case("KC203", "training-from-self-trainable", """
+import numpy as np
+
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dropout = keras.layers.Dropout(0.5)
+    def call(self, x):
+        return self.dropout(x, training=self.trainable)
+
+inp = keras.Input((1000,))
+model = keras.Model(inp, Block()(inp))
+y = model.predict(np.ones((1, 1000), "float32"), verbose=0)
+assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outputs"
+""")
+
+# ---- KC204 sublayer-call-bypassed --------------------------------------------------------
+case("KC204", "dropout-call-under-training", """
+import numpy as np
+
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dropout = keras.layers.Dropout(0.5)
+    def call(self, x, training=None):
+        return self.dropout.call(x)
+
+y = Block()(np.ones((1, 1000), "float32"), training=True).numpy()
+assert (y == 0).mean() > 0.3, f"dropout.call zeroed {(y == 0).mean():.0%} under training=True"
+""")
+
+case("KC204", "dropout-call-in-fit", """
+import numpy as np
+
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dropout = keras.layers.Dropout(0.999)
+    def call(self, x, training=None):
+        return self.dropout.call(x)
+
+inp = keras.Input((50,))
+model = keras.Model(inp, keras.layers.Dense(1, kernel_initializer="ones", use_bias=False)(Block()(inp)))
+model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+x, y = np.ones((8, 50), "float32"), np.zeros((8, 1), "float32")
+train_loss = model.fit(x, y, epochs=1, verbose=0).history["loss"][0]
+eval_loss = model.evaluate(x, y, verbose=0)
+assert abs(train_loss - eval_loss) > 1.0, f"fit loss {train_loss} == eval loss {eval_loss}: dropout inactive"
+""")
+
+_KC204_STEM = """
+import numpy as np
+
+class Net(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.stem = keras.layers.Dense(4)
+    def build(self, input_shape):
+        self.stem.build(input_shape)
+    def call(self, inputs, training=None):
+        return self.stem.call(inputs, training)
+"""
+case("KC204", "stem-built-elsewhere-call", _KC204_STEM + """
+x = np.ones((2, 3), "float32")
+net = Net()
+y = net(x)
+assert np.allclose(y, net.stem(x)), "stem.call differs from stem(x)"
+assert len(net.trainable_weights) == 2, f"{len(net.trainable_weights)} trainable weights"
+""")
+case("KC204", "stem-built-elsewhere-fit", _KC204_STEM + """
+inp = keras.Input((3,))
+model = keras.Model(inp, Net()(inp))
+model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+kernel = model.layers[-1].stem.kernel
+before = kernel.numpy().copy()
+model.fit(np.ones((4, 3), "float32"), np.ones((4, 4), "float32"), epochs=1, verbose=0)
+assert not np.allclose(before, kernel.numpy()), "fit did not train the stem"
+""")
+case("KC204", "stem-built-elsewhere-mixed-float16", _KC204_STEM + """
+keras.mixed_precision.set_global_policy("mixed_float16")
+y = Net()(np.ones((2, 3), "float32"))
+assert "float16" in str(y.dtype), y.dtype
+""")
+case("KC204", "stem-never-built", """
+import numpy as np
+
+class Net(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.stem = keras.layers.Dense(4)
+    def call(self, inputs):
+        return self.stem.call(inputs)
+
+Net()(np.ones((2, 3), "float32"))
+""")
+
+# ---- KC205 mask-dropped -------------------------------------------------------------------
+def _kc205(variant: str, body: str) -> None:
+    case("KC205", variant, f"""
+import numpy as np
+import tensorflow as tf
+
+class Encoder(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.embedding = keras.layers.Embedding(10, 4, mask_zero=True)
+        self.lstm = keras.layers.LSTM(3)
+        self.pool = keras.layers.GlobalAveragePooling1D()
+    def call(self, inputs):
+        x = self.embedding(inputs)
+        {body}
+
+encoder = Encoder()
+padded = encoder(np.array([[1, 2, 0, 0]])).numpy()
+unpadded = encoder(np.array([[1, 2]])).numpy()
+assert np.allclose(padded, unpadded, atol=1e-5), "the padding changed the output: mask not applied"
+""")
+
+
+_kc205("reduce-mean", "return tf.reduce_mean(x, axis=1)")
+_kc205("relu-then-lstm", "return self.lstm(tf.nn.relu(x))")
+_kc205("relu-then-pooling", "return self.pool(tf.nn.relu(x))")
+_kc205("control:direct-lstm", "return self.lstm(x)")
+_kc205("control:direct-pooling", "return self.pool(x)")
+
+# ---- KC206 call-dunder-overridden ----------------------------------------------------------
+_KC206_NET = """
+import numpy as np
+
+class Probe(keras.layers.Layer):
+    seen = []
+    def call(self, x, training=None):
+        Probe.seen.append(training)
+        return x
+
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(2)
+        self.probe = Probe()
+    def __call__(self, x):
+        return self.probe(self.dense(x))
+
+x, y = np.ones((4, 3), "float32"), np.zeros((4, 2), "float32")
+"""
+case("KC206", "fit-training-flag", _KC206_NET + """
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+Probe.seen.clear()
+model.fit(x, y, epochs=1, verbose=0)
+assert True in Probe.seen, f"fit: the sub-layers saw training={Probe.seen}"
+""")
+case("KC206", "built-after-call", _KC206_NET + """
+model = Net()
+model(x)
+assert model.built, "model.built is False after a call"
+""")
+case("KC206", "save-reload-weights", _KC206_NET + """
+model = Net()
+model(x)
+model.save("m.keras")
+loaded = keras.models.load_model("m.keras", custom_objects={"Net": Net, "Probe": Probe})
+loaded(x)
+assert np.allclose(loaded(x), model(x)), "reloaded model computes something else"
+""")
+
+# ---- KC207 training-not-forwarded (opt-in: style) ------------------------------------------
+case("KC207", "context-propagates-in-fit", """
+import numpy as np
+
+class Probe(keras.layers.Layer):
+    seen = []
+    def call(self, x, training=None):
+        Probe.seen.append(training)
+        return x
+
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.probe = Probe()
+    def call(self, x):
+        return self.probe(x)
+
+inp = keras.Input((3,))
+model = keras.Model(inp, keras.layers.Dense(1)(Block()(inp)))
+model.compile(optimizer="sgd", loss="mse")
+Probe.seen.clear()
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+assert True in Probe.seen, f"fit: the nested layer saw training={Probe.seen}"
+""")
+
+# ---- KC208 training-hard-coded (opt-in) ----------------------------------------------------
+case("KC208", "bn-false-in-fit", """
+import numpy as np
+
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bn = keras.layers.BatchNormalization()
+    def call(self, x, training=None):
+        return self.bn(x, training=False)
+
+inp = keras.Input((3,))
+block = Block()
+model = keras.Model(inp, keras.layers.Dense(1)(block(inp)))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.full((8, 3), 5.0, "float32"), np.zeros((8, 1), "float32"), epochs=1, verbose=0)
+mean = block.bn.moving_mean.numpy()
+assert not np.allclose(mean, 0.0), "fit left the BatchNormalization moving mean at 0"
+""")
+case("KC208", "dropout-true-in-predict", """
+import numpy as np
+
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dropout = keras.layers.Dropout(0.5)
+    def call(self, x, training=None):
+        return self.dropout(x, training=True)
+
+inp = keras.Input((1000,))
+model = keras.Model(inp, Block()(inp))
+y = model.predict(np.ones((1, 1000), "float32"), verbose=0)
+assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outputs"
+""")
+
+# ---- KC209 misspelled-keras-attribute --------------------------------------------------------
+case("KC209", "support-masking", """
+import numpy as np
+
+class Double(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.support_masking = True
+    def call(self, inputs):
+        return inputs * 2.0
+
+inp = keras.Input((None,), dtype="int32")
+x = keras.layers.Embedding(10, 2, mask_zero=True)(inp)
+out = keras.layers.LSTM(3)(Double()(x))
+model = keras.Model(inp, out)
+a = model.predict(np.array([[1, 2, 0, 0]]), verbose=0)
+b = model.predict(np.array([[1, 2]]), verbose=0)
+assert np.allclose(a, b, atol=1e-5), "the padding changed the LSTM output: mask dropped"
+""")
+case("KC209", "trainabe", """
+import numpy as np
+
+class Frozen(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.trainabe = False
+        self.dense = keras.layers.Dense(2)
+    def call(self, x):
+        return self.dense(x)
+
+layer = Frozen()
+layer(np.ones((1, 3), "float32"))
+assert not layer.trainable_weights, f"{len(layer.trainable_weights)} weights still trainable"
+""")
+case("KC209", "input-specs", """
+import numpy as np
+
+class Seq(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.input_specs = keras.layers.InputSpec(ndim=3)
+    def call(self, x):
+        return x
+
+Seq()(np.ones((2, 3), "float32"))
+raise AssertionError("a 2-D input was accepted by a layer meant for ndim=3")
+""")
+case("KC209", "bulit", """
+import numpy as np
+
+class Scale(keras.layers.Layer):
+    builds = 0
+    def build(self, input_shape):
+        Scale.builds += 1
+        self.w = self.add_weight(name="w", shape=(input_shape[-1],), initializer="ones")
+        self.bulit = True
+    def call(self, x):
+        return x * self.w
+
+layer = Scale()
+layer(np.ones((1, 3), "float32"))
+layer(np.ones((1, 3), "float32"))
+assert Scale.builds == 1 and layer.built, f"build ran {Scale.builds} times, built={layer.built}"
+""")
+
+# ---- KC210 model-call-without-training ------------------------------------------------------
+_KC210_NET = """
+import numpy as np
+
+class Probe(keras.layers.Layer):
+    seen = []
+    def call(self, x, training=None):
+        Probe.seen.append(training)
+        return x
+
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bn = keras.layers.BatchNormalization()
+        self.probe = Probe()
+        self.dense = keras.layers.Dense(1)
+    def call(self, inputs):
+        return self.dense(self.probe(self.bn(inputs)))
+
+x, y = np.full((8, 3), 5.0, "float32"), np.zeros((8, 1), "float32")
+"""
+case("KC210", "bn-moving-stats", _KC210_NET + """
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+model.fit(x, y, epochs=1, verbose=0)
+assert not np.allclose(model.bn.moving_mean.numpy(), 0.0), "fit left the BatchNormalization moving mean at 0"
+""")
+case("KC210", "training-seen-in-fit", _KC210_NET + """
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+Probe.seen.clear()
+model.fit(x, y, epochs=1, verbose=0)
+assert True in Probe.seen, f"fit: the sub-layers saw training={Probe.seen}"
+""")
+case("KC210", "custom-train-step", _KC210_NET + """
+import tensorflow as tf
+
+class Custom(Net):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(self(x, training=True) - y))
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        return {"loss": loss}
+
+model = Custom()
+model.compile(optimizer="sgd", loss="mse")
+Probe.seen.clear()
+model.fit(x, y, epochs=1, verbose=0)
+assert True in Probe.seen, f"train_step self(x, training=True): the sub-layers saw training={Probe.seen}"
+assert not np.allclose(model.bn.moving_mean.numpy(), 0.0), "fit left the BatchNormalization moving mean at 0"
+""")
+case("KC210", "control:call-with-training", _KC210_NET.replace(
+    "def call(self, inputs):", "def call(self, inputs, training=None):") + """
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+Probe.seen.clear()
+model.fit(x, y, epochs=1, verbose=0)
+assert True in Probe.seen, f"fit: the sub-layers saw training={Probe.seen}"
+""")
+
+# ---- KC301 super-init-missing ---------------------------------------------------------------
+case("KC301", "no-super-layer", """
+import numpy as np
+
+class Scale(keras.layers.Layer):
+    def __init__(self, factor=2.0):
+        self.factor = factor
+    def call(self, x):
+        return x * self.factor
+
+layer = Scale()
+layer(np.ones((1, 3), "float32"))
+""")
+case("KC301", "no-super-model", """
+import numpy as np
+
+class Net(keras.Model):
+    def __init__(self):
+        self.dense = keras.layers.Dense(2)
+    def call(self, x):
+        return self.dense(x)
+
+model = Net()
+model(np.ones((1, 3), "float32"))
+""")
+case("KC301", "misspelled-init", """
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init(**kwargs)
+        self.dense = keras.layers.Dense(2)
+    def call(self, x):
+        return self.dense(x)
+
+Net()
+""")
+case("KC301", "tutorial-misspelled-init-kwrags", """
+class MyModel(keras.Model):
+    def __init__(self, **kwargs):
+        super(MyModel, self).__init(**kwrags)
+        self.dense = keras.layers.Dense(2)
+    def call(self, x):
+        return self.dense(x)
+
+MyModel()
+""")
+case("KC301", "self-passed-twice", """
+class Scale(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(self, **kwargs)
+    def call(self, x):
+        return x
+
+Scale()
+""")
+case("KC301", "def-int-keyword", """
+class Linear(keras.layers.Layer):
+    def __int__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+    def call(self, x):
+        return x
+
+Linear(units=3)
+""")
+case("KC301", "def-int-positional", """
+class Linear(keras.layers.Layer):
+    def __int__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+    def call(self, x):
+        return x
+
+Linear(3)
+""")
+
+# ---- KC302 / KC303 / KC304: the save-reload matrix ----------------------------------------------
+_SCALE_BODY = """
+    def build(self, input_shape):
+        self.w = self.add_weight(name="w", shape=(self.channels,), initializer="ones")
+    def call(self, x):
+        return x * self.w
+"""
+_MERGED_GET_CONFIG = """
+    def get_config(self):
+        config = super().get_config()
+        config.update({"channels": self.channels})
+        return config
+"""
+_ONLY_OWN_GET_CONFIG = """
+    def get_config(self):
+        return {"channels": self.channels}
+"""
+_NO_RETURN_GET_CONFIG = """
+    def get_config(self):
+        config = super().get_config()
+        config.update({"channels": self.channels})
+"""
+
+
+def _layer(init: str, get_config: str = "") -> str:
+    return "import numpy as np\n\nclass Scale(keras.layers.Layer):\n" + init + _SCALE_BODY + get_config
+
+
+_NO_KWARGS = """
+    def __init__(self, channels):
+        super().__init__()
+        self.channels = channels
+"""
+_WITH_KWARGS = """
+    def __init__(self, channels, **kwargs):
+        super().__init__(**kwargs)
+        self.channels = channels
+"""
+_KWARGS_DROPPED = """
+    def __init__(self, channels, **kwargs):
+        super().__init__()
+        self.channels = channels
+"""
+
+# How each reload path is exercised; `make` builds the layer, `check(layer)` the reloaded one.
+_RELOAD = {
+    "keras": """
+inp = keras.Input((3,))
+model = keras.Model(inp, {make}(inp))
+model.save("m.keras")
+loaded = keras.models.load_model("m.keras", custom_objects={custom})
+layer = loaded.layers[-1]
+""",
+    "h5": """
+inp = keras.Input((3,))
+model = keras.Model(inp, {make}(inp))
+model.save("m.h5")
+loaded = keras.models.load_model("m.h5", custom_objects={custom})
+layer = loaded.layers[-1]
+""",
+    "from-config": """
+original = {make}
+layer = type(original).from_config(original.get_config())
+""",
+}
+
+
+def _matrix(code: str, variant: str, classes: str, make: str, custom: str, check: str, paths: tuple) -> None:
+    """One case per reload path."""
+    for path in paths:
+        source = classes + _RELOAD[path].format(make=make, custom=custom) + check
+        case(code, f"{variant}/{path}", source)
+
+
+_NAME_CHECK = """
+assert layer.name == "frozen", f"reloaded as {layer.name!r}"
+assert layer.trainable is False, "reloaded trainable"
+"""
+
+# KC302 (a): no **kwargs, Keras's own get_config.
+_matrix("KC302", "no-kwargs+no-get-config", _layer(_NO_KWARGS), "Scale(3)", '{"Scale": Scale}',
+        "assert layer.channels == 3\n", ("keras", "h5", "from-config"))
+# KC302 (b): no **kwargs, a get_config that merges super().get_config().
+_matrix("KC302", "no-kwargs+merged-get-config", _layer(_NO_KWARGS, _MERGED_GET_CONFIG), "Scale(3)",
+        '{"Scale": Scale}', "assert layer.channels == 3\n", ("keras", "h5", "from-config"))
+# KC302 (b'): no **kwargs, a get_config of its own only (KC302 stays silent, KC304 reports it).
+_matrix("KC302", "no-kwargs+own-get-config", _layer(_NO_KWARGS, _ONLY_OWN_GET_CONFIG), "Scale(3)",
+        '{"Scale": Scale}', "assert layer.channels == 3\n",
+        ("keras", "from-config"))
+# KC302: **kwargs accepted but not forwarded.
+case("KC302", "kwargs-not-forwarded/construct", _layer(_KWARGS_DROPPED) + """
+layer = Scale(3, name="frozen", trainable=False)
+""" + _NAME_CHECK)
+case("KC302", "kwargs-not-forwarded/dtype", _layer(_KWARGS_DROPPED) + """
+layer = Scale(3, dtype="float64")
+assert "float64" in str(layer.dtype), f"dtype is {layer.dtype}"
+""")
+case("KC302", "kwargs-routed-to-sublayer", """
+import numpy as np
+
+class Outer(keras.layers.Layer):
+    def __init__(self, units, **kwargs):
+        super().__init__()
+        self.dense = keras.layers.Dense(units, **kwargs)
+    def call(self, x):
+        return self.dense(x)
+
+layer = Outer(2, name="frozen", trainable=False)
+layer(np.ones((1, 3), "float32"))
+assert layer.name == "frozen", f"outer layer named {layer.name!r}, its Dense {layer.dense.name!r}"
+""")
+case("KC302", "undefined-splat", """
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwrags)
+    def call(self, x):
+        return x
+
+Net()
+""")
+# Control: **kwargs forwarded, Keras's own get_config.
+_matrix("KC302", "control:kwargs+no-get-config", _layer(_WITH_KWARGS), 'Scale(3, name="frozen", trainable=False)',
+        '{"Scale": Scale}', "assert layer.channels == 3\n" + _NAME_CHECK,
+        ("keras", "h5", "from-config"))
+
+# Model subclasses.
+_NET_REQUIRED = """
+import numpy as np
+
+class Net(keras.Model):
+    def __init__(self, num_classes, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes = num_classes
+        self.dense = keras.layers.Dense(num_classes)
+    def call(self, x):
+        return self.dense(x)
+
+model = Net(2)
+model(np.ones((1, 3), "float32"))
+"""
+_NET_DEFAULTED = _NET_REQUIRED.replace("num_classes, **kwargs", "num_classes=5, **kwargs")
+_NET_NO_KWARGS_MERGED = """
+import numpy as np
+
+class Net(keras.Model):
+    def __init__(self, num_classes):
+        super().__init__()
+        self.num_classes = num_classes
+        self.dense = keras.layers.Dense(num_classes)
+    def call(self, x):
+        return self.dense(x)
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes}
+
+model = Net(2)
+model(np.ones((1, 3), "float32"))
+"""
+_MODEL_RELOAD = {
+    "save-keras": 'model.save("m.keras")\n',
+    "keras": 'model.save("m.keras")\nloaded = keras.models.load_model("m.keras", custom_objects={"Net": Net})\n',
+    "h5": 'model.save("m.h5")\nloaded = keras.models.load_model("m.h5", custom_objects={"Net": Net})\n',
+    "from-config": "loaded = Net.from_config(model.get_config())\n",
+}
+
+
+def _model_matrix(code: str, variant: str, classes: str, check: str, paths: tuple) -> None:
+    for path in paths:
+        tail = _MODEL_RELOAD[path] + (check if path != "save-keras" else "")
+        case(code, f"{variant}/{path}", classes + tail)
+
+
+_MODEL_CHECK = """
+assert loaded.num_classes == 2, f"reloaded with num_classes={loaded.num_classes}"
+"""
+_model_matrix("KC303", "model-required-arg", _NET_REQUIRED, _MODEL_CHECK,
+              ("save-keras", "keras", "h5", "from-config"))
+_model_matrix("KC303", "model-defaulted-arg", _NET_DEFAULTED, _MODEL_CHECK,
+              ("keras", "from-config"))
+_model_matrix("KC302", "model-no-kwargs+merged-get-config", _NET_NO_KWARGS_MERGED, _MODEL_CHECK,
+              ("keras", "from-config"))
+
+# KC303: a layer given a sub-layer or a config object.
+_WRAP = """
+import numpy as np
+
+class Wrap(keras.layers.Layer):
+    def __init__(self, inner, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = inner
+    def call(self, x):
+        return self.inner(x)
+"""
+_WRAP_NAIVE_GET_CONFIG = """
+    def get_config(self):
+        return {**super().get_config(), "inner": self.inner}
+"""
+_CFG = """
+import numpy as np
+
+class BlockConfig:
+    def __init__(self, units):
+        self.units = units
+
+class Block(keras.layers.Layer):
+    def __init__(self, config, **kwargs):
+        super().__init__(**kwargs)
+        self.config = config
+        self.dense = keras.layers.Dense(config.units)
+    def call(self, x):
+        return self.dense(x)
+"""
+_CFG_NAIVE_GET_CONFIG = """
+    def get_config(self):
+        return {**super().get_config(), "config": self.config}
+"""
+_SUB_CHECK = """
+assert np.allclose(loaded(np.ones((1, 3), "float32")), model(np.ones((1, 3), "float32")))
+"""
+_SUB_RELOAD = {
+    "save-keras": 'model.save("m.keras")\n',
+    "keras": 'model.save("m.keras")\nloaded = keras.models.load_model("m.keras", custom_objects={custom})\n' + _SUB_CHECK,
+    "save-h5": 'model.save("m.h5")\n',
+    "h5": 'model.save("m.h5")\nloaded = keras.models.load_model("m.h5", custom_objects={custom})\n' + _SUB_CHECK,
+    "get-config": "layer.get_config()\n",
+    "from-config": "type(layer).from_config(layer.get_config())\n",
+}
+
+
+def _sub_matrix(variant: str, classes: str, make: str, custom: str, paths: tuple) -> None:
+    head = f"""
+layer = {make}
+inp = keras.Input((3,))
+model = keras.Model(inp, layer(inp))
+"""
+    for path in paths:
+        case("KC303", f"{variant}/{path}", classes + head + _SUB_RELOAD[path].format(custom=custom))
+
+
+_ALL_SUB = ("save-keras", "keras", "save-h5", "h5", "get-config", "from-config")
+_sub_matrix("sublayer-arg+no-get-config", _WRAP, "Wrap(keras.layers.Dense(2))", '{"Wrap": Wrap}',
+            _ALL_SUB)
+_sub_matrix("sublayer-arg+naive-get-config", _WRAP.rstrip() + "\n" + _WRAP_NAIVE_GET_CONFIG,
+            "Wrap(keras.layers.Dense(2))", '{"Wrap": Wrap}', _ALL_SUB)
+_sub_matrix("config-object-arg+no-get-config", _CFG, "Block(BlockConfig(2))",
+            '{"Block": Block, "BlockConfig": BlockConfig}', _ALL_SUB)
+_sub_matrix("config-object-arg+naive-get-config", _CFG.rstrip() + "\n" + _CFG_NAIVE_GET_CONFIG,
+            "Block(BlockConfig(2))", '{"Block": Block, "BlockConfig": BlockConfig}',
+            _ALL_SUB)
+_ACT_DEFAULT = """
+import numpy as np
+
+class Act(keras.layers.Layer):
+    def __init__(self, activation=keras.activations.relu, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activation
+    def call(self, x):
+        return self.activation(x)
+"""
+_sub_matrix("function-default-not-passed", _ACT_DEFAULT, "Act()", '{"Act": Act}',
+            ("save-keras", "keras", "save-h5", "from-config"))
+_sub_matrix("control:plain-args+no-get-config", _layer(_WITH_KWARGS), "Scale(3)", '{"Scale": Scale}',
+            ("save-keras", "keras", "save-h5", "h5", "from-config"))
+
+# KC304: get_config that drops the base entries, or returns None.
+_matrix("KC304", "own-entries-only", _layer(_WITH_KWARGS, _ONLY_OWN_GET_CONFIG),
+        'Scale(3, name="frozen", trainable=False)', '{"Scale": Scale}', _NAME_CHECK,
+        ("keras", "h5", "from-config"))
+_matrix("KC304", "control:merged", _layer(_WITH_KWARGS, _MERGED_GET_CONFIG),
+        'Scale(3, name="frozen", trainable=False)', '{"Scale": Scale}', _NAME_CHECK,
+        ("keras", "h5", "from-config"))
+case("KC304", "no-return/save-keras", _layer(_WITH_KWARGS, _NO_RETURN_GET_CONFIG) + """
+inp = keras.Input((3,))
+model = keras.Model(inp, Scale(3)(inp))
+model.save("m.keras")
+""")
+case("KC304", "no-return/save-h5", _layer(_WITH_KWARGS, _NO_RETURN_GET_CONFIG) + """
+inp = keras.Input((3,))
+model = keras.Model(inp, Scale(3)(inp))
+model.save("m.h5")
+""")
+case("KC304", "no-return/from-config", _layer(_WITH_KWARGS, _NO_RETURN_GET_CONFIG) + """
+layer = Scale(3)
+Scale.from_config(layer.get_config())
+""")
+
+# Control for the Model rows: the same Model with a get_config of its own.
+_NET_WITH_GET_CONFIG = _NET_REQUIRED.replace("""    def call(self, x):
+        return self.dense(x)
+""", """    def call(self, x):
+        return self.dense(x)
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes}
+""")
+_model_matrix("KC303", "control:model-required-arg+get-config", _NET_WITH_GET_CONFIG, _MODEL_CHECK,
+              ("keras", "from-config"))
+_model_matrix("KC303", "control:model-defaulted-arg+get-config",
+              _NET_WITH_GET_CONFIG.replace("num_classes, **kwargs", "num_classes=5, **kwargs"), _MODEL_CHECK,
+              ("keras", "from-config"))
+
+# ---- KC401 sequential-not-linear --------------------------------------------------------------
+case("KC401", "concatenate-after-dense", """
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2), keras.layers.Concatenate()])
+""")
+case("KC401", "add-after-dense-no-input", """
+import numpy as np
+model = keras.Sequential([keras.layers.Dense(2), keras.layers.Add()])
+model(np.ones((1, 3), "float32"))
+""")
+case("KC401", "attention-after-dense", """
+model = keras.Sequential([keras.Input((4, 3)), keras.layers.Dense(2), keras.layers.Attention()])
+""")
+case("KC401", "model-add-concatenate", """
+model = keras.Sequential()
+model.add(keras.Input((3,)))
+model.add(keras.layers.Dense(2))
+model.add(keras.layers.Concatenate())
+""")
+case("KC401", "list-input-call", """
+import numpy as np
+model = keras.Sequential([keras.layers.Dense(2)])
+model([np.ones((1, 3), "float32"), np.ones((1, 3), "float32")])
+""")
+case("KC401", "list-input-fit", """
+import numpy as np
+model = keras.Sequential([keras.layers.Dense(1)])
+model.compile(optimizer="sgd", loss="mse")
+model.fit([np.ones((4, 3), "float32"), np.ones((4, 3), "float32")], np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""")
+case("KC401", "control:concatenate-first", """
+import numpy as np
+model = keras.Sequential([keras.layers.Concatenate(), keras.layers.Dense(2)])
+model([np.ones((1, 3), "float32"), np.ones((1, 3), "float32")])
+""")
+
+# ---- KC402 input-shape-not-tuple --------------------------------------------------------------
+case("KC402", "input-shape-int", "keras.Input(shape=3)\n")
+case("KC402", "input-positional-int", "keras.Input(3)\n")
+case("KC402", "input-batch-shape-int", "keras.Input(batch_shape=8)\n")
+case("KC402", "input-numpy-int", """
+import numpy as np
+x_train = np.zeros((10, 3))
+keras.Input(shape=x_train.shape[1])
+""")
+case("KC402", "inputlayer-input-shape-int", "keras.layers.InputLayer(input_shape=3)\n")
+case("KC402", "inputlayer-shape-int", "keras.layers.InputLayer(shape=3)\n")
+case("KC402", "dense-input-shape-int", """
+import numpy as np
+model = keras.Sequential([keras.layers.Dense(2, input_shape=3)])
+model(np.ones((1, 3), "float32"))
+""")
+case("KC402", "dense-batch-input-shape-int", """
+model = keras.Sequential([keras.layers.Dense(2, batch_input_shape=3)])
+""")
+
+# ---- KC403 mixed-keras-namespaces: this Keras next to tf.keras (Keras 3 on TF 2.21) ---------------
+case("KC403", "sequential-of-tf-keras-layer", """
+import tensorflow as tf
+keras.Sequential([keras.Input((3,)), tf.keras.layers.Dense(2)])
+""")
+case("KC403", "tf-keras-sequential-of-this-layer", """
+import tensorflow as tf
+tf.keras.Sequential([tf.keras.Input((3,)), keras.layers.Dense(2)])
+""")
+case("KC403", "model-subclass-holding-tf-keras-layer", """
+import numpy as np
+import tensorflow as tf
+
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = tf.keras.layers.Dense(1)
+    def call(self, x):
+        return self.dense(x)
+
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""")
+case("KC403", "functional-with-tf-keras-layer", """
+import tensorflow as tf
+import numpy as np
+inp = keras.Input((3,))
+model = keras.Model(inp, tf.keras.layers.Dense(1)(inp))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+assert len(model.trainable_weights) == 2, f"{len(model.trainable_weights)} trainable weights"
+""")
+case("KC403", "tf-keras-optimizer", """
+import numpy as np
+import tensorflow as tf
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+model.compile(optimizer=tf.keras.optimizers.Adam(), loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""")
+
+# ---- KC404 private-keras-import ------------------------------------------------------------------
+case("KC404", "src", """
+import importlib
+importlib.import_module(keras.__name__ + ".src.layers")
+""")
+case("KC404", "engine", """
+import importlib
+importlib.import_module(keras.__name__ + ".engine")
+""")
+case("KC404", "src-engine-base-layer", """
+import importlib
+importlib.import_module(keras.__name__ + ".src.engine.base_layer")
+""")
+case("KC404", "private-tf-keras", """
+import importlib
+importlib.import_module(keras.__name__ + "._tf_keras.keras")
+""")
+case("KC404", "tensorflow-python-keras-import", """
+from tensorflow.python import keras as legacy
+legacy.layers.Dense
+""")
+case("KC404", "tensorflow-python-keras-layer-in-model", """
+import numpy as np
+from tensorflow.python.keras import layers as legacy_layers
+model = keras.Sequential([keras.Input((3,)), legacy_layers.Dense(1)])
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+assert len(model.trainable_weights) == 2, f"{len(model.trainable_weights)} trainable weights"
+""")
+
+
+# ---- what was measured ------------------------------------------------------------------------
+# case id -> (Keras 3.15.1, tf_keras 2.21): None = runs clean, else a fragment of "Type: message".
+MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
+    'KC101:tracked-in-weights': (
+        'AssertionError: tf.Variable not in layer.weights',
+        None,
+    ),
+    'KC101:trained-by-fit': (
+        'AssertionError: fit did not train the tf.Variable',
+        None,
+    ),
+    'KC101:restored-by-load-weights': (
+        'AssertionError: load_weights did not restore the tf.Variable',
+        None,
+    ),
+    'KC101:restored-by-load-model': (
+        'AssertionError: load_model did not restore the tf.Variable',
+        None,
+    ),
+    'KC101:mixed-float16': (
+        'expected to be a half tensor but is a float tensor',
+        'expected to be a half tensor but is a float tensor',
+    ),
+    'KC102:other-input-width': (
+        'Matrix size-incompatible: In[0]: [2,5], In[1]: [3,4]',
+        'Matrix size-incompatible: In[0]: [2,5], In[1]: [3,4]',
+    ),
+    'KC103:dense-in-call-weights': (
+        'AssertionError: layer owns 0 weights',
+        'AssertionError: layer owns 0 weights',
+    ),
+    'KC103:dense-in-call-fit': (
+        'tf.function only supports singleton tf.Variables created on the first call',
+        'tf.function only supports singleton tf.Variables created on the first call',
+    ),
+    'KC103:tf-variable-in-call': (
+        'could not be lifted out of a `tf.function`',
+        'could not be lifted out of a `tf.function`',
+    ),
+    'KC103:add-weight-in-call': (
+        'You cannot add new elements of state (variables or sub-layers) to a layer that is already built',
+        'AssertionError: layer owns 2 weights after two calls',
+    ),
+    'KC104:layer': (
+        "ValueError: `name` must be passed as a keyword argument. Received: add_weight('kernel', ...)",
+        None,
+    ),
+    'KC104:metric': (
+        "ValueError: Cannot convert 'total' to a shape",
+        None,
+    ),
+    'KC105:supports-masking': (
+        'AssertionError: supports_masking reads back False',
+        'AssertionError: supports_masking reads back False',
+    ),
+    'KC105:trainable': (
+        'AssertionError: trainable reads back True',
+        'AssertionError: trainable reads back True',
+    ),
+    'KC105:built': (
+        'AssertionError: built reads back False',
+        'AssertionError: built reads back False',
+    ),
+    'KC105:input-spec': (
+        'AssertionError: input_spec reads back None',
+        'AssertionError: input_spec reads back None',
+    ),
+    'KC105:activity-regularizer': (
+        'AssertionError: activity_regularizer reads back None',
+        'AssertionError: activity_regularizer reads back None',
+    ),
+    'KC105:autocast': (
+        'AssertionError: autocast reads back True',
+        None,
+    ),
+    'KC105:dtype-policy': (
+        "AttributeError: 'Layer' object has no attribute '_dtype_policy'",
+        'AttributeError: Can\'t set the attribute "dtype_policy"',
+    ),
+    'KC105:supports-jit': (
+        'AssertionError: supports_jit reads back True',
+        None,
+    ),
+    'KC105:supports-masking+compute-mask': (
+        None,
+        None,
+    ),
+    'KC105:supports-masking-mask-dropped': (
+        'AssertionError: the padding changed the LSTM output: mask dropped',
+        'AssertionError: the padding changed the LSTM output: mask dropped',
+    ),
+    'KC101:control:add-weight-mixed-float16': (
+        None,
+        None,
+    ),
+    'KC201:tf-nn-dropout-in-predict': (
+        'AssertionError: predict zeroed',
+        'AssertionError: predict zeroed',
+    ),
+    'KC202:plain-call': (
+        'AssertionError: a plain call zeroed',
+        'AssertionError: a plain call zeroed',
+    ),
+    'KC202:predict': (
+        None,
+        None,
+    ),
+    'KC202:leaks-to-nested-dropout': (
+        'AssertionError: a plain call: the nested Dropout zeroed',
+        'AssertionError: a plain call: the nested Dropout zeroed',
+    ),
+    'KC203:call-kwarg-custom-layer': (
+        "TypeError: got an unexpected keyword argument 'trainable'",
+        "TypeError: Head.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-dense': (
+        "TypeError: got an unexpected keyword argument 'trainable'",
+        "TypeError: Dense.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-subclassed-model': (
+        "TypeError: got an unexpected keyword argument 'trainable'",
+        "TypeError: Net.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-functional-model': (
+        'AssertionError: 2 weights still trainable',
+        "TypeError: Functional.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-sequential': (
+        'AssertionError: 2 weights still trainable',
+        "TypeError: Sequential.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-functional-in-graph': (
+        "Functional.compute_output_spec() got an unexpected keyword argument 'trainable'",
+        "TypeError: Functional.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-param-named-trainable': (
+        'AssertionError: fit passed trainable=[None',
+        'AssertionError: fit passed trainable=[None',
+    ),
+    'KC203:training-from-self-trainable': (
+        'AssertionError: predict zeroed',
+        'AssertionError: predict zeroed',
+    ),
+    'KC204:dropout-call-under-training': (
+        'AssertionError: dropout.call zeroed',
+        'AssertionError: dropout.call zeroed',
+    ),
+    'KC204:dropout-call-in-fit': (
+        'dropout inactive',
+        'dropout inactive',
+    ),
+    'KC204:stem-built-elsewhere-call': (
+        None,
+        'Dense.call() takes 2 positional arguments but 3 were given',
+    ),
+    'KC204:stem-built-elsewhere-fit': (
+        None,
+        'TypeError: Dense.call() takes 2 positional arguments but 3 were given',
+    ),
+    'KC204:stem-built-elsewhere-mixed-float16': (
+        None,
+        'Dense.call() takes 2 positional arguments but 3 were given',
+    ),
+    'KC204:stem-never-built': (
+        'You must build the layer before accessing `kernel`',
+        "'Dense' object has no attribute 'kernel'",
+    ),
+    'KC205:reduce-mean': (
+        'AssertionError: the padding changed the output: mask not applied',
+        'AssertionError: the padding changed the output: mask not applied',
+    ),
+    'KC205:relu-then-lstm': (
+        'AssertionError: the padding changed the output: mask not applied',
+        'AssertionError: the padding changed the output: mask not applied',
+    ),
+    'KC205:relu-then-pooling': (
+        'AssertionError: the padding changed the output: mask not applied',
+        'AssertionError: the padding changed the output: mask not applied',
+    ),
+    'KC205:control:direct-lstm': (
+        None,
+        None,
+    ),
+    'KC205:control:direct-pooling': (
+        None,
+        None,
+    ),
+    'KC206:fit-training-flag': (
+        'AssertionError: fit: the sub-layers saw training=[None',
+        "TypeError: Net.__call__() got an unexpected keyword argument 'training'",
+    ),
+    'KC206:built-after-call': (
+        'AssertionError: model.built is False after a call',
+        'AssertionError: model.built is False after a call',
+    ),
+    'KC206:save-reload-weights': (
+        'AssertionError: reloaded model computes something else',
+        'expected 0 variables, but received 2 variables during loading',
+    ),
+    'KC207:context-propagates-in-fit': (
+        None,
+        None,
+    ),
+    'KC208:bn-false-in-fit': (
+        'AssertionError: fit left the BatchNormalization moving mean at 0',
+        'AssertionError: fit left the BatchNormalization moving mean at 0',
+    ),
+    'KC208:dropout-true-in-predict': (
+        'AssertionError: predict zeroed',
+        'AssertionError: predict zeroed',
+    ),
+    'KC209:support-masking': (
+        'AssertionError: the padding changed the LSTM output: mask dropped',
+        'AssertionError: the padding changed the LSTM output: mask dropped',
+    ),
+    'KC209:trainabe': (
+        'AssertionError: 2 weights still trainable',
+        'AssertionError: 2 weights still trainable',
+    ),
+    'KC209:input-specs': (
+        'AssertionError: a 2-D input was accepted by a layer meant for ndim=3',
+        'AssertionError: a 2-D input was accepted by a layer meant for ndim=3',
+    ),
+    'KC209:bulit': (
+        None,
+        None,
+    ),
+    'KC210:bn-moving-stats': (
+        'AssertionError: fit left the BatchNormalization moving mean at 0',
+        None,
+    ),
+    'KC210:training-seen-in-fit': (
+        'AssertionError: fit: the sub-layers saw training=[None',
+        None,
+    ),
+    'KC210:custom-train-step': (
+        None,
+        None,
+    ),
+    'KC210:control:call-with-training': (
+        None,
+        None,
+    ),
+    'KC301:no-super-layer': (
+        "RuntimeError: In layer 'Scale', you forgot to call `super().__init__()`",
+        'RuntimeError: You must call `super().__init__()` in the layer constructor',
+    ),
+    'KC301:no-super-model': (
+        "RuntimeError: In layer 'Net', you forgot to call `super().__init__()`",
+        'RuntimeError: It looks like you are subclassing `Model` and you forgot to call `super().__init__()`',
+    ),
+    'KC301:misspelled-init': (
+        "AttributeError: 'super' object has no attribute '_Net__init'",
+        "AttributeError: 'super' object has no attribute '_Net__init'",
+    ),
+    'KC301:tutorial-misspelled-init-kwrags': (
+        "AttributeError: 'super' object has no attribute '_MyModel__init'",
+        "AttributeError: 'super' object has no attribute '_MyModel__init'",
+    ),
+    'KC301:self-passed-twice': (
+        'TypeError: Layer.__init__() takes 1 positional argument but 2 were given',
+        'TypeError: Expected `trainable` argument to be a boolean, but got: <',
+    ),
+    'KC301:def-int-keyword': (
+        "ValueError: Unrecognized keyword arguments passed to Linear: {'units': 3}",
+        "TypeError: ('Keyword argument not understood:', 'units')",
+    ),
+    'KC301:def-int-positional': (
+        'TypeError: Layer.__init__() takes 1 positional argument but 2 were given',
+        'TypeError: Expected `trainable` argument to be a boolean, but got: 3',
+    ),
+    'KC302:no-kwargs+no-get-config/keras': (
+        "Scale.__init__() got an unexpected keyword argument 'trainable'",
+        None,
+    ),
+    'KC302:no-kwargs+no-get-config/h5': (
+        "Scale.__init__() got an unexpected keyword argument 'trainable'",
+        None,
+    ),
+    'KC302:no-kwargs+no-get-config/from-config': (
+        "Scale.__init__() got an unexpected keyword argument 'trainable'",
+        None,
+    ),
+    'KC302:no-kwargs+merged-get-config/keras': (
+        "Scale.__init__() got an unexpected keyword argument 'name'",
+        "Scale.__init__() got an unexpected keyword argument 'name'",
+    ),
+    'KC302:no-kwargs+merged-get-config/h5': (
+        "Scale.__init__() got an unexpected keyword argument 'name'",
+        "Scale.__init__() got an unexpected keyword argument 'name'",
+    ),
+    'KC302:no-kwargs+merged-get-config/from-config': (
+        "Scale.__init__() got an unexpected keyword argument 'name'",
+        "Scale.__init__() got an unexpected keyword argument 'name'",
+    ),
+    'KC302:no-kwargs+own-get-config/keras': (
+        None,
+        None,
+    ),
+    'KC302:no-kwargs+own-get-config/from-config': (
+        None,
+        None,
+    ),
+    'KC302:kwargs-not-forwarded/construct': (
+        "AssertionError: reloaded as 'scale'",
+        "AssertionError: reloaded as 'scale'",
+    ),
+    'KC302:kwargs-not-forwarded/dtype': (
+        'AssertionError: dtype is float32',
+        'AssertionError: dtype is float32',
+    ),
+    'KC302:kwargs-routed-to-sublayer': (
+        "AssertionError: outer layer named 'outer', its Dense 'frozen'",
+        "AssertionError: outer layer named 'outer', its Dense 'frozen'",
+    ),
+    'KC302:undefined-splat': (
+        "NameError: name 'kwrags' is not defined",
+        "NameError: name 'kwrags' is not defined",
+    ),
+    'KC302:control:kwargs+no-get-config/keras': (
+        None,
+        None,
+    ),
+    'KC302:control:kwargs+no-get-config/h5': (
+        None,
+        None,
+    ),
+    'KC302:control:kwargs+no-get-config/from-config': (
+        None,
+        None,
+    ),
+    'KC303:model-required-arg/save-keras': (
+        'Object Net was created by passing',
+        None,
+    ),
+    'KC303:model-required-arg/keras': (
+        'Object Net was created by passing',
+        None,
+    ),
+    'KC303:model-required-arg/h5': (
+        'Object Net was created by passing',
+        'NotImplementedError: Saving the model to HDF5 format requires the model to be a Functional model or',
+    ),
+    'KC303:model-required-arg/from-config': (
+        'Object Net was created by passing',
+        None,
+    ),
+    'KC303:model-defaulted-arg/keras': (
+        'expected 2 variables, but received 0 variables during loading',
+        None,
+    ),
+    'KC303:model-defaulted-arg/from-config': (
+        'AssertionError: reloaded with num_classes=5',
+        None,
+    ),
+    'KC302:model-no-kwargs+merged-get-config/keras': (
+        "Net.__init__() got an unexpected keyword argument 'name'",
+        None,
+    ),
+    'KC302:model-no-kwargs+merged-get-config/from-config': (
+        "Net.__init__() got an unexpected keyword argument 'name'",
+        None,
+    ),
+    'KC303:sublayer-arg+no-get-config/save-keras': (
+        'Object Wrap was created by passing',
+        'Layer Wrap was created by passing',
+    ),
+    'KC303:sublayer-arg+no-get-config/keras': (
+        'Object Wrap was created by passing',
+        'Layer Wrap was created by passing',
+    ),
+    'KC303:sublayer-arg+no-get-config/save-h5': (
+        'Object Wrap was created by passing',
+        'Layer Wrap was created by passing',
+    ),
+    'KC303:sublayer-arg+no-get-config/h5': (
+        'Object Wrap was created by passing',
+        'Layer Wrap was created by passing',
+    ),
+    'KC303:sublayer-arg+no-get-config/get-config': (
+        'Object Wrap was created by passing',
+        'Layer Wrap was created by passing',
+    ),
+    'KC303:sublayer-arg+no-get-config/from-config': (
+        'Object Wrap was created by passing',
+        'Layer Wrap was created by passing',
+    ),
+    'KC303:sublayer-arg+naive-get-config/save-keras': (
+        None,
+        None,
+    ),
+    'KC303:sublayer-arg+naive-get-config/keras': (
+        "'TrackedDict' object is not callable",
+        'could not be deserialized properly',
+    ),
+    'KC303:sublayer-arg+naive-get-config/save-h5': (
+        None,
+        None,
+    ),
+    'KC303:sublayer-arg+naive-get-config/h5': (
+        None,
+        None,
+    ),
+    'KC303:sublayer-arg+naive-get-config/get-config': (
+        None,
+        None,
+    ),
+    'KC303:sublayer-arg+naive-get-config/from-config': (
+        None,
+        None,
+    ),
+    'KC303:config-object-arg+no-get-config/save-keras': (
+        'Object Block was created by passing',
+        'Layer Block was created by passing',
+    ),
+    'KC303:config-object-arg+no-get-config/keras': (
+        'Object Block was created by passing',
+        'Layer Block was created by passing',
+    ),
+    'KC303:config-object-arg+no-get-config/save-h5': (
+        'Object Block was created by passing',
+        'Layer Block was created by passing',
+    ),
+    'KC303:config-object-arg+no-get-config/h5': (
+        'Object Block was created by passing',
+        'Layer Block was created by passing',
+    ),
+    'KC303:config-object-arg+no-get-config/get-config': (
+        'Object Block was created by passing',
+        'Layer Block was created by passing',
+    ),
+    'KC303:config-object-arg+no-get-config/from-config': (
+        'Object Block was created by passing',
+        'Layer Block was created by passing',
+    ),
+    'KC303:config-object-arg+naive-get-config/save-keras': (
+        'TypeError: Cannot serialize object',
+        'TypeError: Cannot serialize object',
+    ),
+    'KC303:config-object-arg+naive-get-config/keras': (
+        'TypeError: Cannot serialize object',
+        'TypeError: Cannot serialize object',
+    ),
+    'KC303:config-object-arg+naive-get-config/save-h5': (
+        'TypeError: Unable to serialize',
+        'TypeError: Unable to serialize',
+    ),
+    'KC303:config-object-arg+naive-get-config/h5': (
+        'TypeError: Unable to serialize',
+        'TypeError: Unable to serialize',
+    ),
+    'KC303:config-object-arg+naive-get-config/get-config': (
+        None,
+        None,
+    ),
+    'KC303:config-object-arg+naive-get-config/from-config': (
+        None,
+        None,
+    ),
+    'KC303:function-default-not-passed/save-keras': (
+        'Object Act was created by passing',
+        None,
+    ),
+    'KC303:function-default-not-passed/keras': (
+        'Object Act was created by passing',
+        None,
+    ),
+    'KC303:function-default-not-passed/save-h5': (
+        'Object Act was created by passing',
+        None,
+    ),
+    'KC303:function-default-not-passed/from-config': (
+        'Object Act was created by passing',
+        None,
+    ),
+    'KC303:control:plain-args+no-get-config/save-keras': (
+        None,
+        None,
+    ),
+    'KC303:control:plain-args+no-get-config/keras': (
+        None,
+        None,
+    ),
+    'KC303:control:plain-args+no-get-config/save-h5': (
+        None,
+        None,
+    ),
+    'KC303:control:plain-args+no-get-config/h5': (
+        None,
+        None,
+    ),
+    'KC303:control:plain-args+no-get-config/from-config': (
+        None,
+        None,
+    ),
+    'KC304:own-entries-only/keras': (
+        "AssertionError: reloaded as 'scale'",
+        "AssertionError: reloaded as 'scale'",
+    ),
+    'KC304:own-entries-only/h5': (
+        "AssertionError: reloaded as 'scale'",
+        "AssertionError: reloaded as 'scale'",
+    ),
+    'KC304:own-entries-only/from-config': (
+        "AssertionError: reloaded as 'scale'",
+        "AssertionError: reloaded as 'scale'",
+    ),
+    'KC304:control:merged/keras': (
+        None,
+        None,
+    ),
+    'KC304:control:merged/h5': (
+        None,
+        None,
+    ),
+    'KC304:control:merged/from-config': (
+        None,
+        None,
+    ),
+    'KC304:no-return/save-keras': (
+        'should return a dict. It returned: None',
+        'should return a dict. It returned: None',
+    ),
+    'KC304:no-return/save-h5': (
+        "AttributeError: 'NoneType' object has no attribute 'items'",
+        "AttributeError: 'NoneType' object has no attribute 'items'",
+    ),
+    'KC304:no-return/from-config': (
+        "TypeError: argument of type 'NoneType' is not iterable",
+        'argument after ** must be a mapping, not NoneType',
+    ),
+    'KC303:control:model-required-arg+get-config/keras': (
+        None,
+        None,
+    ),
+    'KC303:control:model-required-arg+get-config/from-config': (
+        None,
+        None,
+    ),
+    'KC303:control:model-defaulted-arg+get-config/keras': (
+        None,
+        None,
+    ),
+    'KC303:control:model-defaulted-arg+get-config/from-config': (
+        None,
+        None,
+    ),
+    'KC401:concatenate-after-dense': (
+        'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
+        'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
+    ),
+    'KC401:add-after-dense-no-input': (
+        'A merge layer should be called on a list of inputs. Received: input_shape=(1, 2)',
+        'A merge layer should be called on a list of inputs. Received: input_shape=(1, 2)',
+    ),
+    'KC401:attention-after-dense': (
+        'Attention layer must be called on a list of inputs',
+        'Attention layer must be called on a list of inputs',
+    ),
+    'KC401:model-add-concatenate': (
+        'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
+        'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
+    ),
+    'KC401:list-input-call': (
+        'Layer "dense" expects 1 input(s), but it received 2 input tensors',
+        'Layer "dense" expects 1 input(s), but it received 2 input tensors',
+    ),
+    'KC401:list-input-fit': (
+        'Layer "dense" expects 1 input(s), but it received 2 input tensors',
+        'Layer "dense" expects 1 input(s), but it received 2 input tensors',
+    ),
+    'KC401:control:concatenate-first': (
+        None,
+        None,
+    ),
+    'KC402:input-shape-int': (
+        "ValueError: Cannot convert '3' to a shape",
+        None,
+    ),
+    'KC402:input-positional-int': (
+        "ValueError: Cannot convert '3' to a shape",
+        None,
+    ),
+    'KC402:input-batch-shape-int': (
+        "ValueError: Cannot convert '8' to a shape",
+        "TypeError: 'int' object is not subscriptable",
+    ),
+    'KC402:input-numpy-int': (
+        "ValueError: Cannot convert '3' to a shape",
+        None,
+    ),
+    'KC402:inputlayer-input-shape-int': (
+        "ValueError: Cannot convert '3' to a shape",
+        None,
+    ),
+    'KC402:inputlayer-shape-int': (
+        "ValueError: Cannot convert '3' to a shape",
+        "ValueError: Unrecognized keyword arguments: ['shape']",
+    ),
+    'KC402:dense-input-shape-int': (
+        "ValueError: Cannot convert '3' to a shape",
+        "TypeError: 'int' object is not iterable",
+    ),
+    'KC402:dense-batch-input-shape-int': (
+        "ValueError: Unrecognized keyword arguments passed to Dense: {'batch_input_shape': 3}",
+        "TypeError: 'int' object is not iterable",
+    ),
+    'KC403:sequential-of-tf-keras-layer': (
+        None,
+        'TypeError: The added layer must be an instance of class Layer',
+    ),
+    'KC403:tf-keras-sequential-of-this-layer': (
+        None,
+        'ValueError: Only instances of `keras.Layer` can be added to a Sequential model',
+    ),
+    'KC403:model-subclass-holding-tf-keras-layer': (
+        None,
+        "AttributeError: 'Variable' object has no attribute '_unique_id'",
+    ),
+    'KC403:functional-with-tf-keras-layer': (
+        None,
+        'AssertionError: 0 trainable weights',
+    ),
+    'KC403:tf-keras-optimizer': (
+        None,
+        'ValueError: Could not interpret optimizer identifier',
+    ),
+    'KC404:src': (
+        None,
+        None,
+    ),
+    'KC404:engine': (
+        "ModuleNotFoundError: No module named 'keras.engine'",
+        "ModuleNotFoundError: No module named 'tf_keras.engine'",
+    ),
+    'KC404:src-engine-base-layer': (
+        "ModuleNotFoundError: No module named 'keras.src.engine'",
+        None,
+    ),
+    'KC404:private-tf-keras': (
+        None,
+        "ModuleNotFoundError: No module named 'tf_keras._tf_keras'",
+    ),
+    'KC404:tensorflow-python-keras-import': (
+        None,
+        None,
+    ),
+    'KC404:tensorflow-python-keras-layer-in-model': (
+        'ValueError: Only instances of `keras.Layer` can be added to a Sequential model',
+        None,
+    ),
+}
+
+
+def _cases() -> list[Case]:
+    ids = [f"{code}:{variant}" for code, variant, _ in _SOURCES]
+    missing = [key for key in ids if key not in MEASURED]
+    unknown = sorted(set(MEASURED) - set(ids))
+    if missing or unknown:
+        raise ValueError(f"affects_cases: no outcome recorded for {missing}; outcomes of no case: {unknown}")
+    return [Case(code, variant, source, *MEASURED[f"{code}:{variant}"]) for code, variant, source in _SOURCES]
+
+
+CASES: list[Case] = _cases()
