@@ -143,7 +143,7 @@ def _run(
     **inputs,
 ) -> engine.CheckResult:
     codes = settings.enabled_codes(all_rules())
-    options = engine.prepare_options(codes, files, {"target_keras": settings.target_keras})
+    options = engine.prepare_options(files, {"target_keras": settings.target_keras})
     # The options (the Keras target, the projects' pins) and whether fixes carry their
     # edits change results: key the cache on them.
     keyed = {**options, "fix_edits": fix_edits}
@@ -184,7 +184,7 @@ def check_source(
         modules=(scan.facts,) if scan.facts else (),
         extra_bases=settings.extra_bases,
         cwd=os.getcwd(),
-        options=tuple(engine.prepare_options(codes, pinned, {"target_keras": settings.target_keras}).items()),
+        options=tuple(engine.prepare_options(pinned, {"target_keras": settings.target_keras}).items()),
     )
     findings, errors = engine.Checker(plan).check_data(scan, text)
     for error in errors:  # a rule crashed: say so without hiding the other findings
@@ -213,7 +213,7 @@ def fix_source(
         modules=(scan.facts,) if scan.facts else (),
         extra_bases=settings.extra_bases,
         cwd=os.getcwd(),
-        options=tuple(engine.prepare_options(codes, [], {"target_keras": settings.target_keras}).items()),
+        options=tuple(engine.prepare_options([], {"target_keras": settings.target_keras}).items()),
     )
     mode = FixMode(unsafe=unsafe, write=False, fixable=settings.fixable_codes(all_rules()))
     findings, errors, done = engine.Checker(plan).fix(scan, mode)

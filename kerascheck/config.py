@@ -18,8 +18,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from kerascheck.semantic.target import TARGETS
+
 CONFIG_FILES = ("kerascheck.toml", ".kerascheck.toml", "pyproject.toml")
-TARGET_KERAS = ("auto", "3", "2")
+TARGET_KERAS = TARGETS  # auto, 3, 2, 2.12
 OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "junit", "gitlab")
 
 
@@ -217,8 +219,8 @@ def settings_from_table(data: Mapping, source: Optional[str] = None, root: str =
             known = ", ".join(sorted(_KEYS))
             raise ConfigError(f"unknown option '{key}'{where}; known options: {known}")
         field_name, expected = _KEYS[key]
-        if key == "target-keras" and isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # `target-keras = 3` reads as well as "3"
+        if key == "target-keras" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # `target-keras = 3` (or 2.12) reads as well as "3"
         if not isinstance(value, expected):
             raise ConfigError(f"option '{key}'{where} must be a {expected.__name__}")
         if expected is list:

@@ -37,6 +37,7 @@ from kerascheck.cstwalk import TRIVIA_TYPES, deep_stack, positions, walk_batched
 from kerascheck.finding import Finding, FixInfo, RunError, Severity
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import FileContext, Rule
+from kerascheck.semantic import target
 from kerascheck.semantic import facts as facts_pass
 from kerascheck.semantic.context import ImportClosure
 from kerascheck.semantic.facts import ModuleFacts
@@ -321,9 +322,7 @@ class Checker:
         """The findings of the rules on `module`. For the fixer: `index` stands for the
         run's index (the file's facts changed), and `keep` receives (report, finding)
         of every finding not suppressed, their fixes without edits."""
-        context = FileContext(path, ModuleModel(path, index or self.index, module))
-        context.options = self.options
-        context.source = text
+        context = FileContext(path, ModuleModel(path, index or self.index, module), self.options, text)
         rules = [cls(context) for cls in self.rule_classes]
         try:
             visit_rules(module, rules, context)
@@ -523,18 +522,13 @@ def _drop_superseded(findings: list[Finding], registry) -> list[Finding]:
     ]
 
 
-def prepare_options(rule_codes: Sequence[str], files: Sequence[str], options: Mapping) -> dict:
-    """The run-wide options with what the enabled rules compute once per run from the
-    checked files (a rule class's `prepare_run(files, options)`, e.g. the KC5xx rules
-    reading the projects' dependency pins)."""
+def prepare_options(files: Sequence[str], options: Mapping) -> dict:
+    """The run-wide options with what every rule needs computed once per run, in the main
+    process: the dependency pins of every project that holds a checked file (each file's
+    Keras target, kerascheck.semantic.target), unless target-keras is set."""
     prepared = dict(options)
-    registry = all_rules()
-    seen = set()
-    for code in sorted(rule_codes):
-        prepare = getattr(registry.get(code), "prepare_run", None)
-        if prepare is not None and prepare.__func__ not in seen:
-            seen.add(prepare.__func__)
-            prepared.update(prepare(files, options))
+    if prepared.get(target.OPTION_TARGET, target.AUTO) == target.AUTO:
+        prepared[target.OPTION_PINS] = target.project_verdicts(files)
     return prepared
 
 
@@ -856,7 +850,7 @@ def run(
         modules=tuple(scan.facts for scan in [*scans, *context] if scan.facts is not None),
         extra_bases=tuple(extra_bases),
         cwd=cwd,
-        options=tuple((options if options is not None else prepare_options(rule_codes, files, {})).items()),
+        options=tuple((options if options is not None else prepare_options(files, {})).items()),
         fix_edits=fix_edits,
     )
     result = CheckResult(files_checked=len(files), fix_mode=fix)

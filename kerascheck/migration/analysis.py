@@ -21,7 +21,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.cstwalk import walk
-from kerascheck.migration import target
+from kerascheck.semantic import target
 from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
@@ -109,19 +109,15 @@ class FileState:
     def __init__(self, context):
         self.context = context
         self.module = context.module
-        options = getattr(context, "options", None) or {}
-        text = getattr(context, "source", None)
-        if text is None:
-            text = self.module.tree.code if self.module.tree is not None else ""
-        self.text = text
-        setting = options.get(target.OPTION_TARGET, target.AUTO)
-        pins = options.get(target.OPTION_PINS) or {}
-        self.project = target.file_verdict(context.path, pins) if pins else None
-        self.active, self.why = target.module_keras(text, self.project, setting)
+        self.text = context.source
+        file_target = context.target
+        self.active, self.why = file_target.keras == target.KERAS3, file_target.reason
         # Rules that are about mixing the two Keras (KC512) ignore the module's own
         # tf_keras import, but not the target or the project's pins.
+        setting = context.options.get(target.OPTION_TARGET, target.AUTO)
+        project = context.project_pins
         self.active_for_mixing = setting == target.KERAS3 or (
-            setting == target.AUTO and not (self.project is not None and self.project.keras == target.KERAS2)
+            setting == target.AUTO and not (project is not None and project.keras in target.KERAS2_TARGETS)
         )
         self._scopes: dict[int, dict[str, Optional[str]]] = {}
         self._class_attrs: dict[int, dict[str, Optional[str]]] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Callable, ClassVar, Optional
 
 from kerascheck.finding import Severity
-from kerascheck.migration import target
 from kerascheck.migration.analysis import FileState
 from kerascheck.migration.matchers import MATCHERS
 from kerascheck.migration.table import Entry
@@ -21,14 +20,6 @@ class MigrationRule(Rule):
 
     entry: ClassVar[Entry]
     supersedes: ClassVar[dict] = {}
-
-    @classmethod
-    def prepare_run(cls, files, options) -> dict:
-        """Once per run, in the main process: the dependency pins of every project that
-        holds a checked file (only needed when target-keras is auto)."""
-        if options.get(target.OPTION_TARGET, target.AUTO) != target.AUTO:
-            return {}
-        return {target.OPTION_PINS: target.project_verdicts(files)}
 
     def __init__(self, context):
         super().__init__(context)

@@ -13,6 +13,7 @@ from typing import Callable, ClassVar, Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
+from kerascheck.semantic import target
 from kerascheck.semantic.module import KerasClass, ModuleModel
 
 REGISTRY: dict[str, type["Rule"]] = {}
@@ -64,11 +65,16 @@ class Report:
 
 
 class FileContext:
-    """What a rule may know about the file being checked."""
+    """What a rule may know about the file being checked: its path, its semantic model,
+    its text, the run's options (target-keras and the projects' pins, see
+    kerascheck.semantic.target) and, from those, the Keras it runs on."""
 
-    def __init__(self, path: str, module: ModuleModel):
+    def __init__(self, path: str, module: ModuleModel, options: Optional[dict] = None, source: Optional[str] = None):
         self.path = path
         self.module = module
+        self.options = options or {}
+        self.source = source if source is not None else (module.tree.code if module.tree is not None else "")
+        self._target: Optional[target.Target] = None
         # The chain of nodes from the Module down to the node being visited, maintained
         # by the engine around every visit, so rules can ask "am I inside call()?".
         self.ancestors: list[cst.CSTNode] = []
@@ -76,6 +82,23 @@ class FileContext:
         self.crashes: list[tuple["Rule", BaseException]] = []
         self._method_key: Optional[tuple[int, int]] = None
         self._method: Optional[tuple[KerasClass, cst.FunctionDef]] = None
+
+    @property
+    def project_pins(self) -> Optional[target.Verdict]:
+        """What the dependency declarations above this file say (None: nothing)."""
+        pins = self.options.get(target.OPTION_PINS)
+        return target.file_verdict(self.path, pins) if pins else None
+
+    @property
+    def target(self) -> target.Target:
+        """The Keras this file runs on, and why."""
+        if self._target is None:
+            through = target.tf_keras_through(self.module.index, self.path) if "keras" in self.source else None
+            self._target = target.module_target(
+                self.source, self.project_pins, self.options.get(target.OPTION_TARGET, target.AUTO),
+                keras2_import=through,
+            )
+        return self._target
 
     def enclosing(self, node_type: type, skip: int = 0) -> Optional[cst.CSTNode]:
         """The nearest ancestor of `node_type` of the node being visited."""

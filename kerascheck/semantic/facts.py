@@ -47,6 +47,8 @@ class ModuleFacts:
     redefinitions: dict[str, list[ClassFacts]] = field(default_factory=dict)
     # Module-level definitions of any kind, for `from in_tree import *`.
     defined: frozenset[str] = frozenset()
+    # Whether it imports tf_keras anywhere (a compat module that hands Keras 2 out).
+    imports_tf_keras: bool = False
 
 
 def _anchor(path: str, level: int) -> str:
@@ -59,6 +61,7 @@ def _anchor(path: str, level: int) -> str:
 def _record_import(facts: ModuleFacts, node: ast.AST) -> None:
     if isinstance(node, ast.Import):
         for alias in node.names:
+            facts.imports_tf_keras = facts.imports_tf_keras or alias.name.split(".")[0] == "tf_keras"
             if alias.asname:
                 facts.imports.setdefault(alias.asname, ("", alias.name))
             else:
@@ -67,6 +70,7 @@ def _record_import(facts: ModuleFacts, node: ast.AST) -> None:
     elif isinstance(node, ast.ImportFrom):
         anchor = _anchor(facts.path, node.level) if node.level else ""
         module = node.module or ""
+        facts.imports_tf_keras = facts.imports_tf_keras or (not anchor and module.split(".")[0] == "tf_keras")
         for alias in node.names:
             if alias.name == "*":
                 facts.star_imports.append((anchor, module))

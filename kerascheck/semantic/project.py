@@ -111,6 +111,11 @@ class ProjectIndex:
             return ModuleRef(file)
         return self._resolve(file, ".".join(attrs), depth + 1)
 
+    def module_file(self, path: str, anchor: str, target: str) -> Optional[str]:
+        """The tree file of the module an import in `path` takes `target` from."""
+        located = self._locate(path, anchor, target)
+        return located[0] if located is not None else None
+
     def _locate(self, path: str, anchor: str, target: str):
         """The tree file that the longest module prefix of `target` names, with the
         remaining attribute parts, or None when no prefix is a file of the tree."""

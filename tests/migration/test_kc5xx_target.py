@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from kerascheck import check_paths, check_source  # noqa: E402
 from kerascheck.config import ConfigError, Settings, settings_from_table  # noqa: E402
-from kerascheck.migration import target  # noqa: E402
+from kerascheck.semantic import target  # noqa: E402
 from lintutil import lint  # noqa: E402
 
 BAD = """
@@ -38,7 +38,12 @@ def kc5(findings):
         ("tensorflow==2.15.*", "2"),
         ("keras<3", "2"),
         ("keras==2.*", "2"),
-        ("keras==2.12.0", "2"),
+        ("keras==2.12.0", "2.12"),
+        ("keras<=2.3.1", "2.12"),
+        ("tensorflow==2.4.1", "2.12"),
+        ("tensorflow>=2.4,<2.11", "2.12"),
+        ("tensorflow-gpu==1.15", "2.12"),
+        ("tensorflow==2.13.*", "2"),
         ("keras~=2.12", "2"),
         ("tf-keras", "2"),
         ("tf_keras>=2.16", "2"),

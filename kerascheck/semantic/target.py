@@ -1,17 +1,30 @@
-"""Which Keras a module is written for: the KC5xx rules fire only for Keras 3 code.
+"""Which Keras each file runs on: every rule asks this one answer.
 
-The spec's order (last section of the migration table):
+A finding must be true for the Keras the code runs on, so each file gets a target:
 
-1. explicit Keras 2 markers in the module (`import tf_keras`, `TF_USE_LEGACY_KERAS` set to
-   "1"/"true"/"True") -> quiet;
-2. explicit Keras 3 markers (`keras.ops`, `keras_core`, `KERAS_BACKEND`...) -> fire;
-3. the project's dependency pins: `keras<3`, `tensorflow<2.16`, `tf-keras` -> quiet;
-   `keras>=3`, `tensorflow>=2.16`, unpinned or no pins at all -> fire (a fresh install
-   gets Keras 3 today).
+- **Keras 3** (`KERAS3`): keras >= 3, or TensorFlow >= 2.16 without legacy Keras;
+- **Keras 2** (`KERAS2`): tf.keras / tf_keras 2.13 and later, which record a layer's
+  constructor arguments by themselves (auto-config), tf_keras 2.16+ under
+  `TF_USE_LEGACY_KERAS` included;
+- **old Keras 2** (`KERAS2_OLD`): before 2.13 (TensorFlow 2.0-2.12, standalone keras 2.x);
+- no declaration at all: Keras 3, what a fresh install gets, marked `assumed`.
 
-`target-keras = "3"` / `"2"` overrides all of this. Pins are read once per run, in the
-main process, for every directory that holds a checked file (`project_verdicts`); the
-per-module markers are two regular expressions over the module's text.
+The order (first match wins):
+
+1. `target-keras` set to 3, 2 or 2.12 overrides everything;
+2. the module uses Keras 2 itself: it imports `tf_keras` (directly or through a project
+   module that hands it out, `from mypkg.compat import keras`), or it, or any module of
+   its package, sets `TF_USE_LEGACY_KERAS` to "1"/"true"/"True";
+3. the project's dependency pins, the nearest declaration above the file winning:
+   requirements*.txt / *.in, setup.py, setup.cfg, pyproject.toml, Pipfile,
+   environment.yml, lock files, settings files that set `TF_USE_LEGACY_KERAS`; optional
+   and development dependencies count only where the real ones say nothing. A module
+   that uses Keras-3-only APIs (`keras.ops`, ...) is Keras 3 whatever the pins say;
+4. nothing pins Keras or TensorFlow: Keras 3, assumed.
+
+Pins are read once per run, in the main process, for every directory that holds a
+checked file (`project_verdicts`); the per-module markers are regular expressions over
+the module's text and the project index's import resolution.
 """
 from __future__ import annotations
 
@@ -28,14 +41,19 @@ try:  # pragma: no cover - Python < 3.11
 except ImportError:  # pragma: no cover
     import tomli as tomllib
 
-AUTO, KERAS3, KERAS2 = "auto", "3", "2"
-TARGETS = (AUTO, KERAS3, KERAS2)
+AUTO, KERAS3, KERAS2, KERAS2_OLD = "auto", "3", "2", "2.12"
+TARGETS = (AUTO, KERAS3, KERAS2, KERAS2_OLD)
+KERAS2_TARGETS = frozenset({KERAS2, KERAS2_OLD})
+# How each target is named in messages and in --show-settings.
+LABELS = {KERAS3: "Keras 3", KERAS2: "Keras 2", KERAS2_OLD: "Keras 2.12 or older"}
 # The option names the engine hands to rules (FileContext.options).
 OPTION_TARGET = "target_keras"
 OPTION_PINS = "keras_pins"
 
 _KERAS3 = (3, 0)
 _TF_WITH_KERAS3 = (2, 16)
+# Keras 2.13 made Layer.get_config record the constructor's arguments by itself.
+_AUTO_CONFIG = (2, 13)
 # Distributions whose version decides which Keras `import keras` / `tf.keras` gives.
 _TENSORFLOW = frozenset(
     {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos", "tensorflow-intel",
@@ -48,6 +66,7 @@ _REQUIREMENT_FILE = re.compile(r"^(requirements|constraints)[\w.-]*\.(txt|in)$",
 _SETTINGS_FILES = ("Dockerfile", ".env", "tox.ini", "pytest.ini", "setup.cfg", ".gitlab-ci.yml",
                    "docker-compose.yml", "docker-compose.yaml", "Makefile", "noxfile.py")
 _LOCK_FILES = ("poetry.lock", "uv.lock", "pdm.lock")
+_LIBRARY_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
 
 # TF 2.21 accepts exactly "1", "true" and "True" (tensorflow/python/util/lazy_loader.py).
 _LEGACY_VALUE = r"""["']?(?:1|true|True)["']?(?![\w.])"""
@@ -68,14 +87,33 @@ KERAS3_MARKERS = re.compile(
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a project's (or notebook's) declarations say: keras "2", "3", or None
-    (nothing about Keras or TensorFlow), and where that came from."""
+    """What a project's (or notebook's) declarations say: KERAS3, KERAS2, KERAS2_OLD, or
+    None (nothing about Keras or TensorFlow), and where that came from."""
 
     keras: Optional[str]
     reason: str = ""
     # How explicit: 2 an explicit Keras 3 pin (keras>=3), 1 a Keras 2 pin, 0 a mention
     # without an upper bound (a fresh install gets Keras 3).
     strength: int = 0
+
+
+@dataclass(frozen=True)
+class Target:
+    """The Keras one file runs on, and why (shown by --show-settings)."""
+
+    keras: str  # KERAS3, KERAS2 or KERAS2_OLD
+    reason: str
+    # Nothing declared it: Keras 3 is what a fresh install gets.
+    assumed: bool = False
+
+    @property
+    def label(self) -> str:
+        """"Keras 3", "Keras 2", ...: how a message names it."""
+        return LABELS[self.keras]
+
+    def describe(self) -> str:
+        """`keras 2 (requirements.txt: tensorflow==2.15.0)`."""
+        return f"{self.label.lower()} ({self.reason})"
 
 
 # ---- requirement strings ---------------------------------------------------------------------
@@ -134,6 +172,12 @@ def _at_least(op: str, text: str, threshold: tuple[int, ...]) -> bool:
     return op in (">=", ">", "==", "===", "~=") and _pad(version, width) >= _pad(threshold, width)
 
 
+def _keras2_kind(specs: list[tuple[str, str]]) -> str:
+    """KERAS2_OLD when the specifiers only allow versions before 2.13 (TensorFlow and
+    Keras share the numbering), else KERAS2."""
+    return KERAS2_OLD if any(_below(op, v, _AUTO_CONFIG) for op, v in specs) else KERAS2
+
+
 def parse_requirement(text: str) -> Optional[tuple[str, list[tuple[str, str]]]]:
     """("tensorflow", [("<", "2.16")]) for "tensorflow[and-cuda]<2.16 ; python_version>'3'"."""
     text = text.split("#", 1)[0].split(";", 1)[0].strip().strip("\"'")
@@ -147,7 +191,7 @@ def parse_requirement(text: str) -> Optional[tuple[str, list[tuple[str, str]]]]:
 
 def verdict_of(requirements: Iterable[str], source: str) -> Verdict:
     """The Keras a list of requirement strings asks for."""
-    keras3 = keras2 = mentioned = None
+    keras3 = keras2 = tensorflow3 = mentioned = None
     for text in requirements:
         parsed = parse_requirement(text)
         if parsed is None:
@@ -157,17 +201,21 @@ def verdict_of(requirements: Iterable[str], source: str) -> Verdict:
         if name in _KERAS3_ONLY or (name == "keras" and any(_at_least(op, v, _KERAS3) for op, v in specs)):
             keras3 = keras3 or shown
         elif name in _TF_KERAS:
-            keras2 = keras2 or shown
+            keras2 = keras2 or (KERAS2, shown)
         elif name == "keras" and any(_below(op, v, _KERAS3) for op, v in specs):
-            keras2 = keras2 or shown
+            keras2 = keras2 or (_keras2_kind(specs), shown)
         elif name in _TENSORFLOW and any(_below(op, v, _TF_WITH_KERAS3) for op, v in specs):
-            keras2 = keras2 or shown
+            keras2 = keras2 or (_keras2_kind(specs), shown)
+        elif name in _TENSORFLOW and any(_at_least(op, v, _TF_WITH_KERAS3) for op, v in specs):
+            tensorflow3 = tensorflow3 or shown
         elif name == "keras" or name in _TENSORFLOW:
             mentioned = mentioned or shown
     if keras3:
         return Verdict(KERAS3, keras3, 2)
     if keras2:
-        return Verdict(KERAS2, keras2, 1)
+        return Verdict(keras2[0], keras2[1], 1)
+    if tensorflow3:  # below a tf-keras pin: TensorFlow 2.16+ with legacy Keras
+        return Verdict(KERAS3, tensorflow3, 1)
     if mentioned:
         return Verdict(KERAS3, mentioned, 0)
     return Verdict(None)
@@ -231,56 +279,75 @@ def _poetry_constraint(value) -> str:
     return value
 
 
-def _pyproject(path: str) -> list[str]:
+# Each reader below returns (dependencies, optional ones): extras, dependency groups and
+# development dependencies still say which Keras a project is written for, but only where
+# its real dependencies say nothing.
+Declared = tuple[list[str], list[str]]
+
+
+def _poetry_table(table) -> list[str]:
+    return [name + _poetry_constraint(value) for name, value in (table or {}).items()]
+
+
+def _pyproject(path: str) -> Declared:
     data = _toml(path)
-    found = list(data.get("project", {}).get("dependencies", []) or [])
-    poetry = data.get("tool", {}).get("poetry", {})
-    for name, value in (poetry.get("dependencies", {}) or {}).items():
-        found.append(name + _poetry_constraint(value))
-    return [item for item in found if isinstance(item, str)]
+    project, poetry = data.get("project", {}) or {}, data.get("tool", {}).get("poetry", {}) or {}
+    found = list(project.get("dependencies", []) or []) + _poetry_table(poetry.get("dependencies"))
+    optional = [item for group in (project.get("optional-dependencies", {}) or {}).values() for item in group or []]
+    optional += [item for group in (data.get("dependency-groups", {}) or {}).values() for item in group or []]
+    optional += _poetry_table(poetry.get("dev-dependencies"))
+    for group in (poetry.get("group", {}) or {}).values():
+        optional += _poetry_table((group or {}).get("dependencies"))
+    return [item for item in found if isinstance(item, str)], [item for item in optional if isinstance(item, str)]
 
 
-def _pipfile(path: str) -> list[str]:
-    packages = _toml(path).get("packages", {}) or {}
-    return [name + _poetry_constraint(value) for name, value in packages.items()]
+def _pipfile(path: str) -> Declared:
+    data = _toml(path)
+    return _poetry_table(data.get("packages")), _poetry_table(data.get("dev-packages"))
 
 
-def _setup_cfg(path: str) -> list[str]:
+def _setup_cfg(path: str) -> Declared:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
         value = parser.get("options", "install_requires", fallback="")
+        extras = parser.items("options.extras_require") if parser.has_section("options.extras_require") else []
     except (configparser.Error, UnicodeDecodeError):
-        return []
+        return [], []
+    return _lines(value), [line for _, group in extras for line in _lines(group)]
+
+
+def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
-def _setup_py(path: str) -> list[str]:
+def _setup_py(path: str) -> Declared:
     text = _read(path)
-    if text is None or "install_requires" not in text:
-        return []
+    if text is None or "_require" not in text:
+        return [], []
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
-        return []
-    lists: dict[str, list[str]] = {}
+        return [], []
+    lists: dict[str, ast.AST] = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.List, ast.Tuple)):
-            strings = _strings(node.value)
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.List, ast.Tuple, ast.Dict)):
             for target in node.targets:
                 if isinstance(target, ast.Name):
-                    lists[target.id] = strings
+                    lists[target.id] = node.value
     found: list[str] = []
+    optional: list[str] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.keyword) and node.arg == "install_requires":
-            if isinstance(node.value, (ast.List, ast.Tuple)):
-                found += _strings(node.value)
-            elif isinstance(node.value, ast.Name):
-                found += lists.get(node.value.id, [])
-    return found
+        if isinstance(node, ast.keyword) and node.arg in ("install_requires", "extras_require"):
+            value = lists.get(node.value.id) if isinstance(node.value, ast.Name) else node.value
+            if node.arg == "install_requires":
+                found += _strings(value)
+            elif isinstance(value, ast.Dict):
+                optional += [text for group in value.values for text in _strings(lists.get(group.id) if isinstance(group, ast.Name) else group)]
+    return found, optional
 
 
-def _strings(node: ast.AST) -> list[str]:
+def _strings(node: Optional[ast.AST]) -> list[str]:
     return [item.value for item in getattr(node, "elts", []) if isinstance(item, ast.Constant) and isinstance(item.value, str)]
 
 
@@ -320,20 +387,17 @@ def directory_pins(directory: str) -> Verdict:
     except OSError:
         return Verdict(None)
     sources: list[tuple[str, list[str]]] = []
+    optional: list[tuple[str, list[str]]] = []
     for name in sorted(names):
         path = os.path.join(directory, name)
         if _REQUIREMENT_FILE.match(name):
             sources.append((name, _requirements_file(path)))
-        elif name == "pyproject.toml":
-            sources.append((name, _pyproject(path)))
-        elif name == "setup.cfg":
-            sources.append((name, _setup_cfg(path)))
-        elif name == "setup.py":
-            sources.append((name, _setup_py(path)))
+        elif name in _DECLARATIONS:
+            found, extras = _DECLARATIONS[name](path)
+            sources.append((name, found))
+            optional.append((f"{name} (optional)", extras))
         elif name in ("environment.yml", "environment.yaml"):
             sources.append((name, _environment_yml(path)))
-        elif name == "Pipfile":
-            sources.append((name, _pipfile(path)))
         elif name == "requirements" and os.path.isdir(path):
             for inner in sorted(os.listdir(path)):
                 if inner.endswith((".txt", ".in")):
@@ -341,23 +405,57 @@ def directory_pins(directory: str) -> Verdict:
     locked = _locks(directory, names)
     if locked:
         sources.append(("lock file", locked))
+    optional += _ci_installs(directory, names)
+    required = _strongest(sources)
+    return required if required.keras else _strongest(optional)
+
+
+_DECLARATIONS = {"pyproject.toml": _pyproject, "setup.cfg": _setup_cfg, "setup.py": _setup_py, "Pipfile": _pipfile}
+
+
+def _strongest(sources: list[tuple[str, list[str]]]) -> Verdict:
+    """An explicit keras>=3 beats a Keras 2 pin listed elsewhere, which beats an unpinned mention."""
     verdicts = [v for v in (verdict_of(reqs, source) for source, reqs in sources) if v.keras]
-    # An explicit keras>=3 beats a tf-keras listed elsewhere, which beats an unpinned mention.
     return max(verdicts, key=lambda verdict: verdict.strength, default=Verdict(None))
+
+
+_PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+([^\n;&|#]*)")
+
+
+def _settings_files(directory: str, names: frozenset) -> list[str]:
+    """The CI and container files of a project folder, in a stable order."""
+    found = [os.path.join(directory, name) for name in (*_SETTINGS_FILES, ".travis.yml") if name in names]
+    workflows = os.path.join(directory, ".github", "workflows")
+    if ".github" in names and os.path.isdir(workflows):
+        found += [os.path.join(workflows, name) for name in sorted(os.listdir(workflows))
+                  if name.endswith((".yml", ".yaml"))]
+    return found
+
+
+def _ci_installs(directory: str, names: frozenset) -> list[tuple[str, list[str]]]:
+    """`pip install tensorflow==1.14` in CI or a Dockerfile: what the project is tested on."""
+    found = []
+    for path in _settings_files(directory, names):
+        text = _read(path) or ""
+        if "install" not in text:
+            continue
+        tokens = [token.strip("\"'") for match in _PIP_INSTALL.finditer(text) for token in match.group(1).split()]
+        requirements = [token for token in tokens if token and not token.startswith(("-", "$"))]
+        if requirements:
+            found.append((os.path.relpath(path, directory), requirements))
+    return found
 
 
 def directory_legacy_env(directory: str) -> Optional[str]:
     """The settings file in `directory` that sets TF_USE_LEGACY_KERAS for the project, if any."""
-    candidates = [os.path.join(directory, name) for name in _SETTINGS_FILES]
-    workflows = os.path.join(directory, ".github", "workflows")
-    if os.path.isdir(workflows):
-        candidates += [os.path.join(workflows, name) for name in sorted(os.listdir(workflows))
-                       if name.endswith((".yml", ".yaml"))]
-    for path in candidates:
-        if os.path.isfile(path):
-            text = _read(path) or ""
-            if "TF_USE_LEGACY_KERAS" in text and _LEGACY_ENV_IN_SETTINGS.search(text):
-                return os.path.relpath(path, directory)
+    try:
+        names = frozenset(os.listdir(directory))
+    except OSError:
+        return None
+    for path in _settings_files(directory, names):
+        text = _read(path) or ""
+        if "TF_USE_LEGACY_KERAS" in text and _LEGACY_ENV_IN_SETTINGS.search(text):
+            return os.path.relpath(path, directory)
     return None
 
 
@@ -406,7 +504,6 @@ class PinReader:
     def __init__(self):
         self._pins: dict[str, Verdict] = {}
         self._env: dict[str, Optional[str]] = {}
-        self._init: dict[str, bool] = {}
 
     def verdict(self, directory: str) -> Verdict:
         root = _project_root(directory)
@@ -433,17 +530,33 @@ class PinReader:
         return self._pins[folder]
 
     def _legacy(self, folder: str) -> Optional[str]:
+        """What in `folder` sets TF_USE_LEGACY_KERAS for the code below it: a settings file,
+        or, for the top folder of a package, any module of that package."""
         if folder not in self._env:
             found = directory_legacy_env(folder)
-            init = os.path.join(folder, "__init__.py")
-            if found is None and os.path.isfile(init):
-                text = _read(init) or ""
-                if "TF_USE_LEGACY_KERAS" in text and LEGACY_ENV_IN_CODE.search(text):
-                    found = os.path.relpath(init, folder) + " sets TF_USE_LEGACY_KERAS"
-            elif found is not None:
-                found = f"{found} sets TF_USE_LEGACY_KERAS"
-            self._env[folder] = found
+            if found is None and _is_top_package(folder):
+                found = _package_legacy_module(folder)
+            self._env[folder] = None if found is None else f"{found} sets TF_USE_LEGACY_KERAS"
         return self._env[folder]
+
+
+def _is_top_package(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "__init__.py")) and not os.path.isfile(
+        os.path.join(os.path.dirname(folder), "__init__.py")
+    )
+
+
+def _package_legacy_module(package: str) -> Optional[str]:
+    """The first module of the package (in walk order) that sets TF_USE_LEGACY_KERAS:
+    importing the package runs it, whichever module does it."""
+    for directory, folders, files in os.walk(package):
+        folders[:] = sorted(name for name in folders if os.path.isfile(os.path.join(directory, name, "__init__.py")))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                if sets_legacy_keras(_read(path) or ""):
+                    return os.path.relpath(path, os.path.dirname(package))
+    return None
 
 
 def project_verdicts(files: Sequence[str]) -> dict[str, Verdict]:
@@ -468,18 +581,50 @@ def file_verdict(path: str, pins: dict) -> Optional[Verdict]:
     return pins.get(absolute) or pins.get(os.path.dirname(absolute))
 
 
-def module_keras(text: str, project: Optional[Verdict], target: str) -> tuple[bool, str]:
-    """(whether the KC5xx rules run on this module, why)."""
-    if target == KERAS2:
-        return False, "target-keras = 2"
-    if target == KERAS3:
-        return True, "target-keras = 3"
+def sets_legacy_keras(text: str) -> bool:
+    """Whether module text sets TF_USE_LEGACY_KERAS so that TensorFlow gives tf_keras."""
+    return "TF_USE_LEGACY_KERAS" in text and LEGACY_ENV_IN_CODE.search(text) is not None
+
+
+def tf_keras_through(index, path: str) -> Optional[str]:
+    """The project module through which the module at `path` gets tf_keras under a name of
+    its own (`from mypkg.compat import keras`, where compat does `import tf_keras as
+    keras`), or None. `index` is the run's ProjectIndex."""
+    facts = index.modules.get(path)
+    if facts is None:
+        return None
+    for anchor, dotted in facts.imports.values():
+        if not anchor and dotted.split(".")[0] in _LIBRARY_HEADS:
+            continue
+        source = index.module_file(path, anchor, dotted)
+        if source is not None and index.modules[source].imports_tf_keras:
+            return os.path.relpath(source, os.path.dirname(path))
+    return None
+
+
+def module_target(
+    text: str,
+    project: Optional[Verdict],
+    setting: str,
+    *,
+    keras2_import: Optional[str] = None,
+) -> Target:
+    """The Keras a module runs on (see the module docstring for the order).
+    `keras2_import` names the project module through which this one gets tf_keras."""
+    if setting != AUTO:
+        return Target(setting, f"target-keras = {setting}")
     if "tf_keras" in text and KERAS2_IMPORT.search(text):
-        return False, "the module imports tf_keras (Keras 2)"
-    if "TF_USE_LEGACY_KERAS" in text and LEGACY_ENV_IN_CODE.search(text):
-        return False, "the module sets TF_USE_LEGACY_KERAS"
-    if project is not None and project.keras == KERAS2:
+        return Target(KERAS2, "the module imports tf_keras")
+    if keras2_import:
+        return Target(KERAS2, f"the module gets tf_keras from {keras2_import}")
+    if sets_legacy_keras(text):
+        return Target(KERAS2, "the module sets TF_USE_LEGACY_KERAS")
+    if project is not None and project.keras in KERAS2_TARGETS:
         if KERAS3_MARKERS.search(text):
-            return True, "the module uses Keras 3 APIs although the project pins Keras 2"
-        return False, project.reason
-    return True, project.reason if project is not None and project.reason else "no Keras 2 pin"
+            return Target(KERAS3, f"the module uses Keras 3 APIs although {project.reason}")
+        return Target(project.keras, project.reason)
+    if project is not None and project.keras == KERAS3:
+        if project.strength == 0:
+            return Target(KERAS3, f"{project.reason}, unpinned: a fresh install gets Keras 3", assumed=True)
+        return Target(KERAS3, project.reason)
+    return Target(KERAS3, "no Keras or TensorFlow pin found: a fresh install gets Keras 3", assumed=True)
