@@ -73,7 +73,7 @@ def _patterns(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--target-keras", type=click.Choice(TARGET_KERAS), help="Which Keras the code runs on, for every rule: auto (default: per file, from the dependency pins and the module's imports; see --show-settings), 3, 2 (tf.keras/tf_keras 2.13+, migration rules off) or 2.12 (Keras 2.12 and older).")
+@click.option("--target-keras", type=click.Choice(TARGET_KERAS), help="Which Keras the code runs on, for every rule: auto (default: per file, from the dependency pins and the module's imports; see --show-settings), 3, 2 (tf.keras/tf_keras 2.13+, migration rules off) or 2.11 (Keras 2.11 and older: no auto-config).")
 @click.option("--no-cache", is_flag=True, envvar="KERASCHECK_NO_CACHE", help="Check every file again; neither read nor write the cache. Also KERASCHECK_NO_CACHE=1.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KERASCHECK_CACHE_DIR", help="Where to keep the cache (default: .kerascheck_cache beside the config file, or in the current directory). Also KERASCHECK_CACHE_DIR.")
 @click.option("--confirm/--no-confirm", default=None, help="Build each flagged class with the installed Keras and say whether the problem is real there. Executes parts of your code (never a script's top level). Also `confirm = true` in the configuration.")

@@ -21,7 +21,7 @@ else:  # pragma: no cover
 from kerascheck.semantic.target import TARGETS
 
 CONFIG_FILES = ("kerascheck.toml", ".kerascheck.toml", "pyproject.toml")
-TARGET_KERAS = TARGETS  # auto, 3, 2, 2.12
+TARGET_KERAS = TARGETS  # auto, 3, 2, 2.11
 OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "junit", "gitlab")
 
 
@@ -220,7 +220,7 @@ def settings_from_table(data: Mapping, source: Optional[str] = None, root: str =
             raise ConfigError(f"unknown option '{key}'{where}; known options: {known}")
         field_name, expected = _KEYS[key]
         if key == "target-keras" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)  # `target-keras = 3` (or 2.12) reads as well as "3"
+            value = str(value)  # `target-keras = 3` (or 2.11) reads as well as "3"
         if not isinstance(value, expected):
             raise ConfigError(f"option '{key}'{where} must be a {expected.__name__}")
         if expected is list:

@@ -3,15 +3,15 @@
 A finding must be true for the Keras the code runs on, so each file gets a target:
 
 - **Keras 3** (`KERAS3`): keras >= 3, or TensorFlow >= 2.16 without legacy Keras;
-- **Keras 2** (`KERAS2`): tf.keras / tf_keras 2.13 and later, which record a layer's
+- **Keras 2** (`KERAS2`): tf.keras / tf_keras 2.12 and later, which record a layer's
   constructor arguments by themselves (auto-config), tf_keras 2.16+ under
-  `TF_USE_LEGACY_KERAS` included;
-- **old Keras 2** (`KERAS2_OLD`): before 2.13 (TensorFlow 2.0-2.12, standalone keras 2.x);
+  `TF_USE_LEGACY_KERAS` included (measured on 2.12: auto-config is there already);
+- **old Keras 2** (`KERAS2_OLD`): before 2.12 (TensorFlow 2.0-2.11, standalone keras 2.x);
 - no declaration at all: Keras 3, what a fresh install gets, marked `assumed`.
 
 The order (first match wins):
 
-1. `target-keras` set to 3, 2 or 2.12 overrides everything;
+1. `target-keras` set to 3, 2 or 2.11 overrides everything;
 2. the module uses Keras 2 itself: it imports `tf_keras` (directly or through a project
    module that hands it out, `from mypkg.compat import keras`), or it, or any module of
    its package, sets `TF_USE_LEGACY_KERAS` to "1"/"true"/"True";
@@ -41,19 +41,20 @@ try:  # pragma: no cover - Python < 3.11
 except ImportError:  # pragma: no cover
     import tomli as tomllib
 
-AUTO, KERAS3, KERAS2, KERAS2_OLD = "auto", "3", "2", "2.12"
+AUTO, KERAS3, KERAS2, KERAS2_OLD = "auto", "3", "2", "2.11"
 TARGETS = (AUTO, KERAS3, KERAS2, KERAS2_OLD)
 KERAS2_TARGETS = frozenset({KERAS2, KERAS2_OLD})
 # How each target is named in messages and in --show-settings.
-LABELS = {KERAS3: "Keras 3", KERAS2: "Keras 2", KERAS2_OLD: "Keras 2.12 or older"}
+LABELS = {KERAS3: "Keras 3", KERAS2: "Keras 2", KERAS2_OLD: "Keras 2.11 or older"}
 # The option names the engine hands to rules (FileContext.options).
 OPTION_TARGET = "target_keras"
 OPTION_PINS = "keras_pins"
 
 _KERAS3 = (3, 0)
 _TF_WITH_KERAS3 = (2, 16)
-# Keras 2.13 made Layer.get_config record the constructor's arguments by itself.
-_AUTO_CONFIG = (2, 13)
+# Since Keras 2.12, Layer.get_config records the constructor's arguments by itself
+# (auto-config; measured on tensorflow-cpu 2.12, whose Keras already has it).
+_AUTO_CONFIG = (2, 12)
 # Distributions whose version decides which Keras `import keras` / `tf.keras` gives.
 _TENSORFLOW = frozenset(
     {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos", "tensorflow-intel",
@@ -173,7 +174,7 @@ def _at_least(op: str, text: str, threshold: tuple[int, ...]) -> bool:
 
 
 def _keras2_kind(specs: list[tuple[str, str]]) -> str:
-    """KERAS2_OLD when the specifiers only allow versions before 2.13 (TensorFlow and
+    """KERAS2_OLD when the specifiers only allow versions before 2.12 (TensorFlow and
     Keras share the numbering), else KERAS2."""
     return KERAS2_OLD if any(_below(op, v, _AUTO_CONFIG) for op, v in specs) else KERAS2
 
