@@ -18,6 +18,23 @@ from kerascheck.semantic.module import KerasClass, ModuleModel
 
 REGISTRY: dict[str, type["Rule"]] = {}
 
+# What one situation a rule reports does on each Keras target: {target: consequence}.
+Effect = dict
+
+
+def effect(keras3: Optional[str] = None, keras2: Optional[str] = None, keras2_old: Optional[str] = "as keras2") -> Effect:
+    """An effect as data: what happens on Keras 3, on Keras 2 (2.12+) and on Keras 2.11 or
+    older (the same as on Keras 2 unless given); None where nothing happens (measured:
+    tests/affects_cases.py), and there the rule stays silent."""
+    old = keras2 if keras2_old == "as keras2" else keras2_old
+    found = {target.KERAS3: keras3, target.KERAS2: keras2, target.KERAS2_OLD: old}
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def everywhere(consequence: str) -> Effect:
+    """An effect that is the same on every Keras."""
+    return effect(consequence, consequence)
+
 
 @dataclass(frozen=True)
 class Fix:
@@ -149,6 +166,11 @@ class Rule(cst.BatchableCSTVisitor):
     summary: ClassVar[str] = ""  # one line for `kerascheck rules`
     # Which Keras versions the problem bites on, as the rule page says it.
     affects: ClassVar[str] = "Keras 2 and Keras 3"
+    # What each situation the rule reports does on each Keras target, as measured
+    # (tests/affects_cases.py holds the measurements, tests/test_affects.py runs them):
+    # situation -> effect(...). A rule reports a situation only on the targets where
+    # something happens, and says what happens there (see `consequence`).
+    effects: ClassVar[dict[str, Effect]] = {}
     # The safety of the fixes the rule offers ("safe", "unsafe"), as its page's "Fix"
     # section states it; empty when it offers none.
     fix_safety: ClassVar[tuple[str, ...]] = ()
@@ -177,6 +199,20 @@ class Rule(cst.BatchableCSTVisitor):
         ancestors = self.context.ancestors
         statement = ancestors[1] if len(ancestors) > 1 else None
         self.context.reports.append(Report(self.code, node, message, severity or self.severity, fix, statement))
+
+    def consequence(self, situation: str) -> Optional[str]:
+        """What `situation` (a key of `effects`) does on this file's Keras, ready for a
+        message ("on Keras 3, load_model fails: ..."; no target named when it is the same
+        on every Keras), or None: nothing happens there, so nothing is reported."""
+        happens = self.effects[situation]
+        file_target = self.context.target
+        found = happens.get(file_target.keras)
+        if found is None:
+            return None
+        if len(happens) == len(target.LABELS) and len(set(happens.values())) == 1:
+            return found
+        where = file_target.label + (" (unpinned)" if file_target.assumed else "")
+        return f"on {where}, {found}"
 
     def get_visitors(self) -> dict[str, Callable]:
         return {name: self._guard(method) for name, method in super().get_visitors().items()}
