@@ -20,7 +20,7 @@ from kerascheck.semantic.target import KERAS2, KERAS3
 CLASS_RULES = {code: rule for code, rule in all_rules().items() if code[2] in "1234"}
 # Rules not yet converted to effects (this set only shrinks).
 PENDING_RULES = {"KC101", "KC102", "KC103", "KC104", "KC105", "KC201", "KC202", "KC203", "KC204", "KC205",
-                 "KC206", "KC207", "KC208", "KC209", "KC210", "KC301", "KC302", "KC303", "KC304", "KC401",
+                 "KC206", "KC207", "KC208", "KC209", "KC210", "KC301", "KC304", "KC401",
                  "KC402", "KC403", "KC404"}
 
 
@@ -65,7 +65,7 @@ def test_each_declared_situation_is_measured_where_it_is_claimed(code):
 def test_every_measured_situation_is_a_declared_one():
     declared = {(code, situation) for code, rule in CLASS_RULES.items() for situation in rule.effects}
     biting = {key for key, bites in MEASURED.items() if any(bites.values()) and key[0] not in PENDING_RULES}
-    assert sorted(biting - declared) == []
+    assert sorted(biting - declared - set(KNOWN_MISSES)) == []
 
 
 @pytest.mark.parametrize("code", CLASS_RULES)
@@ -74,12 +74,23 @@ def test_the_page_shows_the_effects(code):
     body = section(page_text(code), "Affects")
     assert body is not None, f"{code}.md lacks a '## Affects' section"
     assert affects_table(CLASS_RULES[code].effects) in body
+    assert f"\n- **Affects:** {CLASS_RULES[code].affects}\n" in page_text(code)
 
 
 # ---- the measured programs themselves, linted --------------------------------------------
 FLAVOURS = ((KERAS3, "import keras\n", "keras3"), (KERAS2, "import tf_keras as keras\n", "keras2"))
 # Cases whose pitfall no static rule can see, each with why (the rule stays silent there).
-KNOWN_MISSES: dict = {}
+KNOWN_MISSES: dict = {
+    ("KC303", "model-defaulted-arg"): "a Model subclass with only defaulted arguments and no get_config "
+    "does not reload from .keras on Keras 3 (measured); not reported yet: the rule was written for "
+    "required arguments, and widening it needs its own precision check on real code",
+    ("KC303", "config-object-arg+no-get-config"): "a config object passed in and only read is not "
+    "recognisable as non-serializable without types",
+    ("KC303", "config-object-arg+naive-get-config"): "a get_config() that returns the object itself: "
+    "what it returns is not checked for serializability",
+    ("KC303", "sublayer-arg+naive-get-config"): "a get_config() that returns the sub-layer itself saves, "
+    "and only the .keras reload fails: what it returns is not checked",
+}
 PENDING = {
     ("KC101", "tracked-in-weights"),
     ("KC101", "trained-by-fit"),
@@ -99,31 +110,6 @@ PENDING = {
     ("KC210", "bn-moving-stats"),
     ("KC210", "training-seen-in-fit"),
     ("KC210", "custom-train-step"),
-    ("KC302", "no-kwargs+no-get-config/keras"),
-    ("KC302", "no-kwargs+no-get-config/h5"),
-    ("KC302", "no-kwargs+no-get-config/from-config"),
-    ("KC303", "model-required-arg/save-keras"),
-    ("KC303", "model-required-arg/keras"),
-    ("KC303", "model-required-arg/from-config"),
-    ("KC303", "model-defaulted-arg/keras"),
-    ("KC303", "model-defaulted-arg/from-config"),
-    ("KC302", "model-no-kwargs+merged-get-config/keras"),
-    ("KC302", "model-no-kwargs+merged-get-config/from-config"),
-    ("KC303", "sublayer-arg+naive-get-config/keras"),
-    ("KC303", "config-object-arg+no-get-config/save-keras"),
-    ("KC303", "config-object-arg+no-get-config/keras"),
-    ("KC303", "config-object-arg+no-get-config/save-h5"),
-    ("KC303", "config-object-arg+no-get-config/h5"),
-    ("KC303", "config-object-arg+no-get-config/get-config"),
-    ("KC303", "config-object-arg+no-get-config/from-config"),
-    ("KC303", "config-object-arg+naive-get-config/save-keras"),
-    ("KC303", "config-object-arg+naive-get-config/keras"),
-    ("KC303", "config-object-arg+naive-get-config/save-h5"),
-    ("KC303", "config-object-arg+naive-get-config/h5"),
-    ("KC303", "function-default-not-passed/save-keras"),
-    ("KC303", "function-default-not-passed/keras"),
-    ("KC303", "function-default-not-passed/save-h5"),
-    ("KC303", "function-default-not-passed/from-config"),
     ("KC402", "input-shape-int"),
     ("KC402", "input-positional-int"),
     ("KC402", "input-numpy-int"),

@@ -17,8 +17,9 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.base import Fix, Rule, effect, everywhere
 from kerascheck.rules.support import arg_edits, parents, sublayers, syntax
+from kerascheck.rules.support.serializable import non_serializable_parameters
 from kerascheck.semantic import knowledge
 
 _BUILTINS = frozenset(dir(builtins))
@@ -29,8 +30,26 @@ class InitKwargs(Rule):
     name = "init-kwargs"
     severity = Severity.WARNING
     summary = "Keras class __init__ without **kwargs, or not forwarding them to the parent."
-    affects = "Keras 3 (Keras 2 drops the name instead of failing)"
+    affects = "Keras 3; Keras 2 too when get_config() merges super().get_config()"
     fix_safety = ('safe', 'unsafe')
+    effects = {
+        # A Layer without **kwargs that keeps Keras's get_config: Keras 2's auto-config
+        # records only the constructor's arguments; Keras 3 adds name/trainable/dtype.
+        "no-kwargs+no-get-config": effect(
+            keras3="load_model and from_config fail: unexpected keyword argument 'trainable'",
+            keras2=None,
+        ),
+        "no-kwargs+merged-get-config": everywhere(
+            "load_model and from_config fail: unexpected keyword argument 'name'"
+        ),
+        "model-no-kwargs+merged-get-config": effect(
+            keras3="load_model and from_config fail: unexpected keyword argument 'name'",
+            keras2=None,
+        ),
+        "kwargs-not-forwarded": everywhere("the name, dtype and trainable given to it are silently dropped"),
+        "kwargs-routed-to-sublayer": everywhere("the name, dtype and trainable given to it configure the sub-layer"),
+        "undefined-splat": everywhere("the parent initializer call raises NameError"),
+    }
 
     def __init__(self, context):
         super().__init__(context)
@@ -50,7 +69,7 @@ class InitKwargs(Rule):
             for name in undefined:
                 self.report(
                     name,
-                    f"'{name.value}' is not defined: the parent initializer call raises NameError; "
+                    f"'{name.value}' is not defined: {self.consequence('undefined-splat')}; "
                     f"{self._did_you_mean(name.value, init)}",
                     severity=Severity.ERROR,
                     fix=_respelled_splat(name, init, calls),
@@ -58,14 +77,13 @@ class InitKwargs(Rule):
             return
         kwargs = syntax.star_kwargs_name(init)
         if kwargs is None:
-            if not sublayers.throwaway_class(self.context, node) and self._rebuilds(keras_class, node, init):
-                kind = "model" if keras_class.is_model else "layer"
+            situation = None if sublayers.throwaway_class(self.context, node) else self._rebuilds(keras_class, node, init)
+            consequence = self.consequence(situation) if situation else None
+            if consequence:
                 self.report(
                     init.name,
-                    f"__init__ takes no **kwargs: Keras rebuilds the {kind} with cls(**config) and the "
-                    "config holds name/trainable/dtype, so from_config/load_model fail with "
-                    "\"unexpected keyword argument 'trainable'\" (Keras 3); accept **kwargs and "
-                    "pass them to super().__init__(**kwargs)",
+                    f"__init__ takes no **kwargs: {consequence}; accept **kwargs and pass them to "
+                    "super().__init__(**kwargs)",
                     fix=_accept_and_forward(init, calls),
                 )
             return
@@ -129,19 +147,29 @@ class InitKwargs(Rule):
         return any(syntax.names_in(arg.value) & carried for arg in call.args)
 
     # ---- without **kwargs ---------------------------------------------------------------
-    def _rebuilds(self, keras_class, node: cst.ClassDef, init: cst.FunctionDef) -> bool:
-        """Whether `cls(**config)` would receive keywords this `__init__` cannot take."""
+    def _rebuilds(self, keras_class, node: cst.ClassDef, init: cst.FunctionDef) -> Optional[str]:
+        """The situation (a key of `effects`) in which `cls(**config)` receives keywords
+        this `__init__` cannot take, or None when it cannot happen."""
         index = self.module.index
         if index.defines_in_ancestry(keras_class.key, "from_config"):
-            return False  # the class rebuilds itself
+            return None  # the class rebuilds itself
         if set(knowledge.BASE_CONFIG_KEYS) <= set(syntax.param_names(init)):
-            return False  # `name=None, trainable=True, dtype=None` taken explicitly
+            return None  # `name=None, trainable=True, dtype=None` taken explicitly
         get_config = syntax.methods(node).get("get_config")
         if get_config is not None:
             # A config that leaves out the base entries round-trips (KC304 reports the loss).
-            return parents.merges_parent_config(get_config)
-        # Keras's own get_config, or an ancestor's, which chains to it as KC304 asks.
-        return True
+            if not parents.merges_parent_config(get_config):
+                return None
+        elif not index.defines_in_ancestry(keras_class.key, "get_config"):
+            # Keras's own get_config. A Model gets no automatic config on Keras 3 (saving
+            # fails first: KC303), and the auto-config of Keras 2 records only the
+            # constructor's arguments; a Layer given values Keras cannot record fails to
+            # save first as well (KC303).
+            if keras_class.is_model or non_serializable_parameters(self.module, node, init):
+                return None
+            return "no-kwargs+no-get-config"
+        # Its own get_config, or an ancestor's, chains to Keras's: name/trainable/dtype.
+        return "model-no-kwargs+merged-get-config" if keras_class.is_model else "no-kwargs+merged-get-config"
 
 
 def _routed_to(init: cst.FunctionDef, kwargs: str, parent_calls: list[cst.Call]) -> Optional[str]:

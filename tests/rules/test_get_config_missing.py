@@ -53,7 +53,7 @@ INVALID = {
                 self.pool = pool
     """,
     "default is a lambda": """
-        import tf_keras as keras
+        import keras
 
         class Gate(keras.layers.Layer):
             def __init__(self, fn=lambda x: x, **kwargs):
@@ -89,6 +89,28 @@ INVALID = {
 }
 
 VALID = {
+    # Keras 2's auto-config records only the arguments a caller passed (measured on
+    # tf_keras 2.21: the layer saves and reloads), so a callable default breaks nothing there.
+    "callable default on Keras 2": """
+        import tf_keras as keras
+
+        class Gate(keras.layers.Layer):
+            def __init__(self, fn=lambda x: x, **kwargs):
+                super().__init__(**kwargs)
+                self.fn = fn
+    """,
+    # tf_keras records a Model's plain constructor arguments too (measured).
+    "model with a required argument on Keras 2": """
+        import tf_keras as keras
+
+        class Tower(keras.Model):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
+                self.dense = keras.layers.Dense(units)
+
+            def call(self, x):
+                return self.dense(x)
+    """,
     "plain ints and strings (Keras 3 records them)": """
         import keras
 
