@@ -56,13 +56,13 @@ class Linear(keras.layers.Layer):
         return tf.matmul(inputs, self.w)
 """
 
-case("KC101", "tracked-in-weights", _KC101_LAYER + """
+case("KC101", "untracked/in-weights", _KC101_LAYER + """
 layer = Linear()
 layer(np.ones((1, 3), "float32"))
 assert len(layer.weights) == 1, f"tf.Variable not in layer.weights: {layer.weights}"
 """)
 
-case("KC101", "trained-by-fit", _KC101_LAYER + """
+case("KC101", "untracked/trained-by-fit", _KC101_LAYER + """
 inp = keras.Input((3,))
 model = keras.Model(inp, Linear()(inp))
 model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
@@ -72,7 +72,7 @@ model.fit(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), epochs=1, ver
 assert not np.allclose(before, layer.w.numpy()), "fit did not train the tf.Variable"
 """)
 
-case("KC101", "restored-by-load-weights", _KC101_LAYER + """
+case("KC101", "untracked/load-weights", _KC101_LAYER + """
 inp = keras.Input((3,))
 model = keras.Model(inp, Linear()(inp))
 model.layers[-1].w.assign(tf.fill((3, 2), 7.0))
@@ -83,7 +83,7 @@ fresh.load_weights("w.weights.h5")
 assert np.allclose(fresh.layers[-1].w.numpy(), 7.0), "load_weights did not restore the tf.Variable"
 """)
 
-case("KC101", "restored-by-load-model", _KC101_LAYER + """
+case("KC101", "untracked/load-model", _KC101_LAYER + """
 inp = keras.Input((3,))
 model = keras.Model(inp, Linear()(inp))
 model.layers[-1].w.assign(tf.fill((3, 2), 7.0))
@@ -1255,19 +1255,19 @@ assert len(model.trainable_weights) == 2, f"{len(model.trainable_weights)} train
 # ---- what was measured ------------------------------------------------------------------------
 # case id -> (Keras 3.15.1, tf_keras 2.21): None = runs clean, else a fragment of "Type: message".
 MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
-    'KC101:tracked-in-weights': (
+    'KC101:untracked/in-weights': (
         'AssertionError: tf.Variable not in layer.weights',
         None,
     ),
-    'KC101:trained-by-fit': (
+    'KC101:untracked/trained-by-fit': (
         'AssertionError: fit did not train the tf.Variable',
         None,
     ),
-    'KC101:restored-by-load-weights': (
+    'KC101:untracked/load-weights': (
         'AssertionError: load_weights did not restore the tf.Variable',
         None,
     ),
-    'KC101:restored-by-load-model': (
+    'KC101:untracked/load-model': (
         'AssertionError: load_model did not restore the tf.Variable',
         None,
     ),

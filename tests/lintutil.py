@@ -8,9 +8,10 @@ from kerascheck import check_source
 from kerascheck.config import Settings
 
 
-def lint(code: str, select: Optional[Iterable[str]] = ("ALL",), path: str = "snippet.py"):
-    """Findings for a snippet, with every rule (default) or the given selection."""
-    settings = Settings(select=tuple(select)) if select is not None else Settings()
+def lint(code: str, select: Optional[Iterable[str]] = ("ALL",), path: str = "snippet.py", target_keras: str = "auto"):
+    """Findings for a snippet, with every rule (default) or the given selection, for the
+    given Keras target (auto: the snippet's own imports; no pins, so Keras 3 assumed)."""
+    settings = Settings(select=tuple(select) if select is not None else None, target_keras=target_keras)
     return check_source(textwrap.dedent(code), path=path, config=settings)
 
 

@@ -6,12 +6,13 @@ not saved or restored. Keras 2 tracked it, which is why old tutorials do it.
 """
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.base import Fix, Rule, effect, everywhere
 from kerascheck.rules.support import arg_edits, parents, syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, resolves_to
@@ -24,13 +25,22 @@ _CONTAINERS = (
 )
 
 
+# A module that turns on mixed precision (the policy's name, or the setter).
+_MIXED_PRECISION = re.compile(r"mixed_(?:b?float16)|set_global_policy|set_policy")
+
+
 class TfVariableInLayer(Rule):
     code = "KC101"
     name = "tf-variable-in-layer"
     severity = Severity.ERROR
     summary = "tf.Variable stored on a Keras layer: not tracked, trained or saved by Keras 3."
-    affects = "Keras 3 (on Keras 2 it is tracked, so there it is style)"
+    affects = "Keras 3; Keras 2 under a mixed-precision policy"
     fix_safety = ('unsafe',)
+    effects = {
+        # Keras 2 tracks a tf.Variable attribute like a weight (measured).
+        "untracked": effect(keras3="it is not in layer.weights, not trained by fit() and not saved", keras2=None),
+        "mixed-float16": everywhere("under mixed_float16 the layer fails: its float32 variable meets float16 inputs"),
+    }
 
     def __init__(self, context):
         super().__init__(context)
@@ -111,10 +121,14 @@ class TfVariableInLayer(Rule):
         return None
 
     def _report(self, call: cst.Call, attribute: Optional[str]) -> None:
+        consequence = self.consequence("untracked")
+        if consequence is None and _MIXED_PRECISION.search(self.context.source):
+            consequence = self.consequence("mixed-float16")
+        if consequence is None:
+            return  # Keras 2 tracks it: style only
         self.report(
             call,
-            f"tf.Variable '{attribute}' is invisible to Keras 3: it is not in layer.weights, "
-            "not trained by fit() and not saved; create it with self.add_weight(...)",
+            f"tf.Variable '{attribute}' on a layer: {consequence}; create it with self.add_weight(...)",
             fix=self._add_weight_fix(call),
         )
 

@@ -1,7 +1,7 @@
 """KC101 tf-variable-in-layer: positives and the traps that must stay quiet."""
 import pytest
 
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_clean, assert_triggers, lint
 
 INVALID = {
     "attribute in __init__ (the tutorial's Linear)": """
@@ -56,9 +56,11 @@ INVALID = {
             def build(self, input_shape):
                 self.ws = [tf.Variable(1.0) for _ in range(2)]
     """,
-    "tf_keras spelling": """
+    "tf_keras under a mixed-precision policy": """
         import tensorflow as tf
         import tf_keras as keras
+
+        keras.mixed_precision.set_global_policy("mixed_float16")
 
         class Old(keras.layers.Layer):
             def build(self, input_shape):
@@ -67,6 +69,15 @@ INVALID = {
 }
 
 VALID = {
+    # Keras 2 tracks a tf.Variable attribute like a weight: trained and saved (measured).
+    "tf_keras spelling": """
+        import tensorflow as tf
+        import tf_keras as keras
+
+        class Old(keras.layers.Layer):
+            def build(self, input_shape):
+                self.v = tf.Variable(1.0)
+    """,
     "tf.Variable outside a Keras class (training loop)": """
         import tensorflow as tf
 
@@ -148,3 +159,20 @@ def test_cross_file_base(project):
     )
     result = check_paths([root], Settings(select=("KC101",)))
     assert [(f.code, f.path.endswith("blocks.py"), f.line) for f in result.findings] == [("KC101", True, 7)]
+
+
+def test_the_message_names_the_keras_it_is_true_on():
+    code = """
+        import tensorflow as tf
+        from tensorflow import keras
+
+        class Scale(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = tf.Variable(1.0)
+    """
+    [finding] = lint(code, ("KC101",))
+    assert finding.message == (
+        "tf.Variable 'w' on a layer: on Keras 3 (unpinned), it is not in layer.weights, not trained by "
+        "fit() and not saved; create it with self.add_weight(...)"
+    )
+    assert lint(code, ("KC101",), target_keras="2") == []
