@@ -10,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.base import Fix, Rule, effect
 from kerascheck.rules.support import arg_edits, syntax
 from kerascheck.semantic.names import canonical_keras_name
 
@@ -36,8 +36,12 @@ class AddWeightPositionalName(Rule):
     name = "add-weight-positional-name"
     severity = Severity.ERROR
     summary = "add_weight('name', ...): Keras 3 takes shape first and raises ValueError."
-    affects = "Keras 3 (Keras 2's add_weight took the name first)"
+    affects = "Keras 3 (Keras 2's add_weight takes the name first)"
     fix_safety = ('safe',)
+    effects = {
+        "layer": effect(keras3="add_weight raises ValueError (\"`name` must be passed as a keyword argument\")", keras2=None),
+        "metric": effect(keras3="add_weight raises ValueError: it takes the name for a shape", keras2=None),
+    }
 
     def visit_Call(self, node: cst.Call) -> None:
         if syntax.method_call_name(node) != "add_weight":
@@ -45,24 +49,25 @@ class AddWeightPositionalName(Rule):
         arguments = syntax.positional(node)
         if not arguments or arguments[0] is not node.args[0] or not _is_text(arguments[0].value):
             return
+        in_metric = self._in_metric()
+        consequence = self.consequence("metric" if in_metric else "layer")
+        if consequence is None:
+            return  # Keras 2's add_weight takes the name first
+        if in_metric:
+            text = syntax.string_value(arguments[0].value)
+            consequence += f" (\"Cannot convert {repr(text) if text is not None else '...'} to a shape\")"
         self.report(
             arguments[0],
-            "the weight's name is passed positionally to add_weight(): Keras 3 takes `shape` "
-            f"first and raises ValueError ({self._error(arguments[0].value)}); "
+            f"the weight's name is passed positionally to add_weight(): {consequence}; "
             "write add_weight(name=..., shape=...)",
             fix=_keywords_fix(node, arguments),
         )
 
-    def _error(self, name: cst.BaseExpression) -> str:
-        """What Keras 3.15 says: a Layer checks for the string; a Metric's add_weight
-        (a different method) takes it for a shape."""
+    def _in_metric(self) -> bool:
+        """A Metric's add_weight is a different method: Keras 3 takes the name for a shape."""
         class_def = self.context.enclosing(cst.ClassDef)
         bases = self.module.index.external_ancestors(self.module.class_key(class_def)) if class_def else ()
-        if any((canonical_keras_name(base) or "").startswith("keras.metrics.") for base in bases):
-            text = syntax.string_value(name)
-            shown = f"'{text}'" if text is not None else "..."
-            return f'"Cannot convert {shown} to a shape"'
-        return '"`name` must be passed as a keyword argument"'
+        return any((canonical_keras_name(base) or "").startswith("keras.metrics.") for base in bases)
 
 
 def _keywords_fix(call: cst.Call, arguments: list[cst.Arg]):
