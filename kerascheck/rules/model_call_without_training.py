@@ -20,10 +20,10 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Rule, effect
 from kerascheck.rules.support import sublayers, syntax
 from kerascheck.semantic import knowledge
-from kerascheck.semantic.names import keras_class_name
+from kerascheck.semantic.names import cst_dotted, keras_class_name
 from kerascheck.semantic.project import ClassKey, External
 
 _SHOWN = 3  # how many training-sensitive layers the message names
@@ -37,6 +37,13 @@ class ModelCallWithoutTraining(Rule):
     severity = Severity.ERROR
     summary = "Model.call() without `training`: Keras 3 fit() never enables Dropout/BatchNorm training."
     affects = "Keras 3 (Keras 2 sets the learning phase globally and trains correctly)"
+    effects = {
+        "not-in-training": effect(
+            keras3="fit() never runs them in training mode (Dropout does nothing, BatchNormalization "
+            "never updates its moving statistics), silently",
+            keras2=None,
+        ),
+    }
 
     def __init__(self, context):
         super().__init__(context)
@@ -59,7 +66,8 @@ class ModelCallWithoutTraining(Rule):
             if index.keras_kind(owner) == "model" and self._sensitive_layers(owner):
                 return  # reported on the model that defines that call
             anchor = node.name
-        if not self._call_is_trained(keras_class.key):
+        consequence = self.consequence("not-in-training")
+        if consequence is None or not self._call_is_trained(keras_class.key, node):
             return
         sensitive = self._sensitive_layers(keras_class.key)
         if not sensitive or (call is not None and self._training_pinned(node, call)):
@@ -68,23 +76,29 @@ class ModelCallWithoutTraining(Rule):
         self.report(
             anchor,
             f"Model '{node.name.value}' has training-sensitive layers ({shown}) but its call() "
-            "has no `training` parameter: on Keras 3, fit() then never runs them in training "
-            "mode (Dropout does nothing, BatchNormalization never updates its moving "
-            "statistics), silently; add `training=None` to call() and pass it to those layers",
+            f"has no `training` parameter: {consequence}; add `training=None` to call() and pass it "
+            "to those layers",
         )
 
-    def _call_is_trained(self, key: ClassKey) -> bool:
-        """Whether fit() goes through call(): always, unless a custom `train_step` (of the
-        class or an in-tree base) never calls the model itself (`self(x)`/`self.call(x)`),
-        as in GANs that train their sub-models directly."""
+    def _call_is_trained(self, key: ClassKey, class_def: cst.ClassDef) -> bool:
+        """Whether fit() goes through call() without the training flag: always, unless a
+        custom `train_step` takes over. One that never calls the model itself (GANs training
+        their sub-models) does not go through call(); one that calls `self(x,
+        training=True)` hands the flag to the layers itself (measured on Keras 3.15: they
+        train). Only this class's own train_step can be read for that; an inherited one
+        gives the benefit of the doubt."""
         index = self.module.index
         if not index.defines_in_ancestry(key, "train_step"):
             return True
-        return any(
-            facts.callees & _SELF_CALLS
-            for facts in map(index.class_facts, [key, *index.tree_ancestors(key)])
-            if facts
-        )
+        own = syntax.methods(class_def).get("train_step")
+        if own is None:
+            return False
+        owner = syntax.self_name(own) or "self"
+        runs = [
+            node for node in syntax.walk(own.body)
+            if isinstance(node, cst.Call) and _as_self(cst_dotted(node.func), owner) in _SELF_CALLS
+        ]
+        return any(syntax.keyword(node, "training") is None for node in runs)
 
     def _training_pinned(self, class_def: cst.ClassDef, call: cst.FunctionDef) -> bool:
         """Whether call() fixes `training` itself on every training-sensitive sub-layer it
@@ -161,3 +175,10 @@ class ModelCallWithoutTraining(Rule):
                 if label and label not in found:
                     found.append(label)
         return found
+
+
+def _as_self(dotted: Optional[str], owner: str) -> Optional[str]:
+    """`this.call` -> `self.call` when the method names its first parameter `this`."""
+    if dotted is None or not (dotted == owner or dotted.startswith(owner + ".")):
+        return dotted
+    return "self" + dotted[len(owner):]

@@ -84,18 +84,17 @@ def _class_facts(node: ast.ClassDef) -> ClassFacts:
     call_params = None
     call_reads_training = False
     callees = set()
-    for item in node.body:
-        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            methods.add(item.name)
-            if item.name == "call":
-                args = item.args
-                call_params = tuple(
-                    a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
-                )
-                call_reads_training = any(
-                    isinstance(sub, ast.Name) and sub.id == "training" and isinstance(sub.ctx, ast.Load)
-                    for sub in ast.walk(item)
-                )
+    functions = {
+        item.name: item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    for item in functions.values():
+        methods.add(item.name)
+        if item.name == "call":
+            args = item.args
+            call_params = tuple(
+                a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+            )
+            call_reads_training = _reads_training(item, functions, set())
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
             callee = ast_dotted(sub.func)
@@ -109,6 +108,28 @@ def _class_facts(node: ast.ClassDef) -> ClassFacts:
         call_params=call_params,
         call_reads_training=call_reads_training,
         callees=frozenset(callees),
+    )
+
+
+def _reads_training(function: ast.AST, methods: dict, seen: set) -> bool:
+    """Whether `function` uses its `training` argument: a `training` that is only handed
+    on to methods of the same class (`self._lookup(ids, training=training)`) counts only
+    if such a method uses its own in turn."""
+    handed_on: list[str] = []
+    forwarded = set()
+    for sub in ast.walk(function):
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr in methods:
+            if isinstance(sub.func.value, ast.Name) and sub.func.value.id == "self":
+                for value in [*sub.args, *(keyword.value for keyword in sub.keywords)]:
+                    if isinstance(value, ast.Name) and value.id == "training":
+                        forwarded.add(id(value))
+                        handed_on.append(sub.func.attr)
+    for sub in ast.walk(function):
+        if isinstance(sub, ast.Name) and sub.id == "training" and isinstance(sub.ctx, ast.Load) and id(sub) not in forwarded:
+            return True
+    seen.add(getattr(function, "name", ""))
+    return any(
+        _reads_training(methods[name], methods, seen) for name in dict.fromkeys(handed_on) if name not in seen
     )
 
 

@@ -4,6 +4,23 @@ import pytest
 from lintutil import assert_clean, assert_triggers
 
 INVALID = {
+    "a custom train_step that runs self(...) without training": """
+        import tensorflow as tf
+        from tensorflow import keras
+
+        class Learner(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.encoder = keras.Sequential([keras.layers.Dense(8), keras.layers.BatchNormalization()])
+
+            def call(self, inputs):
+                return self.encoder(inputs)
+
+            def train_step(self, data):
+                with tf.GradientTape() as tape:
+                    features = self(data)
+                return {}
+    """,
     "the tutorial's model with Dropout, `import keras`": """
         import keras
 
@@ -54,17 +71,6 @@ INVALID = {
 
             def call(self, x):
                 return self.dense(self.noise(x))
-    """,
-    "tf_keras spelling, SpatialDropout2D": """
-        import tf_keras as keras
-
-        class Old(keras.Model):
-            def __init__(self):
-                super().__init__()
-                self.drop = keras.layers.SpatialDropout2D(0.1)
-
-            def call(self, x):
-                return self.drop(x)
     """,
     "**kwargs does not count as a training parameter": """
         import keras
@@ -156,7 +162,45 @@ INVALID = {
             def call(self, x):
                 return self.bn(x)
     """,
-    "a custom train_step that runs the model through self(...)": """
+    "a call pinning training on one layer but not on the BatchNormalization": """
+        import keras
+
+        class Finetune(keras.Model):
+            def __init__(self, backbone):
+                super().__init__()
+                self.backbone = backbone
+                self.bn = keras.layers.BatchNormalization()
+
+            def call(self, x):
+                return self.bn(self.backbone(x, training=False))
+    """,
+}
+
+VALID = {
+    # Lookup.call takes `training` only to hand it to a helper method that ignores it:
+    # nothing in the model behaves differently in training.
+    "training handed to a helper that ignores it": """
+        import keras
+
+        class Lookup(keras.layers.Layer):
+            def call(self, ids, training=False):
+                return self._lookup(ids, training=training)
+
+            def _lookup(self, ids, training=False):
+                return keras.ops.one_hot(ids, 8)
+
+        class Ranker(keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.lookup = Lookup()
+                self.head = keras.layers.Dense(1)
+
+            def call(self, ids):
+                return self.head(self.lookup(ids))
+    """,
+    # A train_step that calls self(x, training=True) hands the flag to the layers itself:
+    # measured on Keras 3.15, BatchNormalization updates and Dropout drops.
+    "a custom train_step that runs self(..., training=True)": """
         import tensorflow as tf
         from tensorflow import keras
 
@@ -173,21 +217,18 @@ INVALID = {
                     features = self(data, training=True)
                 return {}
     """,
-    "a call pinning training on one layer but not on the BatchNormalization": """
-        import keras
+    # Keras 2 sets the learning phase globally: fit() trains these layers (measured).
+    "Keras 2 (tf_keras), SpatialDropout2D": """
+        import tf_keras as keras
 
-        class Finetune(keras.Model):
-            def __init__(self, backbone):
+        class Old(keras.Model):
+            def __init__(self):
                 super().__init__()
-                self.backbone = backbone
-                self.bn = keras.layers.BatchNormalization()
+                self.drop = keras.layers.SpatialDropout2D(0.1)
 
             def call(self, x):
-                return self.bn(self.backbone(x, training=False))
+                return self.drop(x)
     """,
-}
-
-VALID = {
     "call declares training": """
         import keras
 
