@@ -218,7 +218,8 @@ class SymbolMatcher(Matcher):
         names = [canonical, *(f"{canonical}." + ".".join(n.attr.value for n in chain[1:k + 1])
                               for k in range(1, len(chain)))]
         hint = self._hint(symbol, member, list(reversed(names)), which)
-        self.flag(node, self.entry.render(written=written, member=member, hint=hint, symbol=symbol, kind=symbol.kind),
+        self.flag(node, self.entry.render(written=written, member=member, hint=hint, symbol=symbol, kind=symbol.kind,
+                                          error=_attribute_error(canonical, which)),
                   fix=fix)
 
     def _move_attribute(self, chain, canonical, which):
@@ -310,8 +311,9 @@ class SymbolMatcher(Matcher):
             symbol, member = hit
             fix = self._move_import(node, names, canonical, which) if self.params.get("fix") == "move" else None
             hint = self._import_hint(fulls, which) or self._hint(symbol, member, fulls, which)
+            error = f"ModuleNotFoundError: No module named '{_missing_module(module, symbol.pattern)}'"
             self.flag(node.module, self.entry.render(written=module, member=member, hint=hint, symbol=symbol,
-                                                     kind=symbol.kind), fix=fix)
+                                                     kind=symbol.kind, error=error), fix=fix)
             return
         fixed = False
         for alias, full in zip(names, fulls):
@@ -325,9 +327,10 @@ class SymbolMatcher(Matcher):
             elif self.params.get("fix") == "backend" and not fixed:
                 fix = backend_import_fix(node, names, canonical)
                 fixed = True
+            error = f"ImportError: cannot import name '{cst_dotted(alias.name)}' from '{module}'"
             self.flag(alias.name, self.entry.render(written=f"{module}.{cst_dotted(alias.name)}", member=member,
                                                     hint=self._hint(symbol, member, [full], which), symbol=symbol,
-                                                    kind=symbol.kind),
+                                                    kind=symbol.kind, error=error),
                       fix=fix)
 
     def _alias_in_tree(self, alias: cst.ImportAlias) -> bool:
@@ -418,7 +421,9 @@ class SymbolMatcher(Matcher):
                     fix = self._move_module_import(node, alias, dotted) if self.params.get("fix") == "move" else None
                     self.flag(alias.name, self.entry.render(written=dotted, member=member,
                                                             hint=self._hint(symbol, member), symbol=symbol,
-                                                            kind=symbol.kind), fix=fix)
+                                                            kind=symbol.kind,
+                                                            error=f"ModuleNotFoundError: No module named '{prefix}'"),
+                              fix=fix)
                     break
 
     def _move_module_import(self, node: cst.Import, alias: cst.ImportAlias, dotted: str):
@@ -486,6 +491,29 @@ class SymbolMatcher(Matcher):
                     return False
                 used = True
         return used
+
+
+def _attribute_error(canonical: str, which: Optional[str]) -> str:
+    """The error reading a removed module as an attribute raises (`keras.engine.topology`
+    after `import keras`): measured on Keras 3.15.1, `AttributeError: module 'keras' has no
+    attribute 'engine'`. Through `tf.keras` the module Python names varies
+    (`keras._tf_keras.keras`, `keras.utils`), so it is left out."""
+    parent, _, name = canonical.rpartition(".")
+    if which == STANDALONE and parent:
+        return f"AttributeError: module '{parent}' has no attribute '{name}'"
+    return f"AttributeError: ... has no attribute '{name}'"
+
+
+def _missing_module(module: str, pattern: str) -> str:
+    """The module an import of `module` reports missing, as written: the shortest prefix
+    whose canonical name is the removed `pattern` (`tensorflow.keras.engine` of
+    `from tensorflow.keras.engine.topology import Layer`)."""
+    parts = module.split(".")
+    for cut in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:cut])
+        if canonical_keras_name(prefix) == pattern:
+            return prefix
+    return module
 
 
 def _local_name(alias: cst.ImportAlias) -> Optional[str]:

@@ -881,7 +881,7 @@ entry(
         "fix": "move",
         "plain_import_fix": True,
     }),),
-    message="`{written}` does not exist in Keras 3 (ModuleNotFoundError: No module named '{symbol.pattern}'); {hint}",
+    message="`{written}` does not exist in Keras 3 ({error}); {hint}",
     autofix="**safe** where §B has a 1:1 public name (`from keras.layers.core import Dense` -> `from keras.layers import Dense`, "
             "`keras.engine.topology.Layer` -> `keras.layers.Layer`, `keras.utils.np_utils.to_categorical` -> "
             "`keras.utils.to_categorical`). An import of names that now live in different modules is split, one line per "
@@ -902,8 +902,12 @@ entry(
         (and the `tensorflow.keras.` spellings).
         """,
     why="""
-        Measured for all 22 paths on Keras 3.15: `ModuleNotFoundError: No module named 'keras.engine'`
-        (one per module; `tensorflow.keras....` fails the same way). The public names
+        Measured for all 22 paths on Keras 3.15: importing one fails with `ModuleNotFoundError: No
+        module named 'keras.engine'` (one per module; `tensorflow.keras....` fails the same way),
+        `from keras.layers import core` with `ImportError: cannot import name 'core'`, and the path
+        read as an attribute (`keras.engine.topology.Layer` after `import keras`) with
+        `AttributeError: module 'keras' has no attribute 'engine'`; the message quotes the one the
+        flagged spelling raises. The public names
         (`keras.layers.Layer`, `keras.layers.Dense`, `keras.utils.to_categorical`) have existed since
         Keras 2 and work on both.
         """,
@@ -2153,8 +2157,7 @@ entry(
         "auto": "`{written}` is rejected by Keras 3 losses (ValueError: Invalid value for argument `reduction` ... "
                 "Received: reduction=auto); `tf.keras` keeps the Reduction enum but no loss accepts AUTO: pass "
                 "\"sum_over_batch_size\"",
-        "module": "`{written}` does not exist in Keras 3 (ModuleNotFoundError: No module named "
-                  "'keras.utils.losses_utils'); pass the string reduction: \"sum_over_batch_size\", \"sum\", \"none\"",
+        "module": "`{written}` does not exist in Keras 3 ({error}); pass the string reduction: \"sum_over_batch_size\", \"sum\", \"none\"",
         "auto_keyword": "`{written}(reduction=\"auto\")` is rejected by Keras 3 (ValueError: Invalid value for argument "
                         "`reduction` ... Received: reduction=auto), also through `tf.keras`; pass "
                         "\"sum_over_batch_size\"",
