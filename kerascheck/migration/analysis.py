@@ -53,6 +53,19 @@ _VERSION_TEST = re.compile(r"__version__|\bversion\b|VERSION|hasattr\s*\(|keras_
 # ...except `hasattr(keras.optimizers, "legacy")`: that stub module exists in Keras 3 too.
 _NOT_A_GUARD = re.compile(r"""hasattr\s*\([^()]*optimizers\s*,\s*["']legacy["']\s*\)""")
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError"})
+# Public keras.layers names that are aliases of a class of another name (measured on Keras
+# 3.15.1: `type(keras.layers.MaxPool2D()).__name__ == "MaxPooling2D"`); keras.optimizers
+# and keras.metrics have none.
+_LAYER_ALIASES = {
+    **{f"AvgPool{d}D": f"AveragePooling{d}D" for d in (1, 2, 3)},
+    **{f"GlobalAvgPool{d}D": f"GlobalAveragePooling{d}D" for d in (1, 2, 3)},
+    **{f"GlobalMaxPool{d}D": f"GlobalMaxPooling{d}D" for d in (1, 2, 3)},
+    **{f"MaxPool{d}D": f"MaxPooling{d}D" for d in (1, 2, 3)},
+    **{f"Convolution{d}D": f"Conv{d}D" for d in (1, 2, 3)},
+    **{f"Convolution{d}DTranspose": f"Conv{d}DTranspose" for d in (1, 2, 3)},
+    **{f"SeparableConvolution{d}D": f"SeparableConv{d}D" for d in (1, 2)},
+    "GroupQueryAttention": "GroupedQueryAttention",
+}
 _KERAS_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
 
 
@@ -254,6 +267,47 @@ class FileState:
         if key is not None:
             return self._key_kind(key)
         return None
+
+    def class_name(self, expr: cst.CSTNode) -> Optional[str]:
+        """The class Python names in an error about `expr` (`type(expr).__name__`) when
+        its construction says it: `keras.optimizers.SGD(...)` -> "SGD", `keras.Model(inputs,
+        outputs)` -> "Functional", a project class -> its name; through a name bound to
+        such a call in the enclosing scopes too. None when not known (a parameter,
+        `model.optimizer`, `model.layers[0]`, `load_model(...)`, `self`)."""
+        if type(expr) is cst.Name and self._self_owner(expr) is None:
+            chain = self.context.ancestors
+            for scope in [node for node in reversed(chain) if type(node) is cst.FunctionDef or type(node) is cst.Module]:
+                bindings = self._scope_bindings(scope, 0)
+                if expr.value in bindings.merged:
+                    position = next((bindings.order[id(n)] for n in reversed(chain) if id(n) in bindings.order), None)
+                    expr = bindings.value_at(expr.value, position)
+                    break
+        if type(expr) is not cst.Call:
+            return None
+        func = expr.func
+        canonical = self.canonical(func)
+        if canonical:
+            if canonical in knowledge.SEQUENTIAL_CLASSES:
+                return "Sequential"
+            if canonical in _MODEL_CLASSES:
+                return "Functional" if expr.args else "Model"
+            module, _, last = canonical.rpartition(".")
+            if not last[:1].isupper():
+                return None
+            if module in ("keras.optimizers", "keras.metrics", "keras.mixed_precision"):
+                return last
+            layer = keras_class_name(self.qualified(func) or "")
+            if layer and canonical == f"keras.layers.{layer}":
+                return _LAYER_ALIASES.get(layer, layer)
+            return None
+        key = self.module.tree_class(func)
+        return key.name if key is not None else None
+
+    def owner_phrase(self, expr: cst.CSTNode) -> str:
+        """How a quoted AttributeError names the receiver's class: "'SGD'" when known,
+        "..." otherwise (never a class the user's object is not)."""
+        name = self.class_name(expr)
+        return f"'{name}'" if name else "..."
 
     def _key_kind(self, key: ClassKey) -> Optional[str]:
         kind = self.module.index.keras_kind(key)

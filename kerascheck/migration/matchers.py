@@ -966,7 +966,7 @@ class MethodMatcher(Matcher):
         if self.params.get("kind_by_receiver"):
             kind = self.params["kind_by_receiver"].get(self.state.kind_of(node.func.value), kind)
         self.flag(node.func, self.entry.render(written=f"{receiver}.{method}", member=method, hint=hint,
-                                               kind=kind), fix=fix)
+                                               kind=kind, owner=self.state.owner_phrase(node.func.value)), fix=fix)
 
     def _fix(self, call: cst.Call, method: str):
         special = self.params.get("fix")
@@ -1083,7 +1083,8 @@ class AttributeMatcher(Matcher):
         if spec.get("to"):
             fix = edits.fix([(node, edits.expression("{0}" + spec["to"], node.value))], spec.get("safe", False),
                             f"use {spec['to']}")
-        self.flag(node, self.entry.render(written=code_of(node), member=name, hint=spec.get("hint", ""), kind=kind),
+        self.flag(node, self.entry.render(written=code_of(node), member=name, hint=spec.get("hint", ""), kind=kind,
+                                          owner=self.state.owner_phrase(node.value)),
                   fix=fix)
 
 

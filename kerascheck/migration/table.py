@@ -547,7 +547,7 @@ entry(
         "attributes": {"lr": {"to": ".learning_rate", "safe": True}},
         "not_self": True,
     }),),
-    message="`{written}` fails on Keras 3 (AttributeError: 'Adam' object has no attribute 'lr'); "
+    message="`{written}` fails on Keras 3 (AttributeError: {owner} object has no attribute 'lr'); "
             "use `.learning_rate`",
     autofix="**safe**: the attribute becomes `.learning_rate` when the receiver is known to be an optimizer "
             "(`model.optimizer`, `self.model.optimizer` in a callback, a name bound to `keras.optimizers.X(...)`); "
@@ -618,7 +618,7 @@ entry(
         "keyword_renames": {"generator": "x"},
         "unsafe_with": ("workers", "use_multiprocessing", "max_queue_size"),
     }),),
-    message="`{written}()` does not exist in Keras 3 (AttributeError: 'Sequential' object has no attribute "
+    message="`{written}()` does not exist in Keras 3 (AttributeError: {owner} object has no attribute "
             "'{member}'); call `.{hint}()` with the generator as `x`",
     autofix="**safe** (`.fit_generator(` -> `.fit(`, `generator=` -> `x=`), unless `workers`/`use_multiprocessing`/"
             "`max_queue_size` are passed (KC513): then **unsafe**",
@@ -1286,7 +1286,7 @@ entry(
         ("attribute", {"receiver": ("layer", "model-layer"), "attributes": _LAYER_ATTRIBUTES, "not_self": True}),
         ("attribute", {"receiver": ("model-layer",), "attributes": {"stateful": {}}, "not_self": True}),
     ),
-    message="`{written}` fails on Keras 3 layers (AttributeError: 'Dense' object has no attribute '{member}'); "
+    message="`{written}` fails on Keras 3 layers (AttributeError: {owner} object has no attribute '{member}'); "
             "use `layer.output.shape` / `layer.input.shape`, or `layer.compute_output_shape(shape)`",
     autofix="**unsafe**: `.output_shape` -> `.output.shape`, `.input_shape` -> `.input.shape` (`.output` fails for "
             "layers that are shared or never called); none for the node and `*_at()` accessors",
@@ -1876,7 +1876,7 @@ entry(
             "(NotImplementedError from update_step at the first fit step); implement build(var_list) and "
             "update_step(gradient, variable, learning_rate)",
     messages={
-        "call": "`{written}(...)` does not exist on Keras 3 optimizers (AttributeError: 'SGD' object has no attribute "
+        "call": "`{written}(...)` does not exist on Keras 3 optimizers (AttributeError: {owner} object has no attribute "
                 "'{member}'); take the gradients with a GradientTape and call optimizer.apply_gradients(zip(grads, vars))",
     },
     autofix="**unsafe** for `opt.minimize(loss, vars, tape=tape)` -> `opt.apply_gradients(zip(tape.gradient(loss, vars), vars))`; "
@@ -2211,9 +2211,9 @@ entry(
                     "unless_receiver_defines": True,
                     "kind_by_receiver": {"sequential": "model", "functional": "model", "model": "model"}}),
     ),
-    message="`{written}()` does not exist in Keras 3 (AttributeError: ... object has no attribute 'reset_states'); "
+    message="`{written}()` does not exist in Keras 3 (AttributeError: {owner} object has no attribute 'reset_states'); "
             "metrics have reset_state(), and models reset their RNN layers one by one",
-    messages={"model": "`{written}()` does not exist on Keras 3 models (AttributeError: 'Sequential' object has no "
+    messages={"model": "`{written}()` does not exist on Keras 3 models (AttributeError: {owner} object has no "
                        "attribute 'reset_states'); reset the stateful RNN layers one by one: `for layer in model.layers: "
                        "if hasattr(layer, \"reset_states\"): layer.reset_states()`",
               "override": "`{written}` is never called by Keras 3 (the method is reset_state): the metric silently keeps "

@@ -2,6 +2,7 @@
 the user's class where the receiver's construction tells it (never another class), and
 the exception type that matches the spelling (import, `from ... import`, attribute)."""
 import os
+import re
 import sys
 
 import pytest
@@ -35,3 +36,36 @@ def test_kc509_error_follows_the_spelling(snippet, says):
     assert says in messages[0]
     if says.startswith("AttributeError"):
         assert "ModuleNotFoundError" not in messages[0]
+
+
+# ---- the receiver's class: the user's, or none -----------------------------------------------------
+@pytest.mark.parametrize("code,snippet,says", [
+    ("KC503", "import keras\nopt = keras.optimizers.SGD(0.1)\nrate = opt.lr\n", "'SGD' object has no attribute 'lr'"),
+    ("KC503", "def rate(model):\n    return model.optimizer.lr\n", "(AttributeError: ... object has no attribute 'lr')"),
+    ("KC504", "import keras\n\ndef train(inputs, outputs, gen):\n    model = keras.Model(inputs, outputs)\n"
+              "    model.fit_generator(gen)\n", "'Functional' object has no attribute 'fit_generator'"),
+    ("KC504", "import keras\nmodel = keras.Sequential()\nmodel.fit_generator(gen)\n",
+     "'Sequential' object has no attribute 'fit_generator'"),
+    ("KC504", "import keras\n\nclass Net(keras.Model):\n    pass\n\nnet = Net()\nnet.fit_generator(gen)\n",
+     "'Net' object has no attribute 'fit_generator'"),
+    ("KC504", "import keras\n\ndef train(model: keras.Model, gen):\n    model.fit_generator(gen)\n",
+     "(AttributeError: ... object has no attribute 'fit_generator')"),
+    ("KC515", "import keras\nconv = keras.layers.Conv2D(4, 3)\nshape = conv.output_shape\n",
+     "'Conv2D' object has no attribute 'output_shape'"),
+    ("KC515", "from keras import layers\npool = layers.MaxPool2D()\nshape = pool.output_shape\n",
+     "'MaxPooling2D' object has no attribute 'output_shape'"),  # the alias's class
+    ("KC515", "def shapes(model):\n    return [layer.output_shape for layer in model.layers]\n",
+     "(AttributeError: ... object has no attribute 'output_shape')"),
+    ("KC526", "import keras\nopt = keras.optimizers.RMSprop()\nopt.minimize(loss, [v], tape=tape)\n",
+     "'RMSprop' object has no attribute 'minimize'"),
+    ("KC531", "import keras\nmean = keras.metrics.Mean()\nmean.reset_states()\n",
+     "'Mean' object has no attribute 'reset_states'"),
+    ("KC531", "import keras\n\ndef reset(inputs, outputs):\n    model = keras.Model(inputs, outputs)\n"
+              "    model.reset_states()\n", "'Functional' object has no attribute 'reset_states'"),
+])
+def test_messages_name_the_receivers_class_or_none(code, snippet, says):
+    messages = _messages(code, snippet)
+    assert len(messages) == 1, messages
+    assert says in messages[0]
+    named = re.findall(r"'(\w+)' object", messages[0])
+    assert named == re.findall(r"'(\w+)' object", says)  # that class or none, never another
