@@ -632,6 +632,42 @@ INVALID = {
 
 VALID = {
     "KC501": {
+        "K.get_session in a try whose broad except is the eager alternative": """
+            from tensorflow.keras import backend as K
+
+            def to_numpy(t):
+                try:
+                    return t.eval(session=K.get_session())
+                except Exception:
+                    return t.numpy()
+        """,
+        "K.get_session in the TF 1 graph-mode branch": """
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+            def run(t):
+                if not tf.executing_eagerly():
+                    return K.get_session().run(t)
+                return t.numpy()
+        """,
+        "K.get_session in a try whose broad except is the eager alternative": """
+            from tensorflow.keras import backend as K
+
+            def to_numpy(t):
+                try:
+                    return t.eval(session=K.get_session())
+                except Exception:
+                    return t.numpy()
+        """,
+        "K.get_session in the TF 1 graph-mode branch": """
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+            def run(t):
+                if not tf.executing_eagerly():
+                    return K.get_session().run(t)
+                return t.numpy()
+        """,
         "tf.keras.backend.name_scope (the shim keeps it)": """
             import tensorflow as tf
 
