@@ -1186,7 +1186,8 @@ class PathMatcher(Matcher):
         arg, text, literal = found
         weights_only = syntax.keyword(call, "save_weights_only")
         positional = syntax.positional(call)
-        flag_node = weights_only.value if weights_only is not None else (positional[5].value if len(positional) > 5 else None)
+        # save_weights_only is the fifth parameter (Keras 2 and 3): filepath, monitor, verbose, save_best_only.
+        flag_node = weights_only.value if weights_only is not None else (positional[4].value if len(positional) > 4 else None)
         weights = code_of(flag_node) if flag_node is not None else "False"
         if weights == "True":
             if text.endswith(".weights.h5"):

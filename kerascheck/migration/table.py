@@ -756,7 +756,9 @@ entry(
     ),
     references=("tensorflow/docs#2327", "keras-team/keras#20560", "`keras/src/callbacks/model_checkpoint.py`"),
     needles=("ModelCheckpoint",),
-    probe=Probe("keras.callbacks.ModelCheckpoint('weights.{{epoch:02d}}.hdf5')", ("ValueError",)),
+    # The finding's own `save_weights_only` (kerascheck.confirm.targets reads it at the finding).
+    probe=Probe("keras.callbacks.ModelCheckpoint('ckpt.hdf5', save_weights_only={member})", ("ValueError",),
+                member="False"),
 )
 
 # 7 ------------------------------------------------------------------------------------------------------------------

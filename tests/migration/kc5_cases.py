@@ -119,6 +119,11 @@ INVALID = {
 
             cb = ModelCheckpoint("best.h5", save_weights_only=True, monitor="val_loss")
         """,
+        "weights only, save_weights_only passed positionally (the fifth parameter)": """
+            from keras.callbacks import ModelCheckpoint
+
+            cb = ModelCheckpoint("best.h5", "val_loss", 0, True, True)
+        """,
         "full model, no suffix, filepath=": """
             import tensorflow as tf
 
