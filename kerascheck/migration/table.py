@@ -2218,8 +2218,8 @@ entry(
     messages={"model": "`{written}()` does not exist on Keras 3 models (AttributeError: {owner} object has no "
                        "attribute 'reset_states'); reset the stateful RNN layers one by one: `for layer in model.layers: "
                        "if hasattr(layer, \"reset_states\"): layer.reset_states()`",
-              "override": "`{written}` is never called by Keras 3 (the method is reset_state): the metric silently keeps "
-                          "its state between epochs; rename it to reset_state"},
+              "override": "`{written}` is never called by Keras 3 (the method is reset_state): between epochs Keras 3 "
+                          "zeroes the metric's variables instead, silently skipping this reset; rename it to reset_state"},
     autofix="**safe**: the method (definition in a Metric subclass, call on a known metric) is renamed `reset_state`. "
             "**unsafe** for `model.reset_states()` as a statement of its own: it becomes `for layer in model.layers: if "
             "hasattr(layer, \"reset_states\"): layer.reset_states()` (Keras 3 RNN layers keep `reset_states()`, a no-op "
@@ -2227,52 +2227,57 @@ entry(
             "reach, and because the loop variable is new in that scope (`layer`, or `layer_2`... when the name is taken)",
     fix_safety=("safe", "unsafe"),
     what="""
-        Flags a Metric subclass that defines `reset_states(self)`, `<metric>.reset_states()` on a
-        known metric (a name or `self.` attribute bound to `keras.metrics.X(...)`), and
-        `<model>.reset_states()` on a known model.
+        Flags a Metric subclass that defines `reset_states(self)` (unless that method only zeroes
+        all the metric's variables), `<metric>.reset_states()` on a known metric (a name or `self.`
+        attribute bound to `keras.metrics.X(...)`), and `<model>.reset_states()` on a known model.
         """,
     why="""
         Keras 3 calls `reset_state()`. An override named `reset_states` is silently never called
-        (measured: 0 calls over 3 epochs; Keras 2 called it with a rename warning), so the metric
-        accumulates across epochs. Calls fail: `AttributeError: 'Mean' object has no attribute
-        'reset_states'`, and for models `'Functional' object has no attribute 'reset_states'`
-        (RNN layers still have `reset_states()`).
+        (measured: 0 calls over 3 epochs; Keras 2 called it with a rename warning): Keras 3's
+        default `reset_state()` runs instead and sets every variable of the metric to zero,
+        whatever its initializer. A metric whose reset is anything else loses it: the Bad
+        example's running minimum restarts from 0 instead of 1e9 and reports 0.0 from the second
+        epoch on (measured on Keras 3.15.1). Calls fail: `AttributeError: 'Mean' object has no
+        attribute 'reset_states'`, and for models `'Functional' object has no attribute
+        'reset_states'` (RNN layers still have `reset_states()`).
         """,
     bad="""
         import keras
 
 
-        class Hits(keras.metrics.Metric):
+        class LowestError(keras.metrics.Metric):
             def __init__(self, **kwargs):
                 super().__init__(**kwargs)
-                self.hits = self.add_weight(name="hits", initializer="zeros")
+                self.lowest = self.add_weight(name="lowest", initializer=keras.initializers.Constant(1e9))
 
             def update_state(self, y_true, y_pred, sample_weight=None):
-                self.hits.assign_add(keras.ops.sum(keras.ops.cast(y_true == y_pred, "float32")))
+                error = keras.ops.mean(keras.ops.square(y_true - y_pred))
+                self.lowest.assign(keras.ops.minimum(self.lowest, error))
 
             def result(self):
-                return self.hits
+                return self.lowest
 
             def reset_states(self):
-                self.hits.assign(0.0)
+                self.lowest.assign(1e9)
         """,
     good="""
         import keras
 
 
-        class Hits(keras.metrics.Metric):
+        class LowestError(keras.metrics.Metric):
             def __init__(self, **kwargs):
                 super().__init__(**kwargs)
-                self.hits = self.add_weight(name="hits", initializer="zeros")
+                self.lowest = self.add_weight(name="lowest", initializer=keras.initializers.Constant(1e9))
 
             def update_state(self, y_true, y_pred, sample_weight=None):
-                self.hits.assign_add(keras.ops.sum(keras.ops.cast(y_true == y_pred, "float32")))
+                error = keras.ops.mean(keras.ops.square(y_true - y_pred))
+                self.lowest.assign(keras.ops.minimum(self.lowest, error))
 
             def result(self):
-                return self.hits
+                return self.lowest
 
             def reset_state(self):
-                self.hits.assign(0.0)
+                self.lowest.assign(1e9)
         """,
     fixed=SAME_AS_GOOD,
     how="""
@@ -2283,6 +2288,10 @@ entry(
         "`layer.reset_states()` on RNN layers (Keras 3 keeps it).",
         "A Metric subclass that defines both `reset_state` and `reset_states` (an alias kept for old callers): "
         "Keras 3 calls its `reset_state`.",
+        "A Metric subclass whose `reset_states` only sets all its variables (`self.add_variable(...)`/"
+        "`self.add_weight(...)`) to zero (`self.total.assign(0.0)` for each, `for v in self.variables: "
+        "v.assign(keras.ops.zeros_like(v))`): Keras 3's default `reset_state()` does exactly that, so the method is "
+        "dead code, not a lost reset.",
         "`.reset_states()` on an instance of a project class that defines `reset_states` itself (`self.reset_states()` "
         "in such a metric, `m = MyMetric(); m.reset_states()`).",
     ),

@@ -69,3 +69,19 @@ def test_messages_name_the_receivers_class_or_none(code, snippet, says):
     assert says in messages[0]
     named = re.findall(r"'(\w+)' object", messages[0])
     assert named == re.findall(r"'(\w+)' object", says)  # that class or none, never another
+
+
+def test_kc531_override_message_says_keras3_zeroes_the_variables_instead():
+    snippet = (
+        "import keras\n\n"
+        "class Best(keras.metrics.Metric):\n"
+        "    def __init__(self, **kwargs):\n"
+        "        super().__init__(**kwargs)\n"
+        "        self.best = self.add_variable(shape=(), initializer='ones', name='best')\n\n"
+        "    def reset_states(self):\n"
+        "        self.best.assign(1.0)\n"
+    )
+    messages = _messages("KC531", snippet)
+    assert len(messages) == 1
+    assert "Keras 3 zeroes the metric's variables instead" in messages[0]
+    assert "keeps its state" not in messages[0]
