@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from kerascheck.confirm.args import Unresolved, evaluate, encode
-from kerascheck.migration.probes import member_of, takes_member, valid_member
+from kerascheck.migration.probes import checkpoint_weights_only, member_of, takes_member, valid_member
 from kerascheck.migration.table import BY_CODE
 from kerascheck.semantic.names import canonical_keras_name
 
@@ -253,6 +253,8 @@ def migration_member(code: str, tree: Optional[ast.Module], text: str, line: int
     if not takes_member(code):
         return "", ""
     written = flagged_text(text, line, column, end_line, end_column)
+    if code == "KC506":  # the probe builds the checkpoint with the finding's save_weights_only
+        return checkpoint_weights_only(tree, text, line, column), written
     if not written:
         return None, written
     member = member_of(code, qualified_written(written, tree, line))

@@ -49,10 +49,28 @@ _LOSS_SCALE = frozenset(
 )
 # A test that picks code by Keras version (`keras.__version__`, `version.parse(tf.__version__)`,
 # `hasattr(model, "fit_generator")`, `IS_KERAS_2`, `tf_keras` availability)...
-_VERSION_TEST = re.compile(r"__version__|\bversion\b|VERSION|hasattr\s*\(|keras_?[23]\b|legacy|tf_keras", re.I)
+# `IS_TF1`, `tf2.enabled()` (TensorFlow 1 vs 2 switches) too.
+_VERSION_TEST = re.compile(
+    r"__version__|\bversion\b|VERSION|hasattr\s*\(|keras_?[23]\b|legacy|tf_keras|(?<![a-z0-9])tf_?[12](?![a-z0-9])", re.I)
+# `tf.executing_eagerly()` (also `tf.compat.v1.` and `..._outside_functions`): False only in
+# TF 1 graph mode, which Keras 3 never runs in.
+_EAGER_TESTS = frozenset({"executing_eagerly", "executing_eagerly_outside_functions"})
 # ...except `hasattr(keras.optimizers, "legacy")`: that stub module exists in Keras 3 too.
 _NOT_A_GUARD = re.compile(r"""hasattr\s*\([^()]*optimizers\s*,\s*["']legacy["']\s*\)""")
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError"})
+# Public keras.layers names that are aliases of a class of another name (measured on Keras
+# 3.15.1: `type(keras.layers.MaxPool2D()).__name__ == "MaxPooling2D"`); keras.optimizers
+# and keras.metrics have none.
+_LAYER_ALIASES = {
+    **{f"AvgPool{d}D": f"AveragePooling{d}D" for d in (1, 2, 3)},
+    **{f"GlobalAvgPool{d}D": f"GlobalAveragePooling{d}D" for d in (1, 2, 3)},
+    **{f"GlobalMaxPool{d}D": f"GlobalMaxPooling{d}D" for d in (1, 2, 3)},
+    **{f"MaxPool{d}D": f"MaxPooling{d}D" for d in (1, 2, 3)},
+    **{f"Convolution{d}D": f"Conv{d}D" for d in (1, 2, 3)},
+    **{f"Convolution{d}DTranspose": f"Conv{d}DTranspose" for d in (1, 2, 3)},
+    **{f"SeparableConvolution{d}D": f"SeparableConv{d}D" for d in (1, 2)},
+    "GroupQueryAttention": "GroupedQueryAttention",
+}
 _KERAS_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
 
 
@@ -179,8 +197,14 @@ class FileState:
     # ---- guards --------------------------------------------------------------------------
     def guarded(self) -> bool:
         """Whether the node being visited only runs on Keras 2, or is one side of a
-        dual-Keras switch: an `if`/conditional on a version test, or the body or fallback
-        of a `try` whose handler catches ImportError/AttributeError."""
+        dual-Keras switch: an `if`/conditional on a version test; the graph-mode branch of
+        `if not tf.executing_eagerly():` (the `else` of `if tf.executing_eagerly():`); the
+        body or fallback of a `try` whose handler catches ImportError/AttributeError; or
+        the body of a `try` whose broad handler (bare, Exception) is the alternative to it:
+        a body of at most three simple statements (the call that fails on Keras 3 is what
+        raises) and a handler that does other work than passing, logging, re-raising or
+        returning a constant (`except Exception: return t.numpy()`). A broad except around
+        real work (a block, a loop) or one that only swallows the error is no guard."""
         chain = self.context.ancestors
         for position in range(len(chain) - 2, -1, -1):
             parent, child = chain[position], chain[position + 1]
@@ -188,8 +212,12 @@ class FileState:
                 test = code_of(parent.test)
                 if _VERSION_TEST.search(test) and not _NOT_A_GUARD.search(test):
                     return True
+                eager = _eager_test(parent.test)
+                if eager is not None and child is (parent.orelse if eager else parent.body):
+                    return True  # the graph-mode (TF 1) branch
             elif isinstance(parent, cst.Try) and child is parent.body:
-                if any(_catches_import_errors(handler, parent) for handler in parent.handlers):
+                if any(_catches_import_errors(handler, parent) or _falls_back(handler, parent)
+                       for handler in parent.handlers):
                     return True
             elif isinstance(parent, cst.ExceptHandler):
                 try_node = chain[position - 1] if position else None
@@ -254,6 +282,47 @@ class FileState:
         if key is not None:
             return self._key_kind(key)
         return None
+
+    def class_name(self, expr: cst.CSTNode) -> Optional[str]:
+        """The class Python names in an error about `expr` (`type(expr).__name__`) when
+        its construction says it: `keras.optimizers.SGD(...)` -> "SGD", `keras.Model(inputs,
+        outputs)` -> "Functional", a project class -> its name; through a name bound to
+        such a call in the enclosing scopes too. None when not known (a parameter,
+        `model.optimizer`, `model.layers[0]`, `load_model(...)`, `self`)."""
+        if type(expr) is cst.Name and self._self_owner(expr) is None:
+            chain = self.context.ancestors
+            for scope in [node for node in reversed(chain) if type(node) is cst.FunctionDef or type(node) is cst.Module]:
+                bindings = self._scope_bindings(scope, 0)
+                if expr.value in bindings.merged:
+                    position = next((bindings.order[id(n)] for n in reversed(chain) if id(n) in bindings.order), None)
+                    expr = bindings.value_at(expr.value, position)
+                    break
+        if type(expr) is not cst.Call:
+            return None
+        func = expr.func
+        canonical = self.canonical(func)
+        if canonical:
+            if canonical in knowledge.SEQUENTIAL_CLASSES:
+                return "Sequential"
+            if canonical in _MODEL_CLASSES:
+                return "Functional" if expr.args else "Model"
+            module, _, last = canonical.rpartition(".")
+            if not last[:1].isupper():
+                return None
+            if module in ("keras.optimizers", "keras.metrics", "keras.mixed_precision"):
+                return last
+            layer = keras_class_name(self.qualified(func) or "")
+            if layer and canonical == f"keras.layers.{layer}":
+                return _LAYER_ALIASES.get(layer, layer)
+            return None
+        key = self.module.tree_class(func)
+        return key.name if key is not None else None
+
+    def owner_phrase(self, expr: cst.CSTNode) -> str:
+        """How a quoted AttributeError names the receiver's class: "'SGD'" when known,
+        "..." otherwise (never a class the user's object is not)."""
+        name = self.class_name(expr)
+        return f"'{name}'" if name else "..."
 
     def _key_kind(self, key: ClassKey) -> Optional[str]:
         kind = self.module.index.keras_kind(key)
@@ -538,6 +607,68 @@ def _catches_import_errors(handler: cst.ExceptHandler, try_node: cst.Try) -> boo
     if names & _IMPORT_ERRORS:
         return True
     return bool(names & {"Exception", "BaseException"}) and _imports_only(try_node.body)
+
+
+def _eager_test(test: cst.BaseExpression) -> Optional[bool]:
+    """True for `tf.executing_eagerly()` (any spelling ending so), False for its `not`,
+    None for any other test."""
+    negated = False
+    while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        negated, test = not negated, test.expression
+    if isinstance(test, cst.Call) and not test.args:
+        dotted = cst_dotted(test.func)
+        if dotted and dotted.rpartition(".")[2] in _EAGER_TESTS:
+            return not negated
+    return None
+
+
+_MAX_FALLBACK_BODY = 3
+# Calls that report an error rather than provide an alternative: `print(e)`, `logger.warning(...)`.
+_REPORTING = re.compile(r"^(print|warn|warnings\.\w+|traceback\.\w+|sys\.exit|exit|"
+                        r"(\w+\.)*(log|logger|logging|_logger|LOGGER|log\w*)\.\w+|(\w+\.)*(exception|error|warning|info|debug))$")
+
+
+def _falls_back(handler: cst.ExceptHandler, try_node: cst.Try) -> bool:
+    """A broad handler (bare, Exception, BaseException) that is the alternative to a
+    short `try` body: `try: return t.eval(...)` / `except Exception: return t.numpy()`."""
+    if handler.type is not None:
+        types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+        names = set()
+        for element in types:
+            dotted = cst_dotted(element.value if isinstance(element, cst.Element) else element)
+            names.add(dotted.rpartition(".")[2] if dotted else "")
+        if not names & {"Exception", "BaseException"}:
+            return False
+    body = getattr(try_node.body, "body", ())
+    if not body or len(body) > _MAX_FALLBACK_BODY or not all(isinstance(s, cst.SimpleStatementLine) for s in body):
+        return False
+    return any(_does_work(statement) for statement in getattr(handler.body, "body", ()))
+
+
+def _does_work(statement: cst.CSTNode) -> bool:
+    """Whether a handler statement is an alternative: not `pass`, `...`, `raise`,
+    `continue`/`break`, a report (`print`, logging, warnings), or a constant returned or
+    assigned (`return None`, `ok = False`)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return True  # a block: `if`, `with`, a loop
+    for small in statement.body:
+        if isinstance(small, (cst.Pass, cst.Raise, cst.Continue, cst.Break)):
+            continue
+        value = small.value if isinstance(small, (cst.Expr, cst.Return, cst.Assign, cst.AnnAssign)) else small
+        if value is None or _constant(value):
+            continue
+        if isinstance(small, cst.Expr) and isinstance(value, cst.Call) and _REPORTING.match(cst_dotted(value.func) or ""):
+            continue
+        return True
+    return False
+
+
+def _constant(node: cst.CSTNode) -> bool:
+    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.Ellipsis)):
+        return True
+    if isinstance(node, cst.Name) and node.value in ("None", "True", "False"):
+        return True
+    return isinstance(node, (cst.List, cst.Tuple, cst.Dict)) and not getattr(node, "elements", ())
 
 
 def _imports_only(block: cst.BaseSuite) -> bool:

@@ -218,7 +218,8 @@ class SymbolMatcher(Matcher):
         names = [canonical, *(f"{canonical}." + ".".join(n.attr.value for n in chain[1:k + 1])
                               for k in range(1, len(chain)))]
         hint = self._hint(symbol, member, list(reversed(names)), which)
-        self.flag(node, self.entry.render(written=written, member=member, hint=hint, symbol=symbol, kind=symbol.kind),
+        self.flag(node, self.entry.render(written=written, member=member, hint=hint, symbol=symbol, kind=symbol.kind,
+                                          error=_attribute_error(canonical, which)),
                   fix=fix)
 
     def _move_attribute(self, chain, canonical, which):
@@ -310,8 +311,9 @@ class SymbolMatcher(Matcher):
             symbol, member = hit
             fix = self._move_import(node, names, canonical, which) if self.params.get("fix") == "move" else None
             hint = self._import_hint(fulls, which) or self._hint(symbol, member, fulls, which)
+            error = f"ModuleNotFoundError: No module named '{_missing_module(module, symbol.pattern)}'"
             self.flag(node.module, self.entry.render(written=module, member=member, hint=hint, symbol=symbol,
-                                                     kind=symbol.kind), fix=fix)
+                                                     kind=symbol.kind, error=error), fix=fix)
             return
         fixed = False
         for alias, full in zip(names, fulls):
@@ -325,9 +327,10 @@ class SymbolMatcher(Matcher):
             elif self.params.get("fix") == "backend" and not fixed:
                 fix = backend_import_fix(node, names, canonical)
                 fixed = True
+            error = f"ImportError: cannot import name '{cst_dotted(alias.name)}' from '{module}'"
             self.flag(alias.name, self.entry.render(written=f"{module}.{cst_dotted(alias.name)}", member=member,
                                                     hint=self._hint(symbol, member, [full], which), symbol=symbol,
-                                                    kind=symbol.kind),
+                                                    kind=symbol.kind, error=error),
                       fix=fix)
 
     def _alias_in_tree(self, alias: cst.ImportAlias) -> bool:
@@ -418,7 +421,9 @@ class SymbolMatcher(Matcher):
                     fix = self._move_module_import(node, alias, dotted) if self.params.get("fix") == "move" else None
                     self.flag(alias.name, self.entry.render(written=dotted, member=member,
                                                             hint=self._hint(symbol, member), symbol=symbol,
-                                                            kind=symbol.kind), fix=fix)
+                                                            kind=symbol.kind,
+                                                            error=f"ModuleNotFoundError: No module named '{prefix}'"),
+                              fix=fix)
                     break
 
     def _move_module_import(self, node: cst.Import, alias: cst.ImportAlias, dotted: str):
@@ -486,6 +491,29 @@ class SymbolMatcher(Matcher):
                     return False
                 used = True
         return used
+
+
+def _attribute_error(canonical: str, which: Optional[str]) -> str:
+    """The error reading a removed module as an attribute raises (`keras.engine.topology`
+    after `import keras`): measured on Keras 3.15.1, `AttributeError: module 'keras' has no
+    attribute 'engine'`. Through `tf.keras` the module Python names varies
+    (`keras._tf_keras.keras`, `keras.utils`), so it is left out."""
+    parent, _, name = canonical.rpartition(".")
+    if which == STANDALONE and parent:
+        return f"AttributeError: module '{parent}' has no attribute '{name}'"
+    return f"AttributeError: ... has no attribute '{name}'"
+
+
+def _missing_module(module: str, pattern: str) -> str:
+    """The module an import of `module` reports missing, as written: the shortest prefix
+    whose canonical name is the removed `pattern` (`tensorflow.keras.engine` of
+    `from tensorflow.keras.engine.topology import Layer`)."""
+    parts = module.split(".")
+    for cut in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:cut])
+        if canonical_keras_name(prefix) == pattern:
+            return prefix
+    return module
 
 
 def _local_name(alias: cst.ImportAlias) -> Optional[str]:
@@ -938,7 +966,7 @@ class MethodMatcher(Matcher):
         if self.params.get("kind_by_receiver"):
             kind = self.params["kind_by_receiver"].get(self.state.kind_of(node.func.value), kind)
         self.flag(node.func, self.entry.render(written=f"{receiver}.{method}", member=method, hint=hint,
-                                               kind=kind), fix=fix)
+                                               kind=kind, owner=self.state.owner_phrase(node.func.value)), fix=fix)
 
     def _fix(self, call: cst.Call, method: str):
         special = self.params.get("fix")
@@ -1055,7 +1083,8 @@ class AttributeMatcher(Matcher):
         if spec.get("to"):
             fix = edits.fix([(node, edits.expression("{0}" + spec["to"], node.value))], spec.get("safe", False),
                             f"use {spec['to']}")
-        self.flag(node, self.entry.render(written=code_of(node), member=name, hint=spec.get("hint", ""), kind=kind),
+        self.flag(node, self.entry.render(written=code_of(node), member=name, hint=spec.get("hint", ""), kind=kind,
+                                          owner=self.state.owner_phrase(node.value)),
                   fix=fix)
 
 
@@ -1157,7 +1186,8 @@ class PathMatcher(Matcher):
         arg, text, literal = found
         weights_only = syntax.keyword(call, "save_weights_only")
         positional = syntax.positional(call)
-        flag_node = weights_only.value if weights_only is not None else (positional[5].value if len(positional) > 5 else None)
+        # save_weights_only is the fifth parameter (Keras 2 and 3): filepath, monitor, verbose, save_best_only.
+        flag_node = weights_only.value if weights_only is not None else (positional[4].value if len(positional) > 4 else None)
         weights = code_of(flag_node) if flag_node is not None else "False"
         if weights == "True":
             if text.endswith(".weights.h5"):
@@ -1778,9 +1808,118 @@ class ResetStatesOverride(Matcher):
         method = methods.get("reset_states")
         if method is None or "reset_state" in methods:
             return  # with reset_state defined too, reset_states is an alias kept for old callers
+        if _zeroes_every_variable(node, method):
+            return  # what Keras 3's default reset_state does anyway: dead code, not a lost reset
         fix = edits.fix([(method.name, cst.Name("reset_state"))], True, "rename to reset_state")
         self.flag(method.name, self.entry.render(written=f"{node.name.value}.reset_states", member="reset_states",
                                                  kind="override"), fix=fix, severity="warning")
+
+
+_ZERO_FACTORIES = frozenset({"zeros", "zeros_like"})
+_METRIC_VARIABLES = frozenset({"variables", "weights"})
+
+
+def _metric_variables(class_def: cst.ClassDef) -> set:
+    """The `self.x` of `self.x = self.add_variable(...)` / `self.add_weight(...)` in any
+    method (on Keras 3.15.1 add_weight is an alias of add_variable)."""
+    found = set()
+    for method in syntax.methods(class_def).values():
+        owner = syntax.self_name(method)
+        for node in syntax.walk_scope(method):
+            if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.value, cst.Call):
+                name = syntax.self_attribute(node.targets[0].target, owner)
+                func = node.value.func
+                if name and isinstance(func, cst.Attribute) and func.attr.value in ("add_variable", "add_weight") \
+                        and syntax.self_attribute(func, owner) is not None:
+                    found.add(name)
+    return found
+
+
+def _zero(node: cst.CSTNode) -> bool:
+    """`0`, `0.0`, `keras.ops.zeros(...)`, `tf.zeros_like(v)`, `np.zeros(...)`."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        try:
+            return float(node.value) == 0
+        except ValueError:
+            return False
+    if isinstance(node, cst.Call):
+        dotted = cst_dotted(node.func)
+        return bool(dotted) and dotted.rpartition(".")[2] in _ZERO_FACTORIES
+    return False
+
+
+def _zeroes_every_variable(class_def: cst.ClassDef, method: cst.FunctionDef) -> bool:
+    """Whether `reset_states` only zeroes the metric's variables, all of them - what Keras
+    3's default `reset_state()` does (measured on 3.15.1: every variable of
+    `self.add_variable`/`self.add_weight`, whatever its initializer, becomes 0): then the
+    override is never called but nothing is lost. Recognised: `self.x.assign(0)`,
+    `K.set_value(self.x, 0)`, `for v in self.variables: v.assign(...zeros...)`,
+    `K.batch_set_value([(v, 0) for v in self.variables])`, with zero literals or zeros/
+    zeros_like calls; anything else in the body (a non-zero value, Python-side state) is
+    a reset Keras 3 loses."""
+    variables = _metric_variables(class_def)
+    if not variables:
+        return False
+    owner = syntax.self_name(method)
+    zeroed: set = set()
+    every = False
+    for statement in getattr(method.body, "body", ()):
+        if isinstance(statement, cst.For):
+            iterated = syntax.self_attribute(statement.iter, owner)
+            inner = getattr(statement.body, "body", ())
+            if iterated not in _METRIC_VARIABLES or not isinstance(statement.target, cst.Name) or len(inner) != 1 \
+                    or statement.orelse is not None:
+                return False
+            call = _single_call(inner[0])
+            if call is None or syntax.method_call_name(call) != "assign" or len(call.args) != 1 \
+                    or not isinstance(call.func.value, cst.Name) or call.func.value.value != statement.target.value \
+                    or not _zero(call.args[0].value):
+                return False
+            every = True
+            continue
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if isinstance(small, cst.Pass) or (isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)):
+                continue
+            call = small.value if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) else None
+            if call is None:
+                return False
+            method_name = syntax.method_call_name(call) or (cst_dotted(call.func) or "").rpartition(".")[2]
+            if method_name == "assign" and len(call.args) == 1 and _zero(call.args[0].value):
+                name = syntax.self_attribute(call.func.value, owner)
+                if name not in variables:
+                    return False
+                zeroed.add(name)
+            elif method_name == "set_value" and len(call.args) == 2 and _zero(call.args[1].value):
+                name = syntax.self_attribute(call.args[0].value, owner)
+                if name not in variables:
+                    return False
+                zeroed.add(name)
+            elif method_name == "batch_set_value" and len(call.args) == 1 and _zeroes_all_pairs(call.args[0].value, owner):
+                every = True
+            else:
+                return False
+    return every or zeroed >= variables
+
+
+def _single_call(statement: cst.CSTNode) -> Optional[cst.Call]:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            return small.value
+    return None
+
+
+def _zeroes_all_pairs(value: cst.CSTNode, owner: Optional[str]) -> bool:
+    """`[(v, 0) for v in self.variables]`."""
+    if not isinstance(value, cst.ListComp) or not isinstance(value.elt, cst.Tuple) or len(value.elt.elements) != 2:
+        return False
+    first, second = (element.value for element in value.elt.elements)
+    loop = value.for_in
+    return (loop.inner_for_in is None and not loop.ifs and isinstance(loop.target, cst.Name)
+            and isinstance(first, cst.Name) and first.value == loop.target.value and _zero(second)
+            and syntax.self_attribute(loop.iter, owner) in _METRIC_VARIABLES)
 
 
 @matcher("multi_output_metrics")

@@ -20,8 +20,13 @@ COMMON_NOT_FLAGGED = (
     "\"1\"/\"true\"/\"True\", projects whose dependencies pin Keras 2 (`keras<3`, `tensorflow<2.16`, "
     "`tf-keras`), and any code with `target-keras = \"2\"`.",
     "Code in a branch taken only on one Keras (`if keras.__version__.startswith(\"2\"):`, "
-    "`if hasattr(model, \"fit_generator\"):`) or in an import fallback "
-    "(`try: ... except ImportError: ...`).",
+    "`if hasattr(model, \"fit_generator\"):`, `if tf.__version__ < \"2\":`), in the TF 1 graph-mode branch "
+    "(`if not tf.executing_eagerly():`, the `else` of `if tf.executing_eagerly():`), or in an import fallback "
+    "(`try: ... except ImportError: ...`, `except AttributeError`).",
+    "The call in a short `try` (at most three simple statements) whose broad handler (`except Exception:`, bare "
+    "`except:`) is its alternative (`try: return t.eval(session=K.get_session())` / `except Exception: return "
+    "t.numpy()`): the error on Keras 3 is caught on purpose. A broad except around a block of real work, or one "
+    "that only passes, logs, re-raises or returns a constant, is no guard; the handler's own code is checked.",
 )
 
 

@@ -33,6 +33,36 @@ from typing import Iterable, Optional
 from kerascheck.migration.table import BY_CODE
 
 
+def checkpoint_weights_only(tree, text: str, line: int, column: int) -> Optional[str]:
+    """KC506's member: the literal `save_weights_only` ("True"/"False", "False" when not
+    passed) of the `ModelCheckpoint(...)` call whose path argument starts at the finding
+    (1-based line and character column), so the probe builds the callback the finding is
+    about; None when no such call is found or the value is not a literal."""
+    lines = text.split("\n")
+    if tree is None or not 1 <= line <= len(lines):
+        return None
+    offset = len(lines[line - 1][:column - 1].encode("utf-8"))  # ast columns count UTF-8 bytes
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name != "ModelCheckpoint":
+            continue
+        path = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "filepath"), None)
+        if path is None or (path.lineno, path.col_offset) != (line, offset):
+            continue
+        flag = next((k.value for k in node.keywords if k.arg == "save_weights_only"), None)
+        if flag is None and len(node.args) > 4:
+            flag = node.args[4]
+        if flag is None:
+            return "False"
+        if isinstance(flag, ast.Constant) and isinstance(flag.value, bool):
+            return str(flag.value)
+        return None
+    return None
+
+
 def member_of(code: str, source_text: str) -> str:
     """What a probe needs from the flagged source text: the last name of `K.set_value`,
     the module of `from tensorflow.keras.engine.topology import ...`."""
@@ -62,6 +92,8 @@ def valid_member(code: str, member: str) -> bool:
     identifier for the others (never code)."""
     if code == "KC509":
         return bool(_MODULE_PATH.fullmatch(member))
+    if code == "KC506":
+        return member in ("True", "False")  # the finding's save_weights_only
     return member.isidentifier()
 
 

@@ -547,7 +547,7 @@ entry(
         "attributes": {"lr": {"to": ".learning_rate", "safe": True}},
         "not_self": True,
     }),),
-    message="`{written}` fails on Keras 3 (AttributeError: 'Adam' object has no attribute 'lr'); "
+    message="`{written}` fails on Keras 3 (AttributeError: {owner} object has no attribute 'lr'); "
             "use `.learning_rate`",
     autofix="**safe**: the attribute becomes `.learning_rate` when the receiver is known to be an optimizer "
             "(`model.optimizer`, `self.model.optimizer` in a callback, a name bound to `keras.optimizers.X(...)`); "
@@ -618,7 +618,7 @@ entry(
         "keyword_renames": {"generator": "x"},
         "unsafe_with": ("workers", "use_multiprocessing", "max_queue_size"),
     }),),
-    message="`{written}()` does not exist in Keras 3 (AttributeError: 'Sequential' object has no attribute "
+    message="`{written}()` does not exist in Keras 3 (AttributeError: {owner} object has no attribute "
             "'{member}'); call `.{hint}()` with the generator as `x`",
     autofix="**safe** (`.fit_generator(` -> `.fit(`, `generator=` -> `x=`), unless `workers`/`use_multiprocessing`/"
             "`max_queue_size` are passed (KC513): then **unsafe**",
@@ -756,7 +756,9 @@ entry(
     ),
     references=("tensorflow/docs#2327", "keras-team/keras#20560", "`keras/src/callbacks/model_checkpoint.py`"),
     needles=("ModelCheckpoint",),
-    probe=Probe("keras.callbacks.ModelCheckpoint('weights.{{epoch:02d}}.hdf5')", ("ValueError",)),
+    # The finding's own `save_weights_only` (kerascheck.confirm.targets reads it at the finding).
+    probe=Probe("keras.callbacks.ModelCheckpoint('ckpt.hdf5', save_weights_only={member})", ("ValueError",),
+                member="False"),
 )
 
 # 7 ------------------------------------------------------------------------------------------------------------------
@@ -881,7 +883,7 @@ entry(
         "fix": "move",
         "plain_import_fix": True,
     }),),
-    message="`{written}` does not exist in Keras 3 (ModuleNotFoundError: No module named '{symbol.pattern}'); {hint}",
+    message="`{written}` does not exist in Keras 3 ({error}); {hint}",
     autofix="**safe** where §B has a 1:1 public name (`from keras.layers.core import Dense` -> `from keras.layers import Dense`, "
             "`keras.engine.topology.Layer` -> `keras.layers.Layer`, `keras.utils.np_utils.to_categorical` -> "
             "`keras.utils.to_categorical`). An import of names that now live in different modules is split, one line per "
@@ -902,8 +904,12 @@ entry(
         (and the `tensorflow.keras.` spellings).
         """,
     why="""
-        Measured for all 22 paths on Keras 3.15: `ModuleNotFoundError: No module named 'keras.engine'`
-        (one per module; `tensorflow.keras....` fails the same way). The public names
+        Measured for all 22 paths on Keras 3.15: importing one fails with `ModuleNotFoundError: No
+        module named 'keras.engine'` (one per module; `tensorflow.keras....` fails the same way),
+        `from keras.layers import core` with `ImportError: cannot import name 'core'`, and the path
+        read as an attribute (`keras.engine.topology.Layer` after `import keras`) with
+        `AttributeError: module 'keras' has no attribute 'engine'`; the message quotes the one the
+        flagged spelling raises. The public names
         (`keras.layers.Layer`, `keras.layers.Dense`, `keras.utils.to_categorical`) have existed since
         Keras 2 and work on both.
         """,
@@ -1282,7 +1288,7 @@ entry(
         ("attribute", {"receiver": ("layer", "model-layer"), "attributes": _LAYER_ATTRIBUTES, "not_self": True}),
         ("attribute", {"receiver": ("model-layer",), "attributes": {"stateful": {}}, "not_self": True}),
     ),
-    message="`{written}` fails on Keras 3 layers (AttributeError: 'Dense' object has no attribute '{member}'); "
+    message="`{written}` fails on Keras 3 layers (AttributeError: {owner} object has no attribute '{member}'); "
             "use `layer.output.shape` / `layer.input.shape`, or `layer.compute_output_shape(shape)`",
     autofix="**unsafe**: `.output_shape` -> `.output.shape`, `.input_shape` -> `.input.shape` (`.output` fails for "
             "layers that are shared or never called); none for the node and `*_at()` accessors",
@@ -1872,7 +1878,7 @@ entry(
             "(NotImplementedError from update_step at the first fit step); implement build(var_list) and "
             "update_step(gradient, variable, learning_rate)",
     messages={
-        "call": "`{written}(...)` does not exist on Keras 3 optimizers (AttributeError: 'SGD' object has no attribute "
+        "call": "`{written}(...)` does not exist on Keras 3 optimizers (AttributeError: {owner} object has no attribute "
                 "'{member}'); take the gradients with a GradientTape and call optimizer.apply_gradients(zip(grads, vars))",
     },
     autofix="**unsafe** for `opt.minimize(loss, vars, tape=tape)` -> `opt.apply_gradients(zip(tape.gradient(loss, vars), vars))`; "
@@ -2153,8 +2159,7 @@ entry(
         "auto": "`{written}` is rejected by Keras 3 losses (ValueError: Invalid value for argument `reduction` ... "
                 "Received: reduction=auto); `tf.keras` keeps the Reduction enum but no loss accepts AUTO: pass "
                 "\"sum_over_batch_size\"",
-        "module": "`{written}` does not exist in Keras 3 (ModuleNotFoundError: No module named "
-                  "'keras.utils.losses_utils'); pass the string reduction: \"sum_over_batch_size\", \"sum\", \"none\"",
+        "module": "`{written}` does not exist in Keras 3 ({error}); pass the string reduction: \"sum_over_batch_size\", \"sum\", \"none\"",
         "auto_keyword": "`{written}(reduction=\"auto\")` is rejected by Keras 3 (ValueError: Invalid value for argument "
                         "`reduction` ... Received: reduction=auto), also through `tf.keras`; pass "
                         "\"sum_over_batch_size\"",
@@ -2208,13 +2213,13 @@ entry(
                     "unless_receiver_defines": True,
                     "kind_by_receiver": {"sequential": "model", "functional": "model", "model": "model"}}),
     ),
-    message="`{written}()` does not exist in Keras 3 (AttributeError: ... object has no attribute 'reset_states'); "
+    message="`{written}()` does not exist in Keras 3 (AttributeError: {owner} object has no attribute 'reset_states'); "
             "metrics have reset_state(), and models reset their RNN layers one by one",
-    messages={"model": "`{written}()` does not exist on Keras 3 models (AttributeError: 'Sequential' object has no "
+    messages={"model": "`{written}()` does not exist on Keras 3 models (AttributeError: {owner} object has no "
                        "attribute 'reset_states'); reset the stateful RNN layers one by one: `for layer in model.layers: "
                        "if hasattr(layer, \"reset_states\"): layer.reset_states()`",
-              "override": "`{written}` is never called by Keras 3 (the method is reset_state): the metric silently keeps "
-                          "its state between epochs; rename it to reset_state"},
+              "override": "`{written}` is never called by Keras 3 (the method is reset_state): between epochs Keras 3 "
+                          "zeroes the metric's variables instead, silently skipping this reset; rename it to reset_state"},
     autofix="**safe**: the method (definition in a Metric subclass, call on a known metric) is renamed `reset_state`. "
             "**unsafe** for `model.reset_states()` as a statement of its own: it becomes `for layer in model.layers: if "
             "hasattr(layer, \"reset_states\"): layer.reset_states()` (Keras 3 RNN layers keep `reset_states()`, a no-op "
@@ -2222,52 +2227,57 @@ entry(
             "reach, and because the loop variable is new in that scope (`layer`, or `layer_2`... when the name is taken)",
     fix_safety=("safe", "unsafe"),
     what="""
-        Flags a Metric subclass that defines `reset_states(self)`, `<metric>.reset_states()` on a
-        known metric (a name or `self.` attribute bound to `keras.metrics.X(...)`), and
-        `<model>.reset_states()` on a known model.
+        Flags a Metric subclass that defines `reset_states(self)` (unless that method only zeroes
+        all the metric's variables), `<metric>.reset_states()` on a known metric (a name or `self.`
+        attribute bound to `keras.metrics.X(...)`), and `<model>.reset_states()` on a known model.
         """,
     why="""
         Keras 3 calls `reset_state()`. An override named `reset_states` is silently never called
-        (measured: 0 calls over 3 epochs; Keras 2 called it with a rename warning), so the metric
-        accumulates across epochs. Calls fail: `AttributeError: 'Mean' object has no attribute
-        'reset_states'`, and for models `'Functional' object has no attribute 'reset_states'`
-        (RNN layers still have `reset_states()`).
+        (measured: 0 calls over 3 epochs; Keras 2 called it with a rename warning): Keras 3's
+        default `reset_state()` runs instead and sets every variable of the metric to zero,
+        whatever its initializer. A metric whose reset is anything else loses it: the Bad
+        example's running minimum restarts from 0 instead of 1e9 and reports 0.0 from the second
+        epoch on (measured on Keras 3.15.1). Calls fail: `AttributeError: 'Mean' object has no
+        attribute 'reset_states'`, and for models `'Functional' object has no attribute
+        'reset_states'` (RNN layers still have `reset_states()`).
         """,
     bad="""
         import keras
 
 
-        class Hits(keras.metrics.Metric):
+        class LowestError(keras.metrics.Metric):
             def __init__(self, **kwargs):
                 super().__init__(**kwargs)
-                self.hits = self.add_weight(name="hits", initializer="zeros")
+                self.lowest = self.add_weight(name="lowest", initializer=keras.initializers.Constant(1e9))
 
             def update_state(self, y_true, y_pred, sample_weight=None):
-                self.hits.assign_add(keras.ops.sum(keras.ops.cast(y_true == y_pred, "float32")))
+                error = keras.ops.mean(keras.ops.square(y_true - y_pred))
+                self.lowest.assign(keras.ops.minimum(self.lowest, error))
 
             def result(self):
-                return self.hits
+                return self.lowest
 
             def reset_states(self):
-                self.hits.assign(0.0)
+                self.lowest.assign(1e9)
         """,
     good="""
         import keras
 
 
-        class Hits(keras.metrics.Metric):
+        class LowestError(keras.metrics.Metric):
             def __init__(self, **kwargs):
                 super().__init__(**kwargs)
-                self.hits = self.add_weight(name="hits", initializer="zeros")
+                self.lowest = self.add_weight(name="lowest", initializer=keras.initializers.Constant(1e9))
 
             def update_state(self, y_true, y_pred, sample_weight=None):
-                self.hits.assign_add(keras.ops.sum(keras.ops.cast(y_true == y_pred, "float32")))
+                error = keras.ops.mean(keras.ops.square(y_true - y_pred))
+                self.lowest.assign(keras.ops.minimum(self.lowest, error))
 
             def result(self):
-                return self.hits
+                return self.lowest
 
             def reset_state(self):
-                self.hits.assign(0.0)
+                self.lowest.assign(1e9)
         """,
     fixed=SAME_AS_GOOD,
     how="""
@@ -2278,6 +2288,10 @@ entry(
         "`layer.reset_states()` on RNN layers (Keras 3 keeps it).",
         "A Metric subclass that defines both `reset_state` and `reset_states` (an alias kept for old callers): "
         "Keras 3 calls its `reset_state`.",
+        "A Metric subclass whose `reset_states` only sets all its variables (`self.add_variable(...)`/"
+        "`self.add_weight(...)`) to zero (`self.total.assign(0.0)` for each, `for v in self.variables: "
+        "v.assign(keras.ops.zeros_like(v))`): Keras 3's default `reset_state()` does exactly that, so the method is "
+        "dead code, not a lost reset.",
         "`.reset_states()` on an instance of a project class that defines `reset_states` itself (`self.reset_states()` "
         "in such a metric, `m = MyMetric(); m.reset_states()`).",
     ),

@@ -119,6 +119,11 @@ INVALID = {
 
             cb = ModelCheckpoint("best.h5", save_weights_only=True, monitor="val_loss")
         """,
+        "weights only, save_weights_only passed positionally (the fifth parameter)": """
+            from keras.callbacks import ModelCheckpoint
+
+            cb = ModelCheckpoint("best.h5", "val_loss", 0, True, True)
+        """,
         "full model, no suffix, filepath=": """
             import tensorflow as tf
 
@@ -510,6 +515,44 @@ INVALID = {
         """,
     },
     "KC531": {
+        "reset_states resets an add_variable variable to a non-zero value": """
+            import keras
+
+
+            class Best(keras.metrics.Metric):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.best = self.add_variable(shape=(), initializer="ones", name="best")
+
+                def update_state(self, y_true, y_pred, sample_weight=None):
+                    self.best.assign(keras.ops.minimum(self.best, keras.ops.min(y_pred)))
+
+                def result(self):
+                    return self.best
+
+                def reset_states(self):
+                    self.best.assign(1.0)
+        """,
+        "reset_states zeroes one add_variable variable of two (Keras 3 zeroes both)": """
+            import keras
+
+
+            class Running(keras.metrics.Metric):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.batch = self.add_variable(shape=(), initializer="zeros", name="batch")
+                    self.lifetime = self.add_variable(shape=(), initializer="zeros", name="lifetime")
+
+                def update_state(self, y_true, y_pred, sample_weight=None):
+                    self.batch.assign_add(1.0)
+                    self.lifetime.assign_add(1.0)
+
+                def result(self):
+                    return self.lifetime
+
+                def reset_states(self):
+                    self.batch.assign(0.0)
+        """,
         "metric tracker in a Model subclass": """
             import keras
 
@@ -632,6 +675,42 @@ INVALID = {
 
 VALID = {
     "KC501": {
+        "K.get_session in a try whose broad except is the eager alternative": """
+            from tensorflow.keras import backend as K
+
+            def to_numpy(t):
+                try:
+                    return t.eval(session=K.get_session())
+                except Exception:
+                    return t.numpy()
+        """,
+        "K.get_session in the TF 1 graph-mode branch": """
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+            def run(t):
+                if not tf.executing_eagerly():
+                    return K.get_session().run(t)
+                return t.numpy()
+        """,
+        "K.get_session in a try whose broad except is the eager alternative": """
+            from tensorflow.keras import backend as K
+
+            def to_numpy(t):
+                try:
+                    return t.eval(session=K.get_session())
+                except Exception:
+                    return t.numpy()
+        """,
+        "K.get_session in the TF 1 graph-mode branch": """
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+            def run(t):
+                if not tf.executing_eagerly():
+                    return K.get_session().run(t)
+                return t.numpy()
+        """,
         "tf.keras.backend.name_scope (the shim keeps it)": """
             import tensorflow as tf
 
@@ -1135,6 +1214,46 @@ VALID = {
         """,
     },
     "KC531": {
+        "reset_states zeroes every add_variable variable (Keras 3's default reset_state does the same)": """
+            import keras
+
+
+            class Count(keras.metrics.Metric):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.total = self.add_variable(shape=(), initializer="zeros", name="total")
+                    self.seen = self.add_variable(shape=(), initializer="zeros", name="seen")
+
+                def update_state(self, y_true, y_pred, sample_weight=None):
+                    self.total.assign_add(keras.ops.sum(y_pred))
+                    self.seen.assign_add(1.0)
+
+                def result(self):
+                    return self.total / self.seen
+
+                def reset_states(self):
+                    self.total.assign(0.0)
+                    self.seen.assign(keras.ops.zeros(()))
+        """,
+        "reset_states zeroes self.variables in a loop": """
+            import keras
+
+
+            class Count(keras.metrics.Metric):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.total = self.add_weight(name="total", initializer="ones")
+
+                def update_state(self, y_true, y_pred, sample_weight=None):
+                    self.total.assign_add(1.0)
+
+                def result(self):
+                    return self.total
+
+                def reset_states(self):
+                    for variable in self.variables:
+                        variable.assign(keras.ops.zeros_like(variable))
+        """,
         "RNN layer reset_states": """
             import keras
 

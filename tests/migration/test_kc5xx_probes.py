@@ -34,3 +34,28 @@ def test_probes_take_the_finding_member():
 )
 def test_member_of(code, text, member):
     assert member_of(code, text) == member
+
+
+def test_kc506_probe_builds_the_checkpoint_the_finding_is_about():
+    # The finding for save_weights_only=True says `.weights.h5`; the confirmation must too.
+    pytest.importorskip("keras")
+    weights, model = confirm([("KC506", "True"), ("KC506", "False")])
+    assert weights[0] == "confirmed" and "save_weights_only=True" in weights[1] and ".weights.h5" in weights[1]
+    assert model[0] == "confirmed" and "`.keras`" in model[1] and ".weights.h5" not in model[1]
+
+
+@pytest.mark.parametrize("source,column,member", [
+    ('cb = ModelCheckpoint("best.h5", save_weights_only=True)\n', 22, "True"),
+    ('cb = ModelCheckpoint("best.hdf5")\n', 22, "False"),
+    ('cb = keras.callbacks.ModelCheckpoint(filepath="w.hdf5", save_weights_only=False)\n', 47, "False"),
+    ('cb = ModelCheckpoint("w.h5", "loss", 0, True, True)\n', 22, "True"),  # positional save_weights_only
+    ('é = 1; cb = ModelCheckpoint("w.h5", save_weights_only=True)\n', 29, "True"),  # character columns
+    ('cb = ModelCheckpoint("w.h5", save_weights_only=flag)\n', 22, None),
+    ('cb = other("w.h5", save_weights_only=True)\n', 12, None),
+])
+def test_kc506_member_is_the_findings_save_weights_only(source, column, member):
+    import ast
+
+    from kerascheck.confirm.targets import migration_member
+
+    assert migration_member("KC506", ast.parse(source), source, 1, column)[0] == member

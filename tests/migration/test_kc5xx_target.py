@@ -243,6 +243,88 @@ def test_guarded_code_is_not_flagged(code):
     assert kc5(lint(code, ("KC5",))) == []
 
 
+# TF 1 graph-mode branches, which never run on TF 2 (Keras 3 runs eagerly).
+@pytest.mark.parametrize("code", [
+    """
+    import tensorflow as tf
+    from tensorflow.keras import backend as K
+
+    def value(t):
+        if not tf.executing_eagerly():
+            return K.get_session().run(t)
+        return t.numpy()
+    """,
+    """
+    import tensorflow as tf
+    from tensorflow.keras import backend as K
+
+    def value(t):
+        if tf.compat.v1.executing_eagerly_outside_functions():
+            return t.numpy()
+        else:
+            return K.get_session().run(t)
+    """,
+    """
+    import tensorflow as tf
+    from tensorflow.keras import backend as K
+
+    def value(t):
+        return K.get_session().run(t) if not tf.executing_eagerly() else t.numpy()
+    """,
+    """
+    import tensorflow as tf
+    from tensorflow.keras import backend as K
+
+    def value(t):
+        if tf.__version__ < "2":
+            return K.get_session().run(t)
+        return t.numpy()
+    """,
+    """
+    import tensorflow as tf
+    from tensorflow.keras import backend as K
+
+    IS_TF1 = tf.__version__.startswith("1.")
+
+    def value(t):
+        if IS_TF1:
+            return K.get_session().run(t)
+        return t.numpy()
+    """,
+])
+def test_tf1_graph_mode_branches_are_not_flagged(code):
+    assert kc5(lint(code, ("KC5",))) == []
+
+
+def test_the_eager_branch_runs_on_tf2_and_is_flagged():
+    code = """
+        import tensorflow as tf
+        from tensorflow.keras import backend as K
+
+        def value(t):
+            if tf.executing_eagerly():
+                return K.get_session().run(t)
+            return t
+    """
+    assert kc5(lint(code, ("KC5",))) == ["KC501"]
+
+
+# A broad except that is the alternative to the call that fails on Keras 3.
+@pytest.mark.parametrize("handler", ["except Exception:", "except:", "except BaseException:",
+                                     "except (RuntimeError, Exception) as error:"])
+def test_a_broad_except_that_provides_the_alternative_is_a_guard(handler):
+    code = f"""
+        from tensorflow.keras import backend as K
+
+        def to_numpy(t):
+            try:
+                return t.eval(session=K.get_session())
+            {handler}
+                return t.numpy()
+    """
+    assert kc5(lint(code, ("KC5",))) == []
+
+
 def test_a_broad_except_around_real_work_is_no_guard():
     code = """
         def train(model, gen):
@@ -252,6 +334,55 @@ def test_a_broad_except_around_real_work_is_no_guard():
                 pass
     """
     assert kc5(lint(code, ("KC5",))) == ["KC504"]
+
+
+@pytest.mark.parametrize("code", [
+    # the handler only reports the error and gives up: no alternative
+    """
+    import logging
+    from tensorflow.keras import backend as K
+
+    def to_numpy(t):
+        try:
+            return t.eval(session=K.get_session())
+        except Exception as error:
+            logging.warning("failed: %s", error)
+            return None
+    """,
+    """
+    from tensorflow.keras import backend as K
+
+    def to_numpy(t):
+        try:
+            return t.eval(session=K.get_session())
+        except Exception:
+            raise RuntimeError("no value")
+    """,
+    # a long body of real work: the handler is error handling, not the alternative to the call
+    """
+    from keras import backend as K
+
+    def train(model, batches):
+        try:
+            for x, y in batches:
+                model.train_on_batch(x, y)
+                K.set_value(model.optimizer.learning_rate, 0.1)
+        except Exception:
+            model.save("crashed.keras")
+    """,
+    # the handler is the Keras 2 side: it is flagged (it runs whenever the body fails)
+    """
+    from tensorflow.keras import backend as K
+
+    def to_numpy(t):
+        try:
+            return t.numpy()
+        except Exception:
+            return t.eval(session=K.get_session())
+    """,
+])
+def test_a_broad_except_without_an_alternative_is_no_guard(code):
+    assert kc5(lint(code, ("KC5",))) == ["KC501"]
 
 
 # ---- overlaps: one finding --------------------------------------------------------------------
