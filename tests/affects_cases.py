@@ -237,7 +237,7 @@ _kc105("dtype-policy", 'self.dtype_policy = keras.mixed_precision.Policy("mixed_
 _kc105("supports-jit", "self.supports_jit = False",
        'assert layer.supports_jit is False, f"supports_jit reads back {getattr(layer, \'supports_jit\', None)}"')
 
-case("KC105", "supports-masking+compute-mask", """
+case("KC105", "control:supports-masking+compute-mask", """
 import numpy as np
 
 class Layer(keras.layers.Layer):
@@ -253,7 +253,7 @@ layer = Layer()
 assert layer.supports_masking is True, f"supports_masking reads back {layer.supports_masking}"
 """)
 
-case("KC105", "supports-masking-mask-dropped", """
+case("KC105", "supports-masking/mask-dropped", """
 import numpy as np
 
 class Double(keras.layers.Layer):
@@ -1335,11 +1335,11 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'AssertionError: supports_jit reads back True',
         None,
     ),
-    'KC105:supports-masking+compute-mask': (
+    'KC105:control:supports-masking+compute-mask': (
         None,
         None,
     ),
-    'KC105:supports-masking-mask-dropped': (
+    'KC105:supports-masking/mask-dropped': (
         'AssertionError: the padding changed the LSTM output: mask dropped',
         'AssertionError: the padding changed the LSTM output: mask dropped',
     ),

@@ -13,10 +13,18 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.base import Fix, Rule, effect
 from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import keras_base_kind
+
+
+def _consequence(attribute: str) -> str:
+    """What setting `attribute` before the parent initializer does (measured)."""
+    value = knowledge.LAYER_INIT_RESET_VALUES.get(attribute)
+    if value is None:
+        return "the assignment raises AttributeError, as the layer is not initialized yet"
+    return f"the parent initializer resets it, so it reads back {value}"
 
 
 class AttributeResetBySuperInit(Rule):
@@ -24,8 +32,15 @@ class AttributeResetBySuperInit(Rule):
     name = "attribute-reset-by-super-init"
     severity = Severity.ERROR
     summary = "Layer attribute set before super().__init__(), which resets it."
-    affects = "Keras 2 and Keras 3"
+    affects = "Keras 2 and Keras 3 (autocast and supports_jit: Keras 3)"
     fix_safety = ('safe',)
+    effects = {
+        attribute.replace("_", "-"): effect(
+            keras3=_consequence(attribute),
+            keras2=None if attribute in knowledge.LAYER_INIT_KEPT_ON_KERAS2 else _consequence(attribute),
+        )
+        for attribute in sorted(knowledge.LAYER_INIT_ATTRIBUTES)
+    }
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.name.value != "__init__":
@@ -59,10 +74,18 @@ class AttributeResetBySuperInit(Rule):
             restoring = knowledge.LAYER_INIT_KEYWORDS.get(attribute)
             if restoring and syntax.keyword(last_call, restoring):
                 continue  # `super().__init__(trainable=trainable)` hands the value back
+            if attribute == "supports_masking" and self._computes_mask(found[0]):
+                continue  # Layer.__init__ sets supports_masking itself when compute_mask is overridden
             reported.append((attribute, target))
+        reported = [(attribute, target) for attribute, target in reported if self._message(attribute)]
         fix, movable = self._move_after_init(node, owner, last_call, reported)
         for attribute, target in reported:
             self.report(target, self._message(attribute), fix=fix if id(target) in movable else None)
+
+    def _computes_mask(self, keras_class) -> bool:
+        """Whether the class (or an in-tree ancestor) overrides compute_mask: measured on
+        Keras 3.15 and tf_keras 2.21, Layer.__init__ then sets supports_masking = True."""
+        return self.module.index.defines_in_ancestry(keras_class.key, "compute_mask")
 
     # ---- the fix: move the assignments after the parent initializer ----------------------
     def _move_after_init(self, init: cst.FunctionDef, owner: str, call: cst.Call, reported) -> tuple:
@@ -128,17 +151,11 @@ class AttributeResetBySuperInit(Rule):
         qualified = self.module.qualified_name(base)
         return qualified is not None and keras_base_kind(qualified) is not None
 
-    @staticmethod
-    def _message(attribute: str) -> str:
-        value: Optional[str] = knowledge.LAYER_INIT_RESET_VALUES.get(attribute)
-        if value is None:
-            consequence = "on Keras 3 the assignment raises AttributeError, as the layer is not initialized yet"
-        else:
-            consequence = f"the parent initializer resets it, so it reads back {value}"
-        return (
-            f"'{attribute}' is set before super().__init__(): {consequence}; "
-            "assign it after the super().__init__(...) call"
-        )
+    def _message(self, attribute: str) -> Optional[str]:
+        consequence = self.consequence(attribute.replace("_", "-"))
+        if consequence is None:
+            return None
+        return f"'{attribute}' is set before super().__init__(): {consequence}; assign it after the super().__init__(...) call"
 
 
 def _expression_of(line: cst.CSTNode) -> Optional[cst.BaseExpression]:

@@ -205,6 +205,9 @@ LAYER_INIT_RESET_VALUES = {
     "supports_jit": "True",
     "dtype_policy": None,  # AttributeError: no attribute '_dtype_policy'
 }
+# The attributes tf_keras 2.21's Layer.__init__ does not set (measured: set before the
+# super call, they keep their value there). Its `dtype_policy` is a read-only property.
+LAYER_INIT_KEPT_ON_KERAS2 = frozenset({"autocast", "supports_jit"})
 # Layer.__init__ keywords that restore the attribute of the same name (KC105): passing
 # `trainable=trainable` to the super call keeps the value.
 LAYER_INIT_KEYWORDS = {

@@ -84,6 +84,28 @@ INVALID = {
 }
 
 VALID = {
+    # Layer.__init__ sets supports_masking = True itself when compute_mask is overridden
+    # (measured on Keras 3.15 and tf_keras 2.21): the early assignment is not lost.
+    "supports_masking before super(), compute_mask overridden": """
+        import keras
+
+        class MaskFlatten(keras.layers.Flatten):
+            def __init__(self, **kw):
+                self.supports_masking = True
+                super().__init__(**kw)
+
+            def compute_mask(self, inputs, mask=None):
+                return mask
+    """,
+    # tf_keras's Layer.__init__ does not set autocast (measured): the value is kept there.
+    "autocast before super() on Keras 2": """
+        import tf_keras as keras
+
+        class Raw(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                self.autocast = False
+                super().__init__(**kwargs)
+    """,
     "the same assignments after the super call": """
         import keras
 
