@@ -624,7 +624,7 @@ assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outp
 """)
 
 # ---- KC209 misspelled-keras-attribute --------------------------------------------------------
-case("KC209", "support-masking", """
+case("KC209", "supports-masking/support-masking", """
 import numpy as np
 
 class Double(keras.layers.Layer):
@@ -642,7 +642,7 @@ a = model.predict(np.array([[1, 2, 0, 0]]), verbose=0)
 b = model.predict(np.array([[1, 2]]), verbose=0)
 assert np.allclose(a, b, atol=1e-5), "the padding changed the LSTM output: mask dropped"
 """)
-case("KC209", "trainabe", """
+case("KC209", "trainable/trainabe", """
 import numpy as np
 
 class Frozen(keras.layers.Layer):
@@ -657,7 +657,7 @@ layer = Frozen()
 layer(np.ones((1, 3), "float32"))
 assert not layer.trainable_weights, f"{len(layer.trainable_weights)} weights still trainable"
 """)
-case("KC209", "input-specs", """
+case("KC209", "input-spec/input-specs", """
 import numpy as np
 
 class Seq(keras.layers.Layer):
@@ -670,7 +670,7 @@ class Seq(keras.layers.Layer):
 Seq()(np.ones((2, 3), "float32"))
 raise AssertionError("a 2-D input was accepted by a layer meant for ndim=3")
 """)
-case("KC209", "bulit", """
+case("KC209", "built/bulit", """
 import numpy as np
 
 class Scale(keras.layers.Layer):
@@ -1462,19 +1462,19 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'AssertionError: predict zeroed',
         'AssertionError: predict zeroed',
     ),
-    'KC209:support-masking': (
+    'KC209:supports-masking/support-masking': (
         'AssertionError: the padding changed the LSTM output: mask dropped',
         'AssertionError: the padding changed the LSTM output: mask dropped',
     ),
-    'KC209:trainabe': (
+    'KC209:trainable/trainabe': (
         'AssertionError: 2 weights still trainable',
         'AssertionError: 2 weights still trainable',
     ),
-    'KC209:input-specs': (
+    'KC209:input-spec/input-specs': (
         'AssertionError: a 2-D input was accepted by a layer meant for ndim=3',
         'AssertionError: a 2-D input was accepted by a layer meant for ndim=3',
     ),
-    'KC209:bulit': (
+    'KC209:built/bulit': (
         None,
         None,
     ),

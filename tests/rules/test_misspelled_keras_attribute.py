@@ -52,14 +52,6 @@ INVALID = {
                 super().__init__()
                 self.input_specs = keras.layers.InputSpec(ndim=3)
     """,
-    "bulit in build()": """
-        import keras
-
-        class Lazy(keras.layers.Layer):
-            def build(self, input_shape):
-                self.w = self.add_weight(shape=(input_shape[-1], 2), name="w")
-                self.bulit = True
-    """,
     "a misspelling in the class body": """
         import keras
 
@@ -114,6 +106,19 @@ VALID = {
 
             def configure(self):
                 self.supports_mask = True
+    """,
+    "a misspelling of `built` (bulit, biult, buit): Keras sets built itself after build(), so it changes nothing (measured)": """
+        import keras
+
+        class Lazy(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.buit = False
+
+            def build(self, input_shape):
+                self.w = self.add_weight(shape=(input_shape[-1], 2), name="w")
+                self.bulit = True
+                self.biult = True
     """,
     "short names near `built` that are real API or ordinary names": """
         import keras
