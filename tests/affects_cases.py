@@ -775,7 +775,7 @@ class Net(keras.Model):
 model = Net()
 model(np.ones((1, 3), "float32"))
 """)
-case("KC301", "misspelled-init", """
+case("KC301", "misspelled-super-init/misspelled-init", """
 class Net(keras.Model):
     def __init__(self, **kwargs):
         super().__init(**kwargs)
@@ -785,7 +785,7 @@ class Net(keras.Model):
 
 Net()
 """)
-case("KC301", "tutorial-misspelled-init-kwrags", """
+case("KC301", "misspelled-super-init/tutorial-kwrags", """
 class MyModel(keras.Model):
     def __init__(self, **kwargs):
         super(MyModel, self).__init(**kwrags)
@@ -804,7 +804,7 @@ class Scale(keras.layers.Layer):
 
 Scale()
 """)
-case("KC301", "def-int-keyword", """
+case("KC301", "misspelled-def/keyword", """
 class Linear(keras.layers.Layer):
     def __int__(self, units, **kwargs):
         super().__init__(**kwargs)
@@ -814,7 +814,7 @@ class Linear(keras.layers.Layer):
 
 Linear(units=3)
 """)
-case("KC301", "def-int-positional", """
+case("KC301", "misspelled-def/positional", """
 class Linear(keras.layers.Layer):
     def __int__(self, units, **kwargs):
         super().__init__(**kwargs)
@@ -1502,11 +1502,11 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         "RuntimeError: In layer 'Net', you forgot to call `super().__init__()`",
         'RuntimeError: It looks like you are subclassing `Model` and you forgot to call `super().__init__()`',
     ),
-    'KC301:misspelled-init': (
+    'KC301:misspelled-super-init/misspelled-init': (
         "AttributeError: 'super' object has no attribute '_Net__init'",
         "AttributeError: 'super' object has no attribute '_Net__init'",
     ),
-    'KC301:tutorial-misspelled-init-kwrags': (
+    'KC301:misspelled-super-init/tutorial-kwrags': (
         "AttributeError: 'super' object has no attribute '_MyModel__init'",
         "AttributeError: 'super' object has no attribute '_MyModel__init'",
     ),
@@ -1514,11 +1514,11 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'TypeError: Layer.__init__() takes 1 positional argument but 2 were given',
         'TypeError: Expected `trainable` argument to be a boolean, but got: <',
     ),
-    'KC301:def-int-keyword': (
+    'KC301:misspelled-def/keyword': (
         "ValueError: Unrecognized keyword arguments passed to Linear: {'units': 3}",
         "TypeError: ('Keyword argument not understood:', 'units')",
     ),
-    'KC301:def-int-positional': (
+    'KC301:misspelled-def/positional': (
         'TypeError: Layer.__init__() takes 1 positional argument but 2 were given',
         'TypeError: Expected `trainable` argument to be a boolean, but got: 3',
     ),
