@@ -1092,6 +1092,21 @@ _sub_matrix("control:plain-args+no-get-config", _layer(_WITH_KWARGS), "Scale(3)"
 _matrix("KC304", "own-entries-only", _layer(_WITH_KWARGS, _ONLY_OWN_GET_CONFIG),
         'Scale(3, name="frozen", trainable=False)', '{"Scale": Scale}', _NAME_CHECK,
         ("keras", "h5", "from-config"))
+# ... and each base entry on its own (the checks above stop at the name).
+_TRAINABLE_CHECK = """
+original = Scale(3, trainable=False)
+layer = Scale.from_config(original.get_config())
+assert layer.trainable is False, "reloaded trainable"
+"""
+_DTYPE_CHECK = """
+original = Scale(3, dtype="float64")
+layer = Scale.from_config(original.get_config())
+assert layer.dtype == "float64", f"reloaded with dtype {layer.dtype}"
+"""
+case("KC304", "own-entries-only/trainable", _layer(_WITH_KWARGS, _ONLY_OWN_GET_CONFIG) + _TRAINABLE_CHECK)
+case("KC304", "own-entries-only/dtype", _layer(_WITH_KWARGS, _ONLY_OWN_GET_CONFIG) + _DTYPE_CHECK)
+for _entry, _check in (("trainable", _TRAINABLE_CHECK), ("dtype", _DTYPE_CHECK)):
+    case("KC304", f"control:merged/{_entry}", _layer(_WITH_KWARGS, _MERGED_GET_CONFIG) + _check)
 _matrix("KC304", "control:merged", _layer(_WITH_KWARGS, _MERGED_GET_CONFIG),
         'Scale(3, name="frozen", trainable=False)', '{"Scale": Scale}', _NAME_CHECK,
         ("keras", "h5", "from-config"))
@@ -1757,6 +1772,22 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
     'KC304:own-entries-only/from-config': (
         "AssertionError: reloaded as 'scale'",
         "AssertionError: reloaded as 'scale'",
+    ),
+    'KC304:own-entries-only/trainable': (
+        'AssertionError: reloaded trainable',
+        'AssertionError: reloaded trainable',
+    ),
+    'KC304:own-entries-only/dtype': (
+        'AssertionError: reloaded with dtype float32',
+        'AssertionError: reloaded with dtype float32',
+    ),
+    'KC304:control:merged/trainable': (
+        None,
+        None,
+    ),
+    'KC304:control:merged/dtype': (
+        None,
+        None,
     ),
     'KC304:control:merged/keras': (
         None,
