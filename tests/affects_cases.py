@@ -1140,29 +1140,29 @@ _model_matrix("KC303", "control:model-defaulted-arg+get-config",
               ("keras", "from-config"))
 
 # ---- KC401 sequential-not-linear --------------------------------------------------------------
-case("KC401", "concatenate-after-dense", """
+case("KC401", "list-layer-inside/concatenate-after-dense", """
 model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2), keras.layers.Concatenate()])
 """)
-case("KC401", "add-after-dense-no-input", """
+case("KC401", "list-layer-inside/add-after-dense-no-input", """
 import numpy as np
 model = keras.Sequential([keras.layers.Dense(2), keras.layers.Add()])
 model(np.ones((1, 3), "float32"))
 """)
-case("KC401", "attention-after-dense", """
+case("KC401", "list-layer-inside/attention-after-dense", """
 model = keras.Sequential([keras.Input((4, 3)), keras.layers.Dense(2), keras.layers.Attention()])
 """)
-case("KC401", "model-add-concatenate", """
+case("KC401", "list-layer-inside/model-add-concatenate", """
 model = keras.Sequential()
 model.add(keras.Input((3,)))
 model.add(keras.layers.Dense(2))
 model.add(keras.layers.Concatenate())
 """)
-case("KC401", "list-input-call", """
+case("KC401", "several-inputs/call", """
 import numpy as np
 model = keras.Sequential([keras.layers.Dense(2)])
 model([np.ones((1, 3), "float32"), np.ones((1, 3), "float32")])
 """)
-case("KC401", "list-input-fit", """
+case("KC401", "several-inputs/fit", """
 import numpy as np
 model = keras.Sequential([keras.layers.Dense(1)])
 model.compile(optimizer="sgd", loss="mse")
@@ -1829,27 +1829,27 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
         None,
     ),
-    'KC401:concatenate-after-dense': (
+    'KC401:list-layer-inside/concatenate-after-dense': (
         'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
         'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
     ),
-    'KC401:add-after-dense-no-input': (
+    'KC401:list-layer-inside/add-after-dense-no-input': (
         'A merge layer should be called on a list of inputs. Received: input_shape=(1, 2)',
         'A merge layer should be called on a list of inputs. Received: input_shape=(1, 2)',
     ),
-    'KC401:attention-after-dense': (
+    'KC401:list-layer-inside/attention-after-dense': (
         'Attention layer must be called on a list of inputs',
         'Attention layer must be called on a list of inputs',
     ),
-    'KC401:model-add-concatenate': (
+    'KC401:list-layer-inside/model-add-concatenate': (
         'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
         'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
     ),
-    'KC401:list-input-call': (
+    'KC401:several-inputs/call': (
         'Layer "dense" expects 1 input(s), but it received 2 input tensors',
         'Layer "dense" expects 1 input(s), but it received 2 input tensors',
     ),
-    'KC401:list-input-fit': (
+    'KC401:several-inputs/fit': (
         'Layer "dense" expects 1 input(s), but it received 2 input tensors',
         'Layer "dense" expects 1 input(s), but it received 2 input tensors',
     ),
