@@ -516,9 +516,12 @@ assert np.allclose(padded, unpadded, atol=1e-5), "the padding changed the output
 """)
 
 
-_kc205("reduce-mean", "return tf.reduce_mean(x, axis=1)")
-_kc205("relu-then-lstm", "return self.lstm(tf.nn.relu(x))")
-_kc205("relu-then-pooling", "return self.pool(tf.nn.relu(x))")
+_kc205("reduction/reduce-mean", "return tf.reduce_mean(x, axis=1)")
+_kc205("raw-op-before-mask-consumer/relu-then-lstm", "return self.lstm(tf.nn.relu(x))")
+_kc205("raw-op-before-mask-consumer/relu-then-pooling", "return self.pool(tf.nn.relu(x))")
+_kc205("attention/softmax-scores", "scores = tf.matmul(x, x, transpose_b=True)\n"
+       "        weights = tf.nn.softmax(scores, axis=-1)\n"
+       "        return tf.matmul(weights, x)[:, 0, :]")
 _kc205("control:direct-lstm", "return self.lstm(x)")
 _kc205("control:direct-pooling", "return self.pool(x)")
 
@@ -1433,15 +1436,19 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'You must build the layer before accessing `kernel`',
         "'Dense' object has no attribute 'kernel'",
     ),
-    'KC205:reduce-mean': (
+    'KC205:reduction/reduce-mean': (
         'AssertionError: the padding changed the output: mask not applied',
         'AssertionError: the padding changed the output: mask not applied',
     ),
-    'KC205:relu-then-lstm': (
+    'KC205:raw-op-before-mask-consumer/relu-then-lstm': (
         'AssertionError: the padding changed the output: mask not applied',
         'AssertionError: the padding changed the output: mask not applied',
     ),
-    'KC205:relu-then-pooling': (
+    'KC205:raw-op-before-mask-consumer/relu-then-pooling': (
+        'AssertionError: the padding changed the output: mask not applied',
+        'AssertionError: the padding changed the output: mask not applied',
+    ),
+    'KC205:attention/softmax-scores': (
         'AssertionError: the padding changed the output: mask not applied',
         'AssertionError: the padding changed the output: mask not applied',
     ),
