@@ -314,19 +314,19 @@ class Drop(keras.layers.Layer):
             return tf.nn.dropout(x, rate=0.5)
         return x
 """
-case("KC202", "plain-call", _KC202_LAYER + """
+case("KC202", "default-true/plain-call", _KC202_LAYER + """
 y = Drop()(np.ones((1, 1000), "float32")).numpy()
 assert (y == 0).mean() < 0.1, f"a plain call zeroed {(y == 0).mean():.0%} of the outputs"
 """)
 
-case("KC202", "predict", _KC202_LAYER + """
+case("KC202", "default-true/predict", _KC202_LAYER + """
 inp = keras.Input((1000,))
 model = keras.Model(inp, Drop()(inp))
 y = model.predict(np.ones((1, 1000), "float32"), verbose=0)
 assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outputs"
 """)
 
-case("KC202", "leaks-to-nested-dropout", """
+case("KC202", "default-true/leaks-to-nested-dropout", """
 import numpy as np
 
 class Block(keras.layers.Layer):
@@ -1368,15 +1368,15 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'AssertionError: predict zeroed',
         'AssertionError: predict zeroed',
     ),
-    'KC202:plain-call': (
+    'KC202:default-true/plain-call': (
         'AssertionError: a plain call zeroed',
         'AssertionError: a plain call zeroed',
     ),
-    'KC202:predict': (
+    'KC202:default-true/predict': (
         None,
         None,
     ),
-    'KC202:leaks-to-nested-dropout': (
+    'KC202:default-true/leaks-to-nested-dropout': (
         'AssertionError: a plain call: the nested Dropout zeroed',
         'AssertionError: a plain call: the nested Dropout zeroed',
     ),
