@@ -592,7 +592,7 @@ assert True in Probe.seen, f"fit: the nested layer saw training={Probe.seen}"
 """)
 
 # ---- KC208 training-hard-coded (opt-in) ----------------------------------------------------
-case("KC208", "bn-false-in-fit", """
+case("KC208", "training-false/bn-in-fit", """
 import numpy as np
 
 class Block(keras.layers.Layer):
@@ -610,7 +610,7 @@ model.fit(np.full((8, 3), 5.0, "float32"), np.zeros((8, 1), "float32"), epochs=1
 mean = block.bn.moving_mean.numpy()
 assert not np.allclose(mean, 0.0), "fit left the BatchNormalization moving mean at 0"
 """)
-case("KC208", "dropout-true-in-predict", """
+case("KC208", "training-true/dropout-in-predict", """
 import numpy as np
 
 class Block(keras.layers.Layer):
@@ -1476,11 +1476,11 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
         None,
     ),
-    'KC208:bn-false-in-fit': (
+    'KC208:training-false/bn-in-fit': (
         'AssertionError: fit left the BatchNormalization moving mean at 0',
         'AssertionError: fit left the BatchNormalization moving mean at 0',
     ),
-    'KC208:dropout-true-in-predict': (
+    'KC208:training-true/dropout-in-predict': (
         'AssertionError: predict zeroed',
         'AssertionError: predict zeroed',
     ),
