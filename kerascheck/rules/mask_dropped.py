@@ -39,8 +39,7 @@ class MaskDropped(Rule):
     effects = {
         "reduction": everywhere("the padded steps are included, so the result changes with the padding length"),
         "raw-op-before-mask-consumer": everywhere(
-            "the mask is lost, so the layer treats the padded steps as data and the result changes with "
-            "the padding length"
+            "the layer treats the padded steps as data, so the result changes with the padding length"
         ),
         "attention": everywhere(
             "padded steps receive attention weight, so the result changes with the padding length"

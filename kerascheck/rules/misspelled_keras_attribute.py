@@ -48,7 +48,7 @@ class MisspelledKerasAttribute(Rule):
     affects = "Keras 2 and Keras 3 (the same on both)"
     fix_safety = ('safe',)
     effects = {
-        "supports-masking": everywhere("the layer keeps supports_masking=False, so the incoming mask is dropped"),
+        "supports-masking": everywhere("the layer keeps supports_masking=False and drops the incoming mask"),
         "trainable": everywhere("the layer stays trainable and its weights stay in trainable_weights"),
         "input-spec": everywhere("no input_spec is set, so an input of the wrong rank is accepted"),
     }

@@ -170,7 +170,7 @@ def test_does_not_trigger(code):
 
 def test_message_names_the_real_attribute_and_effect():
     [finding] = assert_triggers("KC209", INVALID["support_masking, `import keras`"], line=7)
-    assert "supports_masking" in finding.message and "mask is dropped" in finding.message
+    assert "supports_masking" in finding.message and "drops the incoming mask" in finding.message
     assert finding.column == 14  # at the attribute name, not at `self`
 
 
