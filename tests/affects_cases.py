@@ -314,19 +314,19 @@ class Drop(keras.layers.Layer):
             return tf.nn.dropout(x, rate=0.5)
         return x
 """
-case("KC202", "plain-call", _KC202_LAYER + """
+case("KC202", "default-true/plain-call", _KC202_LAYER + """
 y = Drop()(np.ones((1, 1000), "float32")).numpy()
 assert (y == 0).mean() < 0.1, f"a plain call zeroed {(y == 0).mean():.0%} of the outputs"
 """)
 
-case("KC202", "predict", _KC202_LAYER + """
+case("KC202", "default-true/predict", _KC202_LAYER + """
 inp = keras.Input((1000,))
 model = keras.Model(inp, Drop()(inp))
 y = model.predict(np.ones((1, 1000), "float32"), verbose=0)
 assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outputs"
 """)
 
-case("KC202", "leaks-to-nested-dropout", """
+case("KC202", "default-true/leaks-to-nested-dropout", """
 import numpy as np
 
 class Block(keras.layers.Layer):
@@ -516,9 +516,12 @@ assert np.allclose(padded, unpadded, atol=1e-5), "the padding changed the output
 """)
 
 
-_kc205("reduce-mean", "return tf.reduce_mean(x, axis=1)")
-_kc205("relu-then-lstm", "return self.lstm(tf.nn.relu(x))")
-_kc205("relu-then-pooling", "return self.pool(tf.nn.relu(x))")
+_kc205("reduction/reduce-mean", "return tf.reduce_mean(x, axis=1)")
+_kc205("raw-op-before-mask-consumer/relu-then-lstm", "return self.lstm(tf.nn.relu(x))")
+_kc205("raw-op-before-mask-consumer/relu-then-pooling", "return self.pool(tf.nn.relu(x))")
+_kc205("attention/softmax-scores", "scores = tf.matmul(x, x, transpose_b=True)\n"
+       "        weights = tf.nn.softmax(scores, axis=-1)\n"
+       "        return tf.matmul(weights, x)[:, 0, :]")
 _kc205("control:direct-lstm", "return self.lstm(x)")
 _kc205("control:direct-pooling", "return self.pool(x)")
 
@@ -589,7 +592,7 @@ assert True in Probe.seen, f"fit: the nested layer saw training={Probe.seen}"
 """)
 
 # ---- KC208 training-hard-coded (opt-in) ----------------------------------------------------
-case("KC208", "bn-false-in-fit", """
+case("KC208", "training-false/bn-in-fit", """
 import numpy as np
 
 class Block(keras.layers.Layer):
@@ -607,7 +610,7 @@ model.fit(np.full((8, 3), 5.0, "float32"), np.zeros((8, 1), "float32"), epochs=1
 mean = block.bn.moving_mean.numpy()
 assert not np.allclose(mean, 0.0), "fit left the BatchNormalization moving mean at 0"
 """)
-case("KC208", "dropout-true-in-predict", """
+case("KC208", "training-true/dropout-in-predict", """
 import numpy as np
 
 class Block(keras.layers.Layer):
@@ -624,7 +627,7 @@ assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outp
 """)
 
 # ---- KC209 misspelled-keras-attribute --------------------------------------------------------
-case("KC209", "support-masking", """
+case("KC209", "supports-masking/support-masking", """
 import numpy as np
 
 class Double(keras.layers.Layer):
@@ -642,7 +645,7 @@ a = model.predict(np.array([[1, 2, 0, 0]]), verbose=0)
 b = model.predict(np.array([[1, 2]]), verbose=0)
 assert np.allclose(a, b, atol=1e-5), "the padding changed the LSTM output: mask dropped"
 """)
-case("KC209", "trainabe", """
+case("KC209", "trainable/trainabe", """
 import numpy as np
 
 class Frozen(keras.layers.Layer):
@@ -657,7 +660,7 @@ layer = Frozen()
 layer(np.ones((1, 3), "float32"))
 assert not layer.trainable_weights, f"{len(layer.trainable_weights)} weights still trainable"
 """)
-case("KC209", "input-specs", """
+case("KC209", "input-spec/input-specs", """
 import numpy as np
 
 class Seq(keras.layers.Layer):
@@ -670,7 +673,7 @@ class Seq(keras.layers.Layer):
 Seq()(np.ones((2, 3), "float32"))
 raise AssertionError("a 2-D input was accepted by a layer meant for ndim=3")
 """)
-case("KC209", "bulit", """
+case("KC209", "built/bulit", """
 import numpy as np
 
 class Scale(keras.layers.Layer):
@@ -775,7 +778,7 @@ class Net(keras.Model):
 model = Net()
 model(np.ones((1, 3), "float32"))
 """)
-case("KC301", "misspelled-init", """
+case("KC301", "misspelled-super-init/misspelled-init", """
 class Net(keras.Model):
     def __init__(self, **kwargs):
         super().__init(**kwargs)
@@ -785,7 +788,7 @@ class Net(keras.Model):
 
 Net()
 """)
-case("KC301", "tutorial-misspelled-init-kwrags", """
+case("KC301", "misspelled-super-init/tutorial-kwrags", """
 class MyModel(keras.Model):
     def __init__(self, **kwargs):
         super(MyModel, self).__init(**kwrags)
@@ -804,7 +807,7 @@ class Scale(keras.layers.Layer):
 
 Scale()
 """)
-case("KC301", "def-int-keyword", """
+case("KC301", "misspelled-def/keyword", """
 class Linear(keras.layers.Layer):
     def __int__(self, units, **kwargs):
         super().__init__(**kwargs)
@@ -814,7 +817,7 @@ class Linear(keras.layers.Layer):
 
 Linear(units=3)
 """)
-case("KC301", "def-int-positional", """
+case("KC301", "misspelled-def/positional", """
 class Linear(keras.layers.Layer):
     def __int__(self, units, **kwargs):
         super().__init__(**kwargs)
@@ -1093,6 +1096,21 @@ _sub_matrix("control:plain-args+no-get-config", _layer(_WITH_KWARGS), "Scale(3)"
 _matrix("KC304", "own-entries-only", _layer(_WITH_KWARGS, _ONLY_OWN_GET_CONFIG),
         'Scale(3, name="frozen", trainable=False)', '{"Scale": Scale}', _NAME_CHECK,
         ("keras", "h5", "from-config"))
+# ... and each base entry on its own (the checks above stop at the name).
+_TRAINABLE_CHECK = """
+original = Scale(3, trainable=False)
+layer = Scale.from_config(original.get_config())
+assert layer.trainable is False, "reloaded trainable"
+"""
+_DTYPE_CHECK = """
+original = Scale(3, dtype="float64")
+layer = Scale.from_config(original.get_config())
+assert layer.dtype == "float64", f"reloaded with dtype {layer.dtype}"
+"""
+case("KC304", "own-entries-only/trainable", _layer(_WITH_KWARGS, _ONLY_OWN_GET_CONFIG) + _TRAINABLE_CHECK)
+case("KC304", "own-entries-only/dtype", _layer(_WITH_KWARGS, _ONLY_OWN_GET_CONFIG) + _DTYPE_CHECK)
+for _entry, _check in (("trainable", _TRAINABLE_CHECK), ("dtype", _DTYPE_CHECK)):
+    case("KC304", f"control:merged/{_entry}", _layer(_WITH_KWARGS, _MERGED_GET_CONFIG) + _check)
 _matrix("KC304", "control:merged", _layer(_WITH_KWARGS, _MERGED_GET_CONFIG),
         'Scale(3, name="frozen", trainable=False)', '{"Scale": Scale}', _NAME_CHECK,
         ("keras", "h5", "from-config"))
@@ -1126,29 +1144,29 @@ _model_matrix("KC303", "control:model-defaulted-arg+get-config",
               ("keras", "from-config"))
 
 # ---- KC401 sequential-not-linear --------------------------------------------------------------
-case("KC401", "concatenate-after-dense", """
+case("KC401", "list-layer-inside/concatenate-after-dense", """
 model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2), keras.layers.Concatenate()])
 """)
-case("KC401", "add-after-dense-no-input", """
+case("KC401", "list-layer-inside/add-after-dense-no-input", """
 import numpy as np
 model = keras.Sequential([keras.layers.Dense(2), keras.layers.Add()])
 model(np.ones((1, 3), "float32"))
 """)
-case("KC401", "attention-after-dense", """
+case("KC401", "list-layer-inside/attention-after-dense", """
 model = keras.Sequential([keras.Input((4, 3)), keras.layers.Dense(2), keras.layers.Attention()])
 """)
-case("KC401", "model-add-concatenate", """
+case("KC401", "list-layer-inside/model-add-concatenate", """
 model = keras.Sequential()
 model.add(keras.Input((3,)))
 model.add(keras.layers.Dense(2))
 model.add(keras.layers.Concatenate())
 """)
-case("KC401", "list-input-call", """
+case("KC401", "several-inputs/call", """
 import numpy as np
 model = keras.Sequential([keras.layers.Dense(2)])
 model([np.ones((1, 3), "float32"), np.ones((1, 3), "float32")])
 """)
-case("KC401", "list-input-fit", """
+case("KC401", "several-inputs/fit", """
 import numpy as np
 model = keras.Sequential([keras.layers.Dense(1)])
 model.compile(optimizer="sgd", loss="mse")
@@ -1351,15 +1369,15 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'AssertionError: predict zeroed',
         'AssertionError: predict zeroed',
     ),
-    'KC202:plain-call': (
+    'KC202:default-true/plain-call': (
         'AssertionError: a plain call zeroed',
         'AssertionError: a plain call zeroed',
     ),
-    'KC202:predict': (
+    'KC202:default-true/predict': (
         None,
         None,
     ),
-    'KC202:leaks-to-nested-dropout': (
+    'KC202:default-true/leaks-to-nested-dropout': (
         'AssertionError: a plain call: the nested Dropout zeroed',
         'AssertionError: a plain call: the nested Dropout zeroed',
     ),
@@ -1419,15 +1437,19 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'You must build the layer before accessing `kernel`',
         "'Dense' object has no attribute 'kernel'",
     ),
-    'KC205:reduce-mean': (
+    'KC205:reduction/reduce-mean': (
         'AssertionError: the padding changed the output: mask not applied',
         'AssertionError: the padding changed the output: mask not applied',
     ),
-    'KC205:relu-then-lstm': (
+    'KC205:raw-op-before-mask-consumer/relu-then-lstm': (
         'AssertionError: the padding changed the output: mask not applied',
         'AssertionError: the padding changed the output: mask not applied',
     ),
-    'KC205:relu-then-pooling': (
+    'KC205:raw-op-before-mask-consumer/relu-then-pooling': (
+        'AssertionError: the padding changed the output: mask not applied',
+        'AssertionError: the padding changed the output: mask not applied',
+    ),
+    'KC205:attention/softmax-scores': (
         'AssertionError: the padding changed the output: mask not applied',
         'AssertionError: the padding changed the output: mask not applied',
     ),
@@ -1455,27 +1477,27 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
         None,
     ),
-    'KC208:bn-false-in-fit': (
+    'KC208:training-false/bn-in-fit': (
         'AssertionError: fit left the BatchNormalization moving mean at 0',
         'AssertionError: fit left the BatchNormalization moving mean at 0',
     ),
-    'KC208:dropout-true-in-predict': (
+    'KC208:training-true/dropout-in-predict': (
         'AssertionError: predict zeroed',
         'AssertionError: predict zeroed',
     ),
-    'KC209:support-masking': (
+    'KC209:supports-masking/support-masking': (
         'AssertionError: the padding changed the LSTM output: mask dropped',
         'AssertionError: the padding changed the LSTM output: mask dropped',
     ),
-    'KC209:trainabe': (
+    'KC209:trainable/trainabe': (
         'AssertionError: 2 weights still trainable',
         'AssertionError: 2 weights still trainable',
     ),
-    'KC209:input-specs': (
+    'KC209:input-spec/input-specs': (
         'AssertionError: a 2-D input was accepted by a layer meant for ndim=3',
         'AssertionError: a 2-D input was accepted by a layer meant for ndim=3',
     ),
-    'KC209:bulit': (
+    'KC209:built/bulit': (
         None,
         None,
     ),
@@ -1503,11 +1525,11 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         "RuntimeError: In layer 'Net', you forgot to call `super().__init__()`",
         'RuntimeError: It looks like you are subclassing `Model` and you forgot to call `super().__init__()`',
     ),
-    'KC301:misspelled-init': (
+    'KC301:misspelled-super-init/misspelled-init': (
         "AttributeError: 'super' object has no attribute '_Net__init'",
         "AttributeError: 'super' object has no attribute '_Net__init'",
     ),
-    'KC301:tutorial-misspelled-init-kwrags': (
+    'KC301:misspelled-super-init/tutorial-kwrags': (
         "AttributeError: 'super' object has no attribute '_MyModel__init'",
         "AttributeError: 'super' object has no attribute '_MyModel__init'",
     ),
@@ -1515,11 +1537,11 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'TypeError: Layer.__init__() takes 1 positional argument but 2 were given',
         'TypeError: Expected `trainable` argument to be a boolean, but got: <',
     ),
-    'KC301:def-int-keyword': (
+    'KC301:misspelled-def/keyword': (
         "ValueError: Unrecognized keyword arguments passed to Linear: {'units': 3}",
         "TypeError: ('Keyword argument not understood:', 'units')",
     ),
-    'KC301:def-int-positional': (
+    'KC301:misspelled-def/positional': (
         'TypeError: Layer.__init__() takes 1 positional argument but 2 were given',
         'TypeError: Expected `trainable` argument to be a boolean, but got: 3',
     ),
@@ -1755,6 +1777,22 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         "AssertionError: reloaded as 'scale'",
         "AssertionError: reloaded as 'scale'",
     ),
+    'KC304:own-entries-only/trainable': (
+        'AssertionError: reloaded trainable',
+        'AssertionError: reloaded trainable',
+    ),
+    'KC304:own-entries-only/dtype': (
+        'AssertionError: reloaded with dtype float32',
+        'AssertionError: reloaded with dtype float32',
+    ),
+    'KC304:control:merged/trainable': (
+        None,
+        None,
+    ),
+    'KC304:control:merged/dtype': (
+        None,
+        None,
+    ),
     'KC304:control:merged/keras': (
         None,
         None,
@@ -1795,27 +1833,27 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
         None,
     ),
-    'KC401:concatenate-after-dense': (
+    'KC401:list-layer-inside/concatenate-after-dense': (
         'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
         'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
     ),
-    'KC401:add-after-dense-no-input': (
+    'KC401:list-layer-inside/add-after-dense-no-input': (
         'A merge layer should be called on a list of inputs. Received: input_shape=(1, 2)',
         'A merge layer should be called on a list of inputs. Received: input_shape=(1, 2)',
     ),
-    'KC401:attention-after-dense': (
+    'KC401:list-layer-inside/attention-after-dense': (
         'Attention layer must be called on a list of inputs',
         'Attention layer must be called on a list of inputs',
     ),
-    'KC401:model-add-concatenate': (
+    'KC401:list-layer-inside/model-add-concatenate': (
         'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
         'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
     ),
-    'KC401:list-input-call': (
+    'KC401:several-inputs/call': (
         'Layer "dense" expects 1 input(s), but it received 2 input tensors',
         'Layer "dense" expects 1 input(s), but it received 2 input tensors',
     ),
-    'KC401:list-input-fit': (
+    'KC401:several-inputs/fit': (
         'Layer "dense" expects 1 input(s), but it received 2 input tensors',
         'Layer "dense" expects 1 input(s), but it received 2 input tensors',
     ),

@@ -4,6 +4,11 @@ A rule is a small libcst visitor (Fixit's `BatchableCSTVisitor`): the engine run
 enabled rules in one traversal of each file. Subclassing :class:`Rule` with a `code`
 registers the rule; nothing else needs editing. A rule that raises is switched off
 for that file and reported, so one bug never hides the other rules' findings.
+
+A class rule says, as data, what each situation it reports does on each Keras target
+(`effects`, built with `effect` / `everywhere`, phrased for the file by `consequence`),
+or declares itself a `style` rule: one whose every measured situation is harmless, which
+reports how code should read and claims no consequence.
 """
 from __future__ import annotations
 
@@ -171,6 +176,12 @@ class Rule(cst.BatchableCSTVisitor):
     # situation -> effect(...). A rule reports a situation only on the targets where
     # something happens, and says what happens there (see `consequence`).
     effects: ClassVar[dict[str, Effect]] = {}
+    # A style rule reports how the code should read, not a failure: every situation it
+    # reports was measured to change nothing on any Keras (tests/affects_cases.py), so it
+    # declares no `effects`, reports the same on every target, states no consequence in
+    # its message, and is opt-in (`default = False`). Its page's `## Affects` section says
+    # that nothing breaks and where that was measured.
+    style: ClassVar[bool] = False
     # The safety of the fixes the rule offers ("safe", "unsafe"), as its page's "Fix"
     # section states it; empty when it offers none.
     fix_safety: ClassVar[tuple[str, ...]] = ()

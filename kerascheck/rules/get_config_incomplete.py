@@ -1,10 +1,10 @@
 """KC304: a `get_config()` that drops the base entries, or can return None.
 
 `Layer.get_config()` supplies `name`, `trainable` and `dtype`; a subclass config must
-start from `super().get_config()`. Measured on Keras 3.15: without it the layer saves
-and loads, but silently comes back with a new name and `trainable=True` (and the
-default dtype policy). A `get_config` with a path that falls off its end returns None,
-and saving fails at that point.
+start from `super().get_config()`. Measured on Keras 3.15.1 and tf_keras 2.21 (see
+`effects`): without it the layer saves and loads, but silently comes back with a new
+name, `trainable=True` and the default dtype. A `get_config` with a path that falls off
+its end returns None, and saving (.keras and .h5) and `from_config` fail at that point.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Rule, everywhere
 from kerascheck.rules.support import parents, syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted
@@ -26,7 +26,17 @@ class GetConfigIncomplete(Rule):
     name = "get-config-incomplete"
     severity = Severity.WARNING
     summary = "get_config() that does not merge super().get_config(), or may return None."
-    affects = "Keras 2 and Keras 3"
+    affects = "Keras 2 and Keras 3, the same on both"
+    effects = {
+        "own-entries-only": everywhere(
+            "the reloaded layer (load_model from .keras or .h5, from_config) gets a new name, "
+            "trainable=True and the default dtype"
+        ),
+        "no-return": everywhere(
+            "get_config() returns None, so model.save() fails (.keras: TypeError \"should return a dict\"; "
+            ".h5: AttributeError) and so does from_config (TypeError)"
+        ),
+    }
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.name.value != "get_config":
@@ -35,20 +45,21 @@ class GetConfigIncomplete(Rule):
         if found is None or found[1] is not node or _decorated(node):
             return
         if _falls_through(node.body):
-            self.report(
-                node.name,
-                "get_config() can reach its end without a return, so it returns None there and "
-                "model.save() fails (TypeError: get_config() should return a dict); return the config "
-                "on every path",
-                severity=Severity.ERROR,
-            )
+            consequence = self.consequence("no-return")
+            if consequence is not None:
+                self.report(
+                    node.name,
+                    f"get_config() can reach its end without a return: there {consequence}; return "
+                    "the config on every path",
+                    severity=Severity.ERROR,
+                )
             return
         if parents.merges_parent_config(node) or self._delegates(node):
             return
         if not any(returned.value is not None for returned in syntax.returns(node)):
             return  # every path raises: the class refuses serialization on purpose
         missing = [key for key in knowledge.BASE_CONFIG_KEYS if key not in _literal_keys(node)]
-        if not missing:
+        if not missing or self.consequence("own-entries-only") is None:
             return
         self.report(
             node.name,

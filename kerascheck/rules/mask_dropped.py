@@ -2,8 +2,8 @@
 
 Keras propagates a mask only from layer to layer. Inside a class's `call`, the masked
 output of its own embedding fed straight into a mask-aware layer (LSTM, GRU,
-GlobalAveragePooling1D, MultiHeadAttention) keeps working: Keras 3 passes the mask on
-(measured). But a raw op in between (`tf.nn.relu`, `keras.ops.relu`, arithmetic) returns
+GlobalAveragePooling1D, MultiHeadAttention) keeps working: Keras 3 and tf_keras pass
+the mask on (measured). But a raw op in between (`tf.nn.relu`, `keras.ops.relu`, arithmetic) returns
 a tensor without the mask, and raw reductions or hand-written attention
 (`reduce_mean`, `ops.sum`, `softmax(matmul(q, k))`) never looked at it: the padded steps
 are averaged in, so the result changes with the padding length.
@@ -20,7 +20,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Rule, everywhere
 from kerascheck.rules.support import sublayers, syntax
 from kerascheck.semantic import knowledge
 
@@ -35,7 +35,16 @@ class MaskDropped(Rule):
     name = "mask-dropped"
     severity = Severity.WARNING
     summary = "Masked Embedding/Masking output reduced or fed through raw ops without its mask."
-    affects = "Keras 2 and Keras 3"
+    affects = "Keras 2 and Keras 3, the same on both"
+    effects = {
+        "reduction": everywhere("the padded steps are included, so the result changes with the padding length"),
+        "raw-op-before-mask-consumer": everywhere(
+            "the layer treats the padded steps as data, so the result changes with the padding length"
+        ),
+        "attention": everywhere(
+            "padded steps receive attention weight, so the result changes with the padding length"
+        ),
+    }
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         keras_class = self.module.keras_class(node)
@@ -196,32 +205,37 @@ class _Flow:
         if kind == _PRODUCER:
             return "masked", attribute or name
         if kind == _CONSUMER:
-            if flowing is not None and flowing[0] != "masked" and syntax.keyword(call, "mask") is None:
+            consequence = self.rule.consequence("raw-op-before-mask-consumer")
+            if flowing is not None and flowing[0] != "masked" and syntax.keyword(call, "mask") is None and consequence:
                 shown = f"'{attribute}' ({name})" if attribute else name
                 self.rule.report(
                     call,
-                    f"the padding mask of '{flowing[1]}' is lost in a raw op before {shown}: "
-                    "Keras only passes masks from layer to layer, so it now treats the padded "
-                    "steps as data; pass `mask=` explicitly or use layers for the ops in between "
-                    "(e.g. keras.layers.Activation)",
+                    f"the padding mask of '{flowing[1]}' is lost in a raw op before {shown} (Keras only "
+                    f"passes masks from layer to layer): {consequence}; pass `mask=` explicitly or use "
+                    "layers for the ops in between (e.g. keras.layers.Activation)",
                 )
             return None
         return None if flowing is None else (("raw" if flowing[0] == "scores" else flowing[0]), flowing[1])
 
     def _report_reduction(self, call: cst.Call, bare: str, data) -> None:
+        consequence = self.rule.consequence("reduction")
+        if consequence is None:
+            return
         self.rule.report(
             call,
-            f"'{data[1]}' produces a padding mask, but {bare}() ignores it: the padded steps "
-            "are included, so the result changes with the padding length; weight by the mask "
+            f"'{data[1]}' produces a padding mask, but {bare}() ignores it: {consequence}; weight by the mask "
             f"(self.{data[1]}.compute_mask(inputs)) or use a mask-aware layer such as "
             "GlobalAveragePooling1D",
         )
 
     def _report_attention(self, call: cst.Call, bare: str, data) -> None:
+        consequence = self.rule.consequence("attention")
+        if consequence is None:
+            return
         self.rule.report(
             call,
             f"attention scores over the masked output of '{data[1]}' go through {bare}() "
-            "without the mask: padded steps receive attention weight; add a large negative "
+            f"without the mask: {consequence}; add a large negative "
             "value at masked positions first, or use keras.layers.MultiHeadAttention",
         )
 

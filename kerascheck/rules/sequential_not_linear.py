@@ -4,7 +4,8 @@ A Sequential is a plain stack: one input tensor goes into the first layer, each 
 single output into the next. A merge layer (`Concatenate`, `Add`, ...) or a two-input
 layer (`Attention`) after the first position receives one tensor and raises; a
 Sequential fed a list of inputs hands the whole list to its first layer, which raises
-unless that layer takes a list (a merge layer first is legal).
+unless that layer takes a list (a merge layer first is legal). Both fail the same way
+on Keras 3 and tf_keras (measured, see `effects`).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Rule, everywhere
 from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import resolves_to
@@ -46,7 +47,16 @@ class SequentialNotLinear(Rule):
     name = "sequential-not-linear"
     severity = Severity.ERROR
     summary = "Merge/two-input layer inside a Sequential, or a Sequential fed several inputs."
-    affects = "Keras 2 and Keras 3"
+    affects = "Keras 2 and Keras 3, the same on both"
+    effects = {
+        "list-layer-inside": everywhere(
+            "building or calling the model raises ValueError (the layer needs a list of inputs)"
+        ),
+        "several-inputs": everywhere(
+            "its first layer raises ValueError (expects 1 input(s), but it received several), in a "
+            "direct call and in fit()"
+        ),
+    }
 
     def __init__(self, context):
         super().__init__(context)
@@ -111,7 +121,7 @@ class SequentialNotLinear(Rule):
         """One more layer on the stack: report a list-taking layer that follows a layer
         known to return one tensor, then update what is known."""
         layer = self._layer(expression)
-        if layer.name in _LIST_LAYERS and stack.last is not None:
+        if layer.name in _LIST_LAYERS and stack.last is not None and self.consequence("list-layer-inside"):
             self.report(
                 expression,
                 f"{layer.name} inside a Sequential receives the single output of {stack.last}, "
@@ -137,6 +147,8 @@ class SequentialNotLinear(Rule):
             return  # `fit(x=["a", "b", "c"])`: one batch of samples, not several inputs
         first = stack.first
         if not first or first in _LIST_LAYERS or first in knowledge.ANY_STRUCTURE_LAYERS:
+            return
+        if self.consequence("several-inputs") is None:
             return
         self.report(
             argument.value,
@@ -190,7 +202,7 @@ def _literal_data(node: cst.BaseExpression) -> bool:
 
 
 def _list_error(layer: str) -> str:
-    """The first words of the error Keras 3 raises (measured on 3.15)."""
+    """The first words of the error Keras raises (measured on Keras 3.15.1 and tf_keras 2.21)."""
     if layer in knowledge.TWO_INPUT_LAYERS:
         return f"{layer} layer must be called on a list of inputs"
     if layer in ("Concatenate", "Dot"):

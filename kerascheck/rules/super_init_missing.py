@@ -1,13 +1,15 @@
 """KC301: a Keras layer or model whose `__init__` never runs the parent initializer.
 
 `Layer.__init__` sets up everything Keras needs (name, dtype policy, weight tracking,
-the build machinery). Measured on Keras 3.15: without it the constructor returns, and
-the first call raises "you forgot to call `super().__init__()`". The misspellings are
-just as fatal and less obvious: `super().__init(...)` is name-mangled inside a class
-body (`AttributeError: 'super' object has no attribute '_MyModel__init'`), and
-`super().__init__(self, ...)` hands the instance in twice (`TypeError: Layer.__init__()
-takes 1 positional argument but 2 were given`). A constructor defined as `def __int__` /
-`def __init_` is never run at all: Python calls the parent's `__init__` with the user's
+the build machinery). Measured on Keras 3.15.1 and tf_keras 2.21 (see `effects`): without
+it a layer's first call raises RuntimeError ("you forgot to call `super().__init__()`");
+a tf_keras Model already fails in its constructor, at the first attribute it sets. The
+misspellings are just as fatal and less obvious: `super().__init(...)` is name-mangled
+inside a class body (`AttributeError: 'super' object has no attribute '_MyModel__init'`),
+and `super().__init__(self, ...)` hands the instance in twice (Keras 3: `TypeError:
+Layer.__init__() takes 1 positional argument but 2 were given`; tf_keras takes the
+instance for `trainable` and rejects it). A constructor defined as `def __int__` / `def
+__init_` is never run at all: Python calls the parent's `__init__` with the user's
 arguments, which rejects them.
 """
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.base import Fix, Rule, effect, everywhere
 from kerascheck.rules.support import parents, syntax
 
 _RENAME = "rename it to __init__"
@@ -28,11 +30,39 @@ class SuperInitMissing(Rule):
     name = "super-init-missing"
     severity = Severity.ERROR
     summary = "Keras class __init__ that never calls (or misspells) super().__init__()."
-    affects = "Keras 2 and Keras 3"
+    affects = "Keras 2 and Keras 3 (tf_keras fails in a Model's constructor already)"
     fix_safety = ('safe',)
+    effects = {
+        "no-super-layer": effect(
+            keras3="the layer's first call raises RuntimeError (\"you forgot to call `super().__init__()`\")",
+            keras2="the layer's first call raises RuntimeError (\"You must call `super().__init__()` in the "
+            "layer constructor\")",
+        ),
+        "no-super-model": effect(
+            keras3="the model's first call raises RuntimeError (\"you forgot to call `super().__init__()`\")",
+            keras2="constructing the model raises RuntimeError at the first attribute __init__ sets "
+            "(\"you forgot to call `super().__init__()`\")",
+        ),
+        "misspelled-super-init": everywhere("constructing the class raises AttributeError"),
+        "self-passed-twice": effect(
+            keras3="constructing the class raises TypeError (\"Layer.__init__() takes 1 positional argument "
+            "but 2 were given\")",
+            keras2="constructing the class raises TypeError (\"Expected `trainable` argument to be a "
+            "boolean\"): the instance lands in `trainable`",
+        ),
+        "misspelled-def": effect(
+            keras3="the parent initializer gets the constructor arguments and rejects them (keywords: "
+            "ValueError \"Unrecognized keyword arguments\"; positional: TypeError \"takes 1 positional "
+            "argument\")",
+            keras2="the parent initializer gets the constructor arguments and rejects them (keywords: "
+            "TypeError \"Keyword argument not understood\"; positional: TypeError \"Expected `trainable` "
+            "argument to be a boolean\")",
+        ),
+    }
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self.module.keras_class(node) is None:
+        keras_class = self.module.keras_class(node)
+        if keras_class is None:
             return
         methods = syntax.methods(node)
         init = methods.get("__init__")
@@ -41,39 +71,41 @@ class SuperInitMissing(Rule):
                 method for name, method in methods.items()
                 if parents.is_init_misspelling(name) and self._looks_like_constructor(method, name)
             ]
-            for method in misspelled:
+            consequence = self.consequence("misspelled-def")
+            for method in misspelled if consequence else ():
                 # Two near misses: which one was meant is not for a tool to decide.
                 fix = _renamed(method.name) if len(misspelled) == 1 else None
-                self.report(method.name, self._misspelled_def_message(method.name.value), fix=fix)
+                self.report(method.name, self._misspelled_def_message(method.name.value, consequence), fix=fix)
             return
         owner = syntax.self_name(init)
         misspelled = parents.misspelled_init_calls(init)
-        for call in misspelled:
+        for call in misspelled if self.consequence("misspelled-super-init") else ():
             self.report(
                 call.func,
                 self._misspelled_call_message(call.func.attr.value, node.name.value),
                 fix=_renamed(call.func.attr),
             )
         calls = parents.parent_calls(init, "__init__")
-        for call in calls:
+        twice = self.consequence("self-passed-twice")
+        for call in calls if twice else ():
             arguments = syntax.positional(call)
             if syntax.is_super_call(call, "__init__") and arguments and _is_name(arguments[0].value, owner):
                 self.report(
                     arguments[0],
-                    f"super().__init__() is already bound to the instance: passing '{owner}' again "
-                    "makes Keras 3 raise TypeError (Layer.__init__() takes 1 positional argument); "
-                    f"drop '{owner}' from the arguments",
+                    f"super().__init__() is already bound to the instance, so '{owner}' is passed "
+                    f"twice: {twice}; drop '{owner}' from the arguments",
                     fix=Fix.replace(
                         arguments[0], cst.RemoveFromParent(), safe=True, description=f"drop '{owner}' from the arguments"
                     ),
                 )
         if not calls and not misspelled and not self._delegates(init, methods):
-            self.report(
-                init.name,
-                "__init__ never calls super().__init__(): the layer is left uninitialized and "
-                "its first call raises \"you forgot to call super().__init__()\"; "
-                "call super().__init__(**kwargs) first",
-            )
+            consequence = self.consequence("no-super-model" if keras_class.is_model else "no-super-layer")
+            if consequence is not None:
+                self.report(
+                    init.name,
+                    f"__init__ never calls super().__init__(), so the {'model' if keras_class.is_model else 'layer'} "
+                    f"is left uninitialized: {consequence}; call super().__init__(**kwargs) first",
+                )
 
     @staticmethod
     def _delegates(init: cst.FunctionDef, methods: dict[str, cst.FunctionDef]) -> bool:
@@ -98,12 +130,8 @@ class SuperInitMissing(Rule):
         return takes_arguments or bool(parents.parent_calls(method, "__init__"))
 
     @staticmethod
-    def _misspelled_def_message(name: str) -> str:
-        return (
-            f"'{name}' is not '__init__': Python never runs it, so the parent initializer gets "
-            "the constructor arguments and rejects them (TypeError / \"Unrecognized keyword "
-            "arguments\"); rename it to __init__"
-        )
+    def _misspelled_def_message(name: str, consequence: str) -> str:
+        return f"'{name}' is not '__init__': Python never runs it, so {consequence}; rename it to __init__"
 
     @staticmethod
     def _misspelled_call_message(name: str, class_name: str) -> str:

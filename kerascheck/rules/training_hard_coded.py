@@ -1,8 +1,8 @@
 """KC208 (opt-in): `training=True` / `training=False` hard-coded on a sub-layer in call().
 
-A literal pins the sub-layer's mode whatever phase the model runs in: with `False`,
-Dropout never drops and BatchNormalization never updates during `fit`; with `True`,
-predictions stay random and BatchNormalization uses batch statistics at inference. It is
+A literal pins the sub-layer's mode whatever phase the model runs in (measured on Keras 3
+and tf_keras, see `effects`): with `False`, a BatchNormalization never updates its moving
+statistics during `fit`; with `True`, a Dropout keeps dropping units in `predict`. It is
 often deliberate (a frozen BatchNormalization or backbone while fine-tuning, MC dropout),
 hence opt-in.
 """
@@ -13,16 +13,12 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Rule, everywhere
 from kerascheck.rules.support import sublayers, syntax
 
 _STATEMENT = (cst.BaseSmallStatement, cst.BaseCompoundStatement)
-_EFFECT = {
-    "True": "it runs in training mode at inference too (Dropout stays active, "
-    "BatchNormalization uses batch statistics in predict())",
-    "False": "it never runs in training mode (Dropout does nothing and BatchNormalization "
-    "never updates during fit())",
-}
+# The situation each literal is reported as (a key of `effects`).
+_SITUATION = {"True": "training-true", "False": "training-false"}
 
 
 class TrainingHardCoded(Rule):
@@ -31,7 +27,16 @@ class TrainingHardCoded(Rule):
     severity = Severity.INFO
     default = False
     summary = "training=True/False hard-coded on a sub-layer call inside call()."
-    affects = "Keras 2 and Keras 3"
+    affects = "Keras 2 and Keras 3, the same on both"
+    effects = {
+        "training-false": everywhere(
+            "it stays in inference mode during fit() too: a BatchNormalization there never updates its "
+            "moving statistics"
+        ),
+        "training-true": everywhere(
+            "it stays in training mode in predict() too: a Dropout there keeps dropping units"
+        ),
+    }
 
     def __init__(self, context):
         super().__init__(context)
@@ -46,7 +51,7 @@ class TrainingHardCoded(Rule):
         if argument is None or not isinstance(argument.value, cst.Name):
             return
         value = argument.value.value
-        if value not in _EFFECT:
+        if value not in _SITUATION:
             return
         found = self.context.current_method()
         if found is None or found[1].name.value != "call":
@@ -63,10 +68,13 @@ class TrainingHardCoded(Rule):
         statement = self.context.enclosing(_STATEMENT)
         if statement is None or id(statement) in self._reported:
             return
+        consequence = self.consequence(_SITUATION[value])
+        if consequence is None:
+            return
         self._reported.add(id(statement))
         self.report(
             argument,
-            f"{target} is called with training={value} hard-coded: {_EFFECT[value]}; pass "
+            f"{target} is called with training={value} hard-coded: {consequence}; pass "
             "`training=training` unless this is deliberate (a frozen BatchNormalization or "
             "backbone), then suppress with `# noqa: KC208`",
         )

@@ -2,8 +2,9 @@
 
 The article's advice: a layer whose `call` uses Dropout, BatchNormalization or another
 layer that behaves differently in training should accept `training=None` and pass it on.
-Keras 2.3+ and Keras 3 propagate the flag through the call context (measured), so a
-nested layer gets the right mode anyway; this is a style rule, off by default. For a
+Keras 3 and tf_keras propagate the flag through the call context (measured: in `fit()`
+the nested layer sees training=True), so a nested layer gets the right mode anyway: this
+is a style rule (`style = True`), off by default, and its messages claim no failure. For a
 Model whose `call` lacks `training` altogether the problem is real on Keras 3 and is
 reported by KC210 instead.
 """
@@ -25,8 +26,9 @@ class TrainingNotForwarded(Rule):
     name = "training-not-forwarded"
     severity = Severity.INFO
     default = False
+    style = True  # measured harmless on Keras 3 and tf_keras (tests/affects_cases.py)
     summary = "call() runs Dropout/BatchNormalization sub-layers without passing `training` on."
-    affects = "Style on Keras 2.3+ and Keras 3 (the call context propagates training)"
+    affects = "Style: nothing breaks on Keras 3 or tf_keras (the call context propagates training)"
 
     def __init__(self, context):
         super().__init__(context)
@@ -56,14 +58,13 @@ class TrainingNotForwarded(Rule):
         if "training" in syntax.param_names(call):
             message = (
                 f"{shown} ({label}) is called without `training=training`: pass the flag on "
-                "explicitly (Keras 2.3+ and Keras 3 propagate it through the call context, "
-                "so this is style)"
+                "explicitly (style: Keras 3 and tf_keras propagate it through the call context)"
             )
         else:
             message = (
                 f"{shown} ({label}) behaves differently in training, but call() does not "
-                "accept `training`: add `training=None` to call() and pass it on (Keras 2.3+ "
-                "and Keras 3 propagate it through the call context, so this is style)"
+                "accept `training`: add `training=None` to call() and pass it on (style: Keras 3 "
+                "and tf_keras propagate it through the call context)"
             )
         self.report(node, message)
 

@@ -2,7 +2,8 @@
 
 `tf.nn.dropout` / `keras.random.dropout` / `K.dropout` drop units every time they run;
 only the `Dropout` layer checks the training flag itself. Applied in `call()` without a
-training test, the op is active in `model.predict()` and `evaluate()` too.
+training test, the op is active in `model.predict()` too (measured on Keras 3 and
+tf_keras, see `effects`).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Rule, everywhere
 from kerascheck.rules.support import syntax, training_flag
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted, resolves_to
@@ -31,6 +32,8 @@ class UngatedDropout(Rule):
     name = "ungated-dropout"
     severity = Severity.ERROR
     summary = "Raw dropout op in call() with no training test: it also drops units at inference."
+    affects = "Keras 2 and Keras 3, the same on both"
+    effects = {"tf-nn-dropout-in-predict": everywhere("it also drops units in model.predict()")}
 
     def visit_Call(self, node: cst.Call) -> None:
         if not resolves_to(self.module.qualified_name(node.func), knowledge.RAW_DROPOUT_FUNCTIONS):
@@ -49,12 +52,14 @@ class UngatedDropout(Rule):
             return
         if _dropout_on_purpose(found[0].node):
             return
+        consequence = self.consequence("tf-nn-dropout-in-predict")
+        if consequence is None:
+            return
         op = cst_dotted(node.func) or "dropout"
         self.report(
             node,
-            f"{op}() in call() is not gated on `training`: it also drops units in "
-            "model.predict() and evaluate(); apply it only under `if training:` or use a "
-            "keras.layers.Dropout layer",
+            f"{op}() in call() is not gated on `training`: {consequence}; apply it only under "
+            "`if training:` or use a keras.layers.Dropout layer",
         )
 
     def _result_picked_by_training(self, node, method, names) -> bool:

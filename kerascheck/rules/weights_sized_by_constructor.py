@@ -2,8 +2,7 @@
 
 The tutorial's `Linear(units, input_dim)` creates `w` of shape `(input_dim, units)` in
 `__init__`: the layer then only works on inputs exactly `input_dim` wide, and fails
-with a shape error on any other width (measured eagerly, functionally and under
-`tf.function`). Keras passes the real input shape to `build(self, input_shape)`; sizing
+with a shape error on any other width (measured on Keras 3 and tf_keras, see `effects`). Keras passes the real input shape to `build(self, input_shape)`; sizing
 the weight from `input_shape[-1]` there makes the layer work on any width.
 
 Only the dimensions the multiplication contracts with the inputs matter: `units` in
@@ -21,7 +20,7 @@ import libcst as cst
 
 from kerascheck.cstwalk import syntax_children
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Rule, everywhere
 from kerascheck.rules.support import sublayers, syntax
 from kerascheck.semantic import knowledge
 
@@ -76,7 +75,10 @@ class WeightsSizedByConstructor(Rule):
     name = "weights-sized-by-constructor"
     severity = Severity.WARNING
     summary = "Weight sized from a constructor argument instead of the input shape in build()."
-    affects = "Keras 2 and Keras 3"
+    affects = "Keras 2 and Keras 3, the same on both"
+    effects = {
+        "other-input-width": everywhere("the layer fails with a shape error on inputs of any other width"),
+    }
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.module.keras_class(node) is None:
@@ -141,13 +143,15 @@ class WeightsSizedByConstructor(Rule):
         return None
 
     def _report(self, weight: _Weight, culprit: cst.CSTNode) -> None:
+        consequence = self.consequence("other-input-width")
+        if consequence is None:
+            return
         source = _source(culprit)
         self.report(
             weight.creation,
             f"weight '{weight.attribute}' takes the width of the inputs from the constructor "
-            f"(`{source}`) and call() multiplies the inputs by it: the layer fails with a shape "
-            "error on inputs of any other width; create it in build(self, input_shape) sized "
-            "by input_shape[-1]",
+            f"(`{source}`) and call() multiplies the inputs by it: {consequence}; create it in "
+            "build(self, input_shape) sized by input_shape[-1]",
         )
 
 

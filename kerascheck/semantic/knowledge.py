@@ -145,8 +145,10 @@ LAYER_INIT_ATTRIBUTES = frozenset(
     """.split()
 )
 
-# Public layer attributes whose misspelling is a silent no-op (KC209).
-MISSPELLABLE_ATTRIBUTES = ("supports_masking", "trainable", "input_spec", "built")
+# Public layer attributes whose misspelling is a silent no-op (KC209). Not `built`: Keras
+# sets it itself after build() runs, so a misspelled `self.bulit = True` changes nothing
+# (measured on Keras 3 and tf_keras: build() still runs once).
+MISSPELLABLE_ATTRIBUTES = ("supports_masking", "trainable", "input_spec")
 MISSPELLING_VARIANTS = frozenset({"supports_mask", "support_mask"})
 
 # Raw dropout functions (canonical names): applied in call() they need a training gate.
@@ -378,14 +380,6 @@ FUNCTION_MODULES = ("keras.activations.", "keras.ops.", "keras.backend.", "tenso
 # Annotations that say a constructor parameter takes a callable (KC303).
 CALLABLE_ANNOTATIONS = frozenset({"typing.Callable", "collections.abc.Callable"})
 
-# KC209: what silently happens when the real attribute is misspelled (Keras keeps its
-# default and never reads the misspelled name).
-MISSPELLED_ATTRIBUTE_EFFECTS = {
-    "supports_masking": "the layer keeps supports_masking=False, so an incoming mask is dropped",
-    "trainable": "the layer stays trainable=True and its weights keep training",
-    "input_spec": "no input_spec is set, so inputs of the wrong rank or shape are not rejected",
-    "built": "the layer stays unbuilt (built=False), so Keras calls build() again",
-}
 # Names within the edit-distance window of MISSPELLABLE_ATTRIBUTES that are real Layer
 # API or common, legitimate attribute names (KC209 never reports them).
 LAYER_ATTRIBUTE_LOOKALIKES = frozenset(

@@ -52,14 +52,6 @@ INVALID = {
                 super().__init__()
                 self.input_specs = keras.layers.InputSpec(ndim=3)
     """,
-    "bulit in build()": """
-        import keras
-
-        class Lazy(keras.layers.Layer):
-            def build(self, input_shape):
-                self.w = self.add_weight(shape=(input_shape[-1], 2), name="w")
-                self.bulit = True
-    """,
     "a misspelling in the class body": """
         import keras
 
@@ -115,6 +107,19 @@ VALID = {
             def configure(self):
                 self.supports_mask = True
     """,
+    "a misspelling of `built` (bulit, biult, buit): Keras sets built itself after build(), so it changes nothing (measured)": """
+        import keras
+
+        class Lazy(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.buit = False
+
+            def build(self, input_shape):
+                self.w = self.add_weight(shape=(input_shape[-1], 2), name="w")
+                self.bulit = True
+                self.biult = True
+    """,
     "short names near `built` that are real API or ordinary names": """
         import keras
 
@@ -165,7 +170,7 @@ def test_does_not_trigger(code):
 
 def test_message_names_the_real_attribute_and_effect():
     [finding] = assert_triggers("KC209", INVALID["support_masking, `import keras`"], line=7)
-    assert "supports_masking" in finding.message and "mask is dropped" in finding.message
+    assert "supports_masking" in finding.message and "drops the incoming mask" in finding.message
     assert finding.column == 14  # at the attribute name, not at `self`
 
 
