@@ -1179,22 +1179,25 @@ model([np.ones((1, 3), "float32"), np.ones((1, 3), "float32")])
 """)
 
 # ---- KC402 input-shape-not-tuple --------------------------------------------------------------
-case("KC402", "input-shape-int", "keras.Input(shape=3)\n")
-case("KC402", "input-positional-int", "keras.Input(3)\n")
-case("KC402", "input-batch-shape-int", "keras.Input(batch_shape=8)\n")
-case("KC402", "input-numpy-int", """
+case("KC402", "input-shape/keyword", "keras.Input(shape=3)\n")
+case("KC402", "input-shape/positional", "keras.Input(3)\n")
+case("KC402", "input-batch-shape", "keras.Input(batch_shape=8)\n")
+case("KC402", "input-shape/numpy-int", """
 import numpy as np
 x_train = np.zeros((10, 3))
 keras.Input(shape=x_train.shape[1])
 """)
-case("KC402", "inputlayer-input-shape-int", "keras.layers.InputLayer(input_shape=3)\n")
-case("KC402", "inputlayer-shape-int", "keras.layers.InputLayer(shape=3)\n")
-case("KC402", "dense-input-shape-int", """
+case("KC402", "inputlayer-input-shape/keyword", "keras.layers.InputLayer(input_shape=3)\n")
+case("KC402", "inputlayer-shape", "keras.layers.InputLayer(shape=3)\n")
+case("KC402", "inputlayer-input-shape/positional", "keras.layers.InputLayer(3)\n")
+case("KC402", "inputlayer-batch-shape", "keras.layers.InputLayer(batch_shape=8)\n")
+case("KC402", "inputlayer-batch-input-shape", "keras.layers.InputLayer(batch_input_shape=8)\n")
+case("KC402", "layer-input-shape", """
 import numpy as np
 model = keras.Sequential([keras.layers.Dense(2, input_shape=3)])
 model(np.ones((1, 3), "float32"))
 """)
-case("KC402", "dense-batch-input-shape-int", """
+case("KC402", "layer-batch-input-shape", """
 model = keras.Sequential([keras.layers.Dense(2, batch_input_shape=3)])
 """)
 
@@ -1861,35 +1864,47 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
         None,
     ),
-    'KC402:input-shape-int': (
+    'KC402:input-shape/keyword': (
         "ValueError: Cannot convert '3' to a shape",
         None,
     ),
-    'KC402:input-positional-int': (
+    'KC402:input-shape/positional': (
         "ValueError: Cannot convert '3' to a shape",
         None,
     ),
-    'KC402:input-batch-shape-int': (
+    'KC402:input-batch-shape': (
         "ValueError: Cannot convert '8' to a shape",
         "TypeError: 'int' object is not subscriptable",
     ),
-    'KC402:input-numpy-int': (
+    'KC402:input-shape/numpy-int': (
         "ValueError: Cannot convert '3' to a shape",
         None,
     ),
-    'KC402:inputlayer-input-shape-int': (
+    'KC402:inputlayer-input-shape/keyword': (
         "ValueError: Cannot convert '3' to a shape",
         None,
     ),
-    'KC402:inputlayer-shape-int': (
+    'KC402:inputlayer-input-shape/positional': (
+        "ValueError: Cannot convert '3' to a shape",
+        None,
+    ),
+    'KC402:inputlayer-batch-shape': (
+        "ValueError: Cannot convert '8' to a shape",
+        "ValueError: Unrecognized keyword arguments: ['batch_shape']",
+    ),
+    'KC402:inputlayer-batch-input-shape': (
+        "ValueError: Cannot convert '8' to a shape",
+        "TypeError: 'int' object is not subscriptable",
+    ),
+    'KC402:inputlayer-shape': (
         "ValueError: Cannot convert '3' to a shape",
         "ValueError: Unrecognized keyword arguments: ['shape']",
     ),
-    'KC402:dense-input-shape-int': (
+    'KC402:layer-input-shape': (
         "ValueError: Cannot convert '3' to a shape",
         "TypeError: 'int' object is not iterable",
     ),
-    'KC402:dense-batch-input-shape-int': (
+    'KC402:layer-batch-input-shape': (
         "ValueError: Unrecognized keyword arguments passed to Dense: {'batch_input_shape': 3}",
         "TypeError: 'int' object is not iterable",
     ),

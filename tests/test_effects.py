@@ -24,7 +24,7 @@ from kerascheck.semantic.target import KERAS2, KERAS3
 CLASS_RULES = {code: rule for code, rule in all_rules().items() if code[2] in "1234"}
 # Rules not yet converted to effects (this set only shrinks).
 PENDING_RULES = {"KC103", "KC203", "KC204", "KC206",
-                 "KC402", "KC403", "KC404"}
+                 "KC403", "KC404"}
 
 
 def _pending(code):
@@ -110,10 +110,6 @@ PENDING = {
     ("KC204", "stem-built-elsewhere-call"),
     ("KC204", "stem-built-elsewhere-fit"),
     ("KC204", "stem-built-elsewhere-mixed-float16"),
-    ("KC402", "input-shape-int"),
-    ("KC402", "input-positional-int"),
-    ("KC402", "input-numpy-int"),
-    ("KC402", "inputlayer-input-shape-int"),
     ("KC403", "sequential-of-tf-keras-layer"),
     ("KC403", "tf-keras-sequential-of-this-layer"),
     ("KC403", "model-subclass-holding-tf-keras-layer"),

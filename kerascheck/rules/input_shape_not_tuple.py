@@ -2,9 +2,9 @@
 
 Shapes are tuples. Keras 2 quietly wrapped an int given to `Input`/`InputLayer`, so
 `Input(shape=784)` still fills old tutorials; Keras 3 raises `ValueError: Cannot convert
-'784' to a shape`. Given to an ordinary layer's `input_shape=`, an int already failed on
-Keras 2 (`TypeError: 'int' object is not iterable`). `shape=(3)` is the same int: the
-parentheses make no tuple without a comma.
+'784' to a shape`. Given to an ordinary layer's `input_shape=`, or as a batch shape, an
+int fails on Keras 2 as well (TypeError). `shape=(3)` is the same int: the parentheses
+make no tuple without a comma.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.base import Fix, Rule, effect
 from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted
@@ -22,19 +22,20 @@ _ALL_SHAPE_KEYWORDS = knowledge.INPUT_LAYER_SHAPE_KEYWORDS | knowledge.LAYER_SHA
 # Builtins whose result is an int (`shape=len(features)`).
 _INT_BUILTINS = frozenset({"len", "int"})
 
-# What each kind of callee does with an int, measured on Keras 3.15 and tf_keras 2.21.
-_KERAS3_ERROR = "Keras 3 raises ValueError: Cannot convert '{}' to a shape"
-_CONSEQUENCE = {
-    ("input", "shape"): _KERAS3_ERROR + " (Keras 2 accepted a plain int)",
-    ("input", "batch_shape"): _KERAS3_ERROR + " (Keras 2: TypeError)",
-    ("input_layer", "shape"): _KERAS3_ERROR,
-    ("input_layer", "input_shape"): _KERAS3_ERROR + " (Keras 2 accepted a plain int)",
-    ("input_layer", "batch_shape"): _KERAS3_ERROR,
-    ("input_layer", "batch_input_shape"): _KERAS3_ERROR + " (Keras 2: TypeError)",
-    ("layer", "input_shape"): "Keras 2 raises TypeError: 'int' object is not iterable, and Keras 3 "
-    "raises ValueError: Cannot convert '{}' to a shape when the layer starts a Sequential",
-    ("layer", "batch_input_shape"): "Keras 2 raises TypeError: 'int' object is not iterable",
+# The situation (a key of `effects`) of each (callee kind, keyword).
+_SITUATIONS = {
+    ("input", "shape"): "input-shape",
+    ("input", "batch_shape"): "input-batch-shape",
+    ("input_layer", "input_shape"): "inputlayer-input-shape",
+    ("input_layer", "shape"): "inputlayer-shape",
+    ("input_layer", "batch_shape"): "inputlayer-batch-shape",
+    ("input_layer", "batch_input_shape"): "inputlayer-batch-input-shape",
+    ("layer", "input_shape"): "layer-input-shape",
+    ("layer", "batch_input_shape"): "layer-batch-input-shape",
 }
+_CANNOT_CONVERT = "it raises ValueError: Cannot convert '{}' to a shape"
+_NOT_SUBSCRIPTABLE = "it raises TypeError: 'int' object is not subscriptable"
+_NOT_ITERABLE = "it raises TypeError: 'int' object is not iterable"
 
 
 class InputShapeNotTuple(Rule):
@@ -42,8 +43,25 @@ class InputShapeNotTuple(Rule):
     name = "input-shape-not-tuple"
     severity = Severity.ERROR
     summary = "An int where Keras needs a shape tuple: Input(shape=3), input_shape=3."
-    affects = "Keras 3 (Input/InputLayer); Keras 2 and 3 (a layer's input_shape=)"
+    affects = "Keras 3 (Input/InputLayer shapes); Keras 2 and 3 (batch shapes, a layer's input_shape=)"
     fix_safety = ('safe',)
+    # Measured on Keras 3.15 and tf_keras 2.21 ("{}" is the number as written).
+    effects = {
+        "input-shape": effect(keras3=_CANNOT_CONVERT, keras2=None),  # Keras 2 wraps the int
+        "input-batch-shape": effect(keras3=_CANNOT_CONVERT, keras2=_NOT_SUBSCRIPTABLE),
+        "inputlayer-input-shape": effect(keras3=_CANNOT_CONVERT, keras2=None),
+        # Keras 2's InputLayer knows neither keyword: it raises on the name, not the int.
+        "inputlayer-shape": effect(keras3=_CANNOT_CONVERT, keras2="it raises ValueError: Unrecognized keyword arguments: ['shape']"),
+        "inputlayer-batch-shape": effect(
+            keras3=_CANNOT_CONVERT, keras2="it raises ValueError: Unrecognized keyword arguments: ['batch_shape']"
+        ),
+        "inputlayer-batch-input-shape": effect(keras3=_CANNOT_CONVERT, keras2=_NOT_SUBSCRIPTABLE),
+        "layer-input-shape": effect(keras3=_CANNOT_CONVERT, keras2=_NOT_ITERABLE),
+        "layer-batch-input-shape": effect(
+            keras3="it raises ValueError: Unrecognized keyword arguments passed to the layer: batch_input_shape",
+            keras2=_NOT_ITERABLE,
+        ),
+    }
 
     def __init__(self, context):
         super().__init__(context)
@@ -73,7 +91,7 @@ class InputShapeNotTuple(Rule):
         if kind != "layer" and positional and not node.args[0].keyword:
             # The first parameter: `shape` (Input, Keras 3 InputLayer) or `input_shape`
             # (Keras 2 InputLayer); both want a tuple.
-            self._check(kind, "shape", positional[0], f"{bare}(")
+            self._check(kind, "shape" if kind == "input" else "input_shape", positional[0], f"{bare}(")
 
     def _callee_kind(self, func: cst.BaseExpression) -> Optional[str]:
         if self.module.keras_name(func) in knowledge.INPUT_FUNCTIONS:
@@ -88,9 +106,12 @@ class InputShapeNotTuple(Rule):
         number = self._int_text(value)
         if number is None:
             return
+        consequence = self.consequence(_SITUATIONS[(kind, keyword)])
+        if consequence is None:
+            return
+        consequence = consequence.format(number)
         source = _code(value)
         bare_source = _code(value.with_changes(lpar=[], rpar=[])) if value.lpar else source
-        consequence = _CONSEQUENCE[(kind, keyword)].format(number)
         batch = keyword.startswith("batch")
         fix = f"({'None, ' if batch else ''}{bare_source}{'' if batch else ','})"
         if written.endswith("("):

@@ -82,6 +82,12 @@ INVALID = {
 }
 
 VALID = {
+    # Keras 2 wraps an int given to Input (measured on tf_keras 2.21).
+    "Input(shape=3) on Keras 2": """
+        import tf_keras as keras
+
+        inputs = keras.Input(shape=3)
+    """,
     "tuples and lists": """
         import keras
         from keras import layers
