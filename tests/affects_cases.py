@@ -1202,15 +1202,15 @@ model = keras.Sequential([keras.layers.Dense(2, batch_input_shape=3)])
 """)
 
 # ---- KC403 mixed-keras-namespaces: this Keras next to tf.keras (Keras 3 on TF 2.21) ---------------
-case("KC403", "sequential-of-tf-keras-layer", """
+case("KC403", "two-libraries/sequential-of-tf-keras-layer", """
 import tensorflow as tf
 keras.Sequential([keras.Input((3,)), tf.keras.layers.Dense(2)])
 """)
-case("KC403", "tf-keras-sequential-of-this-layer", """
+case("KC403", "two-libraries/tf-keras-sequential-of-this-layer", """
 import tensorflow as tf
 tf.keras.Sequential([tf.keras.Input((3,)), keras.layers.Dense(2)])
 """)
-case("KC403", "model-subclass-holding-tf-keras-layer", """
+case("KC403", "two-libraries/model-subclass", """
 import numpy as np
 import tensorflow as tf
 
@@ -1225,7 +1225,7 @@ model = Net()
 model.compile(optimizer="sgd", loss="mse")
 model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
 """)
-case("KC403", "functional-with-tf-keras-layer", """
+case("KC403", "two-libraries/functional", """
 import tensorflow as tf
 import numpy as np
 inp = keras.Input((3,))
@@ -1234,7 +1234,7 @@ model.compile(optimizer="sgd", loss="mse")
 model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
 assert len(model.trainable_weights) == 2, f"{len(model.trainable_weights)} trainable weights"
 """)
-case("KC403", "tf-keras-optimizer", """
+case("KC403", "two-libraries/optimizer", """
 import numpy as np
 import tensorflow as tf
 model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
@@ -1908,23 +1908,23 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         "ValueError: Unrecognized keyword arguments passed to Dense: {'batch_input_shape': 3}",
         "TypeError: 'int' object is not iterable",
     ),
-    'KC403:sequential-of-tf-keras-layer': (
+    'KC403:two-libraries/sequential-of-tf-keras-layer': (
         None,
         'TypeError: The added layer must be an instance of class Layer',
     ),
-    'KC403:tf-keras-sequential-of-this-layer': (
+    'KC403:two-libraries/tf-keras-sequential-of-this-layer': (
         None,
         'ValueError: Only instances of `keras.Layer` can be added to a Sequential model',
     ),
-    'KC403:model-subclass-holding-tf-keras-layer': (
+    'KC403:two-libraries/model-subclass': (
         None,
         "AttributeError: 'Variable' object has no attribute '_unique_id'",
     ),
-    'KC403:functional-with-tf-keras-layer': (
+    'KC403:two-libraries/functional': (
         None,
         'AssertionError: 0 trainable weights',
     ),
-    'KC403:tf-keras-optimizer': (
+    'KC403:two-libraries/optimizer': (
         None,
         'ValueError: Could not interpret optimizer identifier',
     ),

@@ -21,13 +21,19 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Rule, effect
 from kerascheck.rules.support import syntax
-from kerascheck.semantic import knowledge
+from kerascheck.semantic import knowledge, target
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_flavor
 
-_STANDALONE = "standalone"
-_TF = "tf"
+_STANDALONE = "standalone keras"
+_TF = "tf.keras"
+_TF_KERAS = "tf_keras"
+# How many uses of each Keras per scope are kept to look for two that run together.
+_KEPT_USES = 16
+# Where a use sits: the (if-statement id, branch) pairs around it. Uses in two branches of
+# one `if` never run together.
+Branches = tuple
 # A local name bound to one Keras or the other depending on the installation.
 _SWITCH = object()
 # Where a name bound at module level (or resolved through the module's facts) is bound.
@@ -43,7 +49,10 @@ _NAMED_DEFINITIONS = frozenset({cst.Param, cst.FunctionDef, cst.ClassDef})
 
 
 def _group(qualified: str) -> Optional[str]:
-    """Which side of the divide a qualified name is on, or None for non-Keras names."""
+    """Which Keras a qualified name comes from (standalone keras, tf.keras or tf_keras),
+    or None for non-Keras names."""
+    if qualified == "tf_keras" or qualified.startswith("tf_keras."):
+        return _TF_KERAS
     if qualified == "keras._tf_keras" or qualified.startswith("keras._tf_keras."):
         return _TF  # the package behind tf.keras on TF >= 2.16
     if qualified == "keras.src.engine" or qualified.startswith("keras.src.engine."):
@@ -54,10 +63,14 @@ def _group(qualified: str) -> Optional[str]:
     return _STANDALONE if flavor == knowledge.FLAVOR_STANDALONE else _TF
 
 
-def _label(qualified: str) -> str:
-    if qualified == "tf_keras" or qualified.startswith("tf_keras."):
-        return "tf_keras"
-    return "tf.keras" if _group(qualified) == _TF else "standalone keras"
+def _different_libraries(groups: set, legacy: bool) -> bool:
+    """Whether two Keras spellings are two libraries on a Keras 2 target. tf_keras is one
+    of its own, unless TF_USE_LEGACY_KERAS makes tf.keras resolve to it; standalone keras
+    and tf.keras are one library on TensorFlow <= 2.15 (keras 2.x is tf.keras there) and
+    two only under TF_USE_LEGACY_KERAS, next to an installed Keras 3."""
+    if _TF_KERAS in groups:
+        return not (legacy and groups == {_TF_KERAS, _TF})
+    return legacy
 
 
 def _data_only(qualified: str) -> bool:
@@ -73,7 +86,15 @@ class MixedKerasNamespaces(Rule):
     name = "mixed-keras-namespaces"
     severity = Severity.WARNING
     summary = "One module uses both standalone keras and tf.keras / tf_keras objects."
-    affects = "TensorFlow <= 2.15, TF_USE_LEGACY_KERAS=1 and tf_keras (Keras 2 next to Keras 3)"
+    affects = "Keras 2 next to Keras 3: tf_keras, or TF_USE_LEGACY_KERAS=1 (one library on Keras 3 alone)"
+    effects = {
+        # On TensorFlow 2.21 without the legacy switch, keras and tf.keras are one Keras 3.
+        "two-libraries": effect(
+            keras3=None,
+            keras2="they are two libraries whose objects do not mix (Sequential, optimizers and fit "
+            "raise; a functional model trains none of the other library's weights)",
+        ),
+    }
 
     def __init__(self, context):
         super().__init__(context)
@@ -194,12 +215,22 @@ class MixedKerasNamespaces(Rule):
             return
         group = _group(qualified)
         uses = self._first_use.setdefault(where, {})
-        if group is None or group in uses or _data_only(qualified):
+        if group is None or len(uses.get(group, ())) >= _KEPT_USES or _data_only(qualified):
             return
         if self._guarded_use():
             return
         self._uses += 1
-        uses[group] = (self._uses, node, dotted, _label(qualified))
+        uses.setdefault(group, []).append((self._uses, node, dotted, group, self._branches()))
+
+    def _branches(self) -> Branches:
+        """The (if statement, branch) pairs around the node being visited."""
+        chain = self.context.ancestors
+        found = []
+        for position in range(len(chain) - 1):
+            parent, child = chain[position], chain[position + 1]
+            if type(parent) is cst.If and child is not parent.test:
+                found.append((id(parent), child is parent.body))
+        return tuple(found)
 
     def _guarded_use(self) -> bool:
         """Whether the use being visited is dual-Keras support rather than mixing: in an
@@ -236,24 +267,42 @@ class MixedKerasNamespaces(Rule):
         module_uses = self._first_use.get(_MODULE, {})
         meetings = []  # (first use, second use) where two Kerases meet, per local scope
         for where, uses in self._first_use.items():
-            merged = dict(module_uses)
+            merged = {group: list(found) for group, found in module_uses.items()}
             if where is not _MODULE:
-                for group, use in uses.items():
-                    if group not in merged or use[0] < merged[group][0]:
-                        merged[group] = use
-            if len(merged) >= 2:
-                meetings.append(sorted(merged.values(), key=lambda use: use[0])[:2])
+                for group, found in uses.items():
+                    merged.setdefault(group, []).extend(found)
+            meeting = _first_meeting(merged)
+            if meeting is not None:
+                meetings.append(meeting)
         if not meetings:
             return
-        (_, _, first_name, first), (_, node, second_name, second) = min(meetings, key=lambda pair: pair[1][0])
+        (_, _, first_name, first, _), (_, node, second_name, second, _) = min(meetings, key=lambda pair: pair[1][0])
+        consequence = self.consequence("two-libraries")
+        pins = self.context.project_pins
+        legacy = target.sets_legacy_keras(self.context.source) or "TF_USE_LEGACY_KERAS" in (pins.reason if pins else "")
+        if consequence is None or not _different_libraries({first, second}, legacy):
+            return
         self.report(
             node,
-            f"this module takes Keras objects from both {first} (`{first_name}`) and "
-            f"{second} (`{second_name}`): where tf.keras is Keras 2 (TensorFlow <= 2.15, "
-            "TF_USE_LEGACY_KERAS=1, tf_keras) they are different libraries and their objects do not "
-            "mix (\"Only instances of `keras.Layer` can be added to a Sequential model\"); "
-            "take every Keras object from one of them",
+            f"this module takes Keras objects from both {first} (`{first_name}`) and {second} "
+            f"(`{second_name}`): {consequence}; take every Keras object from one of them",
         )
+
+
+def _first_meeting(uses: dict) -> Optional[tuple]:
+    """The earliest (use, later use of another Keras) that can run together: not in two
+    branches of one `if`."""
+    ordered = sorted((use for group in uses.values() for use in group), key=lambda use: use[0])
+    for position, later in enumerate(ordered):
+        for earlier in ordered[:position]:
+            if earlier[3] != later[3] and _together(earlier[4], later[4]):
+                return earlier, later
+    return None
+
+
+def _together(left: Branches, right: Branches) -> bool:
+    branch = dict(left)
+    return all(branch.get(statement, side) == side for statement, side in right)
 
 
 def _code(node: cst.CSTNode) -> str:

@@ -1,4 +1,12 @@
-"""KC403 mixed-keras-namespaces: positives and the traps that must stay quiet."""
+"""KC403 mixed-keras-namespaces: positives and the traps that must stay quiet.
+
+Measured on TensorFlow 2.21 (tests/affects_cases.py): standalone keras and tf.keras are
+one Keras 3 there, and their objects mix; tf_keras is another library, and so is tf.keras
+under TF_USE_LEGACY_KERAS next to an installed Keras 3. The positives below are therefore
+checked in a module that sets TF_USE_LEGACY_KERAS (or that uses tf_keras), and the same
+code without it is one library."""
+import textwrap
+
 import pytest
 
 from lintutil import assert_clean, assert_triggers, lint
@@ -78,6 +86,8 @@ VALID = {
         model.compile(optimizer=tf.keras.optimizers.Adam())
     """,
     "tf.keras and tf_keras (both Keras 2 under TF_USE_LEGACY_KERAS)": """
+        import os
+        os.environ["TF_USE_LEGACY_KERAS"] = "1"
         import tensorflow as tf
         import tf_keras
 
@@ -215,9 +225,42 @@ VALID = {
 }
 
 
+LEGACY = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
+
+
 @pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
 def test_triggers(code):
-    assert_triggers("KC403", code)
+    assert_triggers("KC403", LEGACY + textwrap.dedent(code))
+
+
+@pytest.mark.parametrize("code", [c for c in INVALID.values() if "tf_keras" not in c],
+                         ids=[k for k, c in INVALID.items() if "tf_keras" not in c])
+def test_one_library_without_the_legacy_switch(code):
+    assert_clean("KC403", code)
+
+
+def test_tf_keras_next_to_tf_keras_3():
+    """tf_keras is a library of its own next to TensorFlow 2.16+'s tf.keras (Keras 3)."""
+    assert_triggers("KC403", """
+        import tensorflow as tf
+        import tf_keras
+
+        model = tf_keras.Sequential([tf_keras.layers.Dense(1)])
+        model.compile(optimizer=tf.keras.optimizers.Adam())
+    """)
+
+
+def test_mutually_exclusive_branches_do_not_mix():
+    assert_clean("KC403", LEGACY + textwrap.dedent("""
+        import keras
+        import tensorflow as tf
+
+        def backend_name(is_tf_backend):
+            if is_tf_backend:
+                return tf.keras.backend.backend()
+            else:
+                return keras.backend.backend()
+    """))
 
 
 @pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
@@ -234,8 +277,8 @@ model = keras.Sequential([keras.layers.Dense(1)])
 model.compile(optimizer=tf.keras.optimizers.Adam())
 callbacks = [tf.keras.callbacks.EarlyStopping()]
 """
-    [finding] = lint(code, ("KC403",))
-    assert (finding.line, finding.column) == (5, 25)
+    [finding] = lint(LEGACY + code, ("KC403",))
+    assert (finding.line, finding.column) == (7, 25)
     assert "`keras.Sequential`" in finding.message and "`tf.keras.optimizers.Adam`" in finding.message
 
 
@@ -246,6 +289,7 @@ def test_cross_file_reexport(project):
 
     root = project(
         {
+            ".env": "TF_USE_LEGACY_KERAS=1\n",
             "pkg/__init__.py": "",
             "pkg/compat.py": "from tensorflow.keras import layers as tf_layers\n",
             "pkg/model.py": """
