@@ -44,9 +44,9 @@ def test_fix_applies_safe_fixes_and_reports_the_rest(project):
     assert run.returncode == 1  # the unsafe one is left
     assert _read(project) == SAFE_FIXED
     assert run.stdout.splitlines() == [
-        "pkg/model.py:8:23: KC202 [unsafe fix] call() defaults training=True: a plain layer(x) or model(x) "
-        "call runs in training mode (dropout active, BatchNormalization on batch statistics) and passes it "
-        "on to nested layers; default to training=None"
+        "pkg/model.py:8:23: KC202 [unsafe fix] call() defaults training=True: a plain layer(x) call runs in "
+        "training mode: its dropout is active, and a nested Dropout drops too (predict() passes training=False "
+        "itself and is not affected); default to training=None"
     ]
     assert run.stderr.splitlines() == [
         "Fixed 1 problem in 1 file.",
