@@ -545,19 +545,45 @@ class Net(keras.Model):
 
 x, y = np.ones((4, 3), "float32"), np.zeros((4, 2), "float32")
 """
-case("KC206", "fit-training-flag", _KC206_NET + """
+# The same model whose __call__ takes `training` and hands it on.
+_KC206_NET_TRAINING = _KC206_NET.replace(
+    "def __call__(self, x):\n        return self.probe(self.dense(x))",
+    "def __call__(self, x, training=None):\n        return self.probe(self.dense(x), training=training)",
+)
+case("KC206", "no-training/fit-training-flag", _KC206_NET + """
 model = Net()
 model.compile(optimizer="sgd", loss="mse")
 Probe.seen.clear()
 model.fit(x, y, epochs=1, verbose=0)
 assert True in Probe.seen, f"fit: the sub-layers saw training={Probe.seen}"
 """)
-case("KC206", "built-after-call", _KC206_NET + """
+case("KC206", "no-training/built-after-call", _KC206_NET + """
 model = Net()
 model(x)
 assert model.built, "model.built is False after a call"
 """)
-case("KC206", "save-reload-weights", _KC206_NET + """
+case("KC206", "no-training/save-reload-weights", _KC206_NET + """
+model = Net()
+model(x)
+model.save("m.keras")
+loaded = keras.models.load_model("m.keras", custom_objects={"Net": Net, "Probe": Probe})
+loaded(x)
+assert np.allclose(loaded(x), model(x)), "reloaded model computes something else"
+""")
+
+case("KC206", "takes-training/fit-training-flag", _KC206_NET_TRAINING + """
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+Probe.seen.clear()
+model.fit(x, y, epochs=1, verbose=0)
+assert True in Probe.seen, f"fit: the sub-layers saw training={Probe.seen}"
+""")
+case("KC206", "takes-training/built-after-call", _KC206_NET_TRAINING + """
+model = Net()
+model(x)
+assert model.built, "model.built is False after a call"
+""")
+case("KC206", "takes-training/save-reload-weights", _KC206_NET_TRAINING + """
 model = Net()
 model(x)
 model.save("m.keras")
@@ -1461,15 +1487,27 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
         None,
     ),
-    'KC206:fit-training-flag': (
+    'KC206:no-training/fit-training-flag': (
         'AssertionError: fit: the sub-layers saw training=[None',
         "TypeError: Net.__call__() got an unexpected keyword argument 'training'",
     ),
-    'KC206:built-after-call': (
+    'KC206:no-training/built-after-call': (
         'AssertionError: model.built is False after a call',
         'AssertionError: model.built is False after a call',
     ),
-    'KC206:save-reload-weights': (
+    'KC206:no-training/save-reload-weights': (
+        'AssertionError: reloaded model computes something else',
+        'expected 0 variables, but received 2 variables during loading',
+    ),
+    'KC206:takes-training/fit-training-flag': (
+        'AssertionError: fit: the sub-layers saw training=[None',
+        None,
+    ),
+    'KC206:takes-training/built-after-call': (
+        'AssertionError: model.built is False after a call',
+        'AssertionError: model.built is False after a call',
+    ),
+    'KC206:takes-training/save-reload-weights': (
         'AssertionError: reloaded model computes something else',
         'expected 0 variables, but received 2 variables during loading',
     ),
