@@ -114,7 +114,7 @@ Linear(units=4, input_dim=3)(np.ones((2, 5), "float32"))
 """)
 
 # ---- KC103 state-created-in-call -----------------------------------------------------------
-case("KC103", "dense-in-call-weights", """
+case("KC103", "layer-in-call/weights", """
 import numpy as np
 
 class Classifier(keras.layers.Layer):
@@ -127,7 +127,7 @@ layer(np.ones((1, 3), "float32"))
 assert len(layer.weights) == 2, f"layer owns {len(layer.weights)} weights"
 """)
 
-case("KC103", "dense-in-call-fit", """
+case("KC103", "layer-in-call/fit", """
 import numpy as np
 
 class Classifier(keras.layers.Layer):
@@ -140,7 +140,7 @@ model.compile(optimizer="sgd", loss="mse")
 model.fit(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), epochs=1, verbose=0)
 """)
 
-case("KC103", "tf-variable-in-call", """
+case("KC103", "variable-in-call/fit", """
 import numpy as np
 import tensorflow as tf
 
@@ -155,7 +155,7 @@ model.compile(optimizer="sgd", loss="mse")
 model.fit(np.ones((4, 3), "float32"), np.zeros((4, 3), "float32"), epochs=1, verbose=0)
 """)
 
-case("KC103", "add-weight-in-call", """
+case("KC103", "add-weight-in-call/two-calls", """
 import numpy as np
 
 class Scale(keras.layers.Layer):
@@ -167,6 +167,62 @@ layer = Scale()
 layer(np.ones((1, 3), "float32"))
 layer(np.ones((1, 3), "float32"))
 assert len(layer.weights) == 1, f"layer owns {len(layer.weights)} weights after two calls"
+""")
+
+# One call away: a module-level helper that makes the state, called from call().
+case("KC103", "variable-in-call/through-helper", """
+import numpy as np
+import tensorflow as tf
+
+def make_scale(width):
+    return tf.Variable(tf.ones((width,)))
+
+class Scale(keras.layers.Layer):
+    def call(self, inputs):
+        w = make_scale(inputs.shape[-1])
+        return inputs * w
+
+inp = keras.Input((3,))
+model = keras.Model(inp, Scale()(inp))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 3), "float32"), epochs=1, verbose=0)
+""")
+
+case("KC103", "layer-in-call/through-helper", """
+import numpy as np
+
+def make_head():
+    return keras.layers.Dense(2)
+
+class Classifier(keras.layers.Layer):
+    def call(self, inputs):
+        return make_head()(inputs)
+
+layer = Classifier()
+layer(np.ones((1, 3), "float32"))
+layer(np.ones((1, 3), "float32"))
+assert len(layer.weights) == 2, f"layer owns {len(layer.weights)} weights"
+""")
+
+case("KC103", "control:guarded-helper", """
+import numpy as np
+import tensorflow as tf
+
+def make_scale(width):
+    return tf.Variable(tf.ones((width,)))
+
+class Scale(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.w = None
+    def call(self, inputs):
+        if self.w is None:
+            self.w = make_scale(inputs.shape[-1])
+        return inputs * self.w
+
+layer = Scale()
+layer(np.ones((1, 3), "float32"))
+layer(np.ones((1, 3), "float32"))
 """)
 
 # ---- KC104 add-weight-positional-name ----------------------------------------------------
@@ -1323,21 +1379,33 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'Matrix size-incompatible: In[0]: [2,5], In[1]: [3,4]',
         'Matrix size-incompatible: In[0]: [2,5], In[1]: [3,4]',
     ),
-    'KC103:dense-in-call-weights': (
+    'KC103:layer-in-call/weights': (
         'AssertionError: layer owns 0 weights',
         'AssertionError: layer owns 0 weights',
     ),
-    'KC103:dense-in-call-fit': (
+    'KC103:layer-in-call/fit': (
         'tf.function only supports singleton tf.Variables created on the first call',
         'tf.function only supports singleton tf.Variables created on the first call',
     ),
-    'KC103:tf-variable-in-call': (
+    'KC103:variable-in-call/fit': (
         'could not be lifted out of a `tf.function`',
         'could not be lifted out of a `tf.function`',
     ),
-    'KC103:add-weight-in-call': (
+    'KC103:add-weight-in-call/two-calls': (
         'You cannot add new elements of state (variables or sub-layers) to a layer that is already built',
         'AssertionError: layer owns 2 weights after two calls',
+    ),
+    'KC103:variable-in-call/through-helper': (
+        'could not be lifted out of a `tf.function`',
+        'could not be lifted out of a `tf.function`',
+    ),
+    'KC103:layer-in-call/through-helper': (
+        'AssertionError: layer owns 0 weights',
+        'AssertionError: layer owns 0 weights',
+    ),
+    'KC103:control:guarded-helper': (
+        None,
+        None,
     ),
     'KC104:layer': (
         "ValueError: `name` must be passed as a keyword argument. Received: add_weight('kernel', ...)",
