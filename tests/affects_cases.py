@@ -416,26 +416,54 @@ class Net(keras.Model):
 
 x = np.ones((1, 3), "float32")
 """
-case("KC203", "call-kwarg-custom-layer", _KC203_CALL + "Head()(x, trainable=False)\n")
-case("KC203", "call-kwarg-dense", _KC203_CALL + "keras.layers.Dense(2)(x, trainable=False)\n")
-case("KC203", "call-kwarg-subclassed-model", _KC203_CALL + "Net()(x, trainable=False)\n")
-case("KC203", "call-kwarg-functional-model", _KC203_CALL + """
+case("KC203", "call-kwarg-layer/custom-layer", _KC203_CALL + "Head()(x, trainable=False)\n")
+case("KC203", "call-kwarg-layer/dense", _KC203_CALL + "keras.layers.Dense(2)(x, trainable=False)\n")
+case("KC203", "call-kwarg-layer/subclassed-model", _KC203_CALL + "Net()(x, trainable=False)\n")
+case("KC203", "call-kwarg-model/functional-on-data", _KC203_CALL + """
 inp = keras.Input((3,))
 base = keras.Model(inp, keras.layers.Dense(2)(inp))
 base(x, trainable=False)
 assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
 """)
-case("KC203", "call-kwarg-sequential", _KC203_CALL + """
+case("KC203", "call-kwarg-model/sequential-on-data", _KC203_CALL + """
 base = keras.Sequential([keras.layers.Dense(2)])
 base(x, trainable=False)
 assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
 """)
-case("KC203", "call-kwarg-functional-in-graph", _KC203_CALL + """
+case("KC203", "call-kwarg-model/functional-on-input", _KC203_CALL + """
 inp = keras.Input((3,))
 base = keras.Model(inp, keras.layers.Dense(2)(inp))
 outer_in = keras.Input((3,))
 outer = keras.Model(outer_in, base(outer_in, trainable=False))
 assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
+""")
+case("KC203", "call-kwarg-model/sequential-on-input", _KC203_CALL + """
+base = keras.Sequential([keras.layers.Dense(2)])
+outer_in = keras.Input((3,))
+outer = keras.Model(outer_in, base(outer_in, trainable=False))
+""")
+# Callees whose kind the source does not show: a layer taken from a model, a loaded model.
+case("KC203", "call-kwarg-unknown/layer-of-a-model", _KC203_CALL + """
+inp = keras.Input((3,))
+base = keras.Model(inp, keras.layers.Dense(2)(inp))
+layer = base.layers[-1]
+layer(x, trainable=False)
+""")
+case("KC203", "call-kwarg-unknown/loaded-model-on-data", _KC203_CALL + """
+inp = keras.Input((3,))
+keras.Model(inp, keras.layers.Dense(2)(inp)).save("base.keras")
+base = keras.models.load_model("base.keras")
+base(x, trainable=False)
+assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
+""")
+case("KC203", "trainable-from-training/plain-call", """
+import numpy as np
+
+class Block(keras.layers.Layer):
+    def call(self, x, training=None):
+        return keras.layers.Dense(3, trainable=training)(x)
+
+Block()(np.ones((1, 3), "float32"))
 """)
 case("KC203", "call-param-named-trainable", """
 import numpy as np
@@ -1475,29 +1503,45 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'AssertionError: a plain call: the nested Dropout zeroed',
         'AssertionError: a plain call: the nested Dropout zeroed',
     ),
-    'KC203:call-kwarg-custom-layer': (
+    'KC203:call-kwarg-layer/custom-layer': (
         "TypeError: got an unexpected keyword argument 'trainable'",
         "TypeError: Head.call() got an unexpected keyword argument 'trainable'",
     ),
-    'KC203:call-kwarg-dense': (
+    'KC203:call-kwarg-layer/dense': (
         "TypeError: got an unexpected keyword argument 'trainable'",
         "TypeError: Dense.call() got an unexpected keyword argument 'trainable'",
     ),
-    'KC203:call-kwarg-subclassed-model': (
+    'KC203:call-kwarg-layer/subclassed-model': (
         "TypeError: got an unexpected keyword argument 'trainable'",
         "TypeError: Net.call() got an unexpected keyword argument 'trainable'",
     ),
-    'KC203:call-kwarg-functional-model': (
+    'KC203:call-kwarg-model/functional-on-data': (
         'AssertionError: 2 weights still trainable',
         "TypeError: Functional.call() got an unexpected keyword argument 'trainable'",
     ),
-    'KC203:call-kwarg-sequential': (
+    'KC203:call-kwarg-model/sequential-on-data': (
         'AssertionError: 2 weights still trainable',
         "TypeError: Sequential.call() got an unexpected keyword argument 'trainable'",
     ),
-    'KC203:call-kwarg-functional-in-graph': (
+    'KC203:call-kwarg-model/functional-on-input': (
         "Functional.compute_output_spec() got an unexpected keyword argument 'trainable'",
         "TypeError: Functional.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-model/sequential-on-input': (
+        "Functional.compute_output_spec() got an unexpected keyword argument 'trainable'",
+        "TypeError: Sequential.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-unknown/layer-of-a-model': (
+        "TypeError: got an unexpected keyword argument 'trainable'",
+        "TypeError: Dense.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-unknown/loaded-model-on-data': (
+        'AssertionError: 2 weights still trainable',
+        "TypeError: Functional.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:trainable-from-training/plain-call': (
+        'Expected `trainable` to be a boolean. Received: trainable=None',
+        'Expected `trainable` argument to be a boolean, but got: None',
     ),
     'KC203:call-param-named-trainable': (
         'AssertionError: fit passed trainable=[None',
