@@ -498,7 +498,7 @@ assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outp
 """)
 
 # ---- KC204 sublayer-call-bypassed --------------------------------------------------------
-case("KC204", "dropout-call-under-training", """
+case("KC204", "training-lost/under-training", """
 import numpy as np
 
 class Block(keras.layers.Layer):
@@ -512,7 +512,7 @@ y = Block()(np.ones((1, 1000), "float32"), training=True).numpy()
 assert (y == 0).mean() > 0.3, f"dropout.call zeroed {(y == 0).mean():.0%} under training=True"
 """)
 
-case("KC204", "dropout-call-in-fit", """
+case("KC204", "training-lost/in-fit", """
 import numpy as np
 
 class Block(keras.layers.Layer):
@@ -543,14 +543,14 @@ class Net(keras.layers.Layer):
     def call(self, inputs, training=None):
         return self.stem.call(inputs, training)
 """
-case("KC204", "stem-built-elsewhere-call", _KC204_STEM + """
+case("KC204", "extra-training-arg/call", _KC204_STEM + """
 x = np.ones((2, 3), "float32")
 net = Net()
 y = net(x)
 assert np.allclose(y, net.stem(x)), "stem.call differs from stem(x)"
 assert len(net.trainable_weights) == 2, f"{len(net.trainable_weights)} trainable weights"
 """)
-case("KC204", "stem-built-elsewhere-fit", _KC204_STEM + """
+case("KC204", "extra-training-arg/fit", _KC204_STEM + """
 inp = keras.Input((3,))
 model = keras.Model(inp, Net()(inp))
 model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
@@ -559,12 +559,22 @@ before = kernel.numpy().copy()
 model.fit(np.ones((4, 3), "float32"), np.ones((4, 4), "float32"), epochs=1, verbose=0)
 assert not np.allclose(before, kernel.numpy()), "fit did not train the stem"
 """)
-case("KC204", "stem-built-elsewhere-mixed-float16", _KC204_STEM + """
+case("KC204", "extra-training-arg/mixed-float16", _KC204_STEM + """
 keras.mixed_precision.set_global_policy("mixed_float16")
 y = Net()(np.ones((2, 3), "float32"))
 assert "float16" in str(y.dtype), y.dtype
 """)
-case("KC204", "stem-never-built", """
+case("KC204", "control:built-elsewhere-no-training", _KC204_STEM.replace(
+    "self.stem.call(inputs, training)", "self.stem.call(inputs)") + """
+inp = keras.Input((3,))
+model = keras.Model(inp, Net()(inp))
+model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+kernel = model.layers[-1].stem.kernel
+before = kernel.numpy().copy()
+model.fit(np.ones((4, 3), "float32"), np.ones((4, 4), "float32"), epochs=1, verbose=0)
+assert not np.allclose(before, kernel.numpy()), "fit did not train the stem"
+""")
+case("KC204", "never-built/call", """
 import numpy as np
 
 class Net(keras.layers.Layer):
@@ -1551,27 +1561,31 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'AssertionError: predict zeroed',
         'AssertionError: predict zeroed',
     ),
-    'KC204:dropout-call-under-training': (
+    'KC204:training-lost/under-training': (
         'AssertionError: dropout.call zeroed',
         'AssertionError: dropout.call zeroed',
     ),
-    'KC204:dropout-call-in-fit': (
+    'KC204:training-lost/in-fit': (
         'dropout inactive',
         'dropout inactive',
     ),
-    'KC204:stem-built-elsewhere-call': (
+    'KC204:extra-training-arg/call': (
         None,
         'Dense.call() takes 2 positional arguments but 3 were given',
     ),
-    'KC204:stem-built-elsewhere-fit': (
+    'KC204:extra-training-arg/fit': (
         None,
         'TypeError: Dense.call() takes 2 positional arguments but 3 were given',
     ),
-    'KC204:stem-built-elsewhere-mixed-float16': (
+    'KC204:extra-training-arg/mixed-float16': (
         None,
         'Dense.call() takes 2 positional arguments but 3 were given',
     ),
-    'KC204:stem-never-built': (
+    'KC204:control:built-elsewhere-no-training': (
+        None,
+        None,
+    ),
+    'KC204:never-built/call': (
         'You must build the layer before accessing `kernel`',
         "'Dense' object has no attribute 'kernel'",
     ),

@@ -23,8 +23,7 @@ from kerascheck.semantic.target import KERAS2, KERAS3
 
 CLASS_RULES = {code: rule for code, rule in all_rules().items() if code[2] in "1234"}
 # Rules not yet converted to effects (this set only shrinks).
-PENDING_RULES = {"KC204",
-                 "KC402", "KC403", "KC404"}
+PENDING_RULES = {"KC402", "KC403", "KC404"}
 
 
 def _pending(code):
@@ -107,9 +106,6 @@ KNOWN_MISSES: dict = {
     "and only the .keras reload fails: what it returns is not checked",
 }
 PENDING = {
-    ("KC204", "stem-built-elsewhere-call"),
-    ("KC204", "stem-built-elsewhere-fit"),
-    ("KC204", "stem-built-elsewhere-mixed-float16"),
     ("KC402", "input-shape-int"),
     ("KC402", "input-positional-int"),
     ("KC402", "input-numpy-int"),
