@@ -114,7 +114,7 @@ Linear(units=4, input_dim=3)(np.ones((2, 5), "float32"))
 """)
 
 # ---- KC103 state-created-in-call -----------------------------------------------------------
-case("KC103", "dense-in-call-weights", """
+case("KC103", "layer-in-call/weights", """
 import numpy as np
 
 class Classifier(keras.layers.Layer):
@@ -127,7 +127,7 @@ layer(np.ones((1, 3), "float32"))
 assert len(layer.weights) == 2, f"layer owns {len(layer.weights)} weights"
 """)
 
-case("KC103", "dense-in-call-fit", """
+case("KC103", "layer-in-call/fit", """
 import numpy as np
 
 class Classifier(keras.layers.Layer):
@@ -140,7 +140,7 @@ model.compile(optimizer="sgd", loss="mse")
 model.fit(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), epochs=1, verbose=0)
 """)
 
-case("KC103", "tf-variable-in-call", """
+case("KC103", "variable-in-call/fit", """
 import numpy as np
 import tensorflow as tf
 
@@ -155,7 +155,7 @@ model.compile(optimizer="sgd", loss="mse")
 model.fit(np.ones((4, 3), "float32"), np.zeros((4, 3), "float32"), epochs=1, verbose=0)
 """)
 
-case("KC103", "add-weight-in-call", """
+case("KC103", "add-weight-in-call/two-calls", """
 import numpy as np
 
 class Scale(keras.layers.Layer):
@@ -167,6 +167,62 @@ layer = Scale()
 layer(np.ones((1, 3), "float32"))
 layer(np.ones((1, 3), "float32"))
 assert len(layer.weights) == 1, f"layer owns {len(layer.weights)} weights after two calls"
+""")
+
+# One call away: a module-level helper that makes the state, called from call().
+case("KC103", "variable-in-call/through-helper", """
+import numpy as np
+import tensorflow as tf
+
+def make_scale(width):
+    return tf.Variable(tf.ones((width,)))
+
+class Scale(keras.layers.Layer):
+    def call(self, inputs):
+        w = make_scale(inputs.shape[-1])
+        return inputs * w
+
+inp = keras.Input((3,))
+model = keras.Model(inp, Scale()(inp))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 3), "float32"), epochs=1, verbose=0)
+""")
+
+case("KC103", "layer-in-call/through-helper", """
+import numpy as np
+
+def make_head():
+    return keras.layers.Dense(2)
+
+class Classifier(keras.layers.Layer):
+    def call(self, inputs):
+        return make_head()(inputs)
+
+layer = Classifier()
+layer(np.ones((1, 3), "float32"))
+layer(np.ones((1, 3), "float32"))
+assert len(layer.weights) == 2, f"layer owns {len(layer.weights)} weights"
+""")
+
+case("KC103", "control:guarded-helper", """
+import numpy as np
+import tensorflow as tf
+
+def make_scale(width):
+    return tf.Variable(tf.ones((width,)))
+
+class Scale(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.w = None
+    def call(self, inputs):
+        if self.w is None:
+            self.w = make_scale(inputs.shape[-1])
+        return inputs * self.w
+
+layer = Scale()
+layer(np.ones((1, 3), "float32"))
+layer(np.ones((1, 3), "float32"))
 """)
 
 # ---- KC104 add-weight-positional-name ----------------------------------------------------
@@ -360,26 +416,54 @@ class Net(keras.Model):
 
 x = np.ones((1, 3), "float32")
 """
-case("KC203", "call-kwarg-custom-layer", _KC203_CALL + "Head()(x, trainable=False)\n")
-case("KC203", "call-kwarg-dense", _KC203_CALL + "keras.layers.Dense(2)(x, trainable=False)\n")
-case("KC203", "call-kwarg-subclassed-model", _KC203_CALL + "Net()(x, trainable=False)\n")
-case("KC203", "call-kwarg-functional-model", _KC203_CALL + """
+case("KC203", "call-kwarg-layer/custom-layer", _KC203_CALL + "Head()(x, trainable=False)\n")
+case("KC203", "call-kwarg-layer/dense", _KC203_CALL + "keras.layers.Dense(2)(x, trainable=False)\n")
+case("KC203", "call-kwarg-layer/subclassed-model", _KC203_CALL + "Net()(x, trainable=False)\n")
+case("KC203", "call-kwarg-model/functional-on-data", _KC203_CALL + """
 inp = keras.Input((3,))
 base = keras.Model(inp, keras.layers.Dense(2)(inp))
 base(x, trainable=False)
 assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
 """)
-case("KC203", "call-kwarg-sequential", _KC203_CALL + """
+case("KC203", "call-kwarg-model/sequential-on-data", _KC203_CALL + """
 base = keras.Sequential([keras.layers.Dense(2)])
 base(x, trainable=False)
 assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
 """)
-case("KC203", "call-kwarg-functional-in-graph", _KC203_CALL + """
+case("KC203", "call-kwarg-model/functional-on-input", _KC203_CALL + """
 inp = keras.Input((3,))
 base = keras.Model(inp, keras.layers.Dense(2)(inp))
 outer_in = keras.Input((3,))
 outer = keras.Model(outer_in, base(outer_in, trainable=False))
 assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
+""")
+case("KC203", "call-kwarg-model/sequential-on-input", _KC203_CALL + """
+base = keras.Sequential([keras.layers.Dense(2)])
+outer_in = keras.Input((3,))
+outer = keras.Model(outer_in, base(outer_in, trainable=False))
+""")
+# Callees whose kind the source does not show: a layer taken from a model, a loaded model.
+case("KC203", "call-kwarg-unknown/layer-of-a-model", _KC203_CALL + """
+inp = keras.Input((3,))
+base = keras.Model(inp, keras.layers.Dense(2)(inp))
+layer = base.layers[-1]
+layer(x, trainable=False)
+""")
+case("KC203", "call-kwarg-unknown/loaded-model-on-data", _KC203_CALL + """
+inp = keras.Input((3,))
+keras.Model(inp, keras.layers.Dense(2)(inp)).save("base.keras")
+base = keras.models.load_model("base.keras")
+base(x, trainable=False)
+assert not base.trainable_weights, f"{len(base.trainable_weights)} weights still trainable"
+""")
+case("KC203", "trainable-from-training/plain-call", """
+import numpy as np
+
+class Block(keras.layers.Layer):
+    def call(self, x, training=None):
+        return keras.layers.Dense(3, trainable=training)(x)
+
+Block()(np.ones((1, 3), "float32"))
 """)
 case("KC203", "call-param-named-trainable", """
 import numpy as np
@@ -414,7 +498,7 @@ assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outp
 """)
 
 # ---- KC204 sublayer-call-bypassed --------------------------------------------------------
-case("KC204", "dropout-call-under-training", """
+case("KC204", "training-lost/under-training", """
 import numpy as np
 
 class Block(keras.layers.Layer):
@@ -428,7 +512,7 @@ y = Block()(np.ones((1, 1000), "float32"), training=True).numpy()
 assert (y == 0).mean() > 0.3, f"dropout.call zeroed {(y == 0).mean():.0%} under training=True"
 """)
 
-case("KC204", "dropout-call-in-fit", """
+case("KC204", "training-lost/in-fit", """
 import numpy as np
 
 class Block(keras.layers.Layer):
@@ -459,14 +543,14 @@ class Net(keras.layers.Layer):
     def call(self, inputs, training=None):
         return self.stem.call(inputs, training)
 """
-case("KC204", "stem-built-elsewhere-call", _KC204_STEM + """
+case("KC204", "extra-training-arg/call", _KC204_STEM + """
 x = np.ones((2, 3), "float32")
 net = Net()
 y = net(x)
 assert np.allclose(y, net.stem(x)), "stem.call differs from stem(x)"
 assert len(net.trainable_weights) == 2, f"{len(net.trainable_weights)} trainable weights"
 """)
-case("KC204", "stem-built-elsewhere-fit", _KC204_STEM + """
+case("KC204", "extra-training-arg/fit", _KC204_STEM + """
 inp = keras.Input((3,))
 model = keras.Model(inp, Net()(inp))
 model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
@@ -475,12 +559,22 @@ before = kernel.numpy().copy()
 model.fit(np.ones((4, 3), "float32"), np.ones((4, 4), "float32"), epochs=1, verbose=0)
 assert not np.allclose(before, kernel.numpy()), "fit did not train the stem"
 """)
-case("KC204", "stem-built-elsewhere-mixed-float16", _KC204_STEM + """
+case("KC204", "extra-training-arg/mixed-float16", _KC204_STEM + """
 keras.mixed_precision.set_global_policy("mixed_float16")
 y = Net()(np.ones((2, 3), "float32"))
 assert "float16" in str(y.dtype), y.dtype
 """)
-case("KC204", "stem-never-built", """
+case("KC204", "control:built-elsewhere-no-training", _KC204_STEM.replace(
+    "self.stem.call(inputs, training)", "self.stem.call(inputs)") + """
+inp = keras.Input((3,))
+model = keras.Model(inp, Net()(inp))
+model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+kernel = model.layers[-1].stem.kernel
+before = kernel.numpy().copy()
+model.fit(np.ones((4, 3), "float32"), np.ones((4, 4), "float32"), epochs=1, verbose=0)
+assert not np.allclose(before, kernel.numpy()), "fit did not train the stem"
+""")
+case("KC204", "never-built/call", """
 import numpy as np
 
 class Net(keras.layers.Layer):
@@ -545,19 +639,45 @@ class Net(keras.Model):
 
 x, y = np.ones((4, 3), "float32"), np.zeros((4, 2), "float32")
 """
-case("KC206", "fit-training-flag", _KC206_NET + """
+# The same model whose __call__ takes `training` and hands it on.
+_KC206_NET_TRAINING = _KC206_NET.replace(
+    "def __call__(self, x):\n        return self.probe(self.dense(x))",
+    "def __call__(self, x, training=None):\n        return self.probe(self.dense(x), training=training)",
+)
+case("KC206", "no-training/fit-training-flag", _KC206_NET + """
 model = Net()
 model.compile(optimizer="sgd", loss="mse")
 Probe.seen.clear()
 model.fit(x, y, epochs=1, verbose=0)
 assert True in Probe.seen, f"fit: the sub-layers saw training={Probe.seen}"
 """)
-case("KC206", "built-after-call", _KC206_NET + """
+case("KC206", "no-training/built-after-call", _KC206_NET + """
 model = Net()
 model(x)
 assert model.built, "model.built is False after a call"
 """)
-case("KC206", "save-reload-weights", _KC206_NET + """
+case("KC206", "no-training/save-reload-weights", _KC206_NET + """
+model = Net()
+model(x)
+model.save("m.keras")
+loaded = keras.models.load_model("m.keras", custom_objects={"Net": Net, "Probe": Probe})
+loaded(x)
+assert np.allclose(loaded(x), model(x)), "reloaded model computes something else"
+""")
+
+case("KC206", "takes-training/fit-training-flag", _KC206_NET_TRAINING + """
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+Probe.seen.clear()
+model.fit(x, y, epochs=1, verbose=0)
+assert True in Probe.seen, f"fit: the sub-layers saw training={Probe.seen}"
+""")
+case("KC206", "takes-training/built-after-call", _KC206_NET_TRAINING + """
+model = Net()
+model(x)
+assert model.built, "model.built is False after a call"
+""")
+case("KC206", "takes-training/save-reload-weights", _KC206_NET_TRAINING + """
 model = Net()
 model(x)
 model.save("m.keras")
@@ -1300,21 +1420,33 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'Matrix size-incompatible: In[0]: [2,5], In[1]: [3,4]',
         'Matrix size-incompatible: In[0]: [2,5], In[1]: [3,4]',
     ),
-    'KC103:dense-in-call-weights': (
+    'KC103:layer-in-call/weights': (
         'AssertionError: layer owns 0 weights',
         'AssertionError: layer owns 0 weights',
     ),
-    'KC103:dense-in-call-fit': (
+    'KC103:layer-in-call/fit': (
         'tf.function only supports singleton tf.Variables created on the first call',
         'tf.function only supports singleton tf.Variables created on the first call',
     ),
-    'KC103:tf-variable-in-call': (
+    'KC103:variable-in-call/fit': (
         'could not be lifted out of a `tf.function`',
         'could not be lifted out of a `tf.function`',
     ),
-    'KC103:add-weight-in-call': (
+    'KC103:add-weight-in-call/two-calls': (
         'You cannot add new elements of state (variables or sub-layers) to a layer that is already built',
         'AssertionError: layer owns 2 weights after two calls',
+    ),
+    'KC103:variable-in-call/through-helper': (
+        'could not be lifted out of a `tf.function`',
+        'could not be lifted out of a `tf.function`',
+    ),
+    'KC103:layer-in-call/through-helper': (
+        'AssertionError: layer owns 0 weights',
+        'AssertionError: layer owns 0 weights',
+    ),
+    'KC103:control:guarded-helper': (
+        None,
+        None,
     ),
     'KC104:layer': (
         "ValueError: `name` must be passed as a keyword argument. Received: add_weight('kernel', ...)",
@@ -1384,29 +1516,45 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'AssertionError: a plain call: the nested Dropout zeroed',
         'AssertionError: a plain call: the nested Dropout zeroed',
     ),
-    'KC203:call-kwarg-custom-layer': (
+    'KC203:call-kwarg-layer/custom-layer': (
         "TypeError: got an unexpected keyword argument 'trainable'",
         "TypeError: Head.call() got an unexpected keyword argument 'trainable'",
     ),
-    'KC203:call-kwarg-dense': (
+    'KC203:call-kwarg-layer/dense': (
         "TypeError: got an unexpected keyword argument 'trainable'",
         "TypeError: Dense.call() got an unexpected keyword argument 'trainable'",
     ),
-    'KC203:call-kwarg-subclassed-model': (
+    'KC203:call-kwarg-layer/subclassed-model': (
         "TypeError: got an unexpected keyword argument 'trainable'",
         "TypeError: Net.call() got an unexpected keyword argument 'trainable'",
     ),
-    'KC203:call-kwarg-functional-model': (
+    'KC203:call-kwarg-model/functional-on-data': (
         'AssertionError: 2 weights still trainable',
         "TypeError: Functional.call() got an unexpected keyword argument 'trainable'",
     ),
-    'KC203:call-kwarg-sequential': (
+    'KC203:call-kwarg-model/sequential-on-data': (
         'AssertionError: 2 weights still trainable',
         "TypeError: Sequential.call() got an unexpected keyword argument 'trainable'",
     ),
-    'KC203:call-kwarg-functional-in-graph': (
+    'KC203:call-kwarg-model/functional-on-input': (
         "Functional.compute_output_spec() got an unexpected keyword argument 'trainable'",
         "TypeError: Functional.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-model/sequential-on-input': (
+        "Functional.compute_output_spec() got an unexpected keyword argument 'trainable'",
+        "TypeError: Sequential.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-unknown/layer-of-a-model': (
+        "TypeError: got an unexpected keyword argument 'trainable'",
+        "TypeError: Dense.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:call-kwarg-unknown/loaded-model-on-data': (
+        'AssertionError: 2 weights still trainable',
+        "TypeError: Functional.call() got an unexpected keyword argument 'trainable'",
+    ),
+    'KC203:trainable-from-training/plain-call': (
+        'Expected `trainable` to be a boolean. Received: trainable=None',
+        'Expected `trainable` argument to be a boolean, but got: None',
     ),
     'KC203:call-param-named-trainable': (
         'AssertionError: fit passed trainable=[None',
@@ -1416,27 +1564,31 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'AssertionError: predict zeroed',
         'AssertionError: predict zeroed',
     ),
-    'KC204:dropout-call-under-training': (
+    'KC204:training-lost/under-training': (
         'AssertionError: dropout.call zeroed',
         'AssertionError: dropout.call zeroed',
     ),
-    'KC204:dropout-call-in-fit': (
+    'KC204:training-lost/in-fit': (
         'dropout inactive',
         'dropout inactive',
     ),
-    'KC204:stem-built-elsewhere-call': (
+    'KC204:extra-training-arg/call': (
         None,
         'Dense.call() takes 2 positional arguments but 3 were given',
     ),
-    'KC204:stem-built-elsewhere-fit': (
+    'KC204:extra-training-arg/fit': (
         None,
         'TypeError: Dense.call() takes 2 positional arguments but 3 were given',
     ),
-    'KC204:stem-built-elsewhere-mixed-float16': (
+    'KC204:extra-training-arg/mixed-float16': (
         None,
         'Dense.call() takes 2 positional arguments but 3 were given',
     ),
-    'KC204:stem-never-built': (
+    'KC204:control:built-elsewhere-no-training': (
+        None,
+        None,
+    ),
+    'KC204:never-built/call': (
         'You must build the layer before accessing `kernel`',
         "'Dense' object has no attribute 'kernel'",
     ),
@@ -1464,15 +1616,27 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
         None,
     ),
-    'KC206:fit-training-flag': (
+    'KC206:no-training/fit-training-flag': (
         'AssertionError: fit: the sub-layers saw training=[None',
         "TypeError: Net.__call__() got an unexpected keyword argument 'training'",
     ),
-    'KC206:built-after-call': (
+    'KC206:no-training/built-after-call': (
         'AssertionError: model.built is False after a call',
         'AssertionError: model.built is False after a call',
     ),
-    'KC206:save-reload-weights': (
+    'KC206:no-training/save-reload-weights': (
+        'AssertionError: reloaded model computes something else',
+        'expected 0 variables, but received 2 variables during loading',
+    ),
+    'KC206:takes-training/fit-training-flag': (
+        'AssertionError: fit: the sub-layers saw training=[None',
+        None,
+    ),
+    'KC206:takes-training/built-after-call': (
+        'AssertionError: model.built is False after a call',
+        'AssertionError: model.built is False after a call',
+    ),
+    'KC206:takes-training/save-reload-weights': (
         'AssertionError: reloaded model computes something else',
         'expected 0 variables, but received 2 variables during loading',
     ),

@@ -23,8 +23,7 @@ from kerascheck.semantic.target import KERAS2, KERAS3
 
 CLASS_RULES = {code: rule for code, rule in all_rules().items() if code[2] in "1234"}
 # Rules not yet converted to effects (this set only shrinks).
-PENDING_RULES = {"KC103", "KC203", "KC204", "KC206",
-                 "KC404"}
+PENDING_RULES = {"KC404"}
 
 
 def _pending(code):
@@ -107,14 +106,6 @@ KNOWN_MISSES: dict = {
     "and only the .keras reload fails: what it returns is not checked",
 }
 PENDING = {
-    ("KC204", "stem-built-elsewhere-call"),
-    ("KC204", "stem-built-elsewhere-fit"),
-    ("KC204", "stem-built-elsewhere-mixed-float16"),
-    ("sequential-of-tf-keras-layer"),
-    ("tf-keras-sequential-of-this-layer"),
-    ("model-subclass-holding-tf-keras-layer"),
-    ("functional-with-tf-keras-layer"),
-    ("tf-keras-optimizer"),
     ("KC404", "engine"),
     ("KC404", "src-engine-base-layer"),
     ("KC404", "private-tf-keras"),

@@ -3,15 +3,17 @@
 Keras puts its machinery in `Layer.__call__` (build on the first input, `training` and
 `mask` propagation, autocasting, functional-graph recording) and runs the user's
 computation in `call`. A class whose `__call__` does the computation never enters that
-machinery: the layer stays unbuilt, its sub-layers never see `training`, and saving
-finds no weights.
+machinery. Measured on Keras 3.15 and tf_keras 2.21 (tests/affects_cases.py): the model
+stays unbuilt after a call on both; on Keras 3 `fit` runs it with `training` unset and a
+.keras save holds no weights; on Keras 2 `fit` raises TypeError when `__call__` takes no
+`training`, and load_model fails ("expected 0 variables").
 """
 from __future__ import annotations
 
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Rule, effect
 from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.module import KerasClass
@@ -19,11 +21,33 @@ from kerascheck.semantic.names import resolves_to
 from kerascheck.semantic.project import External
 
 
+_KERAS3 = (
+    "fit() runs it with `training` unset (Dropout and BatchNormalization never train), `built` "
+    "stays False after a call, and a .keras save holds no weights (the reloaded model computes "
+    "something else)"
+)
+
+
 class CallDunderOverridden(Rule):
     code = "KC206"
     name = "call-dunder-overridden"
     severity = Severity.ERROR
     summary = "Keras class defines __call__ and no call: Keras's build/training machinery never runs."
+    affects = "Keras 2 and Keras 3"
+    effects = {
+        "no-training": effect(
+            keras3=_KERAS3,
+            keras2="fit() raises TypeError (unexpected keyword argument 'training'), `built` stays "
+            "False after a call, and load_model fails (\"expected 0 variables\")",
+            keras2_old="fit() raises TypeError (unexpected keyword argument 'training') and `built` "
+            "stays False after a call",
+        ),
+        "takes-training": effect(
+            keras3=_KERAS3,
+            keras2="`built` stays False after a call, and load_model fails (\"expected 0 variables\")",
+            keras2_old="`built` stays False after a call",
+        ),
+    }
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         keras_class = self.module.keras_class(node)
@@ -32,13 +56,14 @@ class CallDunderOverridden(Rule):
         dunder = syntax.methods(node).get("__call__")
         if dunder is None or self._has_call(keras_class) or _delegates(dunder):
             return
+        consequence = self.consequence("takes-training" if _takes_training(dunder) else "no-training")
+        if consequence is None:
+            return
         what = "model" if keras_class.is_model else "layer"
         self.report(
             dunder.name,
             f"__call__ overridden in a Keras {what} that defines no call(): Keras's own "
-            "__call__ never runs, so the layer is never built, Dropout/BatchNormalization "
-            "get no training flag in fit(), and a .keras save stores no weights; "
-            "rename the method to call()",
+            f"__call__ never runs: {consequence}; rename the method to call()",
         )
 
     def _has_call(self, keras_class: KerasClass) -> bool:
@@ -55,6 +80,12 @@ class CallDunderOverridden(Rule):
                 ):
                     return True
         return False
+
+
+def _takes_training(dunder: cst.FunctionDef) -> bool:
+    """Whether `__call__` accepts the `training=` keyword fit() passes on Keras 2."""
+    params = dunder.params
+    return "training" in syntax.param_names(dunder) or isinstance(params.star_kwarg, cst.Param)
 
 
 def _delegates(dunder: cst.FunctionDef) -> bool:

@@ -1,13 +1,16 @@
 """KC103: weights, variables or weight-owning layers created inside `call()`.
 
 `call()` runs on every batch (and is traced by `tf.function`), so state made there is
-made again each time. Measured on Keras 3.15: a `Dense` built in `call` leaves the layer
-with 0 weights and `fit` fails with "tf.function only supports singleton tf.Variables
-created on the first call"; a `tf.Variable`/`keras.Variable` made there is untracked and
-breaks symbolic building and `fit`; `self.add_weight` in `call` raises "You cannot add new
-elements of state ... to a layer that is already built". Weightless helpers (Dropout,
-Reshape, merge layers) built per call are only wasteful, and lazy creation behind a
-one-time check (`if self.w is None:`) is a legitimate pattern: neither is flagged.
+made again each time. Measured on Keras 3.15 and tf_keras 2.21 (tests/affects_cases.py): a
+`Dense` built in `call` leaves the layer with 0 weights and `fit` fails with "tf.function
+only supports singleton tf.Variables created on the first call" on both; a
+`tf.Variable`/`keras.Variable` made there breaks building the layer on a `keras.Input` on
+both; `self.add_weight` in `call` raises "You cannot add new elements of state ... to a
+layer that is already built" on Keras 3, and silently adds a new weight on every call on
+Keras 2. The same holds one call away, when `call()` calls a module-level function of the
+file that makes the variable or the layer. Weightless helpers (Dropout, Reshape, merge
+layers) built per call are only wasteful, and lazy creation behind a one-time check (`if
+self.w is None:`) is a legitimate pattern: neither is flagged.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule
+from kerascheck.rules.base import Rule, effect, everywhere
 from kerascheck.rules.support import sublayers, syntax
 from kerascheck.semantic import knowledge
 
@@ -31,6 +34,26 @@ class StateCreatedInCall(Rule):
     severity = Severity.ERROR
     summary = "Weights, variables or weight-owning layers created inside call()."
     affects = "Keras 2 and Keras 3"
+    effects = {
+        "layer-in-call": everywhere(
+            "it is rebuilt with fresh weights on every call and never tracked (the layer owns 0 "
+            "weights), and fit() fails (\"tf.function only supports singleton tf.Variables created "
+            "on the first call\")"
+        ),
+        "variable-in-call": everywhere(
+            "a new variable is made on every call, and calling the layer on a keras.Input (a "
+            "functional model) fails (\"could not be lifted out of a tf.function\")"
+        ),
+        "add-weight-in-call": effect(
+            keras3="calling the layer raises \"You cannot add new elements of state ... to a layer "
+            "that is already built\"",
+            keras2="every call silently adds another weight (2 weights after two calls)",
+        ),
+    }
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._functions: Optional[dict[str, cst.FunctionDef]] = None
 
     def visit_Call(self, node: cst.Call) -> None:
         found = self.context.current_method()
@@ -39,27 +62,56 @@ class StateCreatedInCall(Rule):
         method = found[1]
         owner = syntax.self_name(method)
         created = self._created_state(node, owner)
+        via = None
+        if created is None:
+            via = self._helper(node)
+            created = self._helper_state(via) if via is not None else None
         if created is None or self._guarded(method, owner):
             return
         kind, label = created
+        situation = {"add_weight": "add-weight-in-call", "variable": "variable-in-call"}.get(kind, "layer-in-call")
+        consequence = self.consequence(situation)
+        if consequence is None:
+            return
         if kind == "add_weight":
-            message = (
-                "self.add_weight() inside call(): Keras 3 raises \"You cannot add new elements "
-                "of state ... to a layer that is already built\"; create the weight in build()"
-            )
+            message = f"self.add_weight() inside call(): {consequence}; create the weight in build()"
         elif kind == "variable":
+            where = f"by {via.name.value}() called " if via is not None else "created "
             message = (
-                f"{label} created inside call(): a new, untracked variable on every call "
-                "(layer.weights stays empty) that breaks fit() and tf.function; create it in "
-                "build() with self.add_weight(...)"
+                f"{label} {where}inside call(): {consequence}; create it in build() with "
+                "self.add_weight(...)"
             )
         else:
+            where = f"by {via.name.value}() called " if via is not None else "constructed "
             message = (
-                f"{label} layer constructed inside call(): it is rebuilt with fresh weights on "
-                "every call, is not tracked (0 weights) and fit() fails (\"tf.function only "
-                "supports singleton tf.Variables\"); create it in __init__ and only call it here"
+                f"{label} layer {where}inside call(): {consequence}; create it in __init__ and only "
+                "call it here"
             )
         self.report(node, message)
+
+    def _helper(self, call: cst.Call) -> Optional[cst.FunctionDef]:
+        """The module-level function of this file that `call` calls by name (`make(...)`)."""
+        if not isinstance(call.func, cst.Name):
+            return None
+        if self._functions is None:
+            module = self.context.ancestors[0]
+            self._functions = {
+                item.name.value: item for item in getattr(module, "body", ()) if isinstance(item, cst.FunctionDef)
+            }
+        return self._functions.get(call.func.value)
+
+    def _helper_state(self, function: cst.FunctionDef) -> Optional[tuple[str, str]]:
+        """What state a helper makes in its own frame, one call away from call(): a variable
+        or a weight-owning layer (not `self.add_weight`: it has no layer). A helper that makes
+        it under a one-time check of its own (a module-level cache) makes it once."""
+        made = None
+        for node in syntax.walk_scope(function):
+            test = node.test if isinstance(node, (cst.If, cst.IfExp, cst.While)) else None
+            if test is not None and _is_one_time_check(test, None):
+                return None
+            if made is None and isinstance(node, cst.Call):
+                made = self._created_state(node, None)
+        return made
 
     def _created_state(self, call: cst.Call, owner: Optional[str]) -> Optional[tuple[str, str]]:
         creator = sublayers.weight_creator(self.module, call, owner)
@@ -88,12 +140,16 @@ class StateCreatedInCall(Rule):
 
 
 def _is_one_time_check(test: cst.BaseExpression, owner: Optional[str]) -> bool:
+    """`owner` is the method's instance name; None in a module-level helper, where any
+    membership test (`if key not in _CACHE:`) is a per-key cache."""
     for sub in syntax.walk(test):
         if isinstance(sub, cst.Comparison):
             for target in sub.comparisons:
                 if isinstance(target.comparator, cst.Name) and target.comparator.value == "None":
                     return True
-                if isinstance(target.operator, (cst.In, cst.NotIn)) and owner in syntax.names_in(target.comparator):
+                if isinstance(target.operator, (cst.In, cst.NotIn)) and (
+                    owner is None or owner in syntax.names_in(target.comparator)
+                ):
                     return True  # a per-key cache: `if key not in self.layers:`
         elif isinstance(sub, cst.Call) and syntax.callee_name(sub) in _STATE_PROBES:
             return True

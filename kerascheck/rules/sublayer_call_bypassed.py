@@ -2,8 +2,13 @@
 
 `Layer.__call__` is where Keras builds the layer, fills in `training` and `mask` from the
 call context, autocasts inputs under mixed precision and records the call for the
-functional graph. Calling `.call()` directly skips all of that: a Dropout sub-layer
-called this way never sees `training=True` and drops nothing.
+functional graph. Calling `.call()` directly skips all of that. Measured on Keras 3.15
+and tf_keras 2.21 (tests/affects_cases.py): a Dropout called this way drops nothing, even
+in training, on both; a sub-layer with weights that nothing else builds fails on both;
+a Dense built elsewhere and given the training flag (`self.stem.call(x, training)`) works
+on Keras 3 (also under mixed_float16) but raises TypeError on Keras 2, whose Dense.call()
+takes no `training`. A built sub-layer called without the flag was not found to break
+anything, and is not reported.
 """
 from __future__ import annotations
 
@@ -12,8 +17,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule
-from kerascheck.rules.support import syntax, training_flag
+from kerascheck.rules.base import Fix, Rule, effect, everywhere
+from kerascheck.rules.support import sublayers, syntax, training_flag
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 
@@ -27,6 +32,24 @@ class SublayerCallBypassed(Rule):
     severity = Severity.WARNING
     summary = "sublayer.call(...) skips Layer.__call__: no build, no training/mask propagation."
     fix_safety = ('unsafe',)
+    affects = "Keras 2 and Keras 3"
+    effects = {
+        # A training-sensitive sub-layer, or one of unknown kind, called without `training`.
+        "training-lost": everywhere(
+            "a Dropout or BatchNormalization reached this way gets no training flag, so it runs in "
+            "inference mode even in fit() (a Dropout drops nothing)"
+        ),
+        # A sub-layer with weights that nothing builds (no `.build(...)`, no normal call).
+        "never-built": everywhere(
+            "nothing builds the sub-layer, so the call fails: its weights do not exist"
+        ),
+        # `training` handed to a built-in layer whose call() takes it on Keras 3 only.
+        "extra-training-arg": effect(
+            keras3=None,
+            keras2="the layer's call() takes no `training` there, so it raises TypeError "
+            "(\"Dense.call() takes 2 positional arguments but 3 were given\")",
+        ),
+    }
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -47,21 +70,67 @@ class SublayerCallBypassed(Rule):
         # A plain method has no `.call`, so `self.x.call` on a method of the class can only
         # be a property that hands out a sub-layer (keras-hub's `self.image_converter`).
         if attribute is not None:
-            if self._not_a_layer(self._self_assignments(keras_class.node, attribute)):
-                return
+            values = self._self_assignments(keras_class.node, attribute)
         elif isinstance(receiver, cst.Name):
-            scope = self.context.enclosing(cst.FunctionDef) or method
-            if self._not_a_layer(self._local_assignments(scope, receiver.value)):
-                return
+            values = self._local_assignments(self.context.enclosing(cst.FunctionDef) or method, receiver.value)
+        else:
+            values = []
+        if self._not_a_layer(values):
+            return
+        situation = self._situation(node, values, keras_class.node, attribute, owner)
+        consequence = self.consequence(situation) if situation else None
+        if consequence is None:
+            return
         shown = cst_dotted(receiver) or "the sub-layer"
         self.report(
             func,
-            f"{shown}.call(...) skips Layer.__call__: the sub-layer is not built by Keras and "
-            "gets no training flag, mask or autocasting (a Dropout called this way drops "
-            f"nothing, even in training); call {shown}(...) instead",
+            f"{shown}.call(...) skips Layer.__call__ (building, the training flag, masks, "
+            f"autocasting): {consequence}; call {shown}(...) instead",
             # Unsafe: the sub-layer now gets built, the training flag, masks, autocasting.
             fix=Fix.replace(func, receiver, safe=False, description=f"call {shown}(...) instead"),
         )
+
+    def _situation(self, call, values, class_def, attribute, owner) -> Optional[str]:
+        """Which measured situation `receiver.call(...)` is in (a key of `effects`), or None
+        when nothing is known to break (a built sub-layer called without `training`)."""
+        passes_training = len(syntax.positional(call)) > 1 or syntax.keyword(call, "training") is not None
+        layers = {
+            layer for value in values for layer, made in sublayers.layers_constructed(self.module, value)
+            if made is value
+        }
+        if len(layers) != 1:
+            return None if passes_training else "training-lost"  # unknown kind
+        layer = layers.pop()
+        index = self.module.index
+        if isinstance(layer, str):
+            owns = layer in knowledge.WEIGHT_OWNING_LAYERS
+        else:
+            owns = index.owns_weights(layer)
+        if owns and not (attribute is not None and self._built_elsewhere(class_def, attribute)):
+            return "never-built"
+        if not passes_training:
+            return "training-lost" if sublayers.training_sensitive_label(index, layer) else None
+        if isinstance(layer, str) and layer in knowledge.TRAINING_ARG_KERAS3_ONLY:
+            return "extra-training-arg"
+        return None
+
+    @staticmethod
+    def _built_elsewhere(class_def: cst.ClassDef, attribute: str) -> bool:
+        """Whether some method of the class builds `self.<attribute>`: `self.x.build(...)`,
+        or a normal call `self.x(...)` (Layer.__call__ builds it)."""
+        for method in syntax.methods(class_def).values():
+            owner = syntax.self_name(method)
+            aliases = sublayers.sublayer_aliases(method, owner)
+            for node in syntax.walk(method):
+                if not isinstance(node, cst.Call):
+                    continue
+                func = node.func
+                if isinstance(func, cst.Attribute) and func.attr.value == "build":
+                    if syntax.self_attribute(func.value, owner) == attribute:
+                        return True
+                elif sublayers.sublayer_called(node, owner, aliases) == attribute:
+                    return True
+        return False
 
     def _is_class_or_self(self, receiver: cst.BaseExpression, owner: Optional[str]) -> bool:
         """`self`, `super()`, `type(self)`, `self.__class__`, or a name of a class/module."""

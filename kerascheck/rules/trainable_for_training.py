@@ -2,9 +2,14 @@
 
 `trainable` is a property of a layer (are its weights updated by the optimizer?), set in
 the constructor or with `layer.trainable = False`. `training` is an argument of a call
-(dropout and BatchNormalization in training or inference mode). They are easy to mix up:
-`base_model(x, trainable=False)` raises on Keras 3 and is silently ignored by a
-Sequential; `training=self.trainable` runs the layer in training mode at inference.
+(dropout and BatchNormalization in training or inference mode). They are easy to mix up.
+Measured on Keras 3.15 and tf_keras 2.21 (tests/affects_cases.py): `layer(x,
+trainable=False)` raises TypeError on a layer or a subclassed model on both; a Sequential
+or functional model raises TypeError on Keras 2, and on Keras 3 when called on a
+keras.Input, but silently ignores it when called on data (the weights stay trainable);
+`Dense(3, trainable=training)` raises when `training` is None; `training=self.trainable`
+runs the layer in training mode at inference, and a call() parameter named `trainable`
+is never set by fit(), on both.
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule
+from kerascheck.rules.base import Fix, Rule, effect, everywhere
 from kerascheck.rules.support import syntax, training_flag
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
@@ -21,6 +26,9 @@ from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 _FACTORY_NAMES = frozenset(name for name in knowledge.LAYER_FACTORIES if not name.endswith("."))
 _FACTORY_PREFIXES = tuple(name for name in knowledge.LAYER_FACTORIES if name.endswith("."))
 _TRAINING_FLAGS = frozenset({"training", "is_training"})
+_TYPE_ERROR = "the call raises TypeError (unexpected keyword argument 'trainable')"
+# Model classes whose call() ignores unknown keywords on Keras 3 when run on data.
+_CONTAINER_MODELS = frozenset({"keras.Model", "keras.models.Model", "keras.Sequential", "keras.models.Sequential"})
 
 
 class TrainableForTraining(Rule):
@@ -29,20 +37,48 @@ class TrainableForTraining(Rule):
     severity = Severity.ERROR
     summary = "trainable= used as a call argument, or trainable and training fed from each other."
     fix_safety = ('unsafe',)
+    affects = "Keras 2 and Keras 3"
+    effects = {
+        # A layer, or a model with a call() of its own (a subclassed Model).
+        "call-kwarg-layer": everywhere(_TYPE_ERROR),
+        # A Sequential or functional model (keras.Model(inputs, outputs)).
+        "call-kwarg-model": effect(
+            keras3=f"{_TYPE_ERROR} when the model is called on a keras.Input, and it is silently "
+            "ignored when the model is called on data (the weights stay trainable)",
+            keras2=_TYPE_ERROR,
+        ),
+        # A callee the source does not show the kind of (`model.layers[0]`, a loaded model).
+        "call-kwarg-unknown": effect(
+            keras3=f"{_TYPE_ERROR} on a layer, or on a model called on a keras.Input, and a "
+            "Sequential or functional model called on data silently ignores it (the weights stay "
+            "trainable)",
+            keras2=_TYPE_ERROR,
+        ),
+        "trainable-from-training": everywhere(
+            "a call with the training flag unset (None) raises (\"Expected `trainable` to be a boolean\")"
+        ),
+        "call-param-named-trainable": everywhere(
+            "fit(), evaluate() and predict() set `training` instead, so it always keeps its default"
+        ),
+        "training-from-self-trainable": everywhere(
+            "the layer then runs in training mode (Dropout active, batch statistics) at inference, "
+            "in predict()"
+        ),
+    }
 
     def __init__(self, context):
         super().__init__(context)
-        self._layer_attributes: dict[int, frozenset[str]] = {}
+        self._layer_attributes: dict[int, dict[str, str]] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.name.value != "call" or self.context.in_method("call") is None:
             return
         param = syntax.find_param(node, "trainable")
-        if param is not None:
+        consequence = self.consequence("call-param-named-trainable")
+        if param is not None and consequence:
             self.report(
                 param,
-                "call() takes `trainable`, which Keras never passes: fit(), evaluate() and "
-                "predict() set `training`, so this parameter always keeps its default; "
+                f"call() takes `trainable`, which Keras never passes: {consequence}; "
                 "rename it to training=None",
             )
 
@@ -50,51 +86,78 @@ class TrainableForTraining(Rule):
         trainable = syntax.keyword(node, "trainable")
         if trainable is not None:
             flag = _flag_name(trainable.value, _TRAINING_FLAGS)
-            if flag is not None:
-                self.report(
-                    trainable,
-                    f"trainable= is fed from `{flag}`: trainable freezes the weights, training "
-                    "selects training or inference behaviour; pass training= to the layer call "
-                    "and set trainable once, on the layer",
-                    fix=_as_training(node, trainable) if self._calls_a_layer(node) else None,
-                )
-            elif self._calls_a_layer(node):
-                self.report(
-                    trainable,
-                    "trainable= is not an argument of a layer call: Keras 3 raises TypeError "
-                    "(unexpected keyword argument 'trainable') and a Sequential model silently "
-                    "ignores it; freeze with `layer.trainable = False`, or pass training=False "
-                    "for inference mode",
-                    fix=_as_training(node, trainable),
-                )
+            kind = self._callee_kind(node)
+            if kind is not None:
+                consequence = self.consequence(f"call-kwarg-{kind}")
+                if consequence:
+                    fed = f" (fed from `{flag}`)" if flag else ""
+                    self.report(
+                        trainable,
+                        f"trainable={fed} is not an argument of a layer call: {consequence}; freeze with `layer.trainable = False`, "
+                        "or pass training= for the training or inference mode",
+                        fix=_as_training(node, trainable),
+                    )
+            elif flag is not None and self._makes_layer(node):
+                consequence = self.consequence("trainable-from-training")
+                if consequence:
+                    self.report(
+                        trainable,
+                        f"trainable= is fed from `{flag}`: {consequence}; trainable freezes the "
+                        "weights, training selects training or inference behaviour: pass training= "
+                        "to the layer call and set trainable once, on the layer",
+                    )
         training = syntax.keyword(node, "training")
         if training is not None:
             flag = _flag_name(training.value, None)
-            if flag is not None:
+            consequence = self.consequence("training-from-self-trainable")
+            if flag is not None and consequence:
                 self.report(
                     training,
                     f"training= is fed from `{flag}`, which says whether weights are updated, "
-                    "not whether the model is training: the layer then runs in training mode "
-                    "(dropout, batch statistics) at inference; pass the training flag of the "
-                    "surrounding call instead",
+                    f"not whether the model is training: {consequence}; pass the training flag "
+                    "of the surrounding call instead",
                 )
 
     # ---- is the callee a layer or model instance (not a class being constructed)? ----
-    def _calls_a_layer(self, call: cst.Call) -> bool:
+    def _callee_kind(self, call: cst.Call) -> Optional[str]:
+        """What the call calls: "layer" (a layer, or a model with its own call()), "model"
+        (a Sequential or functional model), "unknown" (a layer or model of unknown kind),
+        or None when it is not a layer or model instance."""
         func = call.func
         if isinstance(func, cst.Call):  # `Dense(3)(x, trainable=False)`, `m.get_layer("a")(x, ...)`
-            return self._makes_layer(func)
+            return self._kind_made(func)
         if isinstance(func, cst.Subscript):  # `model.layers[0](x, trainable=False)`
             value = func.value
-            return isinstance(value, cst.Attribute) and value.attr.value in knowledge.LAYER_ACCESSORS
+            if isinstance(value, cst.Attribute) and value.attr.value in knowledge.LAYER_ACCESSORS:
+                return "unknown"
+            return None
         found = training_flag.enclosing_keras_method(self.context)
         if found is not None:
             attribute = syntax.self_attribute(func, syntax.self_name(found[1]))
             if attribute is not None:
-                return attribute in self._layers_on_self(found[0].node)
+                return self._layers_on_self(found[0].node).get(attribute)
         if isinstance(func, cst.Name):
             return self._name_bound_to_layer(func.value)
-        return False
+        return None
+
+    def _kind_made(self, call: cst.Call) -> Optional[str]:
+        """The kind (see `_callee_kind`) of what `call` returns, if a layer or model."""
+        if not self._makes_layer(call):
+            return None
+        if syntax.method_call_name(call) in knowledge.LAYER_ACCESSORS:
+            return "unknown"
+        key = self.module.tree_keras_class(call.func)
+        if key is not None:
+            return "layer" if self.module.index.defines_in_ancestry(key, "call") else "unknown"
+        if self.module.builtin_layer(call.func):
+            return "layer"
+        qualified = self.module.qualified_name(call.func)
+        names = {qualified, canonical_keras_name(qualified) if qualified else None} - {None}
+        if names & _CONTAINER_MODELS or any(name.startswith("keras.applications.") for name in names):
+            return "model"
+        if any(name.rpartition(".")[0] == "keras.layers" for name in names):
+            return "layer"
+        return "unknown"
 
     def _makes_layer(self, call: cst.Call) -> bool:
         """Whether `call` returns a layer or model: a layer class, a Model/Sequential,
@@ -114,41 +177,52 @@ class TrainableForTraining(Rule):
                 return True
         return False
 
-    def _layers_on_self(self, class_def: cst.ClassDef) -> frozenset[str]:
-        """Attributes that some method of the class sets to a layer (`self.dense = Dense(4)`)."""
+    def _layers_on_self(self, class_def: cst.ClassDef) -> dict[str, str]:
+        """Attributes that some method of the class sets to a layer (`self.dense = Dense(4)`),
+        with the kind of that layer ("unknown" when given several kinds)."""
         cached = self._layer_attributes.get(id(class_def))
         if cached is not None:
             return cached
-        found = set()
+        found: dict[str, str] = {}
         for method in syntax.methods(class_def).values():
             owner = syntax.self_name(method)
             for node in syntax.walk(method):
-                if isinstance(node, (cst.Assign, cst.AnnAssign)) and self._is_layer_value(node.value):
-                    for target in syntax.flatten_targets(syntax.assign_targets(node)):
-                        attribute = syntax.self_attribute(target, owner)
-                        if attribute is not None:
-                            found.add(attribute)
-        result = frozenset(found)
-        self._layer_attributes[id(class_def)] = result
-        return result
+                kind = self._value_kind(node.value) if isinstance(node, (cst.Assign, cst.AnnAssign)) else None
+                if kind is None:
+                    continue
+                for target in syntax.flatten_targets(syntax.assign_targets(node)):
+                    attribute = syntax.self_attribute(target, owner)
+                    if attribute is not None:
+                        found[attribute] = kind if found.get(attribute, kind) == kind else "unknown"
+        self._layer_attributes[id(class_def)] = found
+        return found
 
-    def _name_bound_to_layer(self, name: str) -> bool:
-        """Whether the function (or module) around the call binds `name` to a layer:
+    def _name_bound_to_layer(self, name: str) -> Optional[str]:
+        """The kind of layer the function (or module) around the call binds `name` to:
         `base = keras.applications.ResNet50(...)`, `for layer in model.layers:`."""
         scope = self.context.enclosing(cst.FunctionDef) or self.context.ancestors[0]
+        kinds = set()
         for node in syntax.walk_scope(scope):
-            if isinstance(node, (cst.Assign, cst.AnnAssign)) and self._is_layer_value(node.value):
+            if isinstance(node, (cst.Assign, cst.AnnAssign)):
+                kind = self._value_kind(node.value)
                 targets = syntax.flatten_targets(syntax.assign_targets(node))
-                if any(isinstance(t, cst.Name) and t.value == name for t in targets):
-                    return True
+                if kind and any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                    kinds.add(kind)
             elif isinstance(node, cst.For) and isinstance(node.target, cst.Name) and node.target.value == name:
                 iterated = node.iter
                 if isinstance(iterated, cst.Attribute) and iterated.attr.value in knowledge.LAYER_ACCESSORS:
-                    return True
-        return False
+                    kinds.add("unknown")
+        if not kinds:
+            return None
+        return kinds.pop() if len(kinds) == 1 else "unknown"
 
-    def _is_layer_value(self, value: Optional[cst.BaseExpression]) -> bool:
-        return isinstance(value, cst.Call) and self._makes_layer(value)
+    def _value_kind(self, value: Optional[cst.BaseExpression]) -> Optional[str]:
+        if isinstance(value, cst.Subscript):  # `layer = model.layers[-1]`
+            held = value.value
+            if isinstance(held, cst.Attribute) and held.attr.value in knowledge.LAYER_ACCESSORS:
+                return "unknown"
+            return None
+        return self._kind_made(value) if isinstance(value, cst.Call) else None
 
 
 def _as_training(call: cst.Call, trainable: cst.Arg) -> Optional[Fix]:

@@ -110,6 +110,11 @@ WEIGHT_OWNING_LAYERS = frozenset(
     """.split()
 )
 
+# Built-in layers whose call() takes `training` on Keras 3 but not on Keras 2 (KC204: a
+# `.call(x, training)` raises TypeError on Keras 2 only; measured with Dense, the others
+# from the call() signatures of Keras 3.15 and tf_keras 2.21).
+TRAINING_ARG_KERAS3_ONLY = frozenset({"Dense", "EinsumDense", "CenterCrop", "Resizing"})
+
 # Layers whose behaviour depends on `training` (KC207, KC210). The catalog's list.
 TRAINING_SENSITIVE_LAYERS = frozenset(
     """

@@ -10,5 +10,5 @@ class Block(keras.layers.Layer):
         self.stack = [keras.layers.Dense(8)]
 
     def call(self, x, training=None):
-        x = self.dropout(self.dense(x), training=training)
+        x = self.dropout(self.dense(x))
         return self.stack[0](x)

@@ -10,5 +10,5 @@ class Block(keras.layers.Layer):
         self.stack = [keras.layers.Dense(8)]
 
     def call(self, x, training=None):
-        x = self.dropout.call(self.dense.call(x), training=training)
+        x = self.dropout.call(self.dense.call(x))
         return self.stack[0].call(x)

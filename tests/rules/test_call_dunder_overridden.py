@@ -187,3 +187,17 @@ def test_cross_file(project):
     )
     result = check_paths([root], Settings(select=("KC206",)))
     assert [(f.code, f.path.endswith("blocks.py"), f.line) for f in result.findings] == [("KC206", True, 5)]
+
+
+def test_the_message_says_what_happens_on_the_file_s_keras():
+    """Measured (tests/affects_cases.py, KC206): Keras 3 fit runs it with training unset;
+    Keras 2 fit raises TypeError unless __call__ takes `training`; unbuilt on both."""
+    from lintutil import lint
+
+    plain = INVALID["model overriding __call__, `import keras`"]
+    [on3] = lint(plain, ("KC206",), target_keras="3")
+    assert "training` unset" in on3.message and "TypeError" not in on3.message
+    [on2] = lint(plain, ("KC206",), target_keras="2")
+    assert "raises TypeError" in on2.message and "expected 0 variables" in on2.message
+    [takes] = lint(INVALID["tf_keras model"], ("KC206",), target_keras="2")
+    assert "TypeError" not in takes.message and "`built` stays False" in takes.message

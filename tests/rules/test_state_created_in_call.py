@@ -92,6 +92,28 @@ INVALID = {
                     return keras.layers.Dense(4)(inputs)
                 return inputs
     """,
+    "one call away: a module-level function that makes a tf.Variable (measured)": """
+        import keras
+        import tensorflow as tf
+
+        def make_scale(width):
+            return tf.Variable(tf.ones((width,)))
+
+        class Scale(keras.layers.Layer):
+            def call(self, inputs):
+                w = make_scale(inputs.shape[-1])
+                return inputs * w
+    """,
+    "one call away: a module-level function that makes a Dense (measured)": """
+        import keras
+
+        def make_head():
+            return keras.layers.Dense(2)
+
+        class Classifier(keras.layers.Layer):
+            def call(self, inputs):
+                return make_head()(inputs)
+    """,
 }
 
 VALID = {
@@ -196,6 +218,51 @@ VALID = {
             def make_head(self):
                 return keras.layers.Dense(4)
     """,
+    "one call away, guarded by a one-time check at the call site (measured: runs clean)": """
+        import keras
+        import tensorflow as tf
+
+        def make_scale(width):
+            return tf.Variable(tf.ones((width,)))
+
+        class Scale(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.w = None
+
+            def call(self, inputs):
+                if self.w is None:
+                    self.w = make_scale(inputs.shape[-1])
+                return inputs * self.w
+    """,
+    "one call away, a helper that caches what it makes": """
+        import keras
+
+        _HEADS = {}
+
+        def head(width):
+            if width not in _HEADS:
+                _HEADS[width] = keras.layers.Dense(width)
+            return _HEADS[width]
+
+        class Classifier(keras.layers.Layer):
+            def call(self, inputs):
+                return head(2)(inputs)
+    """,
+    "one call away, a helper that makes only weightless layers or plain tensors": """
+        import keras
+        import tensorflow as tf
+
+        def regularize(x):
+            return keras.layers.Dropout(0.1)(x)
+
+        def ones(width):
+            return tf.ones((width,))
+
+        class Block(keras.layers.Layer):
+            def call(self, inputs):
+                return regularize(inputs) * ones(inputs.shape[-1])
+    """,
 }
 
 
@@ -245,3 +312,17 @@ def test_cross_file_weight_owning_layer(project):
     )
     result = check_paths([root], Settings(select=("KC103",)))
     assert [(f.code, f.path.endswith("model.py"), f.line) for f in result.findings] == [("KC103", True, 8)]
+
+
+def test_the_message_says_what_happens_on_the_file_s_keras():
+    """Measured (tests/affects_cases.py, KC103): add_weight in call raises on Keras 3 and
+    silently adds a weight per call on Keras 2."""
+    from lintutil import lint
+
+    code = INVALID["self.add_weight in call, tf.keras"]
+    [on3] = lint(code, ("KC103",), target_keras="3")
+    assert "You cannot add new elements of state" in on3.message
+    [on2] = lint(code, ("KC103",), target_keras="2")
+    assert "adds another weight" in on2.message and "cannot add" not in on2.message
+    [helper] = lint(INVALID["one call away: a module-level function that makes a tf.Variable (measured)"], ("KC103",))
+    assert "by make_scale() called inside call()" in helper.message

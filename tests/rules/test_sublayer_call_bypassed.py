@@ -178,6 +178,45 @@ VALID = {
                 local = Helper()
                 return self.helper.call(local.call(x))
     """,
+    "a sub-layer built elsewhere, called without the flag (measured: nothing breaks)": """
+        import keras
+
+        class Net(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.stem = keras.layers.Dense(4)
+
+            def build(self, input_shape):
+                self.stem.build(input_shape)
+
+            def call(self, inputs):
+                return self.stem.call(inputs)
+    """,
+    "a Dense built elsewhere and given the flag, on Keras 3 (measured: works)": """
+        import keras
+
+        class Net(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.stem = keras.layers.Dense(4)
+
+            def build(self, input_shape):
+                self.stem.build(input_shape)
+
+            def call(self, inputs, training=None):
+                return self.stem.call(inputs, training)
+    """,
+    "a Dropout given the flag explicitly": """
+        import keras
+
+        class Block(keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.dropout = keras.layers.Dropout(0.5)
+
+            def call(self, x, training=None):
+                return self.dropout.call(x, training=training)
+    """,
     "`.call` outside a Keras class (tests, scripts)": """
         import keras
 
@@ -240,3 +279,21 @@ def test_cross_file_keras_base(project):
     result = check_paths([root], Settings(select=("KC204",)))
     found = [(f.code, f.path.endswith("block.py"), f.line, f.column) for f in result.findings]
     assert found == [("KC204", True, 11, 32)]
+
+
+def test_the_flag_handed_to_a_keras2_dense_is_reported_on_keras_2_only():
+    """Measured (tests/affects_cases.py, KC204 extra-training-arg): Dense.call() takes no
+    `training` on tf_keras 2.21 (TypeError) and does on Keras 3."""
+    from lintutil import lint
+
+    code = VALID["a Dense built elsewhere and given the flag, on Keras 3 (measured: works)"]
+    assert lint(code, ("KC204",), target_keras="3") == []
+    [on2] = lint(code, ("KC204",), target_keras="2")
+    assert "raises TypeError" in on2.message and "takes no `training`" in on2.message
+
+
+def test_the_message_says_what_breaks():
+    [dropout] = assert_triggers("KC204", INVALID["self.dropout.call, `import keras`"])
+    assert "Dropout drops nothing" in dropout.message
+    [unbuilt] = assert_triggers("KC204", INVALID["model, `from tensorflow import keras`"])
+    assert "nothing builds the sub-layer" in unbuilt.message

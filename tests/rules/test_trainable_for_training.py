@@ -222,3 +222,20 @@ def test_cross_file_layer_class(project):
     )
     result = check_paths([root], Settings(select=("KC203",)))
     assert [(f.code, f.path.endswith("model.py"), f.line) for f in result.findings] == [("KC203", True, 11)]
+
+
+def test_the_message_says_what_happens_for_the_callee_and_the_file_s_keras():
+    """Measured (tests/affects_cases.py, KC203): a layer raises TypeError on both; a
+    Sequential raises on Keras 2 and, on Keras 3, raises on a keras.Input but ignores the
+    argument on data; a callee of unknown kind gets both outcomes."""
+    from lintutil import lint
+
+    [layer] = lint(INVALID["calling a sub-layer with trainable=, `import keras`"], ("KC203",), target_keras="3")
+    assert "raises TypeError" in layer.message and "ignored" not in layer.message
+    sequential = INVALID["a Sequential built in the class"]
+    [on3] = lint(sequential, ("KC203",), target_keras="3")
+    assert "silently ignored when the model is called on data" in on3.message
+    [on2] = lint(sequential, ("KC203",), target_keras="2")
+    assert "raises TypeError" in on2.message and "ignored" not in on2.message
+    unknown = lint(INVALID["a layer taken from model.layers"], ("KC203",), target_keras="3")
+    assert unknown and all("on a layer, or on a model called on a keras.Input" in f.message for f in unknown)
