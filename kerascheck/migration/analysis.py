@@ -123,6 +123,7 @@ class FileState:
         self._class_attrs: dict[int, dict[str, Optional[str]]] = {}
         self._defined_methods: Optional[frozenset] = None
         self._names: Optional[frozenset] = None
+        self._reexported: dict[str, bool] = {}
 
     @classmethod
     def of(cls, context) -> "FileState":
@@ -156,8 +157,21 @@ class FileState:
         bound = facts.imports.get(head)
         if bound is not None:
             anchor, target_ = bound
-            return bool(anchor) or target_.split(".")[0] in _KERAS_HEADS
+            if anchor or target_.split(".")[0] in _KERAS_HEADS:
+                return True
+            # `from mypkg.backend import keras`: a name the project re-exports. Only a
+            # module of the tree can hand Keras on; ask the index what the name is.
+            return self._reexports_keras(head, target_)
         return head in facts.aliases or bool(facts.star_imports)
+
+    def _reexports_keras(self, head: str, target_: str) -> bool:
+        cached = self._reexported.get(head)
+        if cached is None:
+            index = self.module.index
+            cached = index.module_file(self.context.path, "", target_) is not None and flavor(
+                self.qualified(cst.Name(head))) is not None
+            self._reexported[head] = cached
+        return cached
 
     def import_bound(self, name: str) -> bool:
         """Whether the plain name `name` is bound by an import of this file."""

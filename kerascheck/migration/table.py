@@ -416,7 +416,9 @@ entry(
     fix_safety=("safe", "unsafe"),
     what="""
         Flags `keras.backend.<name>` (`K.sum(...)` after `from keras import backend as K`,
-        `from keras.backend import set_value`) for every name Keras 3's `keras.backend` no longer
+        `from keras.backend import set_value`, or a `keras` the project re-exports:
+        `from mypkg.backend import keras` where that module does `from tensorflow import keras`)
+        for every name Keras 3's `keras.backend` no longer
         has: all but `backend clear_session epsilon floatx get_uid image_data_format
         is_float_dtype is_int_dtype is_keras_tensor result_type set_epsilon set_floatx
         set_image_data_format standardize_dtype`. Through `tf.keras.backend` (the compatibility
@@ -500,7 +502,8 @@ entry(
     fix_safety=("safe",),
     what="""
         Flags the `lr=` keyword in a call of a Keras optimizer class (`Adam`, `SGD`, `RMSprop`,
-        `Adagrad`, `Adadelta`, `Adamax`, `Nadam`, `Ftrl`, `AdamW`, ...) under any spelling, and of
+        `Adagrad`, `Adadelta`, `Adamax`, `Nadam`, `Ftrl`, `AdamW`, ...) under any spelling
+        (including a `keras` re-exported by a module of the project), and of
         an in-tree subclass of one that does not define its own `__init__`.
         """,
     why="""
