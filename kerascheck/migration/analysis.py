@@ -124,6 +124,7 @@ class FileState:
         self._defined_methods: Optional[frozenset] = None
         self._names: Optional[frozenset] = None
         self._reexported: dict[str, bool] = {}
+        self._rebinds: dict[int, frozenset] = {}
 
     @classmethod
     def of(cls, context) -> "FileState":
@@ -368,6 +369,42 @@ class FileState:
                 return bindings.at(name, position)
         return None
 
+    def local_value(self, name: str) -> Optional[cst.CSTNode]:
+        """The expression a plain name holds where the node being visited sits, when the
+        innermost function (or the module, at module level) binds it exactly once, by a
+        plain `name = value` before that node, and nothing else rebinds it (`+=`, `:=`,
+        `global`, `del`, a loop, a `with ... as`, a parameter). None otherwise."""
+        chain = self.context.ancestors
+        scope = next((node for node in reversed(chain) if type(node) in _SCOPE_NODES), None)
+        if type(scope) is not cst.FunctionDef and type(scope) is not cst.Module:
+            return None
+        bindings = self._scope_bindings(scope, 0)
+        values = bindings.values.get(name, ())
+        if len(values) != 1 or values[0][1] is None:
+            return None
+        position = next((bindings.order[id(n)] for n in reversed(chain) if id(n) in bindings.order), None)
+        if position is None or values[0][0] >= position or name in self._rebound(scope):
+            return None
+        return values[0][1]
+
+    def _rebound(self, scope: cst.CSTNode) -> frozenset:
+        """Names a scope binds other than by `=` (a module's names also by a `global` anywhere)."""
+        cached = self._rebinds.get(id(scope))
+        if cached is None:
+            found = set()
+            nodes = walk(scope, layout=False) if type(scope) is cst.Module else syntax.walk_scope(scope.body)
+            for node in nodes:
+                node_type = type(node)
+                if node_type is cst.AugAssign or node_type is cst.NamedExpr:
+                    if type(node.target) is cst.Name:
+                        found.add(node.target.value)
+                elif node_type is cst.Global or node_type is cst.Nonlocal:
+                    found.update(item.name.value for item in node.names)
+                elif node_type is cst.Del:
+                    found.update(name.value for name in walk(node.target) if type(name) is cst.Name)
+            cached = self._rebinds[id(scope)] = frozenset(found)
+        return cached
+
     def receiver_defines(self, expr: cst.CSTNode, method: str) -> bool:
         """Whether `expr` is an instance of an in-tree class that defines `method` itself
         or through an in-tree ancestor (`self` in such a class, `MyMetric()`, a name bound
@@ -489,6 +526,8 @@ class FileState:
         return f"keras.{path}", ("import keras",)
 
 
+# The nodes that open a scope of their own.
+_SCOPE_NODES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module})
 # The nodes _scope_bindings looks into (every other node only gets its position).
 _BINDING_NODES = frozenset({cst.Assign, cst.AnnAssign, cst.For, cst.CompFor, cst.FunctionDef, cst.ClassDef, cst.AsName})
 

@@ -1060,22 +1060,29 @@ class AttributeMatcher(Matcher):
 
 
 # ---- path: file name suffix checks -----------------------------------------------------------------
-def path_tail(matcher_: Matcher, node: cst.CSTNode) -> Optional[tuple[str, Optional[cst.CSTNode]]]:
+def path_tail(matcher_: Matcher, node: cst.CSTNode, depth: int = 0) -> Optional[tuple[str, Optional[cst.CSTNode]]]:
     """The known end of a path expression, and the literal node holding it: a string,
     the last text of an f-string, `os.path.join(..., "x.h5")`, `d + "/x.h5"`,
-    `Path(d) / "x.h5"`, `str(...)` of those. None when the end is not a literal."""
+    `Path(d) / "x.h5"`, `str(...)` of those, or a local variable assigned one of those
+    once in the same function (`path = out + "/w.h5"`; then the literal is None: a fix
+    there would rename the file for every other use of the variable too). None when the
+    end is not a literal."""
+    if type(node) is cst.Name:
+        value = matcher_.state.local_value(node.value) if depth < 3 else None
+        found = path_tail(matcher_, value, depth + 1) if value is not None else None
+        return (found[0], None) if found is not None else None
     if isinstance(node, cst.SimpleString):
         value = syntax.string_value(node)
         return (value, node) if value is not None else None
     if isinstance(node, cst.ConcatenatedString):
-        return path_tail(matcher_, node.right)
+        return path_tail(matcher_, node.right, depth)
     if isinstance(node, cst.FormattedString):
         last = node.parts[-1] if node.parts else None
         if isinstance(last, cst.FormattedStringText):
             return last.value, last
         return None
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Divide)):
-        return path_tail(matcher_, node.right)
+        return path_tail(matcher_, node.right, depth)
     if isinstance(node, cst.Call):
         qualified = matcher_.state.qualified(node.func) or ""
         if qualified in ("os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "str") or (
@@ -1083,9 +1090,9 @@ def path_tail(matcher_: Matcher, node: cst.CSTNode) -> Optional[tuple[str, Optio
         ):
             args = [arg for arg in node.args if arg.keyword is None]
             if args and not args[-1].star:
-                return path_tail(matcher_, args[-1].value)
+                return path_tail(matcher_, args[-1].value, depth)
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
-            found = path_tail(matcher_, node.func.value)
+            found = path_tail(matcher_, node.func.value, depth)
             if found is None or found[0].rstrip().endswith("}"):
                 return None  # `"{}".format(path)`: the end is the argument, unknown
             return found

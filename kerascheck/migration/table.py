@@ -676,7 +676,10 @@ entry(
     what="""
         Flags `<model>.save_weights(path)` when the path is a literal (string, f-string,
         `os.path.join(...)`, `pathlib` `/`, `+`) whose end does not read `.weights.h5`: `.h5`,
-        `.hdf5`, `.ckpt`, or a TensorFlow checkpoint prefix without extension.
+        `.hdf5`, `.ckpt`, or a TensorFlow checkpoint prefix without extension. The path may
+        also be a local variable the same function assigns such a literal once, before the
+        call (`path = out_dir + "/w.h5"`; `model.save_weights(path)`): then there is no fix,
+        since renaming the file at the assignment renames it for every other use.
         """,
     why="""
         Keras 3 writes weights in one format only. Measured: `model.save_weights("w.h5")` raises
@@ -699,7 +702,9 @@ entry(
     fixed=SAME_AS_GOOD,
     how="Name the file `*.weights.h5` (and update the code that loads it).",
     not_flagged=(
-        "Paths that end in an expression (`model.save_weights(path)`): only literal ends are judged.",
+        "Paths that end in an expression (`model.save_weights(path)` with `path` a parameter, or a variable "
+        "assigned more than once, extended with `+=`, or bound in an enclosing function): only literal ends are "
+        "judged.",
         "`load_weights(\"x.h5\")`: reading a Keras 2 H5 file still works.",
     ),
     references=("keras-team/keras-io#1568", "`keras/src/saving/saving_api.py` save_weights"),
@@ -755,7 +760,8 @@ entry(
     how="End the path in `.keras` for full models and in `.weights.h5` with `save_weights_only=True`.",
     not_flagged=(
         "`ModelCheckpoint(\"best.h5\")` for full models: `.h5` is still accepted.",
-        "Paths that end in an expression, and a `save_weights_only=` that is not a literal.",
+        "Paths that end in an expression (a variable counts when the same function assigns it a literal once), "
+        "and a `save_weights_only=` that is not a literal.",
     ),
     references=("tensorflow/docs#2327", "keras-team/keras#20560", "`keras/src/callbacks/model_checkpoint.py`"),
     needles=("ModelCheckpoint",),
@@ -807,7 +813,8 @@ entry(
     how="Save to `model.keras` to reload in Keras; `model.export(\"dir\")` (or `tf.saved_model.save`) for TF Serving/TFLite.",
     not_flagged=(
         "`save()` on objects not known to be Keras models (`checkpoint.save(prefix)`, `image.save(path)`).",
-        "Paths that end in an expression.",
+        "Paths that end in an expression (a variable counts when the same function assigns it a literal once, "
+        "before the call: `target = os.path.join(root, \"serving\")`; `model.save(target)` is flagged).",
     ),
     references=("Keras 3 migration guide, \"Saving a model in the TF SavedModel format\"", "`saving_api.py` save_model"),
     needles=("save",),
@@ -862,7 +869,8 @@ entry(
         `keras.layers.TFSMLayer(path, call_endpoint="serving_default")` wraps a SavedModel.
         """,
     not_flagged=(
-        "`load_model(\"x.keras\")`, `\"x.h5\"`, `\"x.hdf5\"`, `hf://` paths; paths that end in an expression.",
+        "`load_model(\"x.keras\")`, `\"x.h5\"`, `\"x.hdf5\"`, `hf://` paths; paths that end in an expression (a variable "
+        "counts when the same function assigns it a literal once).",
         "`load_weights(\"w.h5\")`: Keras 2 H5 weights still load.",
     ),
     references=("Keras 3 migration guide, \"Loading a TF SavedModel\"", "`saving_api.py` load_model / load_weights"),

@@ -112,6 +112,28 @@ INVALID = {
             def save(model, out: Path):
                 model.save_weights(out / "model.ckpt")
         """,
+        "a local variable assigned a string": """
+            import keras
+
+            def save(model):
+                path = "model.h5"
+                model.save_weights(path)
+        """,
+        "a local variable assigned a concatenation": """
+            import keras
+
+            def save(model, out_dir):
+                path = out_dir + "/w.h5"
+                model.save_weights(path)
+        """,
+        "a local variable assigned an f-string, kept through another name": """
+            import keras
+
+            def save(model, name):
+                stem = f"{name}.h5"
+                path = stem
+                model.save_weights(filepath=path)
+        """,
     },
     "KC506": {
         "weights only, .h5": """
@@ -144,6 +166,15 @@ INVALID = {
             def export(inputs, outputs):
                 model = keras.Model(inputs, outputs)
                 model.save("serving_dir")
+        """,
+        "a directory name in a local variable": """
+            import os
+            import keras
+
+            def export(inputs, outputs, root):
+                model = keras.Model(inputs, outputs)
+                target = os.path.join(root, "serving")
+                model.save(target)
         """,
     },
     "KC508": {
@@ -756,6 +787,49 @@ VALID = {
             def save(model, path):
                 model.save_weights("{}".format(path))
         """,
+        "a local variable assigned twice (the branch decides)": """
+            def save(model, legacy):
+                path = "model.weights.h5"
+                if legacy:
+                    path = "model.h5"
+                model.save_weights(path)
+        """,
+        "a local variable extended with +=": """
+            def save(model):
+                path = "model"
+                path += ".weights.h5"
+                model.save_weights(path)
+        """,
+        "a local variable assigned after the call (a loop)": """
+            def save(model, epochs):
+                for epoch in range(epochs):
+                    if epoch:
+                        model.save_weights(path)
+                    path = f"ckpt/{epoch}.h5"
+        """,
+        "a variable of the enclosing function": """
+            def save(model):
+                path = "model.h5"
+
+                def later():
+                    model.save_weights(path)
+                return later
+        """,
+        "a module variable another function rebinds (global)": """
+            PATH = "model.h5"
+
+            def configure(out):
+                global PATH
+                PATH = out + ".weights.h5"
+
+            model = make_model()
+            model.save_weights(PATH)
+        """,
+        "a local variable ending in .weights.h5": """
+            def save(model, out_dir):
+                path = out_dir + "/model.weights.h5"
+                model.save_weights(path)
+        """,
     },
     "KC506": {
         "full model to .h5": """
@@ -776,6 +850,13 @@ VALID = {
         """,
     },
     "KC507": {
+        "a local variable naming an .h5 file (Keras 3 still writes H5)": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            path = "model.h5"
+            model.save(path)
+        """,
         "tf.train.Checkpoint.save": """
             import tensorflow as tf
 

@@ -1,8 +1,16 @@
-"""KC5xx rules across the files of a project: names the project re-exports, classes and
-factories defined in another module. Each miss seen on real code has a positive case
-and a near miss that must stay quiet."""
-from kerascheck import check_paths
-from kerascheck.config import Settings
+"""KC5xx rules that look past the call itself: names the project re-exports, a path held
+by a local variable, classes and factories defined in another module. Each miss seen on
+real code has a positive case and a near miss that must stay quiet (more in kc5_cases)."""
+import os
+import sys
+import textwrap
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from kc5_fixutil import fix_source  # noqa: E402
+
+from kerascheck import check_paths  # noqa: E402
+from kerascheck.config import Settings  # noqa: E402
 
 
 def _found(root, code, path=None):
@@ -54,3 +62,20 @@ def test_a_project_name_that_is_not_keras_stays_quiet(project):
         """,
     })
     assert _found(root, "KC501") == []
+
+
+# ---- a path held by a local variable ---------------------------------------------------------------
+def test_a_path_in_a_variable_is_reported_without_a_fix():
+    source = """
+        import keras
+
+        def save(model, out_dir):
+            path = out_dir + "/w.h5"
+            model.save_weights(path)
+            model.load_weights(path)
+    """
+    fixed, findings, errors = fix_source(source, ["KC505"], unsafe=True)
+    assert errors == [] and [f.line for f in findings if f.code == "KC505"] == [6]
+    # Renaming the file at the assignment would rename it for every other use too.
+    assert [f for f in findings if f.fixable] == []
+    assert fixed == textwrap.dedent(source)
