@@ -903,6 +903,48 @@ SPECIAL_FIXES = {"decay": _decay_fix, "input_first": _input_first_fix}
 
 
 # ---- method: a removed method on a known receiver --------------------------------------------
+@matcher("positional")
+class PositionalMatcher(Matcher):
+    """Arguments given by position to parameters Keras 3 removed from a method's signature
+    (`model.predict(x, 32, 0, None, None, 10, 1, False)`). Params: `names`: the Keras 2
+    names of the removed positions, in order; `methods`: {method: (index of the first
+    removed position, how many positions Keras 3 takes, the Keras 3 parameter the first
+    removed position silently becomes when no TypeError stops the call, or "")};
+    `evidence`: keywords one of which makes an unknown receiver a Keras model (else it must
+    be known to be one)."""
+
+    def visit_Call(self, node: cst.Call) -> None:
+        method = syntax.method_call_name(node)
+        spec = self.params["methods"].get(method) if method else None
+        if spec is None:
+            return
+        first, keeps, becomes = spec
+        names = self.params["names"]
+        if any(arg.star for arg in node.args):
+            return
+        positional = syntax.positional(node)
+        removed = positional[first:first + len(names)]
+        if not removed:
+            return
+        if len(positional) <= keeps and type(removed[0].value) is not cst.Integer:
+            return  # `evaluate(x, y, ..., True)`: Keras 3 code passing return_dict; a queue size is a number
+        if self.state.kind_of(node.func.value) not in MODEL_KINDS:
+            present = {arg.keyword.value for arg in node.args if arg.keyword is not None}
+            if not present & frozenset(self.params.get("evidence", ())):
+                return
+        members = ", ".join(names[: len(removed)])
+        written = code_of(node.func)
+        fix = edits.fix([(node, edits.without_args(node, removed))], False, f"remove the positional {members}")
+        if len(positional) <= keeps:  # no TypeError: the last one lands on a Keras 3 parameter
+            message = self.entry.render(written=written, member=members, method=method, value=becomes,
+                                        kind="positional-silent")
+        else:
+            message = self.entry.render(written=written, member=members, method=method, kind="positional",
+                                        value=f"takes from {2 if method == 'predict' else 1} to {keeps + 1} "
+                                              f"positional arguments but {len(positional) + 1} were given")
+        self.flag(removed[0], message, fix=fix)
+
+
 @matcher("method")
 class MethodMatcher(Matcher):
     """Params: CallTarget params (`methods`, `receiver`, `unless_defined`, `evidence`,

@@ -1158,18 +1158,43 @@ entry(
         "evidence_methods": ("fit_generator", "evaluate_generator", "predict_generator"),
         "group": True,
         "keywords": {name: {"fix": "delete", "safe": False} for name in ("workers", "use_multiprocessing", "max_queue_size")},
-    }),),
+    }), ("positional", {
+        # Measured: Keras 2 (tf_keras 2.21) and Keras 3.15.1 signatures agree up to these positions.
+        "names": ("max_queue_size", "workers", "use_multiprocessing"),
+        "methods": {
+            "fit": (16, 16, ""),
+            "predict": (5, 5, ""),
+            "evaluate": (7, 8, "return_dict"),  # Keras 2's 8th is max_queue_size, Keras 3's return_dict
+        },
+        "evidence": _FIT_KEYWORDS,
+    })),
     message="fit()/evaluate()/predict() no longer take {member} in Keras 3 (TypeError: fit() got an unexpected keyword "
             "argument '{first}'); pass workers/use_multiprocessing/max_queue_size to a keras.utils.PyDataset instead",
+    messages={
+        "positional": "`{written}()` passes {member} by position: Keras 3's {method}() has no such parameters "
+                      "(TypeError: {method}() {value}); drop them and pass them to a keras.utils.PyDataset instead",
+        "positional-silent": "`{written}()` passes {member} by position: on Keras 3 that position is `{value}`, so "
+                             "the value silently changes what {method}() returns; drop it and pass it to a "
+                             "keras.utils.PyDataset instead",
+    },
     autofix="**unsafe**: the arguments are removed, and with them the parallel loading until a PyDataset takes them",
     fix_safety=("unsafe",),
     what="""
         Flags `workers=`, `use_multiprocessing=` and `max_queue_size=` in calls of `fit`, `evaluate`,
-        `predict` (and the `*_generator` forms). One finding per call.
+        `predict` (and the `*_generator` forms). One finding per call. Also the same arguments
+        given by position, on a receiver known to be a Keras model (or identified by a `fit`
+        keyword such as `epochs=` or `steps=`): `predict`'s 6th to 8th positional arguments,
+        `fit`'s 17th to 19th, `evaluate`'s 8th to 10th.
         """,
     why="""
         Keras 3 moved the data-loading options to the data class. Measured: `TypeError:
-        TensorFlowTrainer.fit() got an unexpected keyword argument 'workers'`.
+        TensorFlowTrainer.fit() got an unexpected keyword argument 'workers'`. By position,
+        Keras 2 (tf_keras 2.21) put them last in the signatures, which Keras 3.15.1 cut:
+        `model.predict(x, 32, 0, None, None, 10, 1, False)` raises `TypeError:
+        TensorFlowTrainer.predict() takes from 2 to 6 positional arguments but 9 were given`
+        (fit: "from 1 to 17"). `evaluate` is worse: Keras 3 put `return_dict` where Keras 2 had
+        `max_queue_size`, so `model.evaluate(x, y, 64, 0, None, None, None, 10)` runs and returns
+        a dict instead of the list of scores; with `workers` too it is the TypeError.
         """,
     bad="""
         import keras
@@ -1212,9 +1237,12 @@ entry(
     not_flagged=(
         "`workers=` alone on a `fit()` with no other Keras argument and a receiver not known to be a model "
         "(other libraries' `fit`).",
+        "Arguments by position on a receiver not known to be a Keras model, with no `fit` keyword; after a "
+        "`*args`; and an 8th positional `evaluate` argument that is not a number literal "
+        "(`evaluate(x, y, 64, 0, None, None, None, True)` is Keras 3's `return_dict`).",
     ),
     references=("`keras/src/trainers/trainer.py` fit signature", "pythonlessons/mltu#60"),
-    needles=("workers", "use_multiprocessing", "max_queue_size"),
+    needles=("workers", "use_multiprocessing", "max_queue_size", ".fit(", ".evaluate(", ".predict("),
     probe=Probe("import inspect; 'workers' not in inspect.signature(keras.Model.fit).parameters"),
 )
 

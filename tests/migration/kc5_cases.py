@@ -283,6 +283,31 @@ INVALID = {
             def train(model, gen):
                 model.fit_generator(gen, workers=8)
         """,
+        "predict with the loader arguments by position": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+
+            def infer(x, callbacks):
+                return model.predict(x, 64, 0, None, callbacks, 10, 4, True)
+        """,
+        "fit with the loader arguments by position": """
+            import keras
+
+            def train(inputs, outputs, x, y):
+                model = keras.Model(inputs, outputs)
+                model.fit(x, y, 32, 5, 1, None, 0.1, None, True, None, None, 0, None, None, None, 1, 10, 2)
+        """,
+        "evaluate with max_queue_size by position (becomes return_dict)": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+            loss = model.evaluate(x_test, y_test, 64, 0, None, None, None, 10)
+        """,
+        "an unknown receiver a Keras keyword identifies": """
+            def infer(model, x):
+                return model.predict(x, 64, 0, None, None, 10, 4, steps=None)
+        """,
     },
     "KC514": {
         "functional Embedding": """
@@ -972,6 +997,28 @@ VALID = {
         "sklearn-like fit with workers only": """
             def train(estimator, x, y):
                 estimator.fit(x, y, workers=4)
+        """,
+        "many positional arguments on an unknown receiver": """
+            def infer(model, x):
+                return model.predict(x, 64, 0, None, None, 10, 4, True)
+        """,
+        "predict with the five positions Keras 3 keeps": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+            y = model.predict(x, 64, 0, None, [])
+        """,
+        "Keras 3 evaluate with return_dict by position": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+            scores = model.evaluate(x, y, 64, 0, None, None, None, True)
+        """,
+        "positions after *args are unknown": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+            y = model.predict(*arguments, 64, 0, None, None, 10)
         """,
         "PyDataset takes them": """
             import keras
