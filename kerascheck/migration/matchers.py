@@ -627,7 +627,9 @@ class CallTarget:
     classes that do not define their own `__init__` (a layer's `**kwargs` reach Keras);
     `methods` + `receiver` (kinds, or None for any receiver) + `evidence` (keywords one of
     which makes an unknown receiver a Keras one); `self_methods`: `self.<m>(...)` inside a
-    Keras class; `super_init`: `super().__init__(...)` in a Keras class's `__init__`."""
+    Keras class; `super_init`: `super().__init__(...)` in a Keras class's `__init__`;
+    `subclasses` (with `layers`): in-tree subclasses of those layers, constructed or
+    initialising their parent, when the keywords reach the built-in layer."""
 
     _TREE_PREFIX = {"optimizer": "keras.optimizers.", "loss": "keras.losses.", "metric": "keras.metrics."}
 
@@ -674,7 +676,32 @@ class CallTarget:
             key = self.m.module.tree_class(func)
             if key is not None and self._tree_ok(key, tree):
                 return key.name
+        if p.get("subclasses") and self.layers:
+            return self._subclass_label(call)
         return None
+
+    def _subclass_label(self, call: cst.Call) -> Optional[str]:
+        """`TpuBN(fused=True)` for an in-tree subclass of one of the row's layers, and
+        `super().__init__(fused=...)` in such a subclass's `__init__`, when the keywords
+        reach the built-in layer: no in-tree class between them defines `__init__` (one
+        that does may take the keyword itself)."""
+        index = self.m.module.index
+        if syntax.is_super_call(call, "__init__"):
+            found = self.m.context.current_method()
+            if found is None or found[1].name.value != "__init__":
+                return None
+            key, skip = found[0].key, 1
+        else:
+            key, skip = self.m.module.tree_class(call.func), 0
+            if key is None:
+                return None
+        layer = next((name for name in sorted(index.builtin_ancestors(key)) if name in self.layers), None)
+        if layer is None:
+            return None
+        if any(index.class_facts(current) is not None and "__init__" in index.class_facts(current).methods
+               for current in [key, *index.tree_ancestors(key)][skip:]):
+            return None
+        return f"{key.name} ({layer}.__init__)" if skip else key.name
 
     def _tree_ok(self, key, tree: str) -> bool:
         index = self.m.module.index

@@ -2435,7 +2435,7 @@ entry(
         ("keyword", {"layers": ("*",), "tree": "layer", "super_init": True,
                      "keywords": {"dynamic": {"fix": "delete", "safe": False,
                                               "hint": "use compile(run_eagerly=True) for eager execution"}}}),
-        ("keyword", {"layers": ("BatchNormalization",),
+        ("keyword", {"layers": ("BatchNormalization",), "subclasses": True,
                      "keywords": {"fused": {"fix": "delete", "safe": True, "hint": "remove it (performance only)"},
                                   "virtual_batch_size": {"fix": "delete", "safe": False, "hint": "remove it"},
                                   "adjustment": {"fix": "delete", "safe": False, "hint": "remove it"}}}),
@@ -2455,12 +2455,19 @@ entry(
         Flags `dynamic=` in layer constructors (built-in, the project's own, and
         `super().__init__(dynamic=True)`), `BatchNormalization(fused=, virtual_batch_size=,
         adjustment=)`, `time_major=` in RNN layers, and `self.add_weight(use_resource=, getter=,
-        partitioner=)`.
+        partitioner=)`. The `BatchNormalization` keywords are also flagged through the project's
+        subclasses (in any module): passed on by `super().__init__(fused=fused, **kwargs)` in a
+        subclass's `__init__`, or given to a subclass constructor, when no class in between
+        defines `__init__` (one that does may take the keyword itself).
         """,
     why="""
         Measured: ``ValueError: Unrecognized keyword arguments passed to BatchNormalization:
         {'fused': True}`` (the same text for the others, naming the layer), and `TypeError:
-        Layer.add_weight() got an unexpected keyword argument 'use_resource'`.
+        Layer.add_weight() got an unexpected keyword argument 'use_resource'`. Any value fails,
+        `fused=False` too, and a subclass fails the same way: `class TpuBN(BatchNormalization)`
+        whose `__init__(self, fused=False, **kw)` calls `super().__init__(fused=fused, **kw)`
+        raises ``ValueError: Unrecognized keyword arguments passed to TpuBN: {'fused': False}``
+        when built.
         """,
     bad="""
         import keras
@@ -2477,7 +2484,11 @@ entry(
         Delete them. `dynamic=True`: `model.compile(run_eagerly=True)`; `time_major=True`: transpose
         the inputs to batch-major.
         """,
-    not_flagged=("The same keywords on non-Keras calls.",),
+    not_flagged=(
+        "The same keywords on non-Keras calls.",
+        "`fused=` given to a `BatchNormalization` subclass whose own `__init__` (or an in-tree parent's) "
+        "takes it and does not pass it on; `fused=` in subclasses of other libraries' batch norms.",
+    ),
     references=("Keras 3 migration guide, \"Removed features\"", "`keras/src/layers/layer.py`"),
     needles=("dynamic", "fused", "virtual_batch_size", "adjustment", "time_major", "use_resource", "getter",
              "partitioner"),

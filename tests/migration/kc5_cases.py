@@ -650,6 +650,32 @@ INVALID = {
                 def call(self, inputs):
                     return inputs * self.scale
         """,
+        "fused= passed on by a BatchNormalization subclass": """
+            import keras
+
+            class TpuBN(keras.layers.BatchNormalization):
+                def __init__(self, fused=False, **kwargs):
+                    super().__init__(fused=fused, **kwargs)
+        """,
+        "fused= given to a subclass without __init__": """
+            import tensorflow as tf
+
+            class Norm(tf.keras.layers.BatchNormalization):
+                def call(self, inputs, training=None):
+                    return super().call(inputs, training=training)
+
+            norm = Norm(momentum=0.9, fused=True)
+        """,
+        "fused= from a grandchild, through a parent without __init__": """
+            import keras
+
+            class Norm(keras.layers.BatchNormalization):
+                pass
+
+            class SyncNorm(Norm):
+                def __init__(self, **kwargs):
+                    super(SyncNorm, self).__init__(fused=None, **kwargs)
+        """,
     },
     "KC535": {
         "tuple outputs, outputs= keyword": """
@@ -1360,6 +1386,27 @@ VALID = {
             import keras
 
             bn = keras.layers.BatchNormalization(momentum=0.9)
+        """,
+        "a BatchNormalization subclass that takes fused= itself": """
+            import keras
+
+            class Norm(keras.layers.BatchNormalization):
+                def __init__(self, fused=False, **kwargs):
+                    super().__init__(**kwargs)
+                    self.prefers_fused = fused
+
+            class SyncNorm(Norm):
+                def __init__(self, **kwargs):
+                    super().__init__(fused=True, **kwargs)
+
+            norm = Norm(fused=True)
+        """,
+        "fused= to another library's batch norm subclass": """
+            from flax import linen as nn
+
+            class Norm(nn.BatchNorm):
+                def __init__(self, fused=False, **kwargs):
+                    super().__init__(fused=fused, **kwargs)
         """,
     },
     "KC535": {

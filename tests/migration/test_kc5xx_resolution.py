@@ -79,3 +79,38 @@ def test_a_path_in_a_variable_is_reported_without_a_fix():
     # Renaming the file at the assignment would rename it for every other use too.
     assert [f for f in findings if f.fixable] == []
     assert fixed == textwrap.dedent(source)
+
+
+# ---- a BatchNormalization subclass defined in another module -------------------------------------------
+def test_fused_through_a_subclass_of_another_module(project):
+    root = project({
+        "nets/__init__.py": "",
+        "nets/norms.py": """
+            import keras
+
+
+            class PlainNorm(keras.layers.BatchNormalization):
+                pass
+
+
+            class OwnNorm(keras.layers.BatchNormalization):
+                def __init__(self, fused=False, **kwargs):
+                    super().__init__(**kwargs)
+                    self.prefers_fused = fused
+        """,
+        "train.py": """
+            from nets.norms import OwnNorm, PlainNorm
+            from nets import norms
+
+
+            class TpuNorm(PlainNorm):
+                def __init__(self, fused=False, **kwargs):
+                    super().__init__(fused=fused, **kwargs)
+
+
+            a = PlainNorm(fused=True)
+            b = norms.PlainNorm(axis=1, fused=False)
+            c = OwnNorm(fused=True)
+        """,
+    })
+    assert _found(root, "KC534") == [("train.py", 8), ("train.py", 11), ("train.py", 12)]
