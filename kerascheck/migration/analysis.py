@@ -5,8 +5,9 @@
 - `flavor(qualified)`: which Keras a reference is spelled with (standalone `keras`, the
   `tf.keras` shim, or `tf_keras`);
 - `kind_of(expr)`: what a receiver is (a Sequential, a functional model, any model, an
-  optimizer, a layer, a metric, a loss-scale optimizer), from the semantic model and the
-  assignments of the enclosing scopes; None when unknown, and the matchers stay silent;
+  optimizer, a layer, a metric, a loss-scale optimizer), from the semantic model, the
+  assignments of the enclosing scopes and what the project's functions return; None when
+  unknown, and the matchers stay silent;
 - `guarded()`: whether the node being visited sits in code that only runs on Keras 2 (a
   version test, a `hasattr` test, an import fallback);
 - `spell(flavor, path)`: how to write `keras.<path>` in this file for a fix, and the
@@ -25,7 +26,7 @@ from kerascheck.semantic import target
 from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
-from kerascheck.semantic.project import ClassKey, ModuleRef
+from kerascheck.semantic.project import ClassKey, External, ModuleRef
 
 STANDALONE, SHIM, TF_KERAS = "keras", "tf.keras", "tf_keras"
 
@@ -82,6 +83,22 @@ def input_names(index) -> frozenset:
     return cached
 
 
+def _external_model_kind(qualified: str) -> Optional[str]:
+    """The model kind a returned call of a library callable makes (`keras.Sequential(...)`,
+    `keras.models.load_model(...)`), or None."""
+    canonical = canonical_keras_name(qualified)
+    if canonical is None:
+        return None
+    if canonical in knowledge.SEQUENTIAL_CLASSES:
+        return SEQUENTIAL
+    if canonical in _MODEL_CLASSES or canonical in _MODEL_FACTORIES:
+        return MODEL
+    module, _, last = canonical.rpartition(".")
+    if canonical.startswith("keras.applications.") and last[:1].isupper():
+        return MODEL
+    return None
+
+
 def flavor(qualified: Optional[str]) -> Optional[str]:
     """Which Keras a fully qualified name is spelled with, or None for non-Keras names."""
     if not qualified:
@@ -125,6 +142,7 @@ class FileState:
         self._names: Optional[frozenset] = None
         self._reexported: dict[str, bool] = {}
         self._rebinds: dict[int, frozenset] = {}
+        self._functions: dict[tuple[str, str], Optional[str]] = {}
 
     @classmethod
     def of(cls, context) -> "FileState":
@@ -268,7 +286,40 @@ class FileState:
         key = self.module.tree_class(func)
         if key is not None:
             return self._key_kind(key)
-        return None
+        dotted = cst_dotted(func)
+        found = self.module.index.function(self.context.path, dotted) if dotted else None
+        return self._function_kind(found, depth) if found is not None else None
+
+    def _function_kind(self, found: tuple[str, str], depth: int) -> Optional[str]:
+        """What a project function returns (`def build(): return MyModel()`), when every
+        return agrees; None when unknown."""
+        if found in self._functions:
+            return self._functions[found]
+        self._functions[found] = None  # recursion: unknown
+        index = self.module.index
+        path, name = found
+        kinds = set()
+        for callee in index.modules[path].returns[name]:
+            target_ = index.resolve(path, callee)
+            if isinstance(target_, ClassKey):
+                kind = self._key_kind(target_)
+            elif isinstance(target_, External):
+                kind = _external_model_kind(target_.qualified)
+            else:
+                inner = index.function(path, callee)
+                kind = self._function_kind(inner, depth + 1) if inner is not None and depth < 4 else None
+            if kind is None:
+                kinds = set()
+                break
+            kinds.add(kind)
+        if len(kinds) == 1:
+            result = kinds.pop()
+        elif kinds and kinds <= MODEL_KINDS:
+            result = MODEL
+        else:
+            result = None
+        self._functions[found] = result
+        return result
 
     def _key_kind(self, key: ClassKey) -> Optional[str]:
         kind = self.module.index.keras_kind(key)

@@ -789,7 +789,10 @@ entry(
     what="""
         Flags `model.save(path)` and `keras.models.save_model(model, path)` whose literal path does
         not end in `.keras`, `.h5` or `.hdf5` (a TensorFlow SavedModel directory), and any
-        `save_format="tf"`. The receiver must be known to be a Keras model.
+        `save_format="tf"`. The receiver must be known to be a Keras model: built from a Keras
+        model class, `load_model(...)`, or a Model subclass of the project, directly or through
+        a function of the project (in any module) whose every `return` gives one
+        (`def build(): return MyModel()`; `m = build(); m.save("exported")`).
         """,
     why="""
         Keras 3 dropped the SavedModel format from `save()`. Measured: ``ValueError: Invalid
@@ -812,7 +815,8 @@ entry(
         """,
     how="Save to `model.keras` to reload in Keras; `model.export(\"dir\")` (or `tf.saved_model.save`) for TF Serving/TFLite.",
     not_flagged=(
-        "`save()` on objects not known to be Keras models (`checkpoint.save(prefix)`, `image.save(path)`).",
+        "`save()` on objects not known to be Keras models (`checkpoint.save(prefix)`, `image.save(path)`, the "
+        "result of a project function that may also return something else).",
         "Paths that end in an expression (a variable counts when the same function assigns it a literal once, "
         "before the call: `target = os.path.join(root, \"serving\")`; `model.save(target)` is flagged).",
     ),

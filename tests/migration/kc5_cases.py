@@ -176,6 +176,22 @@ INVALID = {
                 target = os.path.join(root, "serving")
                 model.save(target)
         """,
+        "a model returned by a project function": """
+            import keras
+
+            class Classifier(keras.Model):
+                def call(self, inputs):
+                    return inputs
+
+            def build(width):
+                model = Classifier()
+                model.compile(optimizer="adam", loss="mse")
+                return model
+
+            def export(width):
+                trained = build(width)
+                trained.save("exported")
+        """,
     },
     "KC508": {
         "load_weights(tf.train.latest_checkpoint(...))": """
@@ -901,6 +917,44 @@ VALID = {
         """,
     },
     "KC507": {
+        "a project function that may return something else": """
+            import keras
+
+            class Classifier(keras.Model):
+                pass
+
+            def build(pretrained):
+                if pretrained:
+                    return load_checkpoint_manager()
+                return Classifier()
+
+            build(True).save("exported")
+        """,
+        "a project function returning its argument or a non-Keras object": """
+            import keras
+
+            class Trainer:
+                def save(self, path):
+                    pass
+
+            def make_trainer():
+                return Trainer()
+
+            def wrap(model):
+                return model
+
+            make_trainer().save("exported")
+            wrap(keras.Sequential()).save("exported")
+        """,
+        "a project generator function": """
+            import keras
+
+            def models():
+                yield keras.Sequential()
+
+            for_later = models()
+            for_later.save("exported")
+        """,
         "a local variable naming an .h5 file (Keras 3 still writes H5)": """
             import keras
 

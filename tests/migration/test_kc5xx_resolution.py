@@ -114,3 +114,51 @@ def test_fused_through_a_subclass_of_another_module(project):
         """,
     })
     assert _found(root, "KC534") == [("train.py", 8), ("train.py", 11), ("train.py", 12)]
+
+
+# ---- a model returned by a function of another module --------------------------------------------------
+def test_a_model_from_a_project_factory_of_another_module(project):
+    root = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import keras
+
+
+            class Tagger(keras.Model):
+                def call(self, inputs):
+                    return inputs
+
+
+            def build_tagger():
+                return Tagger()
+
+
+            def build_any(name):
+                if name == "tagger":
+                    return Tagger()
+                return registry_lookup(name)
+        """,
+        "app/factory.py": """
+            from app.models import build_tagger as build
+
+
+            def build_compiled():
+                model = build()
+                model.compile(loss="mse")
+                return model
+        """,
+        "serve.py": """
+            from app import factory
+            from app.factory import build
+            from app.models import build_any
+
+
+            def export():
+                model = build()
+                model.save("exported")
+                factory.build_compiled().save("exported")
+                build_any("tagger").save("exported")
+        """,
+    })
+    assert _found(root, "KC507") == [("serve.py", 9), ("serve.py", 10)]
+    assert _found(root, "KC504") == []
