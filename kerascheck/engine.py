@@ -206,14 +206,21 @@ class Checker:
         return findings, errors, (None if recorder.everything else recorder.asked)
 
     def worth_checking(self, scan: FileScan) -> bool:
-        """Cheap skip: a file that never mentions keras and defines no class that
-        inherits from a Keras class in the tree cannot contain a Keras pitfall."""
+        """Cheap skip: a file that never mentions keras, defines no class that inherits
+        from a Keras class in the tree and imports no project function that returns a
+        Keras object (`from app.models import build`) cannot contain a Keras pitfall."""
         if scan.problem is not None or scan.mentions_keras:
             return True
         facts = scan.facts
         if facts is None:
             return False
-        return any(self.index.keras_kind(ClassKey(facts.path, name)) for name in facts.classes)
+        if any(self.index.keras_kind(ClassKey(facts.path, name)) for name in facts.classes):
+            return True
+        for local in facts.imports:
+            found = self.index.function(facts.path, local)
+            if found is not None and self.index.returns_keras(found):
+                return True
+        return False
 
     def check(self, scan: FileScan) -> tuple[list[Finding], list[RunError]]:
         shown = display_path(scan.path, self.cwd)

@@ -5,8 +5,9 @@
 - `flavor(qualified)`: which Keras a reference is spelled with (standalone `keras`, the
   `tf.keras` shim, or `tf_keras`);
 - `kind_of(expr)`: what a receiver is (a Sequential, a functional model, any model, an
-  optimizer, a layer, a metric, a loss-scale optimizer), from the semantic model and the
-  assignments of the enclosing scopes; None when unknown, and the matchers stay silent;
+  optimizer, a layer, a metric, a loss-scale optimizer), from the semantic model, the
+  assignments of the enclosing scopes and what the project's functions return; None when
+  unknown, and the matchers stay silent;
 - `guarded()`: whether the node being visited sits in code that only runs on Keras 2 (a
   version test, a `hasattr` test, an import fallback);
 - `spell(flavor, path)`: how to write `keras.<path>` in this file for a fix, and the
@@ -25,7 +26,7 @@ from kerascheck.semantic import target
 from kerascheck.rules.support import syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
-from kerascheck.semantic.project import ClassKey, ModuleRef
+from kerascheck.semantic.project import ClassKey, External, ModuleRef
 
 STANDALONE, SHIM, TF_KERAS = "keras", "tf.keras", "tf_keras"
 
@@ -100,6 +101,22 @@ def input_names(index) -> frozenset:
     return cached
 
 
+def _external_model_kind(qualified: str) -> Optional[str]:
+    """The model kind a returned call of a library callable makes (`keras.Sequential(...)`,
+    `keras.models.load_model(...)`), or None."""
+    canonical = canonical_keras_name(qualified)
+    if canonical is None:
+        return None
+    if canonical in knowledge.SEQUENTIAL_CLASSES:
+        return SEQUENTIAL
+    if canonical in _MODEL_CLASSES or canonical in _MODEL_FACTORIES:
+        return MODEL
+    module, _, last = canonical.rpartition(".")
+    if canonical.startswith("keras.applications.") and last[:1].isupper():
+        return MODEL
+    return None
+
+
 def flavor(qualified: Optional[str]) -> Optional[str]:
     """Which Keras a fully qualified name is spelled with, or None for non-Keras names."""
     if not qualified:
@@ -141,6 +158,9 @@ class FileState:
         self._class_attrs: dict[int, dict[str, Optional[str]]] = {}
         self._defined_methods: Optional[frozenset] = None
         self._names: Optional[frozenset] = None
+        self._reexported: dict[str, bool] = {}
+        self._rebinds: dict[int, frozenset] = {}
+        self._functions: dict[tuple[str, str], Optional[str]] = {}
 
     @classmethod
     def of(cls, context) -> "FileState":
@@ -174,8 +194,21 @@ class FileState:
         bound = facts.imports.get(head)
         if bound is not None:
             anchor, target_ = bound
-            return bool(anchor) or target_.split(".")[0] in _KERAS_HEADS
+            if anchor or target_.split(".")[0] in _KERAS_HEADS:
+                return True
+            # `from mypkg.backend import keras`: a name the project re-exports. Only a
+            # module of the tree can hand Keras on; ask the index what the name is.
+            return self._reexports_keras(head, target_)
         return head in facts.aliases or bool(facts.star_imports)
+
+    def _reexports_keras(self, head: str, target_: str) -> bool:
+        cached = self._reexported.get(head)
+        if cached is None:
+            index = self.module.index
+            cached = index.module_file(self.context.path, "", target_) is not None and flavor(
+                self.qualified(cst.Name(head))) is not None
+            self._reexported[head] = cached
+        return cached
 
     def import_bound(self, name: str) -> bool:
         """Whether the plain name `name` is bound by an import of this file."""
@@ -281,7 +314,40 @@ class FileState:
         key = self.module.tree_class(func)
         if key is not None:
             return self._key_kind(key)
-        return None
+        dotted = cst_dotted(func)
+        found = self.module.index.function(self.context.path, dotted) if dotted else None
+        return self._function_kind(found, depth) if found is not None else None
+
+    def _function_kind(self, found: tuple[str, str], depth: int) -> Optional[str]:
+        """What a project function returns (`def build(): return MyModel()`), when every
+        return agrees; None when unknown."""
+        if found in self._functions:
+            return self._functions[found]
+        self._functions[found] = None  # recursion: unknown
+        index = self.module.index
+        path, name = found
+        kinds = set()
+        for callee in index.modules[path].returns[name]:
+            target_ = index.resolve(path, callee)
+            if isinstance(target_, ClassKey):
+                kind = self._key_kind(target_)
+            elif isinstance(target_, External):
+                kind = _external_model_kind(target_.qualified)
+            else:
+                inner = index.function(path, callee)
+                kind = self._function_kind(inner, depth + 1) if inner is not None and depth < 4 else None
+            if kind is None:
+                kinds = set()
+                break
+            kinds.add(kind)
+        if len(kinds) == 1:
+            result = kinds.pop()
+        elif kinds and kinds <= MODEL_KINDS:
+            result = MODEL
+        else:
+            result = None
+        self._functions[found] = result
+        return result
 
     def class_name(self, expr: cst.CSTNode) -> Optional[str]:
         """The class Python names in an error about `expr` (`type(expr).__name__`) when
@@ -423,6 +489,42 @@ class FileState:
                 return bindings.at(name, position)
         return None
 
+    def local_value(self, name: str) -> Optional[cst.CSTNode]:
+        """The expression a plain name holds where the node being visited sits, when the
+        innermost function (or the module, at module level) binds it exactly once, by a
+        plain `name = value` before that node, and nothing else rebinds it (`+=`, `:=`,
+        `global`, `del`, a loop, a `with ... as`, a parameter). None otherwise."""
+        chain = self.context.ancestors
+        scope = next((node for node in reversed(chain) if type(node) in _SCOPE_NODES), None)
+        if type(scope) is not cst.FunctionDef and type(scope) is not cst.Module:
+            return None
+        bindings = self._scope_bindings(scope, 0)
+        values = bindings.values.get(name, ())
+        if len(values) != 1 or values[0][1] is None:
+            return None
+        position = next((bindings.order[id(n)] for n in reversed(chain) if id(n) in bindings.order), None)
+        if position is None or values[0][0] >= position or name in self._rebound(scope):
+            return None
+        return values[0][1]
+
+    def _rebound(self, scope: cst.CSTNode) -> frozenset:
+        """Names a scope binds other than by `=` (a module's names also by a `global` anywhere)."""
+        cached = self._rebinds.get(id(scope))
+        if cached is None:
+            found = set()
+            nodes = walk(scope, layout=False) if type(scope) is cst.Module else syntax.walk_scope(scope.body)
+            for node in nodes:
+                node_type = type(node)
+                if node_type is cst.AugAssign or node_type is cst.NamedExpr:
+                    if type(node.target) is cst.Name:
+                        found.add(node.target.value)
+                elif node_type is cst.Global or node_type is cst.Nonlocal:
+                    found.update(item.name.value for item in node.names)
+                elif node_type is cst.Del:
+                    found.update(name.value for name in walk(node.target) if type(name) is cst.Name)
+            cached = self._rebinds[id(scope)] = frozenset(found)
+        return cached
+
     def receiver_defines(self, expr: cst.CSTNode, method: str) -> bool:
         """Whether `expr` is an instance of an in-tree class that defines `method` itself
         or through an in-tree ancestor (`self` in such a class, `MyMetric()`, a name bound
@@ -544,6 +646,8 @@ class FileState:
         return f"keras.{path}", ("import keras",)
 
 
+# The nodes that open a scope of their own.
+_SCOPE_NODES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module})
 # The nodes _scope_bindings looks into (every other node only gets its position).
 _BINDING_NODES = frozenset({cst.Assign, cst.AnnAssign, cst.For, cst.CompFor, cst.FunctionDef, cst.ClassDef, cst.AsName})
 

@@ -655,7 +655,9 @@ class CallTarget:
     classes that do not define their own `__init__` (a layer's `**kwargs` reach Keras);
     `methods` + `receiver` (kinds, or None for any receiver) + `evidence` (keywords one of
     which makes an unknown receiver a Keras one); `self_methods`: `self.<m>(...)` inside a
-    Keras class; `super_init`: `super().__init__(...)` in a Keras class's `__init__`."""
+    Keras class; `super_init`: `super().__init__(...)` in a Keras class's `__init__`;
+    `subclasses` (with `layers`): in-tree subclasses of those layers, constructed or
+    initialising their parent, when the keywords reach the built-in layer."""
 
     _TREE_PREFIX = {"optimizer": "keras.optimizers.", "loss": "keras.losses.", "metric": "keras.metrics."}
 
@@ -702,7 +704,32 @@ class CallTarget:
             key = self.m.module.tree_class(func)
             if key is not None and self._tree_ok(key, tree):
                 return key.name
+        if p.get("subclasses") and self.layers:
+            return self._subclass_label(call)
         return None
+
+    def _subclass_label(self, call: cst.Call) -> Optional[str]:
+        """`TpuBN(fused=True)` for an in-tree subclass of one of the row's layers, and
+        `super().__init__(fused=...)` in such a subclass's `__init__`, when the keywords
+        reach the built-in layer: no in-tree class between them defines `__init__` (one
+        that does may take the keyword itself)."""
+        index = self.m.module.index
+        if syntax.is_super_call(call, "__init__"):
+            found = self.m.context.current_method()
+            if found is None or found[1].name.value != "__init__":
+                return None
+            key, skip = found[0].key, 1
+        else:
+            key, skip = self.m.module.tree_class(call.func), 0
+            if key is None:
+                return None
+        layer = next((name for name in sorted(index.builtin_ancestors(key)) if name in self.layers), None)
+        if layer is None:
+            return None
+        if any(index.class_facts(current) is not None and "__init__" in index.class_facts(current).methods
+               for current in [key, *index.tree_ancestors(key)][skip:]):
+            return None
+        return f"{key.name} ({layer}.__init__)" if skip else key.name
 
     def _tree_ok(self, key, tree: str) -> bool:
         index = self.m.module.index
@@ -931,6 +958,48 @@ SPECIAL_FIXES = {"decay": _decay_fix, "input_first": _input_first_fix}
 
 
 # ---- method: a removed method on a known receiver --------------------------------------------
+@matcher("positional")
+class PositionalMatcher(Matcher):
+    """Arguments given by position to parameters Keras 3 removed from a method's signature
+    (`model.predict(x, 32, 0, None, None, 10, 1, False)`). Params: `names`: the Keras 2
+    names of the removed positions, in order; `methods`: {method: (index of the first
+    removed position, how many positions Keras 3 takes, the Keras 3 parameter the first
+    removed position silently becomes when no TypeError stops the call, or "")};
+    `evidence`: keywords one of which makes an unknown receiver a Keras model (else it must
+    be known to be one)."""
+
+    def visit_Call(self, node: cst.Call) -> None:
+        method = syntax.method_call_name(node)
+        spec = self.params["methods"].get(method) if method else None
+        if spec is None:
+            return
+        first, keeps, becomes = spec
+        names = self.params["names"]
+        if any(arg.star for arg in node.args):
+            return
+        positional = syntax.positional(node)
+        removed = positional[first:first + len(names)]
+        if not removed:
+            return
+        if len(positional) <= keeps and type(removed[0].value) is not cst.Integer:
+            return  # `evaluate(x, y, ..., True)`: Keras 3 code passing return_dict; a queue size is a number
+        if self.state.kind_of(node.func.value) not in MODEL_KINDS:
+            present = {arg.keyword.value for arg in node.args if arg.keyword is not None}
+            if not present & frozenset(self.params.get("evidence", ())):
+                return
+        members = ", ".join(names[: len(removed)])
+        written = code_of(node.func)
+        fix = edits.fix([(node, edits.without_args(node, removed))], False, f"remove the positional {members}")
+        if len(positional) <= keeps:  # no TypeError: the last one lands on a Keras 3 parameter
+            message = self.entry.render(written=written, member=members, method=method, value=becomes,
+                                        kind="positional-silent")
+        else:
+            message = self.entry.render(written=written, member=members, method=method, kind="positional",
+                                        value=f"takes from {2 if method == 'predict' else 1} to {keeps + 1} "
+                                              f"positional arguments but {len(positional) + 1} were given")
+        self.flag(removed[0], message, fix=fix)
+
+
 @matcher("method")
 class MethodMatcher(Matcher):
     """Params: CallTarget params (`methods`, `receiver`, `unless_defined`, `evidence`,
@@ -1089,22 +1158,29 @@ class AttributeMatcher(Matcher):
 
 
 # ---- path: file name suffix checks -----------------------------------------------------------------
-def path_tail(matcher_: Matcher, node: cst.CSTNode) -> Optional[tuple[str, Optional[cst.CSTNode]]]:
+def path_tail(matcher_: Matcher, node: cst.CSTNode, depth: int = 0) -> Optional[tuple[str, Optional[cst.CSTNode]]]:
     """The known end of a path expression, and the literal node holding it: a string,
     the last text of an f-string, `os.path.join(..., "x.h5")`, `d + "/x.h5"`,
-    `Path(d) / "x.h5"`, `str(...)` of those. None when the end is not a literal."""
+    `Path(d) / "x.h5"`, `str(...)` of those, or a local variable assigned one of those
+    once in the same function (`path = out + "/w.h5"`; then the literal is None: a fix
+    there would rename the file for every other use of the variable too). None when the
+    end is not a literal."""
+    if type(node) is cst.Name:
+        value = matcher_.state.local_value(node.value) if depth < 3 else None
+        found = path_tail(matcher_, value, depth + 1) if value is not None else None
+        return (found[0], None) if found is not None else None
     if isinstance(node, cst.SimpleString):
         value = syntax.string_value(node)
         return (value, node) if value is not None else None
     if isinstance(node, cst.ConcatenatedString):
-        return path_tail(matcher_, node.right)
+        return path_tail(matcher_, node.right, depth)
     if isinstance(node, cst.FormattedString):
         last = node.parts[-1] if node.parts else None
         if isinstance(last, cst.FormattedStringText):
             return last.value, last
         return None
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Divide)):
-        return path_tail(matcher_, node.right)
+        return path_tail(matcher_, node.right, depth)
     if isinstance(node, cst.Call):
         qualified = matcher_.state.qualified(node.func) or ""
         if qualified in ("os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "str") or (
@@ -1112,9 +1188,9 @@ def path_tail(matcher_: Matcher, node: cst.CSTNode) -> Optional[tuple[str, Optio
         ):
             args = [arg for arg in node.args if arg.keyword is None]
             if args and not args[-1].star:
-                return path_tail(matcher_, args[-1].value)
+                return path_tail(matcher_, args[-1].value, depth)
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
-            found = path_tail(matcher_, node.func.value)
+            found = path_tail(matcher_, node.func.value, depth)
             if found is None or found[0].rstrip().endswith("}"):
                 return None  # `"{}".format(path)`: the end is the argument, unknown
             return found

@@ -416,7 +416,9 @@ entry(
     fix_safety=("safe", "unsafe"),
     what="""
         Flags `keras.backend.<name>` (`K.sum(...)` after `from keras import backend as K`,
-        `from keras.backend import set_value`) for every name Keras 3's `keras.backend` no longer
+        `from keras.backend import set_value`, or a `keras` the project re-exports:
+        `from mypkg.backend import keras` where that module does `from tensorflow import keras`)
+        for every name Keras 3's `keras.backend` no longer
         has: all but `backend clear_session epsilon floatx get_uid image_data_format
         is_float_dtype is_int_dtype is_keras_tensor result_type set_epsilon set_floatx
         set_image_data_format standardize_dtype`. Through `tf.keras.backend` (the compatibility
@@ -500,7 +502,8 @@ entry(
     fix_safety=("safe",),
     what="""
         Flags the `lr=` keyword in a call of a Keras optimizer class (`Adam`, `SGD`, `RMSprop`,
-        `Adagrad`, `Adadelta`, `Adamax`, `Nadam`, `Ftrl`, `AdamW`, ...) under any spelling, and of
+        `Adagrad`, `Adadelta`, `Adamax`, `Nadam`, `Ftrl`, `AdamW`, ...) under any spelling
+        (including a `keras` re-exported by a module of the project), and of
         an in-tree subclass of one that does not define its own `__init__`.
         """,
     why="""
@@ -673,7 +676,10 @@ entry(
     what="""
         Flags `<model>.save_weights(path)` when the path is a literal (string, f-string,
         `os.path.join(...)`, `pathlib` `/`, `+`) whose end does not read `.weights.h5`: `.h5`,
-        `.hdf5`, `.ckpt`, or a TensorFlow checkpoint prefix without extension.
+        `.hdf5`, `.ckpt`, or a TensorFlow checkpoint prefix without extension. The path may
+        also be a local variable the same function assigns such a literal once, before the
+        call (`path = out_dir + "/w.h5"`; `model.save_weights(path)`): then there is no fix,
+        since renaming the file at the assignment renames it for every other use.
         """,
     why="""
         Keras 3 writes weights in one format only. Measured: `model.save_weights("w.h5")` raises
@@ -696,7 +702,9 @@ entry(
     fixed=SAME_AS_GOOD,
     how="Name the file `*.weights.h5` (and update the code that loads it).",
     not_flagged=(
-        "Paths that end in an expression (`model.save_weights(path)`): only literal ends are judged.",
+        "Paths that end in an expression (`model.save_weights(path)` with `path` a parameter, or a variable "
+        "assigned more than once, extended with `+=`, or bound in an enclosing function): only literal ends are "
+        "judged.",
         "`load_weights(\"x.h5\")`: reading a Keras 2 H5 file still works.",
     ),
     references=("keras-team/keras-io#1568", "`keras/src/saving/saving_api.py` save_weights"),
@@ -752,7 +760,8 @@ entry(
     how="End the path in `.keras` for full models and in `.weights.h5` with `save_weights_only=True`.",
     not_flagged=(
         "`ModelCheckpoint(\"best.h5\")` for full models: `.h5` is still accepted.",
-        "Paths that end in an expression, and a `save_weights_only=` that is not a literal.",
+        "Paths that end in an expression (a variable counts when the same function assigns it a literal once), "
+        "and a `save_weights_only=` that is not a literal.",
     ),
     references=("tensorflow/docs#2327", "keras-team/keras#20560", "`keras/src/callbacks/model_checkpoint.py`"),
     needles=("ModelCheckpoint",),
@@ -782,7 +791,10 @@ entry(
     what="""
         Flags `model.save(path)` and `keras.models.save_model(model, path)` whose literal path does
         not end in `.keras`, `.h5` or `.hdf5` (a TensorFlow SavedModel directory), and any
-        `save_format="tf"`. The receiver must be known to be a Keras model.
+        `save_format="tf"`. The receiver must be known to be a Keras model: built from a Keras
+        model class, `load_model(...)`, or a Model subclass of the project, directly or through
+        a function of the project (in any module) whose every `return` gives one
+        (`def build(): return MyModel()`; `m = build(); m.save("exported")`).
         """,
     why="""
         Keras 3 dropped the SavedModel format from `save()`. Measured: ``ValueError: Invalid
@@ -805,8 +817,10 @@ entry(
         """,
     how="Save to `model.keras` to reload in Keras; `model.export(\"dir\")` (or `tf.saved_model.save`) for TF Serving/TFLite.",
     not_flagged=(
-        "`save()` on objects not known to be Keras models (`checkpoint.save(prefix)`, `image.save(path)`).",
-        "Paths that end in an expression.",
+        "`save()` on objects not known to be Keras models (`checkpoint.save(prefix)`, `image.save(path)`, the "
+        "result of a project function that may also return something else).",
+        "Paths that end in an expression (a variable counts when the same function assigns it a literal once, "
+        "before the call: `target = os.path.join(root, \"serving\")`; `model.save(target)` is flagged).",
     ),
     references=("Keras 3 migration guide, \"Saving a model in the TF SavedModel format\"", "`saving_api.py` save_model"),
     needles=("save",),
@@ -861,7 +875,8 @@ entry(
         `keras.layers.TFSMLayer(path, call_endpoint="serving_default")` wraps a SavedModel.
         """,
     not_flagged=(
-        "`load_model(\"x.keras\")`, `\"x.h5\"`, `\"x.hdf5\"`, `hf://` paths; paths that end in an expression.",
+        "`load_model(\"x.keras\")`, `\"x.h5\"`, `\"x.hdf5\"`, `hf://` paths; paths that end in an expression (a variable "
+        "counts when the same function assigns it a literal once).",
         "`load_weights(\"w.h5\")`: Keras 2 H5 weights still load.",
     ),
     references=("Keras 3 migration guide, \"Loading a TF SavedModel\"", "`saving_api.py` load_model / load_weights"),
@@ -1153,18 +1168,43 @@ entry(
         "evidence_methods": ("fit_generator", "evaluate_generator", "predict_generator"),
         "group": True,
         "keywords": {name: {"fix": "delete", "safe": False} for name in ("workers", "use_multiprocessing", "max_queue_size")},
-    }),),
+    }), ("positional", {
+        # Measured: Keras 2 (tf_keras 2.21) and Keras 3.15.1 signatures agree up to these positions.
+        "names": ("max_queue_size", "workers", "use_multiprocessing"),
+        "methods": {
+            "fit": (16, 16, ""),
+            "predict": (5, 5, ""),
+            "evaluate": (7, 8, "return_dict"),  # Keras 2's 8th is max_queue_size, Keras 3's return_dict
+        },
+        "evidence": _FIT_KEYWORDS,
+    })),
     message="fit()/evaluate()/predict() no longer take {member} in Keras 3 (TypeError: fit() got an unexpected keyword "
             "argument '{first}'); pass workers/use_multiprocessing/max_queue_size to a keras.utils.PyDataset instead",
+    messages={
+        "positional": "`{written}()` passes {member} by position: Keras 3's {method}() has no such parameters "
+                      "(TypeError: {method}() {value}); drop them and pass them to a keras.utils.PyDataset instead",
+        "positional-silent": "`{written}()` passes {member} by position: on Keras 3 that position is `{value}`, so "
+                             "the value silently changes what {method}() returns; drop it and pass it to a "
+                             "keras.utils.PyDataset instead",
+    },
     autofix="**unsafe**: the arguments are removed, and with them the parallel loading until a PyDataset takes them",
     fix_safety=("unsafe",),
     what="""
         Flags `workers=`, `use_multiprocessing=` and `max_queue_size=` in calls of `fit`, `evaluate`,
-        `predict` (and the `*_generator` forms). One finding per call.
+        `predict` (and the `*_generator` forms). One finding per call. Also the same arguments
+        given by position, on a receiver known to be a Keras model (or identified by a `fit`
+        keyword such as `epochs=` or `steps=`): `predict`'s 6th to 8th positional arguments,
+        `fit`'s 17th to 19th, `evaluate`'s 8th to 10th.
         """,
     why="""
         Keras 3 moved the data-loading options to the data class. Measured: `TypeError:
-        TensorFlowTrainer.fit() got an unexpected keyword argument 'workers'`.
+        TensorFlowTrainer.fit() got an unexpected keyword argument 'workers'`. By position,
+        Keras 2 (tf_keras 2.21) put them last in the signatures, which Keras 3.15.1 cut:
+        `model.predict(x, 32, 0, None, None, 10, 1, False)` raises `TypeError:
+        TensorFlowTrainer.predict() takes from 2 to 6 positional arguments but 9 were given`
+        (fit: "from 1 to 17"). `evaluate` is worse: Keras 3 put `return_dict` where Keras 2 had
+        `max_queue_size`, so `model.evaluate(x, y, 64, 0, None, None, None, 10)` runs and returns
+        a dict instead of the list of scores; with `workers` too it is the TypeError.
         """,
     bad="""
         import keras
@@ -1207,9 +1247,12 @@ entry(
     not_flagged=(
         "`workers=` alone on a `fit()` with no other Keras argument and a receiver not known to be a model "
         "(other libraries' `fit`).",
+        "Arguments by position on a receiver not known to be a Keras model, with no `fit` keyword; after a "
+        "`*args`; and an 8th positional `evaluate` argument that is not a number literal "
+        "(`evaluate(x, y, 64, 0, None, None, None, True)` is Keras 3's `return_dict`).",
     ),
     references=("`keras/src/trainers/trainer.py` fit signature", "pythonlessons/mltu#60"),
-    needles=("workers", "use_multiprocessing", "max_queue_size"),
+    needles=("workers", "use_multiprocessing", "max_queue_size", ".fit(", ".evaluate(", ".predict("),
     probe=Probe("import inspect; 'workers' not in inspect.signature(keras.Model.fit).parameters"),
 )
 
@@ -2410,7 +2453,7 @@ entry(
         ("keyword", {"layers": ("*",), "tree": "layer", "super_init": True,
                      "keywords": {"dynamic": {"fix": "delete", "safe": False,
                                               "hint": "use compile(run_eagerly=True) for eager execution"}}}),
-        ("keyword", {"layers": ("BatchNormalization",),
+        ("keyword", {"layers": ("BatchNormalization",), "subclasses": True,
                      "keywords": {"fused": {"fix": "delete", "safe": True, "hint": "remove it (performance only)"},
                                   "virtual_batch_size": {"fix": "delete", "safe": False, "hint": "remove it"},
                                   "adjustment": {"fix": "delete", "safe": False, "hint": "remove it"}}}),
@@ -2430,12 +2473,19 @@ entry(
         Flags `dynamic=` in layer constructors (built-in, the project's own, and
         `super().__init__(dynamic=True)`), `BatchNormalization(fused=, virtual_batch_size=,
         adjustment=)`, `time_major=` in RNN layers, and `self.add_weight(use_resource=, getter=,
-        partitioner=)`.
+        partitioner=)`. The `BatchNormalization` keywords are also flagged through the project's
+        subclasses (in any module): passed on by `super().__init__(fused=fused, **kwargs)` in a
+        subclass's `__init__`, or given to a subclass constructor, when no class in between
+        defines `__init__` (one that does may take the keyword itself).
         """,
     why="""
         Measured: ``ValueError: Unrecognized keyword arguments passed to BatchNormalization:
         {'fused': True}`` (the same text for the others, naming the layer), and `TypeError:
-        Layer.add_weight() got an unexpected keyword argument 'use_resource'`.
+        Layer.add_weight() got an unexpected keyword argument 'use_resource'`. Any value fails,
+        `fused=False` too, and a subclass fails the same way: `class TpuBN(BatchNormalization)`
+        whose `__init__(self, fused=False, **kw)` calls `super().__init__(fused=fused, **kw)`
+        raises ``ValueError: Unrecognized keyword arguments passed to TpuBN: {'fused': False}``
+        when built.
         """,
     bad="""
         import keras
@@ -2452,7 +2502,11 @@ entry(
         Delete them. `dynamic=True`: `model.compile(run_eagerly=True)`; `time_major=True`: transpose
         the inputs to batch-major.
         """,
-    not_flagged=("The same keywords on non-Keras calls.",),
+    not_flagged=(
+        "The same keywords on non-Keras calls.",
+        "`fused=` given to a `BatchNormalization` subclass whose own `__init__` (or an in-tree parent's) "
+        "takes it and does not pass it on; `fused=` in subclasses of other libraries' batch norms.",
+    ),
     references=("Keras 3 migration guide, \"Removed features\"", "`keras/src/layers/layer.py`"),
     needles=("dynamic", "fused", "virtual_batch_size", "adjustment", "time_major", "use_resource", "getter",
              "partitioner"),

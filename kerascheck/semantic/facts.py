@@ -49,6 +49,10 @@ class ModuleFacts:
     defined: frozenset[str] = frozenset()
     # Whether it imports tf_keras anywhere (a compat module that hands Keras 2 out).
     imports_tf_keras: bool = False
+    # Module-level functions whose every `return` returns a call (`return MyModel()`,
+    # or `model = build_model(); ...; return model`): the dotted callables, as written.
+    # A function with any other return, or none, or a `yield`, is not here.
+    returns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _anchor(path: str, level: int) -> str:
@@ -133,6 +137,62 @@ def _reads_training(function: ast.AST, methods: dict, seen: set) -> bool:
     )
 
 
+def _own_nodes(function: ast.AST):
+    """The nodes of a function's own frame (not of nested functions, classes, lambdas)."""
+    todo = list(ast.iter_child_nodes(function))
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _returned_callees(function: ast.FunctionDef) -> Optional[tuple[str, ...]]:
+    """The dotted callables every `return` of `function` returns a call of, or None."""
+    nodes = list(_own_nodes(function))
+    if any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in nodes):
+        return None
+    returns = [node for node in nodes if isinstance(node, ast.Return)]
+    if not returns:
+        return None
+    params = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+    params |= {a.arg for a in (function.args.vararg, function.args.kwarg) if a is not None}
+    found: list[str] = []
+    for node in returns:
+        value = node.value
+        if isinstance(value, ast.Name) and value.id not in params:
+            values = _assigned_values(nodes, value.id)
+            if not values:
+                return None
+        else:
+            values = [value]
+        for item in values:
+            callee = ast_dotted(item.func) if isinstance(item, ast.Call) else None
+            if callee is None:
+                return None
+            found.append(callee)
+    return tuple(dict.fromkeys(found))
+
+
+def _assigned_values(nodes: list, name: str) -> Optional[list]:
+    """The values a local name is assigned, when every binding is a plain `name = value`."""
+    values = []
+    assigned = set()
+    for node in nodes:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            values.append(node.value)
+            assigned.update(id(t) for t in node.targets)
+    for node in nodes:
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load) and id(node) not in assigned:
+            return None  # a loop, a `with ... as`, a `del`, a tuple target...
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return None
+        if isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr)) and isinstance(node.target, ast.Name) \
+                and node.target.id == name:
+            return None
+    return values or None
+
+
 def collect(path: str, tree: ast.Module) -> ModuleFacts:
     """Facts of one parsed module. Imports anywhere in the file count (a function-level
     `import keras` still tells what `keras` means in that file); module level wins."""
@@ -142,6 +202,14 @@ def collect(path: str, tree: ast.Module) -> ModuleFacts:
         _record_import(facts, node)
         if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             defined.add(node.name)
+            if isinstance(node, ast.FunctionDef):
+                callees = _returned_callees(node)
+                if callees:
+                    facts.returns[node.name] = callees
+                else:
+                    facts.returns.pop(node.name, None)  # a later definition wins
+            else:
+                facts.returns.pop(node.name, None)
         elif isinstance(node, ast.Assign):
             value = ast_dotted(node.value)
             for target in node.targets:

@@ -111,6 +111,41 @@ class ProjectIndex:
             return ModuleRef(file)
         return self._resolve(file, ".".join(attrs), depth + 1)
 
+    def function(self, path: str, dotted: str, depth: int = 0) -> Optional[tuple[str, str]]:
+        """(file, name) of the module-level function of the tree that `dotted` (as written
+        in `path`) names, when the first pass knows what it returns (ModuleFacts.returns);
+        followed through imports and re-exports. None otherwise."""
+        facts = self.modules.get(path)
+        if facts is None or depth > _MAX_DEPTH:
+            return None
+        head, _, rest = dotted.partition(".")
+        if head in facts.imports:
+            anchor, target = facts.imports[head]
+            located = self._locate(path, anchor, _join(target, rest))
+            if located is None or not located[1]:
+                return None
+            return self.function(located[0], ".".join(located[1]), depth + 1)
+        if not rest and head in facts.returns and head not in facts.aliases and head not in facts.classes:
+            return path, head
+        return None
+
+    def returns_keras(self, found: tuple[str, str], depth: int = 0) -> bool:
+        """Whether a project function (see `function`) may return a Keras object: one of
+        its returned calls names a Keras class of the tree, a Keras name, or such a function."""
+        path, name = found
+        if depth > _MAX_DEPTH:
+            return False
+        for callee in self.modules[path].returns[name]:
+            target = self.resolve(path, callee)
+            if isinstance(target, ClassKey) and self.keras_kind(target):
+                return True
+            if isinstance(target, External) and canonical_keras_name(target.qualified):
+                return True
+            inner = self.function(path, callee) if target is None else None
+            if inner is not None and inner != found and self.returns_keras(inner, depth + 1):
+                return True
+        return False
+
     def module_file(self, path: str, anchor: str, target: str) -> Optional[str]:
         """The tree file of the module an import in `path` takes `target` from."""
         located = self._locate(path, anchor, target)

@@ -112,6 +112,28 @@ INVALID = {
             def save(model, out: Path):
                 model.save_weights(out / "model.ckpt")
         """,
+        "a local variable assigned a string": """
+            import keras
+
+            def save(model):
+                path = "model.h5"
+                model.save_weights(path)
+        """,
+        "a local variable assigned a concatenation": """
+            import keras
+
+            def save(model, out_dir):
+                path = out_dir + "/w.h5"
+                model.save_weights(path)
+        """,
+        "a local variable assigned an f-string, kept through another name": """
+            import keras
+
+            def save(model, name):
+                stem = f"{name}.h5"
+                path = stem
+                model.save_weights(filepath=path)
+        """,
     },
     "KC506": {
         "weights only, .h5": """
@@ -149,6 +171,31 @@ INVALID = {
             def export(inputs, outputs):
                 model = keras.Model(inputs, outputs)
                 model.save("serving_dir")
+        """,
+        "a directory name in a local variable": """
+            import os
+            import keras
+
+            def export(inputs, outputs, root):
+                model = keras.Model(inputs, outputs)
+                target = os.path.join(root, "serving")
+                model.save(target)
+        """,
+        "a model returned by a project function": """
+            import keras
+
+            class Classifier(keras.Model):
+                def call(self, inputs):
+                    return inputs
+
+            def build(width):
+                model = Classifier()
+                model.compile(optimizer="adam", loss="mse")
+                return model
+
+            def export(width):
+                trained = build(width)
+                trained.save("exported")
         """,
     },
     "KC508": {
@@ -256,6 +303,31 @@ INVALID = {
         "fit_generator with workers (KC504 is another rule)": """
             def train(model, gen):
                 model.fit_generator(gen, workers=8)
+        """,
+        "predict with the loader arguments by position": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+
+            def infer(x, callbacks):
+                return model.predict(x, 64, 0, None, callbacks, 10, 4, True)
+        """,
+        "fit with the loader arguments by position": """
+            import keras
+
+            def train(inputs, outputs, x, y):
+                model = keras.Model(inputs, outputs)
+                model.fit(x, y, 32, 5, 1, None, 0.1, None, True, None, None, 0, None, None, None, 1, 10, 2)
+        """,
+        "evaluate with max_queue_size by position (becomes return_dict)": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+            loss = model.evaluate(x_test, y_test, 64, 0, None, None, None, 10)
+        """,
+        "an unknown receiver a Keras keyword identifies": """
+            def infer(model, x):
+                return model.predict(x, 64, 0, None, None, 10, 4, steps=None)
         """,
     },
     "KC514": {
@@ -637,6 +709,32 @@ INVALID = {
                 def call(self, inputs):
                     return inputs * self.scale
         """,
+        "fused= passed on by a BatchNormalization subclass": """
+            import keras
+
+            class TpuBN(keras.layers.BatchNormalization):
+                def __init__(self, fused=False, **kwargs):
+                    super().__init__(fused=fused, **kwargs)
+        """,
+        "fused= given to a subclass without __init__": """
+            import tensorflow as tf
+
+            class Norm(tf.keras.layers.BatchNormalization):
+                def call(self, inputs, training=None):
+                    return super().call(inputs, training=training)
+
+            norm = Norm(momentum=0.9, fused=True)
+        """,
+        "fused= from a grandchild, through a parent without __init__": """
+            import keras
+
+            class Norm(keras.layers.BatchNormalization):
+                pass
+
+            class SyncNorm(Norm):
+                def __init__(self, **kwargs):
+                    super(SyncNorm, self).__init__(fused=None, **kwargs)
+        """,
     },
     "KC535": {
         "tuple outputs, outputs= keyword": """
@@ -835,6 +933,49 @@ VALID = {
             def save(model, path):
                 model.save_weights("{}".format(path))
         """,
+        "a local variable assigned twice (the branch decides)": """
+            def save(model, legacy):
+                path = "model.weights.h5"
+                if legacy:
+                    path = "model.h5"
+                model.save_weights(path)
+        """,
+        "a local variable extended with +=": """
+            def save(model):
+                path = "model"
+                path += ".weights.h5"
+                model.save_weights(path)
+        """,
+        "a local variable assigned after the call (a loop)": """
+            def save(model, epochs):
+                for epoch in range(epochs):
+                    if epoch:
+                        model.save_weights(path)
+                    path = f"ckpt/{epoch}.h5"
+        """,
+        "a variable of the enclosing function": """
+            def save(model):
+                path = "model.h5"
+
+                def later():
+                    model.save_weights(path)
+                return later
+        """,
+        "a module variable another function rebinds (global)": """
+            PATH = "model.h5"
+
+            def configure(out):
+                global PATH
+                PATH = out + ".weights.h5"
+
+            model = make_model()
+            model.save_weights(PATH)
+        """,
+        "a local variable ending in .weights.h5": """
+            def save(model, out_dir):
+                path = out_dir + "/model.weights.h5"
+                model.save_weights(path)
+        """,
     },
     "KC506": {
         "full model to .h5": """
@@ -855,6 +996,51 @@ VALID = {
         """,
     },
     "KC507": {
+        "a project function that may return something else": """
+            import keras
+
+            class Classifier(keras.Model):
+                pass
+
+            def build(pretrained):
+                if pretrained:
+                    return load_checkpoint_manager()
+                return Classifier()
+
+            build(True).save("exported")
+        """,
+        "a project function returning its argument or a non-Keras object": """
+            import keras
+
+            class Trainer:
+                def save(self, path):
+                    pass
+
+            def make_trainer():
+                return Trainer()
+
+            def wrap(model):
+                return model
+
+            make_trainer().save("exported")
+            wrap(keras.Sequential()).save("exported")
+        """,
+        "a project generator function": """
+            import keras
+
+            def models():
+                yield keras.Sequential()
+
+            for_later = models()
+            for_later.save("exported")
+        """,
+        "a local variable naming an .h5 file (Keras 3 still writes H5)": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+            path = "model.h5"
+            model.save(path)
+        """,
         "tf.train.Checkpoint.save": """
             import tensorflow as tf
 
@@ -970,6 +1156,28 @@ VALID = {
         "sklearn-like fit with workers only": """
             def train(estimator, x, y):
                 estimator.fit(x, y, workers=4)
+        """,
+        "many positional arguments on an unknown receiver": """
+            def infer(model, x):
+                return model.predict(x, 64, 0, None, None, 10, 4, True)
+        """,
+        "predict with the five positions Keras 3 keeps": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+            y = model.predict(x, 64, 0, None, [])
+        """,
+        "Keras 3 evaluate with return_dict by position": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+            scores = model.evaluate(x, y, 64, 0, None, None, None, True)
+        """,
+        "positions after *args are unknown": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+            y = model.predict(*arguments, 64, 0, None, None, 10)
         """,
         "PyDataset takes them": """
             import keras
@@ -1351,6 +1559,27 @@ VALID = {
             import keras
 
             bn = keras.layers.BatchNormalization(momentum=0.9)
+        """,
+        "a BatchNormalization subclass that takes fused= itself": """
+            import keras
+
+            class Norm(keras.layers.BatchNormalization):
+                def __init__(self, fused=False, **kwargs):
+                    super().__init__(**kwargs)
+                    self.prefers_fused = fused
+
+            class SyncNorm(Norm):
+                def __init__(self, **kwargs):
+                    super().__init__(fused=True, **kwargs)
+
+            norm = Norm(fused=True)
+        """,
+        "fused= to another library's batch norm subclass": """
+            from flax import linen as nn
+
+            class Norm(nn.BatchNorm):
+                def __init__(self, fused=False, **kwargs):
+                    super().__init__(fused=fused, **kwargs)
         """,
     },
     "KC535": {
