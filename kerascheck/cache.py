@@ -18,7 +18,7 @@ still counts:
   files whose answer changed.
 
 The settings that change results (kerascheck's own code, Python and libcst versions,
-the enabled rules, `extra-bases`) are part of the entry's key; output format,
+the enabled rules, `extend-keras-bases`) are part of the entry's key; output format,
 per-file-ignores and the like are applied after the cache and are not.
 
 Entries are pickles, read back with an unpickler that builds nothing but kerascheck's

@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from kerascheck import check_paths
-from kerascheck.config import Settings
+from kerascheck.config import Settings, settings_from_table
 from kerascheck.semantic.external import ExternalResolver
 from kerascheck.semantic.project import ClassKey, ProjectIndex
 from kerascheck.engine import scan_file
@@ -177,6 +177,42 @@ def test_result_cache_follows_the_installed_package(site, tmp_path):
     # The package is upgraded and its Layer is no longer a Keras layer.
     write(site_path, {"acme_nn/layers.py": "class Layer:\n    pass\n"})
     assert kc301(str(project), cache_dir=cache) == []
+
+
+# ---- extend-keras-bases: packages that are not installed --------------------------------------
+def test_extend_keras_bases_layer_and_model_names(tmp_path):
+    write(str(tmp_path), {
+        "gnn.py": """\
+            from graphlib_x.layers import GraphConv
+            from graphlib_x.models import GraphModel
+
+            class Conv(GraphConv):
+                pass
+
+            class Net(GraphModel):
+                pass
+            """,
+    })
+    path = str(tmp_path / "gnn.py")
+    bases = ("graphlib_x.layers.GraphConv", "graphlib_x.models.*")
+    index = ProjectIndex([scan_file(path).facts], bases, external=ExternalResolver([]))
+    assert index.keras_kind(ClassKey(path, "Conv")) == "layer"
+    assert index.keras_kind(ClassKey(path, "Net")) == "model"  # the name ends in Model
+
+
+def test_extend_keras_bases_from_the_config_file_and_its_alias(tmp_path):
+    settings = settings_from_table({
+        "select": ["KC301"], "extend-keras-bases": ["graphlib_x.layers.GraphConv"],
+        "extra-bases": ["other_x.Layer"],
+    })
+    assert settings.extra_bases == ("graphlib_x.layers.GraphConv", "other_x.Layer")
+    write(str(tmp_path), {
+        "pyproject.toml": '[tool.kerascheck]\nselect = ["KC301"]\nextend-keras-bases = ["graphlib_x.layers.GraphConv"]\n',
+        "model.py": user("from graphlib_x.layers import GraphConv", "GraphConv"),
+    })
+    from kerascheck.config import load_settings
+
+    assert kc301(str(tmp_path), load_settings(cwd=str(tmp_path))) == [("model.py", 4)]
 
 
 # ---- through the command line ---------------------------------------------------------------

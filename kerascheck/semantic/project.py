@@ -186,9 +186,11 @@ class ProjectIndex:
         return "layer" if kinds else None
 
     def _extra_kind(self, qualified: str) -> Optional[str]:
+        """The kind `extend-keras-bases` gives `qualified`: a Model when the class name
+        ends in `Model`, else a Layer; None when no entry names it."""
         for base in self._extra_bases:
             if qualified == base or (base.endswith(".*") and qualified.startswith(base[:-1])):
-                return "layer"
+                return "model" if qualified.rpartition(".")[2].endswith("Model") else "layer"
         return None
 
     def external_class(self, qualified: str) -> Optional[ExternalClass]:
