@@ -11,10 +11,14 @@ still counts:
   looked up while checking it has the same content as then (recorded during the check:
   the base class in another file, the module a name was resolved through) and no file
   then absent appeared. Editing a base class re-checks its subclasses' files, and only
-  them.
+  them. A class of an installed package that the check asked about (a base read from
+  sys.path, kerascheck.semantic.external) counts as a dependency too, named
+  `external:<qualified name>`, whose "content" is what the class resolved to: the
+  package's source is read again on every run, so upgrading it re-checks exactly the
+  files whose answer changed.
 
 The settings that change results (kerascheck's own code, Python and libcst versions,
-the enabled rules, `extra-bases`) are part of the entry's key; output format,
+the enabled rules, `extend-keras-bases`) are part of the entry's key; output format,
 per-file-ignores and the like are applied after the cache and are not.
 
 Entries are pickles, read back with an unpickler that builds nothing but kerascheck's

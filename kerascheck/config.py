@@ -37,6 +37,8 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: Optional[tuple[str, ...]] = None  # None: the default excludes
     extend_exclude: tuple[str, ...] = ()
+    # `extend-keras-bases` (alias: `extra-bases`): dotted names of third-party classes
+    # that count as Keras bases, a Model when the class name ends in `Model`, else a Layer.
     extra_bases: tuple[str, ...] = ()
     output_format: str = "full"
     # Whose fixes --fix may apply (kerascheck.fix): `fixable` selectors (None: all rules)
@@ -147,7 +149,8 @@ _KEYS = {
     "per-file-ignores": ("per_file_ignores", dict),
     "exclude": ("exclude", list),
     "extend-exclude": ("extend_exclude", list),
-    "extra-bases": ("extra_bases", list),
+    "extend-keras-bases": ("extra_bases", list),
+    "extra-bases": ("extra_bases", list),  # the older name of extend-keras-bases
     "output-format": ("output_format", str),
     "fixable": ("fixable", list),
     "unfixable": ("unfixable", list),
@@ -227,6 +230,8 @@ def settings_from_table(data: Mapping, source: Optional[str] = None, root: str =
             if not all(isinstance(item, str) for item in value):
                 raise ConfigError(f"option '{key}'{where} must be a list of strings")
             value = tuple(value)
+            if field_name == "extra_bases":  # both spellings given: both count
+                value = (*values.get(field_name, ()), *value)
         elif expected is dict:
             value = tuple((pattern, tuple(_as_codes(codes, key, where))) for pattern, codes in value.items())
         values[field_name] = value

@@ -40,6 +40,7 @@ from kerascheck.rules.base import FileContext, Rule
 from kerascheck.semantic import target
 from kerascheck.semantic import facts as facts_pass
 from kerascheck.semantic.context import ImportClosure
+from kerascheck.semantic.external import DEPENDENCY_PREFIX, KnownExternals
 from kerascheck.semantic.facts import ModuleFacts
 from kerascheck.semantic.module import ModuleModel
 from kerascheck.semantic.project import ClassKey, ProjectIndex
@@ -114,6 +115,10 @@ class RunPlan:
     # Whether a finding's fix carries its edits (JSON and SARIF show them); without them
     # the fix is described (safety, what it does) but not applied while checking.
     fix_edits: bool = True
+    # The classes of installed packages that the tree's classes derive from, read once
+    # in the main process: ((qualified, ExternalClass or None), ...). See
+    # kerascheck.semantic.external; a name missing here is read when first asked.
+    external: tuple = ()
 
 
 def display_path(path: str, cwd: str) -> str:
@@ -182,7 +187,8 @@ class Checker:
     def __init__(self, plan: RunPlan):
         registry = all_rules()
         self.rule_classes: list[type[Rule]] = [registry[code] for code in plan.rule_codes]
-        self.index = ProjectIndex(plan.modules, plan.extra_bases)
+        self.external = KnownExternals(plan.external)
+        self.index = ProjectIndex(plan.modules, plan.extra_bases, self.external)
         self._modules = plan.modules
         self.timed_out = False
         self.extra_bases = plan.extra_bases
@@ -197,13 +203,16 @@ class Checker:
         from other files' checks, so that every lookup it depends on is seen."""
         shared = self.index
         recorder = _LookupRecorder(shared.modules)
-        self.index = ProjectIndex((), self.extra_bases)
+        external: set = set()
+        self.index = ProjectIndex((), self.extra_bases, self.external.recording(external))
         self.index.modules = recorder
         try:
             findings, errors = self.check(scan)
         finally:
             self.index = shared
-        return findings, errors, (None if recorder.everything else recorder.asked)
+        if recorder.everything:
+            return findings, errors, None
+        return findings, errors, recorder.asked | {DEPENDENCY_PREFIX + name for name in external}
 
     def worth_checking(self, scan: FileScan) -> bool:
         """Cheap skip: a file that never mentions keras, defines no class that inherits
@@ -258,7 +267,7 @@ class Checker:
         except _OverBudget:
             self.timed_out = True
             # Memoised index answers may be half-computed: start from a fresh index.
-            self.index = ProjectIndex(self._modules, self.extra_bases)
+            self.index = ProjectIndex(self._modules, self.extra_bases, self.external)
             return [], [RunError(shown, f"took more than {budget:g} s to check; skipped (please report it: a rule is too slow on this file)")]
         finally:
             signal.signal(signal.SIGALRM, previous)
@@ -454,7 +463,7 @@ class Checker:
                 why = f"{problem.message} (line {problem.line})" if problem else rescan.read_error
                 return Pass(text, failure=f"the fixed code does not parse: {why}")
             modules = {**self.index.modules, path: rescan.facts}
-            index = ProjectIndex(modules.values(), self.extra_bases)
+            index = ProjectIndex(modules.values(), self.extra_bases, self.external)
         try:
             module = deep_stack.call(cst.parse_module, text)
         except (cst.ParserSyntaxError, RecursionError) as error:
@@ -777,7 +786,13 @@ class _CachedPasses:
         return scans
 
     def check(self, scans: list[FileScan], context: list[FileScan], plan: RunPlan, jobs: int):
-        snapshot = Snapshot({s.path: s.digest for s in [*scans, *context] if s.facts is not None})
+        digests = {s.path: s.digest for s in [*scans, *context] if s.facts is not None}
+        # What each installed package's class resolved to this run: a check that asked
+        # about one is valid while the answer is the same (the package's source is read
+        # again every run, so an upgrade that changes the answer is never served stale).
+        for name, found in plan.external:
+            digests[DEPENDENCY_PREFIX + name] = content_digest(_external_fingerprint(found))
+        snapshot = Snapshot(digests)
         outcomes: list = [None] * len(scans)
         todo = []
         for number, scan in enumerate(scans):
@@ -808,6 +823,12 @@ class _CachedPasses:
                     errors=errors, dependencies=snapshot.dependencies(asked),
                 ))
         return outcomes
+
+
+def _external_fingerprint(found) -> str:
+    if found is None:
+        return "-"
+    return f"{found.kind}|{','.join(sorted(found.methods))}|{','.join(sorted(found.keras_bases))}"
 
 
 def _scan_crashed(path: str) -> FileScan:
@@ -852,10 +873,12 @@ def run(
     scans: list[FileScan] = cached.scan(on_disk, jobs) if cached else _map(scan_file, on_disk, jobs, on_crash=_scan_crashed)
     scans += [scan_file(path, sources[path]) for path in files if path in sources]
     context = _context_scans(scans, context_files, jobs)
+    modules = tuple(scan.facts for scan in [*scans, *context] if scan.facts is not None)
     plan = RunPlan(
         rule_codes=tuple(sorted(rule_codes)),
-        modules=tuple(scan.facts for scan in [*scans, *context] if scan.facts is not None),
+        modules=modules,
         extra_bases=tuple(extra_bases),
+        external=tuple(ProjectIndex(modules, extra_bases).external_bases().items()),
         cwd=cwd,
         options=tuple((options if options is not None else prepare_options(files, {})).items()),
         fix_edits=fix_edits,

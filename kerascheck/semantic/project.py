@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Iterable, Optional, Union
 
 from kerascheck.semantic import knowledge
+from kerascheck.semantic.external import ExternalClass, ExternalResolver, worth_resolving
 from kerascheck.semantic.facts import ClassFacts, ModuleFacts, Ref
 from kerascheck.semantic.names import (
     canonical_keras_name,
@@ -59,9 +60,13 @@ _WEIGHT_CREATORS = knowledge.TF_VARIABLE | knowledge.KERAS_VARIABLE
 
 
 class ProjectIndex:
-    def __init__(self, modules: Iterable[ModuleFacts], extra_bases: Iterable[str] = ()):
+    def __init__(self, modules: Iterable[ModuleFacts], extra_bases: Iterable[str] = (), external=None):
+        """`external`: what classes of installed packages are (an object with
+        `get(qualified) -> ExternalClass or None`, see kerascheck.semantic.external);
+        by default they are read from this interpreter's sys.path when first asked."""
         self.modules: dict[str, ModuleFacts] = {m.path: m for m in modules}
         self._extra_bases = tuple(extra_bases)
+        self.external = external if external is not None else ExternalResolver()
         self._resolve = lru_cache(maxsize=None)(self._resolve_uncached)
         self._kind = lru_cache(maxsize=None)(self._kind_uncached)
         self._traits: dict[tuple[str, ClassKey], bool] = {}
@@ -202,6 +207,9 @@ class ProjectIndex:
         for target in self.base_targets(key):
             if isinstance(target, External):
                 kind = keras_base_kind(target.qualified) or self._extra_kind(target.qualified)
+                if kind is None:
+                    found = self.external_class(target.qualified)
+                    kind = found.kind if found is not None else None
             elif isinstance(target, ClassKey):
                 kind = self._kind(target, depth + 1)
             else:
@@ -213,10 +221,44 @@ class ProjectIndex:
         return "layer" if kinds else None
 
     def _extra_kind(self, qualified: str) -> Optional[str]:
+        """The kind `extend-keras-bases` gives `qualified`: a Model when the class name
+        ends in `Model`, else a Layer; None when no entry names it."""
         for base in self._extra_bases:
             if qualified == base or (base.endswith(".*") and qualified.startswith(base[:-1])):
-                return "layer"
+                return "model" if qualified.rpartition(".")[2].endswith("Model") else "layer"
         return None
+
+    def external_class(self, qualified: str) -> Optional[ExternalClass]:
+        """The Keras class of an installed package that `qualified` names, if it is one
+        (not for Keras's own names, nor for those `extend-keras-bases` declares)."""
+        if not worth_resolving(qualified) or keras_base_kind(qualified) or self._extra_kind(qualified):
+            return None
+        return self.external.get(qualified)
+
+    def external_bases(self) -> dict:
+        """{qualified: ExternalClass or None} for every outside name a class of the tree
+        derives from that may be an installed package's class (worked out once per run)."""
+        found: dict = {}
+        for module in self.modules.values():
+            definitions = [(name, 0) for name in module.classes]
+            definitions += [(name, k + 1) for name, later in module.redefinitions.items() for k in range(len(later))]
+            for name, ordinal in definitions:
+                for target in self.base_targets(ClassKey(module.path, name, ordinal)):
+                    if isinstance(target, External) and target.qualified not in found:
+                        if worth_resolving(target.qualified) and not keras_base_kind(target.qualified) and not self._extra_kind(target.qualified):
+                            found[target.qualified] = self.external.get(target.qualified)
+        return found
+
+    def _external_classes(self, key: ClassKey) -> list[ExternalClass]:
+        """The installed-package Keras classes the class or its in-tree ancestors derive from."""
+        found = []
+        for current in [key, *self.tree_ancestors(key)]:
+            for target in self.base_targets(current):
+                if isinstance(target, External):
+                    external = self.external_class(target.qualified)
+                    if external is not None:
+                        found.append(external)
+        return found
 
     def builtin_ancestors(self, key: ClassKey) -> set[str]:
         """Built-in Keras layer names (`"Dropout"`) this class inherits from, via the tree."""
@@ -237,6 +279,9 @@ class ProjectIndex:
             for target in self.base_targets(current):
                 if isinstance(target, External):
                     found.add(target.qualified)
+                    external = self.external_class(target.qualified)
+                    if external is not None:
+                        found.update(external.keras_bases)
                 elif isinstance(target, ClassKey):
                     todo.append(target)
         return found
@@ -254,12 +299,13 @@ class ProjectIndex:
         return order
 
     def defines_in_ancestry(self, key: ClassKey, method: str) -> bool:
-        """Whether the class or an in-tree ancestor defines `method`."""
+        """Whether the class, an in-tree ancestor or an installed package's class it
+        derives from defines `method`."""
         return any(
             method in facts.methods
             for facts in map(self.class_facts, [key, *self.tree_ancestors(key)])
             if facts
-        )
+        ) or any(method in external.methods for external in self._external_classes(key))
 
     def call_takes_training(self, key: ClassKey) -> bool:
         """Whether the `call` this class runs (its own or the nearest in-tree ancestor's)
