@@ -1234,6 +1234,22 @@ for _entry, _check in (("trainable", _TRAINABLE_CHECK), ("dtype", _DTYPE_CHECK))
 _matrix("KC304", "control:merged", _layer(_WITH_KWARGS, _MERGED_GET_CONFIG),
         'Scale(3, name="frozen", trainable=False)', '{"Scale": Scale}', _NAME_CHECK,
         ("keras", "h5", "from-config"))
+# A functional Model subclass has no use for dtype: Keras 3 ignores it (the policy stays
+# float32), tf_keras does not take it; a config without it loses nothing.
+case("KC304", "control:functional-model/dtype", """
+class Net(keras.Model):
+    def __init__(self, units=3, **kwargs):
+        inputs = keras.Input((3,))
+        super().__init__(inputs=inputs, outputs=keras.layers.Dense(units)(inputs), **kwargs)
+        self.units = units
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable, "units": self.units}
+
+original = Net(3, dtype="float16") if keras.__version__.startswith("3") else Net(3)
+model = Net.from_config(original.get_config())
+assert model.dtype_policy.name == original.dtype_policy.name == "float32", model.dtype_policy.name
+""")
 case("KC304", "no-return/save-keras", _layer(_WITH_KWARGS, _NO_RETURN_GET_CONFIG) + """
 inp = keras.Input((3,))
 model = keras.Model(inp, Scale(3)(inp))
@@ -1957,6 +1973,10 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
     ),
     'KC304:control:merged/dtype': (
+        None,
+        None,
+    ),
+    'KC304:control:functional-model/dtype': (
         None,
         None,
     ),

@@ -371,6 +371,15 @@ KERAS_DATA_ONLY_APIS = frozenset(
 # cannot take them back breaks `cls(**config)` (KC302).
 BASE_CONFIG_KEYS = ("name", "trainable", "dtype")
 
+# Base config entries a functional Model subclass (`super().__init__(inputs=..., outputs=...)`)
+# has no use for: measured on Keras 3.15.1, a functional Model built with dtype="float16"
+# keeps the float32 policy (the argument is ignored), and tf_keras 2.21 rejects the argument
+# ("Keyword argument not understood"), so a config without it loses nothing (KC304).
+FUNCTIONAL_MODEL_UNUSED_CONFIG_KEYS = frozenset({"dtype"})
+
+# The keywords that make a Model constructor call build a functional model.
+FUNCTIONAL_MODEL_ARGUMENTS = frozenset({"inputs", "outputs"})
+
 # Functions whose result is an index, a one-hot code or a size, not features (KC102):
 # a value computed by them no longer carries the input's width, and multiplying a
 # weight by a one-hot code is a table lookup.

@@ -42,6 +42,17 @@ INVALID = {
             def get_config(self):
                 return dict(num_classes=self.num_classes)
     """,
+    "a subclassed (not functional) model with name and trainable: its dtype policy is lost (measured)": """
+        import keras
+
+        class Net(keras.Model):
+            def __init__(self, units=4, **kwargs):
+                super().__init__(**kwargs)
+                self.dense = keras.layers.Dense(units)
+
+            def get_config(self):
+                return {"name": self.name, "trainable": self.trainable, "units": self.units}
+    """,
 }
 
 ERRORS = {
@@ -73,6 +84,30 @@ ERRORS = {
 }
 
 VALID = {
+    "functional Model subclass with name and trainable: a functional Model ignores dtype (measured)": """
+        import keras
+
+        class Net(keras.Model):
+            def __init__(self, units=4, **kwargs):
+                inputs = keras.Input((3,))
+                outputs = keras.layers.Dense(units)(inputs)
+                super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+                self.units = units
+
+            def get_config(self):
+                return {"name": self.name, "trainable": self.trainable, "units": self.units}
+    """,
+    "functional Model subclass, positional inputs and outputs (tf.keras)": """
+        import tensorflow as tf
+
+        class Net(tf.keras.Model):
+            def __init__(self, units=4, **kwargs):
+                inputs = tf.keras.Input((3,))
+                super().__init__(inputs, tf.keras.layers.Dense(units)(inputs), **kwargs)
+
+            def get_config(self):
+                return {"name": self.name, "trainable": self.trainable}
+    """,
     "config = super().get_config(); config.update(...); return config": """
         import keras
 
