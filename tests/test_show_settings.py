@@ -228,3 +228,22 @@ def test_the_console_script(tmp_path):
     assert run.stdout.splitlines()[-1] == "model.py: keras 2 (requirements.txt: tensorflow==2.15.0)"
     run = run_cli(["--show-settings", "--isolated", "nothere"], cwd=root)
     assert (run.returncode, run.stdout, run.stderr) == (2, "", "kerascheck: error: path does not exist: nothere\n")
+
+
+def test_the_readme_example_is_what_it_prints(tmp_path, monkeypatch):
+    """The example of README.md's "Which Keras your code runs on", run on the project it
+    describes: the file lines are what --show-settings prints."""
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md"), encoding="utf-8") as handle:
+        block = handle.read().split("```console\n$ kerascheck --show-settings\n", 1)[1].split("```", 1)[0]
+    shown, _, forced = block.partition("\n$ kerascheck --show-settings --target-keras 3 train.py | tail -1\n")
+    root = project(tmp_path, {
+        "requirements.txt": "tensorflow==2.15.0\n",
+        "train.py": "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n",
+        "mypkg/__init__.py": "",
+        "mypkg/compat.py": "try:\n    import tf_keras as keras\nexcept ImportError:\n    from tensorflow import keras\n",
+        "mypkg/model.py": "from mypkg.compat import keras\n\nclass Block(keras.layers.Layer):\n    pass\n",
+        "next/requirements.txt": "keras>=3\n",
+        "next/model.py": "import keras\nx = keras.ops.ones(2)\n",
+    })
+    assert show(root, monkeypatch)[2] == shown.split(HEADER + "\n", 1)[1].splitlines()
+    assert show(root, monkeypatch, "--target-keras", "3", "train.py")[2] == forced.splitlines()
