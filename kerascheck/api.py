@@ -88,6 +88,13 @@ def check_paths(
             paths, settings, jobs, confirm_only, confirm_options,
             diff_base=diff_base, force_exclude=force_exclude, cache_dir=cache_dir, fix_edits=fix_edits,
         )
+    files, context = _files_and_context(paths, settings, force_exclude, diff_base)
+    return _run(files, settings, jobs, context_files=context, cache_dir=cache_dir, fix=fix, fix_edits=fix_edits)
+
+
+def _files_and_context(paths, settings: Settings, force_exclude: bool, diff_base: Optional[str]):
+    """(the files to check, the files that only inform the index: with `diff_base`, the
+    unchanged ones)."""
     # check_paths("src/") means one path, not the characters s, r, c, /.
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     files = discover_files(paths, settings, force_exclude)
@@ -96,7 +103,40 @@ def check_paths(
         changed = {os.path.realpath(path) for path in gitdiff.changed_files(diff_base, paths[0] if paths else ".")}
         context = [path for path in files if os.path.realpath(path) not in changed]
         files = [path for path in files if os.path.realpath(path) in changed]
-    return _run(files, settings, jobs, context_files=context, cache_dir=cache_dir, fix=fix, fix_edits=fix_edits)
+    return files, context
+
+
+def file_targets(
+    paths: Iterable[str] = (".",),
+    config: Optional[Settings] = None,
+    jobs: Optional[int] = None,
+    *,
+    diff_base: Optional[str] = None,
+    force_exclude: bool = False,
+    stdin: Optional[tuple[str, Union[bytes, str]]] = None,
+    forced_by: Optional[str] = None,
+) -> list:
+    """The Keras each file a check_paths run (or, with `stdin` = (path, content), a
+    check_stdin run) would check runs on, and why: [(shown path, Target or RunError)],
+    computed as the rules get it (kerascheck.semantic.target.file_target). Nothing is
+    linted. `forced_by` words the reason when target-keras forces the target
+    (`--target-keras 2`). Raises as check_paths does for bad input."""
+    settings = resolve_settings(config)
+    sources = {}
+    if stdin is not None:
+        files, context = [os.path.abspath(stdin[0])], []
+        sources = {files[0]: stdin[1]}
+    else:
+        files, context = _files_and_context(paths, settings, force_exclude, diff_base)
+    return engine.file_targets(
+        files, _options(files, settings), extra_bases=settings.extra_bases, jobs=jobs,
+        sources=sources, context_files=context, forced_by=forced_by,
+    )
+
+
+def _options(files: list[str], settings: Settings) -> dict:
+    """The run-wide options the rules read (engine.prepare_options)."""
+    return engine.prepare_options(files, {"target_keras": settings.target_keras})
 
 
 def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, options, **static) -> engine.CheckResult:
@@ -143,7 +183,7 @@ def _run(
     **inputs,
 ) -> engine.CheckResult:
     codes = settings.enabled_codes(all_rules())
-    options = engine.prepare_options(files, {"target_keras": settings.target_keras})
+    options = _options(files, settings)
     # The options (the Keras target, the projects' pins) and whether fixes carry their
     # edits change results: key the cache on them.
     keyed = {**options, "fix_edits": fix_edits}

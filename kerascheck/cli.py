@@ -17,6 +17,7 @@ import click
 from kerascheck import __version__, api, cache, engine
 from kerascheck.config import OUTPUT_FORMATS, TARGET_KERAS, ConfigError, load_settings
 from kerascheck.discovery import DiscoveryError
+from kerascheck.finding import RunError
 from kerascheck.fix import FixMode
 from kerascheck.gitdiff import GitError
 from kerascheck.pages import page_text
@@ -73,7 +74,7 @@ def _patterns(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--target-keras", type=click.Choice(TARGET_KERAS), help="Which Keras the code runs on, for every rule: auto (default: per file, from the dependency pins and the module's imports; see --show-settings), 3, 2 (tf.keras/tf_keras 2.13+, migration rules off) or 2.11 (Keras 2.11 and older: no auto-config).")
+@click.option("--target-keras", type=click.Choice(TARGET_KERAS), help="Which Keras the code runs on, for every rule: auto (default: per file, from the dependency pins and the module's imports; see --show-settings), 3, 2 (tf.keras/tf_keras 2.12+, with auto-config; migration rules off) or 2.11 (Keras 2.11 and older: no auto-config).")
 @click.option("--no-cache", is_flag=True, envvar="KERASCHECK_NO_CACHE", help="Check every file again; neither read nor write the cache. Also KERASCHECK_NO_CACHE=1.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KERASCHECK_CACHE_DIR", help="Where to keep the cache (default: .kerascheck_cache beside the config file, or in the current directory). Also KERASCHECK_CACHE_DIR.")
 @click.option("--confirm/--no-confirm", default=None, help="Build each flagged class with the installed Keras and say whether the problem is real there. Executes parts of your code (never a script's top level). Also `confirm = true` in the configuration.")
@@ -84,25 +85,28 @@ def _patterns(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix, --diff or --fix-only: apply the unsafe fixes too (they change what the code does).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of what --fix would change and write nothing; exit 1 when there is a diff.")
 @click.option("--fix-only", is_flag=True, help="Apply the fixes and report nothing else; exit 0 unless a fix failed.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings and the Keras each file runs on, and why (every rule asks it), then exit without linting.")
 def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_format,
           output_file, diff_base, stdin_filename, force_exclude,
           config_path, isolated, exit_zero, statistics, jobs, target_keras, no_cache, cache_dir,
           confirm=None, confirm_only=False, confirm_timeout=None, verbose=False,
-          fix=False, unsafe_fixes=False, show_diff=False, fix_only=False) -> None:
+          fix=False, unsafe_fixes=False, show_diff=False, fix_only=False, show_settings=False) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
     if stdin_filename is not None and (diff_base is not None or any(p != "-" for p in paths)):
         _fail("--stdin-filename reads one file from stdin: give no PATHS (or `-`) and no --diff-base")
-    try:
-        settings = load_settings(config_path, isolated).with_overrides(
-            select=_codes(select),
-            extend_select=_codes(extend_select) or None,
-            ignore=_codes(ignore),
-            exclude=_patterns(exclude),
-            extend_exclude=_patterns(extend_exclude),
-            output_format=output_format,
-            target_keras=target_keras,
-            confirm=True if confirm_only else confirm,
+    if show_settings:
+        _show_settings(
+            paths, select=select, extend_select=extend_select, ignore=ignore, exclude=exclude,
+            extend_exclude=extend_exclude, output_format=output_format, output_file=output_file,
+            diff_base=diff_base, stdin_filename=stdin_filename, force_exclude=force_exclude,
+            config_path=config_path, isolated=isolated, jobs=jobs, target_keras=target_keras,
+            no_cache=no_cache, cache_dir=cache_dir, confirm=confirm, confirm_only=confirm_only,
             confirm_timeout=confirm_timeout,
+        )
+    try:
+        settings = _settings(
+            config_path, isolated, select, extend_select, ignore, exclude, extend_exclude,
+            output_format, target_keras, confirm, confirm_only, confirm_timeout,
         )
         if stdin_filename is not None and settings.confirm:
             click.echo("kerascheck: --confirm does not apply to --stdin-filename (unsaved content)", err=True)
@@ -139,6 +143,77 @@ def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _settings(config_path, isolated, select, extend_select, ignore, exclude, extend_exclude,
+              output_format, target_keras, confirm, confirm_only, confirm_timeout):
+    """The configuration file's settings with the command line's on top."""
+    return load_settings(config_path, isolated).with_overrides(
+        select=_codes(select),
+        extend_select=_codes(extend_select) or None,
+        ignore=_codes(ignore),
+        exclude=_patterns(exclude),
+        extend_exclude=_patterns(extend_exclude),
+        output_format=output_format,
+        target_keras=target_keras,
+        confirm=True if confirm_only else confirm,
+        confirm_timeout=confirm_timeout,
+    )
+
+
+def _show_settings(paths, *, output_file, diff_base, stdin_filename, force_exclude, config_path,
+                   isolated, jobs, target_keras, no_cache, cache_dir, **overrides) -> None:
+    """--show-settings: the resolved settings, then `path: keras 2 (why)` for every file a
+    run would check, with the target the rules get (api.file_targets); exit 0, or 2
+    when a path is bad or a file cannot be read. Nothing is linted, fixed or confirmed.
+    `--output-format json` prints the same as one JSON document."""
+    from kerascheck.report import settings as shown_settings
+
+    cwd = os.getcwd()
+    try:
+        settings = _settings(config_path, isolated, target_keras=target_keras, **overrides)
+        api.resolve_settings(settings)  # validate: a bad selector is exit 2, as for a run
+        config = engine.display_path(settings.source, cwd) if settings.source else None
+        config_note = "--config" if config_path else "--isolated" if isolated else "" if config else "none found from the current directory up"
+        if target_keras is not None and target_keras != "auto":
+            forced_by, origin = f"--target-keras {target_keras}", "--target-keras"
+        elif settings.target_keras != "auto":
+            forced_by, origin = f'target-keras = "{settings.target_keras}" in {config}', config
+        else:
+            forced_by, origin = None, "--target-keras" if target_keras is not None else "default"
+        stdin = None
+        if stdin_filename is not None:
+            stdin = (stdin_filename, sys.stdin.buffer.read())
+        targets = api.file_targets(
+            list(paths) or ["."], settings, jobs=jobs, diff_base=diff_base,
+            force_exclude=force_exclude, stdin=stdin, forced_by=forced_by,
+        )
+        table = shown_settings.entries(
+            settings, all_rules(), config=config, config_note=config_note, target_origin=origin,
+            cache_dir=None if no_cache else engine.display_path(
+                os.path.abspath(cache_dir or api.default_cache_dir(settings)), cwd),
+        )
+    except (ConfigError, DiscoveryError, GitError) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        _interrupted()
+    except Exception as error:  # the promise: never a traceback
+        _fail(f"internal error: {type(error).__name__}: {error}")
+    render = shown_settings.render_json if settings.output_format == "json" else shown_settings.render_text
+    try:
+        if output_file is None:
+            render(sys.stdout, table, targets)
+        else:
+            with open(output_file, "w", encoding="utf-8", newline="\n") as out:
+                render(out, table, targets)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as error:
+        _fail(f"cannot write {output_file or 'the settings'}: {error.strerror or error}")
+    errors = [found for _, found in targets if isinstance(found, RunError)]
+    for error in errors:
+        click.echo(f"kerascheck: error: {error}", err=True)
+    sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
 
 
 def _fix_mode(settings, fix: bool, unsafe: bool, show_diff: bool, fix_only: bool, stdin: bool) -> Optional[FixMode]:

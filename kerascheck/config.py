@@ -45,9 +45,10 @@ class Settings:
     # minus `unfixable` ones. A finding of another rule shows no fix.
     fixable: Optional[tuple[str, ...]] = None
     unfixable: tuple[str, ...] = ()
-    # Which Keras the code is meant for (KC5xx migration rules): "auto" decides per
-    # project (dependency pins) and per module (tf_keras, TF_USE_LEGACY_KERAS); "3"
-    # checks everything as Keras 3 code; "2" switches the migration rules off.
+    # Which Keras the code runs on, for every rule (kerascheck.semantic.target): "auto"
+    # decides per file (dependency pins, tf_keras, TF_USE_LEGACY_KERAS); "3", "2" (2.12+,
+    # auto-config) or "2.11" (older) force it. The migration rules run on Keras 3 only.
+    # `--show-settings` prints what each file got.
     target_keras: str = "auto"
     # --confirm (kerascheck.confirm): whether to run it, the time limit per class in
     # seconds, and examples for classes: ("module.Class", JSON of {args, kwargs,

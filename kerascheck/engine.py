@@ -911,6 +911,49 @@ def run(
     return result
 
 
+def file_targets(
+    files: Sequence[str],
+    options: Mapping,
+    extra_bases: Sequence[str] = (),
+    cwd: Optional[str] = None,
+    jobs: Optional[int] = None,
+    sources: Optional[Mapping[str, Union[bytes, str]]] = None,
+    context_files: Sequence[str] = (),
+    forced_by: Optional[str] = None,
+) -> list[tuple[str, Union[target.Target, RunError]]]:
+    """(shown path, Target) for each of `files`, as run() would give it to the rules (the
+    first pass and the project index built as run() builds them, then
+    target.file_target, which FileContext.target calls too), or (shown path, RunError)
+    for a file that cannot be read. `options` come from prepare_options(). No rule runs.
+    `forced_by` words the reason of a forced target (see target.file_target)."""
+    cwd = cwd or os.getcwd()
+    jobs = jobs or default_jobs()
+    sources = sources or {}
+    on_disk = [f for f in files if f not in sources]
+    scans = _map(scan_file, on_disk, jobs, on_crash=_scan_crashed)
+    scans += [scan_file(path, sources[path]) for path in files if path in sources]
+    context = _context_scans(scans, context_files, jobs)
+    index = ProjectIndex(tuple(s.facts for s in [*scans, *context] if s.facts is not None), extra_bases)
+    found: list = []
+    for scan in scans:
+        shown = display_path(scan.path, cwd)
+        if scan.read_error:
+            found.append((shown, RunError(shown, scan.read_error)))
+            continue
+        data = scan.data
+        if data is None:
+            try:
+                data = read_bytes(scan.path)
+            except OSError as error:
+                found.append((shown, RunError(shown, f"cannot read file: {error.strerror or error}")))
+                continue
+        text = load_source(scan.path, data)[0]
+        if isinstance(text, SourceProblem):  # only KC001 runs there; the pins still apply
+            text = ""
+        found.append((shown, target.file_target(scan.path, text, index, options, forced_by=forced_by)))
+    return found
+
+
 def _context_scans(scans: list[FileScan], context_files: Sequence[str], jobs: int) -> list[FileScan]:
     """First pass over the context files and, transitively, the project files imported."""
     known = {scan.path for scan in scans}

@@ -115,11 +115,7 @@ class FileContext:
     def target(self) -> target.Target:
         """The Keras this file runs on, and why."""
         if self._target is None:
-            through = target.tf_keras_through(self.module.index, self.path) if "keras" in self.source else None
-            self._target = target.module_target(
-                self.source, self.project_pins, self.options.get(target.OPTION_TARGET, target.AUTO),
-                keras2_import=through,
-            )
+            self._target = target.file_target(self.path, self.source, self.module.index, self.options)
         return self._target
 
     def enclosing(self, node_type: type, skip: int = 0) -> Optional[cst.CSTNode]:

@@ -113,8 +113,9 @@ class Target:
         return LABELS[self.keras]
 
     def describe(self) -> str:
-        """`keras 2 (requirements.txt: tensorflow==2.15.0)`."""
-        return f"{self.label.lower()} ({self.reason})"
+        """`keras 2 (requirements.txt: tensorflow==2.15.0)`; `keras 3 assumed (...)` when
+        nothing declared it."""
+        return f"{self.label.lower()}{' assumed' if self.assumed else ''} ({self.reason})"
 
 
 # ---- requirement strings ---------------------------------------------------------------------
@@ -363,21 +364,26 @@ def _environment_yml(path: str) -> list[str]:
     return found
 
 
-def _locks(directory: str, names: frozenset) -> list[str]:
+def _locks(directory: str, names: frozenset) -> list[tuple[str, list[str]]]:
+    """(lock file, the versions it locks) for each lock file in `directory`."""
     found = []
     for lock in _LOCK_FILES:
         if lock in names:
+            locked = []
             for package in _toml(os.path.join(directory, lock)).get("package", []) or []:
                 if isinstance(package, dict) and "name" in package and "version" in package:
-                    found.append(f"{package['name']}=={package['version']}")
+                    locked.append(f"{package['name']}=={package['version']}")
+            found.append((lock, locked))
     if "Pipfile.lock" in names:
         try:
             data = json.loads(_read(os.path.join(directory, "Pipfile.lock")) or "{}")
         except ValueError:
             data = {}
+        locked = []
         for name, value in (data.get("default", {}) or {}).items():
             if isinstance(value, dict) and isinstance(value.get("version"), str):
-                found.append(name + value["version"])
+                locked.append(name + value["version"])
+        found.append(("Pipfile.lock", locked))
     return found
 
 
@@ -403,9 +409,7 @@ def directory_pins(directory: str) -> Verdict:
             for inner in sorted(os.listdir(path)):
                 if inner.endswith((".txt", ".in")):
                     sources.append((f"requirements/{inner}", _requirements_file(os.path.join(path, inner))))
-    locked = _locks(directory, names)
-    if locked:
-        sources.append(("lock file", locked))
+    sources += _locks(directory, names)
     optional += _ci_installs(directory, names)
     required = _strongest(sources)
     return required if required.keras else _strongest(optional)
@@ -500,7 +504,9 @@ def notebook_pins(path: str) -> Optional[Verdict]:
 
 
 class PinReader:
-    """Directory -> Verdict, each directory read once."""
+    """Directory -> Verdict, each directory read once. A reason names its file relative to
+    the directory asked about (`../requirements.txt: tensorflow==2.15.0`), so that
+    --show-settings says which of several nested declarations won."""
 
     def __init__(self):
         self._pins: dict[str, Verdict] = {}
@@ -518,11 +524,13 @@ class PinReader:
         for folder in chain:
             legacy = self._legacy(folder)
             if legacy:
-                return Verdict(KERAS2, legacy, 1)
+                return Verdict(KERAS2, f"{_relative(legacy, directory)} sets TF_USE_LEGACY_KERAS", 1)
         for folder in chain:
             pins = self._pins_of(folder)
             if pins.keras:
-                return pins
+                if folder == directory:
+                    return pins
+                return Verdict(pins.keras, f"{_relative(folder, directory)}/{pins.reason}", pins.strength)
         return Verdict(None)
 
     def _pins_of(self, folder: str) -> Verdict:
@@ -531,14 +539,23 @@ class PinReader:
         return self._pins[folder]
 
     def _legacy(self, folder: str) -> Optional[str]:
-        """What in `folder` sets TF_USE_LEGACY_KERAS for the code below it: a settings file,
-        or, for the top folder of a package, any module of that package."""
+        """The file in `folder` that sets TF_USE_LEGACY_KERAS for the code below it (its
+        path): a settings file, or, for the top folder of a package, any module of that
+        package."""
         if folder not in self._env:
             found = directory_legacy_env(folder)
-            if found is None and _is_top_package(folder):
+            if found is not None:
+                found = os.path.join(folder, found)
+            elif _is_top_package(folder):
                 found = _package_legacy_module(folder)
-            self._env[folder] = None if found is None else f"{found} sets TF_USE_LEGACY_KERAS"
+                if found is not None:
+                    found = os.path.join(os.path.dirname(folder), found)
+            self._env[folder] = found
         return self._env[folder]
+
+
+def _relative(path: str, directory: str) -> str:
+    return os.path.relpath(path, directory).replace(os.sep, "/")
 
 
 def _is_top_package(folder: str) -> bool:
@@ -603,17 +620,33 @@ def tf_keras_through(index, path: str) -> Optional[str]:
     return None
 
 
+def file_target(path: str, text: str, index, options, *, forced_by: Optional[str] = None) -> Target:
+    """The Keras the file at `path` (its checked text `text`) runs on: what
+    FileContext.target gives every rule and what --show-settings prints. `index` is the
+    run's ProjectIndex (None: no cross-file knowledge), `options` the run's options
+    (engine.prepare_options: target-keras and the projects' pins). `forced_by` only words
+    the reason of a forced target (`--target-keras 2`); it decides nothing."""
+    pins = options.get(OPTION_PINS)
+    through = tf_keras_through(index, path) if index is not None and "keras" in text else None
+    return module_target(
+        text, file_verdict(path, pins) if pins else None, options.get(OPTION_TARGET, AUTO),
+        keras2_import=through, forced_by=forced_by,
+    )
+
+
 def module_target(
     text: str,
     project: Optional[Verdict],
     setting: str,
     *,
     keras2_import: Optional[str] = None,
+    forced_by: Optional[str] = None,
 ) -> Target:
     """The Keras a module runs on (see the module docstring for the order).
-    `keras2_import` names the project module through which this one gets tf_keras."""
+    `keras2_import` names the project module through which this one gets tf_keras;
+    `forced_by` says where a forced `setting` comes from (default `target-keras = 2`)."""
     if setting != AUTO:
-        return Target(setting, f"target-keras = {setting}")
+        return Target(setting, f"forced by {forced_by or f'target-keras = {setting}'}")
     if "tf_keras" in text and KERAS2_IMPORT.search(text):
         return Target(KERAS2, "the module imports tf_keras")
     if keras2_import:
