@@ -38,6 +38,9 @@ class AttributeResetBySuperInit(Rule):
         attribute.replace("_", "-"): effect(
             keras3=_consequence(attribute),
             keras2=None if attribute in knowledge.LAYER_INIT_KEPT_ON_KERAS2 else _consequence(attribute),
+            keras2_old=None
+            if attribute in knowledge.LAYER_INIT_KEPT_ON_KERAS2 | knowledge.LAYER_INIT_UNSURE_ON_KERAS2_OLD
+            else "as keras2",
         )
         for attribute in sorted(knowledge.LAYER_INIT_ATTRIBUTES)
     }

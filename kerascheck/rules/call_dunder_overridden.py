@@ -54,7 +54,7 @@ class CallDunderOverridden(Rule):
         if keras_class is None:
             return
         dunder = syntax.methods(node).get("__call__")
-        if dunder is None or self._has_call(keras_class) or _delegates(dunder):
+        if dunder is None or self._has_call(keras_class) or _delegates(dunder) or _is_metric(dunder):
             return
         consequence = self.consequence("takes-training" if _takes_training(dunder) else "no-training")
         if consequence is None:
@@ -80,6 +80,12 @@ class CallDunderOverridden(Rule):
                 ):
                     return True
         return False
+
+
+def _is_metric(dunder: cst.FunctionDef) -> bool:
+    """A Keras 2.2-style stateful metric: `__call__(self, y_true, y_pred)`, called by
+    compile(metrics=...), never as a layer of a model."""
+    return syntax.param_names(dunder)[1:3] == list(knowledge.METRIC_CALL_PARAMETERS)
 
 
 def _takes_training(dunder: cst.FunctionDef) -> bool:

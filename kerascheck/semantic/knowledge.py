@@ -215,6 +215,11 @@ LAYER_INIT_RESET_VALUES = {
 # The attributes tf_keras 2.21's Layer.__init__ does not set (measured: set before the
 # super call, they keep their value there). Its `dtype_policy` is a read-only property.
 LAYER_INIT_KEPT_ON_KERAS2 = frozenset({"autocast", "supports_jit"})
+# The attributes Keras 2.11-and-older's Layer.__init__ may or may not set: tf.keras 2.x's
+# pops `activity_regularizer` and has a `dtype_policy` property, standalone keras <= 2.3's
+# sets neither (read from its source; a keras-contrib layer relies on it). The 2.11 target
+# covers both, and neither can be installed here to measure, so KC105 stays silent there.
+LAYER_INIT_UNSURE_ON_KERAS2_OLD = frozenset({"activity_regularizer", "dtype_policy"})
 # Layer.__init__ keywords that restore the attribute of the same name (KC105): passing
 # `trainable=trainable` to the super call keeps the value.
 LAYER_INIT_KEYWORDS = {
@@ -365,6 +370,11 @@ KERAS_DATA_ONLY_APIS = frozenset(
         "keras.preprocessing.sequence.TimeseriesGenerator",
     }
 )
+
+# The parameters of a Keras 2.2-style stateful metric's `__call__` (a Layer subclass
+# passed to compile(metrics=...), called as metric(y_true, y_pred)): such a class is never
+# a layer of a model, so Layer.__call__'s machinery has nothing to do there (KC206).
+METRIC_CALL_PARAMETERS = ("y_true", "y_pred")
 
 # What `Layer.get_config()` / `Model.get_config()` put in every config (Keras 3.15): a
 # subclass config without them loses them on reload (KC304), and an `__init__` that

@@ -1,7 +1,7 @@
 """KC105 attribute-reset-by-super-init: positives and the traps that must stay quiet."""
 import pytest
 
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_clean, assert_triggers, lint
 
 INVALID = {
     "supports_masking before super().__init__ (`import keras`)": """
@@ -250,3 +250,25 @@ def test_cross_file_explicit_base(project):
     )
     result = check_paths([root], Settings(select=("KC105",)))
     assert [(f.code, f.path.endswith("masked.py"), f.line) for f in result.findings] == [("KC105", True, 6)]
+
+
+_STANDALONE_KERAS_2_LAYER = """
+    from keras.layers import Layer
+    from keras import regularizers
+
+    class Scaled(Layer):
+        def __init__(self, activity_regularizer=None, **kwargs):
+            self.activity_regularizer = regularizers.get(activity_regularizer)
+            self.input_spec = None
+            super(Scaled, self).__init__(**kwargs)
+"""
+
+
+def test_on_keras_2_11_only_what_every_old_layer_init_resets():
+    """On the 2.11 target (tf.keras 2.0-2.11 and standalone keras <= 2.3 alike),
+    activity_regularizer may survive (standalone keras's Layer.__init__ never sets it):
+    silent; input_spec is reset by both: reported. On Keras 2 (tf_keras, measured) both are."""
+    on_old = lint(_STANDALONE_KERAS_2_LAYER, ("KC105",), target_keras="2.11")
+    assert ["input_spec" in f.message for f in on_old] == [True]
+    on_2 = lint(_STANDALONE_KERAS_2_LAYER, ("KC105",), target_keras="2")
+    assert sorted("activity_regularizer" in f.message for f in on_2) == [False, True]

@@ -57,6 +57,19 @@ INVALID = {
 }
 
 VALID = {
+    "a Keras 2.2-style stateful metric: __call__(y_true, y_pred), passed to compile(metrics=)": """
+        from keras.layers import Layer
+        import keras.backend as K
+
+        class CountMetric(Layer):
+            def __init__(self, name="count", **kwargs):
+                super(CountMetric, self).__init__(name=name, **kwargs)
+                self.stateful = True
+                self.total = K.variable(0, dtype="int32")
+
+            def __call__(self, y_true, y_pred):
+                return self.total
+    """,
     "defines call and wraps super().__call__": """
         import keras
 
