@@ -232,6 +232,7 @@ class FileState:
         """Whether the node being visited only runs on Keras 2, or is one side of a
         dual-Keras switch: an `if`/conditional on a version test; the graph-mode branch of
         `if not tf.executing_eagerly():` (the `else` of `if tf.executing_eagerly():`); the
+        branch of `if K.backend() == "theano":` (a backend Keras 3 does not have); the
         body or fallback of a `try` whose handler catches ImportError/AttributeError; or
         the body of a `try` whose broad handler (bare, Exception) is the alternative to it:
         a body of at most three simple statements (the call that fails on Keras 3 is what
@@ -248,6 +249,9 @@ class FileState:
                 eager = _eager_test(parent.test)
                 if eager is not None and child is (parent.orelse if eager else parent.body):
                     return True  # the graph-mode (TF 1) branch
+                gone = _keras2_backend_test(parent.test)
+                if gone is not None and child is (parent.body if gone else parent.orelse):
+                    return True  # the Theano/CNTK branch
             elif isinstance(parent, cst.Try) and child is parent.body:
                 if any(_catches_import_errors(handler, parent) or _falls_back(handler, parent)
                        for handler in parent.handlers):
@@ -724,6 +728,23 @@ def _eager_test(test: cst.BaseExpression) -> Optional[bool]:
         if dotted and dotted.rpartition(".")[2] in _EAGER_TESTS:
             return not negated
     return None
+
+
+def _keras2_backend_test(test: cst.BaseExpression) -> Optional[bool]:
+    """True for `K.backend() == "theano"` (a backend Keras 3 does not have; either order,
+    any spelling ending in `backend()`), False for `!=`, None for any other test."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    comparison = test.comparisons[0]
+    if not isinstance(comparison.operator, (cst.Equal, cst.NotEqual)):
+        return None
+    sides = (test.left, comparison.comparator)
+    backend = [side for side in sides if isinstance(side, cst.Call) and not side.args
+               and (cst_dotted(side.func) or "").rpartition(".")[2] == "backend"]
+    names = [syntax.string_value(side) for side in sides if isinstance(side, cst.SimpleString)]
+    if not backend or not names or names[0] not in knowledge.KERAS2_ONLY_BACKENDS:
+        return None
+    return isinstance(comparison.operator, cst.Equal)
 
 
 _MAX_FALLBACK_BODY = 3

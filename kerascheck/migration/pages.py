@@ -18,10 +18,11 @@ from kerascheck.migration.table import ENTRIES, Entry
 COMMON_NOT_FLAGGED = (
     "Code meant for Keras 2: modules that import `tf_keras` or set `TF_USE_LEGACY_KERAS` to "
     "\"1\"/\"true\"/\"True\", projects whose dependencies pin Keras 2 (`keras<3`, `tensorflow<2.16`, "
-    "`tf-keras`), and any code with `target-keras = \"2\"`.",
+    "`tf-keras`), and any code with `target-keras = \"2\"` or `\"2.11\"`.",
     "Code in a branch taken only on one Keras (`if keras.__version__.startswith(\"2\"):`, "
     "`if hasattr(model, \"fit_generator\"):`, `if tf.__version__ < \"2\":`), in the TF 1 graph-mode branch "
-    "(`if not tf.executing_eagerly():`, the `else` of `if tf.executing_eagerly():`), or in an import fallback "
+    "(`if not tf.executing_eagerly():`, the `else` of `if tf.executing_eagerly():`), in the branch of a backend "
+    "Keras 3 does not have (`if K.backend() == \"theano\":`, the `else` of `!= \"cntk\"`), or in an import fallback "
     "(`try: ... except ImportError: ...`, `except AttributeError`).",
     "The call in a short `try` (at most three simple statements) whose broad handler (`except Exception:`, bare "
     "`except:`) is its alternative (`try: return t.eval(session=K.get_session())` / `except Exception: return "

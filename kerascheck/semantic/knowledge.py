@@ -473,3 +473,7 @@ TF_VARIABLE_POSITIONAL = ("initial_value", "trainable")
 TF_VARIABLE_TO_ADD_WEIGHT = frozenset({"initial_value", "trainable", "name", "dtype"})
 # The modules a `tf.Variable` comes from that also have `constant_initializer`.
 TF_MODULES = frozenset({"tensorflow", "tensorflow.compat.v1", "tensorflow.compat.v2"})
+
+# Backends of multi-backend Keras 2 that Keras 3 does not have (its backends: tensorflow,
+# jax, torch, numpy, openvino): code under `if K.backend() == "theano":` never runs there.
+KERAS2_ONLY_BACKENDS = frozenset({"theano", "cntk"})

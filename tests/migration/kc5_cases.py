@@ -4,6 +4,14 @@ spellings the compatibility layer keeps and the traps found on real code."""
 
 INVALID = {
     "KC501": {
+        "K.get_session in the TensorFlow branch of a backend switch (that one runs)": """
+            from keras import backend as K
+
+            def run(t):
+                if K.backend() == "tensorflow":
+                    return K.get_session().run(t)
+                return t
+        """,
         "keras.backend.name_scope (gone on Keras 3.15.1)": """
             import keras
 
@@ -791,23 +799,22 @@ VALID = {
                     return K.get_session().run(t)
                 return t.numpy()
         """,
-        "K.get_session in a try whose broad except is the eager alternative": """
-            from tensorflow.keras import backend as K
-
-            def to_numpy(t):
-                try:
-                    return t.eval(session=K.get_session())
-                except Exception:
-                    return t.numpy()
-        """,
-        "K.get_session in the TF 1 graph-mode branch": """
-            import tensorflow as tf
-            from tensorflow.keras import backend as K
+        "K.get_session in the Theano branch of a backend switch (Keras 3 has no Theano)": """
+            from keras import backend as K
 
             def run(t):
-                if not tf.executing_eagerly():
+                if K.backend() == "theano":
                     return K.get_session().run(t)
-                return t.numpy()
+                return t
+        """,
+        "K.get_session in the else of `!= 'cntk'`": """
+            from keras import backend as K
+
+            def run(t):
+                if "cntk" != K.backend():
+                    return t
+                else:
+                    return K.get_session().run(t)
         """,
         "tf.keras.backend.name_scope (the shim keeps it)": """
             import tensorflow as tf
