@@ -63,14 +63,15 @@ def _group(qualified: str) -> Optional[str]:
     return _STANDALONE if flavor == knowledge.FLAVOR_STANDALONE else _TF
 
 
-def _different_libraries(groups: set, legacy: bool) -> bool:
+def _different_libraries(groups: set, legacy: bool, multi_backend: bool) -> bool:
     """Whether two Keras spellings are two libraries on a Keras 2 target. tf_keras is one
     of its own, unless TF_USE_LEGACY_KERAS makes tf.keras resolve to it; standalone keras
-    and tf.keras are one library on TensorFlow <= 2.15 (keras 2.x is tf.keras there) and
-    two only under TF_USE_LEGACY_KERAS, next to an installed Keras 3."""
+    and tf.keras are one library on TensorFlow <= 2.15 (keras 2.4+ is tf.keras there) and
+    two under TF_USE_LEGACY_KERAS, next to an installed Keras 3, or where the project pins
+    multi-backend keras (< 2.4), a library of its own."""
     if _TF_KERAS in groups:
         return not (legacy and groups == {_TF_KERAS, _TF})
-    return legacy
+    return legacy or multi_backend
 
 
 def _data_only(qualified: str) -> bool:
@@ -280,7 +281,8 @@ class MixedKerasNamespaces(Rule):
         consequence = self.consequence("two-libraries")
         pins = self.context.project_pins
         legacy = target.sets_legacy_keras(self.context.source) or "TF_USE_LEGACY_KERAS" in (pins.reason if pins else "")
-        if consequence is None or not _different_libraries({first, second}, legacy):
+        multi_backend = pins is not None and pins.multi_backend
+        if consequence is None or not _different_libraries({first, second}, legacy, multi_backend):
             return
         self.report(
             node,

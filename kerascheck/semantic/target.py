@@ -33,7 +33,7 @@ import configparser
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Optional, Sequence
 
 try:  # pragma: no cover - Python < 3.11
@@ -55,6 +55,9 @@ _TF_WITH_KERAS3 = (2, 16)
 # Since Keras 2.12, Layer.get_config records the constructor's arguments by itself
 # (auto-config; measured on tensorflow-cpu 2.12, whose Keras already has it).
 _AUTO_CONFIG = (2, 12)
+# keras 2.4 and later is tf.keras; before it, `keras` is multi-backend Keras, a library of
+# its own beside TensorFlow's tf.keras.
+_KERAS_IS_TF_KERAS = (2, 4)
 # Distributions whose version decides which Keras `import keras` / `tf.keras` gives.
 _TENSORFLOW = frozenset(
     {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos", "tensorflow-intel",
@@ -96,6 +99,8 @@ class Verdict:
     # How explicit: 2 an explicit Keras 3 pin (keras>=3), 1 a Keras 2 pin, 0 a mention
     # without an upper bound (a fresh install gets Keras 3).
     strength: int = 0
+    # The pin is standalone multi-backend keras (keras < 2.4), which is not tf.keras.
+    multi_backend: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,11 +208,12 @@ def verdict_of(requirements: Iterable[str], source: str) -> Verdict:
         if name in _KERAS3_ONLY or (name == "keras" and any(_at_least(op, v, _KERAS3) for op, v in specs)):
             keras3 = keras3 or shown
         elif name in _TF_KERAS:
-            keras2 = keras2 or (KERAS2, shown)
+            keras2 = keras2 or (KERAS2, shown, False)
         elif name == "keras" and any(_below(op, v, _KERAS3) for op, v in specs):
-            keras2 = keras2 or (_keras2_kind(specs), shown)
+            multi_backend = any(_below(op, v, _KERAS_IS_TF_KERAS) for op, v in specs)
+            keras2 = keras2 or (_keras2_kind(specs), shown, multi_backend)
         elif name in _TENSORFLOW and any(_below(op, v, _TF_WITH_KERAS3) for op, v in specs):
-            keras2 = keras2 or (_keras2_kind(specs), shown)
+            keras2 = keras2 or (_keras2_kind(specs), shown, False)
         elif name in _TENSORFLOW and any(_at_least(op, v, _TF_WITH_KERAS3) for op, v in specs):
             tensorflow3 = tensorflow3 or shown
         elif name == "keras" or name in _TENSORFLOW:
@@ -215,7 +221,7 @@ def verdict_of(requirements: Iterable[str], source: str) -> Verdict:
     if keras3:
         return Verdict(KERAS3, keras3, 2)
     if keras2:
-        return Verdict(keras2[0], keras2[1], 1)
+        return Verdict(keras2[0], keras2[1], 1, multi_backend=keras2[2])
     if tensorflow3:  # below a tf-keras pin: TensorFlow 2.16+ with legacy Keras
         return Verdict(KERAS3, tensorflow3, 1)
     if mentioned:
@@ -530,7 +536,7 @@ class PinReader:
             if pins.keras:
                 if folder == directory:
                     return pins
-                return Verdict(pins.keras, f"{_relative(folder, directory)}/{pins.reason}", pins.strength)
+                return replace(pins, reason=f"{_relative(folder, directory)}/{pins.reason}")
         return Verdict(None)
 
     def _pins_of(self, folder: str) -> Verdict:

@@ -302,3 +302,29 @@ def test_cross_file_reexport(project):
     )
     findings = check_paths([root], Settings(select=("KC403",))).findings
     assert [(f.code, f.path.endswith("model.py"), f.line) for f in findings] == [("KC403", True, 5)]
+
+
+_KERAS_NEXT_TO_TF_KERAS = """
+    import keras
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    parallel = keras.utils.multi_gpu_model(model, gpus=2)
+"""
+
+
+@pytest.mark.parametrize("pin,meet", [
+    ("keras<=2.3.1", True),  # multi-backend keras: a library of its own beside tf.keras
+    ("keras==2.2.4", True),
+    ("keras==2.4.3", False),  # keras 2.4+ is tf.keras
+    ("tensorflow==2.3.0", False),
+])
+def test_standalone_multi_backend_keras_next_to_tf_keras(project, pin, meet):
+    """A project pinned to keras < 2.4 runs multi-backend Keras, which is not tf.keras:
+    the two meet (keras-retinanet in the unseen-code audit)."""
+    from kerascheck import check_paths
+    from kerascheck.config import Settings
+
+    root = project({"requirements.txt": pin + "\n", "train.py": _KERAS_NEXT_TO_TF_KERAS})
+    findings = check_paths([root], Settings(select=("KC403",))).findings
+    assert [f.code for f in findings] == (["KC403"] if meet else [])
