@@ -1129,6 +1129,28 @@ _model_matrix("KC303", "model-defaulted-arg", _NET_DEFAULTED, _MODEL_CHECK,
               ("keras", "from-config"))
 _model_matrix("KC302", "model-no-kwargs+merged-get-config", _NET_NO_KWARGS_MERGED, _MODEL_CHECK,
               ("keras", "from-config"))
+# No **kwargs, no get_config, only defaulted arguments: Keras 3's own config holds trainable
+# and dtype, which the constructor cannot take back (tf_keras's auto-config records only
+# the constructor's arguments). A required argument fails to save first (KC303).
+_NET_NO_KWARGS_DEFAULTED = _NET_NO_KWARGS_MERGED.replace("num_classes):", "num_classes=5):").replace(
+    """    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes}
+""", "")
+_model_matrix("KC302", "model-no-kwargs+no-get-config", _NET_NO_KWARGS_DEFAULTED, _MODEL_CHECK,
+              ("keras", "from-config"))
+# The same as a functional Model subclass: Keras 3's functional config of the subclass is
+# name/trainable/dtype, which the constructor cannot take.
+_FUNCTIONAL_NO_KWARGS = """
+class Net(keras.Model):
+    def __init__(self, num_classes=5):
+        inputs = keras.Input((3,))
+        super().__init__(inputs=inputs, outputs=keras.layers.Dense(num_classes)(inputs))
+        self.num_classes = num_classes
+
+model = Net(2)
+"""
+_model_matrix("KC302", "functional-model-no-kwargs+no-get-config", _FUNCTIONAL_NO_KWARGS, _MODEL_CHECK,
+              ("keras", "from-config"))
 
 # KC303: a layer given a sub-layer or a config object.
 _WRAP = """
@@ -2127,6 +2149,22 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
     'KC404:private-tf-keras': (
         None,
         "ModuleNotFoundError: No module named 'tf_keras._tf_keras'",
+    ),
+    'KC302:model-no-kwargs+no-get-config/keras': (
+        "Net.__init__() got an unexpected keyword argument 'trainable'",
+        None,
+    ),
+    'KC302:model-no-kwargs+no-get-config/from-config': (
+        "Net.__init__() got an unexpected keyword argument 'trainable'",
+        None,
+    ),
+    'KC302:functional-model-no-kwargs+no-get-config/keras': (
+        "Net.__init__() got an unexpected keyword argument 'name'",
+        None,
+    ),
+    'KC302:functional-model-no-kwargs+no-get-config/from-config': (
+        "Net.__init__() got an unexpected keyword argument 'name'",
+        None,
     ),
     'KC404:tensorflow-python-keras-import': (
         None,

@@ -59,7 +59,7 @@ class GetConfigIncomplete(Rule):
         if not any(returned.value is not None for returned in syntax.returns(node)):
             return  # every path raises: the class refuses serialization on purpose
         missing = [key for key in knowledge.BASE_CONFIG_KEYS if key not in _literal_keys(node)]
-        if found[0].is_model and _builds_functional_model(found[0].node):
+        if found[0].is_model and parents.builds_functional_model(found[0].node):
             missing = [key for key in missing if key not in knowledge.FUNCTIONAL_MODEL_UNUSED_CONFIG_KEYS]
         if not missing or self.consequence("own-entries-only") is None:
             return
@@ -107,21 +107,6 @@ def _consequence(missing: list[str]) -> str:
         "dtype": "the default dtype policy",
     }
     return "the layer silently gets " + ", ".join(effects[key] for key in missing)
-
-
-def _builds_functional_model(node: cst.ClassDef) -> bool:
-    """Whether the class's `__init__` hands `inputs=`/`outputs=` (or two positional
-    arguments) to the parent constructor: a functional Model subclass."""
-    for statement in node.body.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__":
-            for call in parents.parent_calls(statement, "__init__"):
-                keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
-                positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-                if syntax.is_super_call(call, "__init__") and len(positional) >= 2:
-                    return True
-                if keywords & knowledge.FUNCTIONAL_MODEL_ARGUMENTS:
-                    return True
-    return False
 
 
 def _decorated(function: cst.FunctionDef) -> bool:

@@ -63,10 +63,7 @@ class GetConfigMissing(Rule):
                     "implement get_config() and from_config() (keras.saving.serialize_keras_object)",
                 )
         elif keras_class.is_model:
-            required = [
-                param for param in syntax.params(init)[1:]
-                if param.default is None and param.name.value not in knowledge.BASE_CONFIG_KEYS
-            ]
+            required = serializable.required_parameters(init)
             consequence = self.consequence("model-required-arg")
             if required and consequence:
                 self.report(

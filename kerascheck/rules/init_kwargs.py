@@ -18,7 +18,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Fix, Rule, effect, everywhere
-from kerascheck.rules.support import arg_edits, parents, sublayers, syntax
+from kerascheck.rules.support import arg_edits, parents, serializable, sublayers, syntax
 from kerascheck.rules.support.serializable import non_serializable_parameters
 from kerascheck.semantic import knowledge
 
@@ -41,6 +41,14 @@ class InitKwargs(Rule):
         ),
         "no-kwargs+merged-get-config": everywhere(
             "load_model and from_config fail: unexpected keyword argument 'name'"
+        ),
+        "model-no-kwargs+no-get-config": effect(
+            keras3="load_model and from_config fail: unexpected keyword argument 'trainable'",
+            keras2=None,
+        ),
+        "functional-model-no-kwargs+no-get-config": effect(
+            keras3="load_model and from_config fail: unexpected keyword argument 'name'",
+            keras2=None,
         ),
         "model-no-kwargs+merged-get-config": effect(
             keras3="load_model and from_config fail: unexpected keyword argument 'name'",
@@ -161,12 +169,19 @@ class InitKwargs(Rule):
             if not parents.merges_parent_config(get_config):
                 return None
         elif not index.defines_in_ancestry(keras_class.key, "get_config"):
-            # Keras's own get_config. A Model gets no automatic config on Keras 3 (saving
-            # fails first: KC303), and the auto-config of Keras 2 records only the
-            # constructor's arguments; a Layer given values Keras cannot record fails to
-            # save first as well (KC303).
-            if keras_class.is_model or non_serializable_parameters(self.module, node, init):
+            # Keras's own get_config, whose Keras 3 config holds name/trainable/dtype (the
+            # auto-config of Keras 2 records only the constructor's arguments). Saving
+            # fails first (KC303) for a class given values Keras cannot record, and for a
+            # Model with a required argument; a Model on a built-in base (Sequential...)
+            # rebuilds through that base's own config.
+            if non_serializable_parameters(self.module, node, init):
                 return None
+            if keras_class.is_model:
+                if serializable.required_parameters(init) or index.builtin_ancestors(keras_class.key):
+                    return None
+                if parents.builds_functional_model(node):
+                    return "functional-model-no-kwargs+no-get-config"
+                return "model-no-kwargs+no-get-config"
             return "no-kwargs+no-get-config"
         # Its own get_config, or an ancestor's, chains to Keras's: name/trainable/dtype.
         return "model-no-kwargs+merged-get-config" if keras_class.is_model else "no-kwargs+merged-get-config"

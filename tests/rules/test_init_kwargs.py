@@ -340,3 +340,39 @@ def test_the_message_states_the_consequence_on_the_files_keras():
         "__init__ takes no **kwargs: on Keras 3 (unpinned), load_model and from_config fail: "
         "unexpected keyword argument 'trainable'"
     )
+
+
+_DEFAULTED_MODEL = """
+    import {module} as keras
+
+    class Tower(keras.Model):
+        def __init__(self, units=4):
+            super().__init__()
+            self.dense = keras.layers.Dense(units)
+
+        def call(self, x):
+            return self.dense(x)
+"""
+
+
+def test_a_model_with_only_defaulted_arguments_fails_to_reload_on_keras_3():
+    """No **kwargs, no get_config, nothing required: Keras 3 saves it and load_model fails
+    on 'trainable'; tf_keras reloads it (both measured)."""
+    [finding] = lint(_DEFAULTED_MODEL.format(module="keras"), ("KC302", "KC303"))
+    assert finding.code == "KC302"
+    assert "load_model and from_config fail: unexpected keyword argument 'trainable'" in finding.message
+    assert lint(_DEFAULTED_MODEL.format(module="tf_keras"), ("KC302", "KC303")) == []
+
+
+def test_a_functional_model_subclass_without_kwargs_fails_on_name_on_keras_3():
+    code = """
+        import {module} as keras
+
+        class Tower(keras.Model):
+            def __init__(self, units=4):
+                inputs = keras.Input((3,))
+                super().__init__(inputs=inputs, outputs=keras.layers.Dense(units)(inputs))
+    """
+    [finding] = lint(code.format(module="keras"), ("KC302", "KC303"))
+    assert "unexpected keyword argument 'name'" in finding.message
+    assert lint(code.format(module="tf_keras"), ("KC302", "KC303")) == []

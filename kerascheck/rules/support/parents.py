@@ -19,6 +19,7 @@ from kerascheck.rules.support.syntax import (
     walk,
     walk_scope,
 )
+from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted
 
 
@@ -126,3 +127,18 @@ def misspelled_init_calls(function: cst.FunctionDef) -> list[cst.Call]:
         and is_super_attribute(node.func)
         and is_init_misspelling(node.func.attr.value)
     ]
+
+
+def builds_functional_model(node: cst.ClassDef) -> bool:
+    """Whether the class's `__init__` hands `inputs=`/`outputs=` (or two positional
+    arguments) to the parent constructor: a functional Model subclass."""
+    for statement in node.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__":
+            for call in parent_calls(statement, "__init__"):
+                keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+                positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+                if is_super_call(call, "__init__") and len(positional) >= 2:
+                    return True
+                if keywords & knowledge.FUNCTIONAL_MODEL_ARGUMENTS:
+                    return True
+    return False

@@ -37,6 +37,16 @@ def non_serializable_parameters(
     return found
 
 
+def required_parameters(init: cst.FunctionDef) -> list[cst.Param]:
+    """The constructor parameters (besides name/trainable/dtype) a caller must give: a
+    Model subclass with any cannot be saved on Keras 3 without its own get_config
+    (NotImplementedError, measured), one with none saves through Keras's own config."""
+    return [
+        param for param in syntax.params(init)[1:]
+        if param.default is None and param.name.value not in knowledge.BASE_CONFIG_KEYS
+    ]
+
+
 def _why(module: ModuleModel, param: cst.Param, called: set[str]) -> Optional[tuple[str, str]]:
     # A callable default first: it is what breaks when the caller passes nothing.
     if param.default is not None:
