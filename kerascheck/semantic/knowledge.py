@@ -322,10 +322,15 @@ INPUT_FUNCTIONS = frozenset(
 INPUT_SHAPE_KEYWORDS = frozenset({"shape", "batch_shape"})
 INPUT_LAYER_SHAPE_KEYWORDS = frozenset({"shape", "batch_shape", "input_shape", "batch_input_shape"})
 LAYER_SHAPE_KEYWORDS = frozenset({"input_shape", "batch_input_shape"})
-# Private Keras module prefixes (KC404): internals that move between releases.
+# Private Keras module prefixes (KC404): the internal trees of Keras 3 and Keras 2.13+
+# (`keras.src`), of Keras 2.12 and older (`keras.engine`; `tf_keras.engine`, which no
+# tf_keras has, is the same mistake), the package behind tf.keras in Keras 3
+# (`keras._tf_keras`), TensorFlow's frozen copy of Keras 2.6 (`tensorflow.python.keras`)
+# and tf_keras's internal tree.
 PRIVATE_KERAS_MODULES = (
     "keras.src",
     "keras.engine",
+    "tf_keras.engine",
     "keras._tf_keras",
     "tensorflow.python.keras",
     "tf_keras.src",
