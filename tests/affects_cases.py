@@ -2,8 +2,9 @@
 
 Every case is a small program that uses the name `keras`, bound by the runner
 (tests/test_affects.py) to Keras 3 (`import keras`) or to Keras 2 (`import tf_keras as
-keras`). It ends with the statement that raises when the pitfall bites; a silent effect
-ends with an `assert` that fails when it bites. `keras3` / `keras2` record what was
+keras`); its own `import keras...` statements import from that same package. It ends
+with the statement that raises when the pitfall bites; a silent effect ends with an
+`assert` that fails when it bites. `keras3` / `keras2` record what was
 measured: None when the program runs clean on that Keras, else a fragment of the
 "ExceptionType: message" it raises. Variants named `control:...` are the Good twin of a
 pitfall (they show that the failure comes from the pitfall, not from the harness); a
@@ -1401,33 +1402,189 @@ model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, ver
 """)
 
 # ---- KC404 private-keras-import ------------------------------------------------------------------
-case("KC404", "src", """
-import importlib
-importlib.import_module(keras.__name__ + ".src.layers")
+# A case's `from keras...` imports from the package its `keras` is (tf_keras for Keras 2): the
+# runner maps them, as they resolve in a program whose `keras` is that Keras.
+case("KC404", "engine/module", """
+from keras.engine import base_layer
 """)
-case("KC404", "engine", """
-import importlib
-importlib.import_module(keras.__name__ + ".engine")
+case("KC404", "engine/name", """
+from keras.engine.base_layer import Layer
 """)
-case("KC404", "src-engine-base-layer", """
-import importlib
-importlib.import_module(keras.__name__ + ".src.engine.base_layer")
+case("KC404", "engine/plain-import", """
+import keras.engine.training
 """)
-case("KC404", "private-tf-keras", """
-import importlib
-importlib.import_module(keras.__name__ + "._tf_keras.keras")
+case("KC404", "engine/attribute", """
+class Old(keras.engine.base_layer.Layer):
+    pass
 """)
-case("KC404", "tensorflow-python-keras-import", """
-from tensorflow.python import keras as legacy
-legacy.layers.Dense
+case("KC404", "engine/reraised", """
+try:
+    from keras.engine.base_layer import Layer
+except ImportError as error:
+    raise ImportError("this code needs Keras 2.12 or older") from error
 """)
-case("KC404", "tensorflow-python-keras-layer-in-model", """
+case("KC404", "control:engine-fallback", """
+try:
+    from keras.engine.base_layer import Layer
+except ImportError:
+    from keras.layers import Layer
+
+class Mine(Layer):
+    pass
+
+Mine()
+""")
+case("KC404", "control:engine-as-fallback", """
+try:
+    from keras.layers import Layer
+except ImportError:  # Keras 2.12 and older
+    from keras.engine.base_layer import Layer
+
+class Mine(Layer):
+    pass
+
+Mine()
+""")
+case("KC404", "control:engine-version-test", """
+major, minor = (int(part) for part in keras.__version__.split(".")[:2])
+if (major, minor) < (2, 13):
+    from keras.engine.base_layer import Layer
+else:
+    from keras.layers import Layer
+Layer
+""")
+case("KC404", "src-keras2-only/engine", """
+from keras.src.engine.base_layer import Layer
+""")
+case("KC404", "src-keras2-only/module-as-name", """
+from keras.src.utils import generic_utils
+generic_utils.to_snake_case("Dense")
+""")
+case("KC404", "src-keras2-only/conv-utils", """
+from keras.src.utils.conv_utils import normalize_tuple
+normalize_tuple(3, 2, "kernel_size")
+""")
+case("KC404", "src-keras3-only/testing", """
+from keras.src.testing import TestCase
+""")
+case("KC404", "src-keras3-only/ops", """
+from keras.src import ops
+""")
+case("KC404", "src-keras3-only/argument-validation", """
+from keras.src.utils.argument_validation import standardize_tuple
+""")
+case("KC404", "src/layers", """
+from keras.src.layers import Dense
+Dense(2)
+""")
+case("KC404", "src/imagenet-utils", """
+from keras.src.applications.imagenet_utils import correct_pad, obtain_input_shape
+""")
+case("KC404", "src/attribute", """
+store = keras.src.saving.saving_lib.H5IOStore
+""")
+case("KC404", "private-tf-keras/import", """
+from keras._tf_keras.keras import layers
+""")
+case("KC404", "tensorflow-python-keras-layer/import", """
+from tensorflow.python.keras import layers as legacy_layers
+legacy_layers.Dense(1)
+""")
+case("KC404", "tensorflow-python-keras-layer/sequential", """
 import numpy as np
 from tensorflow.python.keras import layers as legacy_layers
 model = keras.Sequential([keras.Input((3,)), legacy_layers.Dense(1)])
 model.compile(optimizer="sgd", loss="mse")
 model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
 assert len(model.trainable_weights) == 2, f"{len(model.trainable_weights)} trainable weights"
+""")
+case("KC404", "tensorflow-python-keras-layer/functional", """
+import numpy as np
+from tensorflow.python.keras import layers as legacy_layers
+inputs = keras.Input((3,))
+model = keras.Model(inputs, legacy_layers.Dense(1)(inputs))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+assert len(model.trainable_weights) == 2, f"{len(model.trainable_weights)} trainable weights"
+""")
+case("KC404", "tensorflow-python-keras-layer/subclass-weights", """
+import numpy as np
+from tensorflow.python.keras.engine.base_layer import Layer
+
+class Scale(Layer):
+    def build(self, input_shape):
+        self.w = self.add_weight(name="w", shape=(1,), initializer="ones")
+    def call(self, inputs):
+        return inputs * self.w
+
+inputs = keras.Input((3,))
+model = keras.Model(inputs, keras.layers.Dense(1)(Scale()(inputs)))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+assert len(model.trainable_weights) == 3, f"{len(model.trainable_weights)} trainable weights"
+""")
+case("KC404", "tensorflow-python-keras-layer/whole-copy", """
+from tensorflow.python import keras as legacy
+model = keras.Sequential([keras.Input((3,)), legacy.layers.Dense(1)])
+""")
+case("KC404", "tensorflow-python-keras-layer/guarded-import", """
+try:
+    from tensorflow.python.keras import layers as legacy_layers
+except ImportError:
+    legacy_layers = keras.layers
+model = keras.Sequential([keras.Input((3,)), legacy_layers.Dense(1)])
+""")
+case("KC404", "tensorflow-python-keras-model/fit", """
+import numpy as np
+from tensorflow.python.keras import models as legacy_models
+from tensorflow.python.keras.layers import Dense
+model = legacy_models.Sequential([Dense(1, input_shape=(3,))])
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""")
+case("KC404", "tensorflow-python-keras-optimizer/compile", """
+import numpy as np
+from tensorflow.python.keras.optimizer_v2.adam import Adam
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+model.compile(optimizer=Adam(), loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""")
+case("KC404", "control:tensorflow-python-keras-helper", """
+import numpy as np
+from tensorflow.python.keras.utils import conv_utils
+size = conv_utils.normalize_tuple(3, 2, "kernel_size")
+keras.layers.Conv2D(4, size)(np.ones((1, 8, 8, 3), "float32"))
+""")
+case("KC404", "control:tensorflow-python-keras-backend", """
+import numpy as np
+from tensorflow.python.keras import backend as K
+assert K.int_shape(keras.layers.Dense(2)(np.ones((1, 3), "float32"))) == (1, 2)
+""")
+case("KC404", "control:tensorflow-python-keras-callback", """
+import numpy as np
+from tensorflow.python.keras.callbacks import EarlyStopping
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=2, verbose=0,
+          callbacks=[EarlyStopping(monitor="loss")])
+""")
+case("KC404", "control:tensorflow-python-keras-loss", """
+import numpy as np
+from tensorflow.python.keras.losses import MeanSquaredError
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+model.compile(optimizer="sgd", loss=MeanSquaredError())
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""")
+case("KC404", "control:tensorflow-python-keras-fallback", """
+try:
+    from tensorflow.keras.layers import Dense
+except ImportError:  # TensorFlow 1
+    from tensorflow.python.keras.layers import Dense
+Dense(1)
+""")
+case("KC404", "control:tf-keras-src", """
+from tf_keras.src.engine import base_layer
+base_layer.Layer
 """)
 
 
@@ -2134,19 +2291,75 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
         'ValueError: Could not interpret optimizer identifier',
     ),
-    'KC404:src': (
-        None,
-        None,
-    ),
-    'KC404:engine': (
+    'KC404:engine/module': (
         "ModuleNotFoundError: No module named 'keras.engine'",
         "ModuleNotFoundError: No module named 'tf_keras.engine'",
     ),
-    'KC404:src-engine-base-layer': (
+    'KC404:engine/name': (
+        "ModuleNotFoundError: No module named 'keras.engine'",
+        "ModuleNotFoundError: No module named 'tf_keras.engine'",
+    ),
+    'KC404:engine/plain-import': (
+        "ModuleNotFoundError: No module named 'keras.engine'",
+        "ModuleNotFoundError: No module named 'tf_keras.engine'",
+    ),
+    'KC404:engine/attribute': (
+        "AttributeError: module 'keras' has no attribute 'engine'",
+        "AttributeError: module 'tf_keras' has no attribute 'engine'",
+    ),
+    'KC404:engine/reraised': (
+        'ImportError: this code needs Keras 2.12 or older',
+        'ImportError: this code needs Keras 2.12 or older',
+    ),
+    'KC404:control:engine-fallback': (
+        None,
+        None,
+    ),
+    'KC404:control:engine-as-fallback': (
+        None,
+        None,
+    ),
+    'KC404:control:engine-version-test': (
+        None,
+        None,
+    ),
+    'KC404:src-keras2-only/engine': (
         "ModuleNotFoundError: No module named 'keras.src.engine'",
         None,
     ),
-    'KC404:private-tf-keras': (
+    'KC404:src-keras2-only/module-as-name': (
+        "ImportError: cannot import name 'generic_utils' from 'keras.src.utils'",
+        None,
+    ),
+    'KC404:src-keras2-only/conv-utils': (
+        "ModuleNotFoundError: No module named 'keras.src.utils.conv_utils'",
+        None,
+    ),
+    'KC404:src-keras3-only/testing': (
+        None,
+        "ModuleNotFoundError: No module named 'tf_keras.src.testing'",
+    ),
+    'KC404:src-keras3-only/ops': (
+        None,
+        "ImportError: cannot import name 'ops' from 'tf_keras.src'",
+    ),
+    'KC404:src-keras3-only/argument-validation': (
+        None,
+        "ModuleNotFoundError: No module named 'tf_keras.src.utils.argument_validation'",
+    ),
+    'KC404:src/layers': (
+        None,
+        None,
+    ),
+    'KC404:src/imagenet-utils': (
+        None,
+        None,
+    ),
+    'KC404:src/attribute': (
+        None,
+        None,
+    ),
+    'KC404:private-tf-keras/import': (
         None,
         "ModuleNotFoundError: No module named 'tf_keras._tf_keras'",
     ),
@@ -2166,12 +2379,60 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         "Net.__init__() got an unexpected keyword argument 'name'",
         None,
     ),
-    'KC404:tensorflow-python-keras-import': (
+    'KC404:tensorflow-python-keras-layer/import': (
         None,
         None,
     ),
-    'KC404:tensorflow-python-keras-layer-in-model': (
+    'KC404:tensorflow-python-keras-layer/sequential': (
         'ValueError: Only instances of `keras.Layer` can be added to a Sequential model',
+        None,
+    ),
+    'KC404:tensorflow-python-keras-layer/functional': (
+        "AttributeError: 'tuple' object has no attribute 'rank'",
+        'TypeError: You are passing KerasTensor',
+    ),
+    'KC404:tensorflow-python-keras-layer/subclass-weights': (
+        'AssertionError: 2 trainable weights',
+        'AssertionError: 2 trainable weights',
+    ),
+    'KC404:tensorflow-python-keras-layer/whole-copy': (
+        'ValueError: Only instances of `keras.Layer` can be added to a Sequential model',
+        None,
+    ),
+    'KC404:tensorflow-python-keras-layer/guarded-import': (
+        'ValueError: Only instances of `keras.Layer` can be added to a Sequential model',
+        None,
+    ),
+    'KC404:tensorflow-python-keras-model/fit': (
+        "AttributeError: module 'tensorflow.python.distribute.input_lib' has no attribute 'DistributedDatasetInterface'",
+        "AttributeError: module 'tensorflow.python.distribute.input_lib' has no attribute 'DistributedDatasetInterface'",
+    ),
+    'KC404:tensorflow-python-keras-optimizer/compile': (
+        'ValueError: Could not interpret optimizer identifier',
+        'ValueError: Could not interpret optimizer identifier',
+    ),
+    'KC404:control:tensorflow-python-keras-helper': (
+        None,
+        None,
+    ),
+    'KC404:control:tensorflow-python-keras-backend': (
+        None,
+        None,
+    ),
+    'KC404:control:tensorflow-python-keras-callback': (
+        None,
+        None,
+    ),
+    'KC404:control:tensorflow-python-keras-loss': (
+        None,
+        None,
+    ),
+    'KC404:control:tensorflow-python-keras-fallback': (
+        None,
+        None,
+    ),
+    'KC404:control:tf-keras-src': (
+        None,
         None,
     ),
 }

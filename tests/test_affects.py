@@ -5,7 +5,10 @@ one recorded in the case.
 All the cases of one Keras run in ONE subprocess (TensorFlow is imported once per
 flavour); the two subprocesses run side by side. Each case is exec'd in a fresh
 namespace, with a fresh temporary directory as its working directory, and its outcome
-("Type: message" of what it raised, or None) comes back as JSON.
+("Type: message" of what it raised, or None) comes back as JSON. A case's own import
+statements of `keras` (`from keras.engine import base_layer`) import from the package the
+flavour's `keras` comes from (`tf_keras.engine` for Keras 2), as they would in a program
+whose `keras` is that Keras.
 
 Run this file directly to see the outcomes: `python tests/test_affects.py keras3`
 (or `keras2`, or `tf-keras` for `from tensorflow import keras`, e.g. on an old
@@ -50,6 +53,26 @@ def _where(error: BaseException, filename: str) -> str | None:
     return f"line {frames[-1].lineno}: {frames[-1].line.strip()}" if frames else None
 
 
+def _builtins_for(keras) -> dict:
+    """The builtins a case runs with: its `import keras...` statements import from the
+    package `keras` is bound to (tf_keras for Keras 2; unchanged for Keras 3)."""
+    import builtins
+
+    home = keras.__name__.partition(".")[0]
+    found = dict(vars(builtins))
+    if home == "keras":
+        return found
+    real = builtins.__import__
+
+    def __import__(name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0 and (name == "keras" or name.startswith("keras.")):
+            name = home + name[len("keras"):]
+        return real(name, globals, locals, fromlist, level)
+
+    found["__import__"] = __import__
+    return found
+
+
 def _reset(keras) -> None:
     keras.backend.clear_session()
     try:
@@ -68,6 +91,7 @@ def run_all(flavour: str, only: list[str] | None = None) -> dict:
     import tensorflow as tf
 
     results = {"keras_version": keras.__version__, "tf_version": tf.__version__, "outcomes": {}}
+    case_builtins = _builtins_for(keras)
     home = os.getcwd()
     for case in CASES:
         key = case_id(case)
@@ -84,7 +108,7 @@ def run_all(flavour: str, only: list[str] | None = None) -> dict:
             linecache.cache[filename] = (len(case.source), None, case.source.splitlines(True), filename)
             code = compile(case.source, filename, "exec")
             with contextlib.redirect_stdout(output):
-                exec(code, {"keras": keras, "__name__": "affects_case"})
+                exec(code, {"keras": keras, "__name__": "affects_case", "__builtins__": case_builtins})
         except Exception as error:  # noqa: BLE001 - the outcome is what was raised
             outcome = f"{type(error).__name__}: {error}"
             where = _where(error, filename)

@@ -22,13 +22,6 @@ from kerascheck.rules import all_rules
 from kerascheck.semantic.target import KERAS2, KERAS3
 
 CLASS_RULES = {code: rule for code, rule in all_rules().items() if code[2] in "1234"}
-# Rules not yet converted to effects (this set only shrinks).
-PENDING_RULES = {"KC404"}
-
-
-def _pending(code):
-    if code in PENDING_RULES:
-        pytest.skip("being converted")
 
 
 def _measured() -> dict:
@@ -50,7 +43,6 @@ MEASURED = _measured()
 
 @pytest.mark.parametrize("code", CLASS_RULES)
 def test_every_class_rule_declares_its_effects(code):
-    _pending(code)
     rule = CLASS_RULES[code]
     if rule.style:
         assert not rule.effects, f"{code} is a style rule: it claims no effects"
@@ -61,7 +53,6 @@ def test_every_class_rule_declares_its_effects(code):
 
 @pytest.mark.parametrize("code", CLASS_RULES)
 def test_each_declared_situation_is_measured_where_it_is_claimed(code):
-    _pending(code)
     if CLASS_RULES[code].style:
         measured = {key: bites for key, bites in MEASURED.items() if key[0] == code}
         assert measured, f"{code} is a style rule with no measured case in affects_cases.py"
@@ -75,13 +66,12 @@ def test_each_declared_situation_is_measured_where_it_is_claimed(code):
 
 def test_every_measured_situation_is_a_declared_one():
     declared = {(code, situation) for code, rule in CLASS_RULES.items() for situation in rule.effects}
-    biting = {key for key, bites in MEASURED.items() if any(bites.values()) and key[0] not in PENDING_RULES}
+    biting = {key for key, bites in MEASURED.items() if any(bites.values())}
     assert sorted(biting - declared - set(KNOWN_MISSES)) == []
 
 
 @pytest.mark.parametrize("code", CLASS_RULES)
 def test_the_page_shows_the_effects(code):
-    _pending(code)
     body = section(page_text(code), "Affects")
     assert body is not None, f"{code}.md lacks a '## Affects' section"
     if CLASS_RULES[code].style:
@@ -105,13 +95,6 @@ KNOWN_MISSES: dict = {
     ("KC303", "sublayer-arg+naive-get-config"): "a get_config() that returns the sub-layer itself saves, "
     "and only the .keras reload fails: what it returns is not checked",
 }
-PENDING = {
-    ("KC404", "engine"),
-    ("KC404", "src-engine-base-layer"),
-    ("KC404", "private-tf-keras"),
-    ("KC404", "tensorflow-python-keras-import"),
-    ("KC404", "tensorflow-python-keras-layer-in-model"),
-}
 
 
 def _fires(case, prefix: str) -> bool:
@@ -126,15 +109,11 @@ def test_each_measured_program_is_reported_exactly_where_it_bites(case):
     its pitfall was measured to bite. The rule reports the situation (the code), so a
     program that observes a situation `x` through one path (`x/predict`) is reported
     wherever any observation of `x` bites. A style rule's program bites nowhere and is
-    reported everywhere. (A rule still in PENDING_RULES is held to each program's own
-    outcome.)"""
-    if (case.code, case.variant) in PENDING:
-        pytest.skip("being converted")
+    reported everywhere."""
     situation = case.variant.split("/")[0]
-    converted = case.code not in PENDING_RULES
-    style = converted and CLASS_RULES[case.code].style
+    style = CLASS_RULES[case.code].style
     for keras, prefix, field in FLAVOURS:
-        if case.variant.startswith("control:") or not converted:
+        if case.variant.startswith("control:"):
             bites = getattr(case, field) is not None
         else:
             bites = MEASURED[(case.code, situation)][keras]

@@ -327,14 +327,132 @@ INPUT_FUNCTIONS = frozenset(
 INPUT_SHAPE_KEYWORDS = frozenset({"shape", "batch_shape"})
 INPUT_LAYER_SHAPE_KEYWORDS = frozenset({"shape", "batch_shape", "input_shape", "batch_input_shape"})
 LAYER_SHAPE_KEYWORDS = frozenset({"input_shape", "batch_input_shape"})
-# Private Keras module prefixes (KC404): internals that move between releases.
+# Private Keras module prefixes (KC404): the internal trees of Keras 3 and Keras 2.13+
+# (`keras.src`), of Keras 2.12 and older (`keras.engine`; `tf_keras.engine`, which no
+# tf_keras has, is the same mistake), the package behind tf.keras in Keras 3
+# (`keras._tf_keras`), TensorFlow's frozen copy of Keras 2.6 (`tensorflow.python.keras`)
+# and tf_keras's internal tree.
 PRIVATE_KERAS_MODULES = (
     "keras.src",
     "keras.engine",
+    "tf_keras.engine",
     "keras._tf_keras",
     "tensorflow.python.keras",
     "tf_keras.src",
 )
+# Which `keras.src` modules exist on which Keras (KC404), relative to `keras.src`: the
+# modules of tf_keras 2.21's `tf_keras.src` (the tree that keras 2.13-2.15 shipped as
+# `keras.src`) that Keras 3.15.1's `keras.src` lacks, and the reverse, test modules left
+# out. An entry covers the module and everything below it; an entry ending in ".*" covers
+# only what is below (the module exists on both Kerases, a plain module on one and a
+# package on the other). Read from the installed packages' files; tests/test_private_homes.py
+# re-derives both sets and compares.
+KERAS2_ONLY_SRC = frozenset(
+    {
+        "applications.regnet", "applications.resnet_rs", "backend_config", "callbacks_v1",
+        "distribute", "dtensor", "engine", "estimator", "export.export_lib", "feature_column",
+        "initializers.initializers", "initializers.initializers_v1", "layers.activation",
+        "layers.attention.base_dense_attention", "layers.core.activation", "layers.core.tf_op_layer",
+        "layers.experimental", "layers.kernelized", "layers.locally_connected", "layers.noise",
+        "layers.normalization.batch_normalization_v1", "layers.pooling.base_global_pooling1d",
+        "layers.pooling.base_global_pooling2d", "layers.pooling.base_global_pooling3d",
+        "layers.pooling.base_pooling1d", "layers.pooling.base_pooling2d",
+        "layers.pooling.base_pooling3d", "layers.preprocessing.preprocessing_stage",
+        "layers.preprocessing.preprocessing_test_utils", "layers.preprocessing.preprocessing_utils",
+        "layers.regularization.spatial_dropout1d", "layers.regularization.spatial_dropout2d",
+        "layers.regularization.spatial_dropout3d", "layers.rnn.abstract_rnn_cell",
+        "layers.rnn.base_conv_lstm", "layers.rnn.base_conv_rnn", "layers.rnn.base_cudnn_rnn",
+        "layers.rnn.base_rnn", "layers.rnn.base_wrapper", "layers.rnn.cell_wrappers",
+        "layers.rnn.cudnn_gru", "layers.rnn.cudnn_lstm", "layers.rnn.dropout_rnn_cell_mixin",
+        "layers.rnn.gru_lstm_utils", "layers.rnn.gru_v1", "layers.rnn.legacy_cell_wrappers",
+        "layers.rnn.legacy_cells", "layers.rnn.lstm_v1", "layers.rnn.rnn_utils",
+        "layers.serialization", "legacy_tf_layers", "metrics.base_metric", "metrics.py_metric",
+        "mixed_precision", "models.sharpness_aware_minimization", "optimizers.legacy",
+        "optimizers.legacy_learning_rate_decay", "optimizers.optimizer_v1", "optimizers.utils",
+        "premade_models", "preprocessing", "saving.legacy", "saving.pickle_utils", "testing_infra",
+        "utils.audio_dataset", "utils.control_flow_util", "utils.conv_utils", "utils.data_utils",
+        "utils.dataset_creator", "utils.feature_space", "utils.generic_utils", "utils.image_dataset",
+        "utils.keras_logging", "utils.kernelized_utils", "utils.kpl_test_utils", "utils.layer_utils",
+        "utils.legacy", "utils.losses_utils", "utils.metrics_utils", "utils.mode_keys",
+        "utils.np_utils", "utils.object_identity", "utils.sidecar_evaluator",
+        "utils.steps_per_execution_tuning", "utils.text_dataset", "utils.tf_contextlib",
+        "utils.tf_inspect", "utils.timed_threads", "utils.timeseries_dataset", "utils.version_utils",
+        "utils.vis_utils",
+    }
+)
+KERAS3_ONLY_SRC = frozenset(
+    {
+        "activations.*", "api_export", "backend.*", "callbacks.*", "constraints.*",
+        "datasets.california_housing", "datasets.npz_utils", "distillation", "distribution",
+        "dtype_policies", "export.export_utils", "export.litert",
+        "export.neptune_model_export_archive", "export.onnx", "export.openvino", "export.saved_model",
+        "export.saved_model_export_archive", "export.tf2onnx_lib", "export.tfsm_layer", "export.torch",
+        "initializers.constant_initializers", "initializers.initializer",
+        "initializers.random_initializers", "layers.activations",
+        "layers.attention.grouped_query_attention", "layers.convolutional.base_conv_transpose",
+        "layers.core.input_layer", "layers.core.reversible_embedding", "layers.core.wrapper",
+        "layers.input_spec", "layers.layer", "layers.normalization.rms_normalization",
+        "layers.pooling.adaptive_average_pooling1d", "layers.pooling.adaptive_average_pooling2d",
+        "layers.pooling.adaptive_average_pooling3d", "layers.pooling.adaptive_max_pooling1d",
+        "layers.pooling.adaptive_max_pooling2d", "layers.pooling.adaptive_max_pooling3d",
+        "layers.pooling.base_adaptive_pooling", "layers.pooling.base_global_pooling",
+        "layers.pooling.base_pooling", "layers.preprocessing.data_layer",
+        "layers.preprocessing.feature_space", "layers.preprocessing.image_preprocessing.*",
+        "layers.preprocessing.mel_spectrogram", "layers.preprocessing.pipeline",
+        "layers.preprocessing.rescaling", "layers.preprocessing.stft_spectrogram",
+        "layers.regularization.spatial_dropout", "layers.rnn.conv_lstm", "layers.rnn.dropout_rnn_cell",
+        "layers.rnn.rnn", "legacy", "losses.*", "metrics.correlation_metrics", "metrics.metric",
+        "metrics.metrics_utils", "metrics.reduction_metrics", "models.functional", "models.model",
+        "models.sequential", "models.variable_mapping", "ops", "optimizers.base_optimizer",
+        "optimizers.lamb", "optimizers.loss_scale_optimizer", "optimizers.multi_optimizer",
+        "optimizers.muon", "optimizers.schedule_free_adamw", "quantizers", "random", "regularizers.*",
+        "saving.file_editor", "saving.keras_saveable", "saving.orbax_util", "testing", "trainers",
+        "tree", "utils.argument_validation", "utils.audio_dataset_utils", "utils.backend_utils",
+        "utils.code_stats", "utils.config", "utils.dtype_utils", "utils.file_utils",
+        "utils.grain_utils", "utils.image_dataset_utils", "utils.jax_layer", "utils.jax_utils",
+        "utils.model_visualization", "utils.module_utils", "utils.naming", "utils.numerical_utils",
+        "utils.progbar", "utils.python_utils", "utils.rng_utils", "utils.sequence_utils",
+        "utils.summary_utils", "utils.text_dataset_utils", "utils.timeseries_dataset_utils",
+        "utils.torch_utils", "utils.tracking", "version", "visualization", "wrappers",
+    }
+)
+# Where the public API exports what code takes from Keras internals (KC404), by the name
+# imported: (home on Keras 3, home on Keras 2 spelled `keras.<path>`, as keras 2.x and
+# tf_keras both export it), None where that Keras exports none. Verified by importing
+# Keras 3.15.1 and tf_keras 2.21 (tests/test_private_homes.py): each home is the very
+# object the internal module holds, and a None means that no public module of that Keras
+# holds the object or any attribute of that name.
+PUBLIC_HOMES: dict = {
+    "Layer": ("keras.layers.Layer", "keras.layers.Layer"),
+    "InputSpec": ("keras.layers.InputSpec", "keras.layers.InputSpec"),
+    "Model": ("keras.Model", "keras.Model"),
+    "Sequential": ("keras.Sequential", "keras.Sequential"),
+    "Functional": (None, None),
+    "Input": ("keras.Input", "keras.Input"),
+    "InputLayer": ("keras.layers.InputLayer", "keras.layers.InputLayer"),
+    "KerasTensor": ("keras.KerasTensor", None),
+    "Node": (None, None),
+    "get_source_inputs": ("keras.utils.get_source_inputs", "keras.utils.get_source_inputs"),
+    "get_custom_objects": ("keras.saving.get_custom_objects", "keras.saving.get_custom_objects"),
+    "serialize_keras_object": ("keras.saving.serialize_keras_object", "keras.saving.serialize_keras_object"),
+    "deserialize_keras_object": ("keras.saving.deserialize_keras_object", "keras.saving.deserialize_keras_object"),
+    "register_keras_serializable": ("keras.saving.register_keras_serializable",
+                                    "keras.saving.register_keras_serializable"),
+    "CustomObjectScope": ("keras.saving.CustomObjectScope", "keras.utils.CustomObjectScope"),
+    "Progbar": ("keras.utils.Progbar", "keras.utils.Progbar"),
+    "to_categorical": ("keras.utils.to_categorical", "keras.utils.to_categorical"),
+    "get_file": ("keras.utils.get_file", "keras.utils.get_file"),
+    "Sequence": ("keras.utils.Sequence", "keras.utils.Sequence"),
+    "PyDataset": ("keras.utils.PyDataset", None),
+    "obtain_input_shape": (None, None),
+    "correct_pad": (None, None),
+    "standardize_tuple": (None, None),
+    "normalize_tuple": (None, None),
+    "conv_output_length": (None, None),
+    "count_params": (None, None),
+    "to_snake_case": (None, None),
+    "TestCase": (None, None),
+}
 # Keras APIs that only produce or consume plain data (paths, NumPy arrays, tf.data
 # datasets, seeds, version strings): taking them from one Keras and models from the
 # other combines nothing (KC403). Canonical names or prefixes ending in ".".
