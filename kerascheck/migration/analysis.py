@@ -148,11 +148,13 @@ class FileState:
         file_target = context.target
         self.active, self.why = file_target.keras == target.KERAS3, file_target.reason
         # Rules that are about mixing the two Keras (KC512) ignore the module's own
-        # tf_keras import, but not the target or the project's pins.
+        # tf_keras import, but not the target or the project's pins; a project on tf_keras
+        # whose module uses the keras package itself (Keras 3 there) mixes them.
         setting = context.options.get(target.OPTION_TARGET, target.AUTO)
         project = context.project_pins
+        keras2_project = project is not None and project.keras in target.KERAS2_TARGETS
         self.active_for_mixing = setting == target.KERAS3 or (
-            setting == target.AUTO and not (project is not None and project.keras in target.KERAS2_TARGETS)
+            setting == target.AUTO and (not keras2_project or (project.legacy_only and self.active))
         )
         self._scopes: dict[int, dict[str, Optional[str]]] = {}
         self._class_attrs: dict[int, dict[str, Optional[str]]] = {}

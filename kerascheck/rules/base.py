@@ -207,17 +207,21 @@ class Rule(cst.BatchableCSTVisitor):
         statement = ancestors[1] if len(ancestors) > 1 else None
         self.context.reports.append(Report(self.code, node, message, severity or self.severity, fix, statement))
 
-    def consequence(self, situation: str) -> Optional[str]:
+    def consequence(self, situation: str, keras: Optional[str] = None) -> Optional[str]:
         """What `situation` (a key of `effects`) does on this file's Keras, ready for a
         message ("on Keras 3, load_model fails: ..."; no target named when it is the same
-        on every Keras), or None: nothing happens there, so nothing is reported."""
+        on every Keras), or None: nothing happens there, so nothing is reported. `keras`
+        names another Keras the rule has seen in play in this file (KC403: tf.keras that
+        TF_USE_LEGACY_KERAS turns into tf_keras, next to the file's Keras 3)."""
         happens = self.effects[situation]
         file_target = self.context.target
-        found = happens.get(file_target.keras)
+        found = happens.get(keras or file_target.keras)
         if found is None:
             return None
         if len(happens) == len(target.LABELS) and len(set(happens.values())) == 1:
             return found
+        if keras is not None:
+            return f"on {target.LABELS[keras]}, {found}"
         where = file_target.label + (" (unpinned)" if file_target.assumed else "")
         return f"on {where}, {found}"
 

@@ -278,9 +278,11 @@ class MixedKerasNamespaces(Rule):
         if not meetings:
             return
         (_, _, first_name, first, _), (_, node, second_name, second, _) = min(meetings, key=lambda pair: pair[1][0])
-        consequence = self.consequence("two-libraries")
         pins = self.context.project_pins
         legacy = target.sets_legacy_keras(self.context.source) or "TF_USE_LEGACY_KERAS" in (pins.reason if pins else "")
+        # Under TF_USE_LEGACY_KERAS, tf.keras is tf_keras (Keras 2) even where the module's own
+        # `import keras` keeps it on Keras 3.
+        consequence = self.consequence("two-libraries", target.KERAS2 if legacy else None)
         multi_backend = pins is not None and pins.multi_backend
         if consequence is None or not _different_libraries({first, second}, legacy, multi_backend):
             return

@@ -80,6 +80,10 @@ LEGACY_ENV_IN_CODE = re.compile(
 )
 _LEGACY_ENV_IN_SETTINGS = re.compile(r"TF_USE_LEGACY_KERAS\s*(?:=|:|\s)\s*" + _LEGACY_VALUE)
 KERAS2_IMPORT = re.compile(r"^[ \t]*(?:import[ \t]+tf_keras\b|from[ \t]+tf_keras\b)", re.M)
+# `import keras` / `from keras.layers import Dense`: the keras package itself, and any use of
+# TensorFlow's `tf.keras` (which TF_USE_LEGACY_KERAS turns into tf_keras).
+STANDALONE_KERAS_IMPORT = re.compile(r"^[ \t]*(?:import[ \t]+keras\b|from[ \t]+keras(?:\.[\w.]+)?[ \t]+import\b)", re.M)
+TF_KERAS_USE = re.compile(r"\btf\.keras\b|\btensorflow\.keras\b|from[ \t]+tensorflow[ \t]+import[^\n]*\bkeras\b")
 KERAS3_MARKERS = re.compile(
     r"\bkeras_core\b|\bkeras\.ops\b|^[ \t]*from[ \t]+keras[ \t]+import[^\n]*\bops\b"
     r"|\bkeras\.random\.SeedGenerator\b|\bkeras\.Variable\b|\bkeras\.config\.\w"
@@ -101,6 +105,9 @@ class Verdict:
     strength: int = 0
     # The pin is standalone multi-backend keras (keras < 2.4), which is not tf.keras.
     multi_backend: bool = False
+    # Keras 2 here is tf_keras (a tf-keras pin, or TF_USE_LEGACY_KERAS) with nothing holding
+    # TensorFlow below 2.16: `tf.keras` is tf_keras, but `import keras` stays Keras 3.
+    legacy_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,6 +206,7 @@ def parse_requirement(text: str) -> Optional[tuple[str, list[tuple[str, str]]]]:
 def verdict_of(requirements: Iterable[str], source: str) -> Verdict:
     """The Keras a list of requirement strings asks for."""
     keras3 = keras2 = tensorflow3 = mentioned = None
+    held_below_keras3 = False  # a keras or tensorflow pin (not tf-keras) asks for Keras 2
     for text in requirements:
         parsed = parse_requirement(text)
         if parsed is None:
@@ -212,8 +220,10 @@ def verdict_of(requirements: Iterable[str], source: str) -> Verdict:
         elif name == "keras" and any(_below(op, v, _KERAS3) for op, v in specs):
             multi_backend = any(_below(op, v, _KERAS_IS_TF_KERAS) for op, v in specs)
             keras2 = keras2 or (_keras2_kind(specs), shown, multi_backend)
+            held_below_keras3 = True
         elif name in _TENSORFLOW and any(_below(op, v, _TF_WITH_KERAS3) for op, v in specs):
             keras2 = keras2 or (_keras2_kind(specs), shown, False)
+            held_below_keras3 = True
         elif name in _TENSORFLOW and any(_at_least(op, v, _TF_WITH_KERAS3) for op, v in specs):
             tensorflow3 = tensorflow3 or shown
         elif name == "keras" or name in _TENSORFLOW:
@@ -221,7 +231,7 @@ def verdict_of(requirements: Iterable[str], source: str) -> Verdict:
     if keras3:
         return Verdict(KERAS3, keras3, 2)
     if keras2:
-        return Verdict(keras2[0], keras2[1], 1, multi_backend=keras2[2])
+        return Verdict(keras2[0], keras2[1], 1, multi_backend=keras2[2], legacy_only=not held_below_keras3)
     if tensorflow3:  # below a tf-keras pin: TensorFlow 2.16+ with legacy Keras
         return Verdict(KERAS3, tensorflow3, 1)
     if mentioned:
@@ -499,7 +509,7 @@ def notebook_pins(path: str) -> Optional[Verdict]:
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
         if LEGACY_ENV_IN_CODE.search(source):
-            return Verdict(KERAS2, f"{os.path.basename(path)}: sets TF_USE_LEGACY_KERAS", 1)
+            return Verdict(KERAS2, f"{os.path.basename(path)}: sets TF_USE_LEGACY_KERAS", 1, legacy_only=True)
         for match in re.finditer(r"^\s*[%!]\s*pip3?\s+install\s+(.*)$", source, re.M):
             for token in match.group(1).split():
                 token = token.strip("\"'")
@@ -527,17 +537,20 @@ class PinReader:
             if current == root or os.path.dirname(current) == current:
                 break
             current = os.path.dirname(current)
-        for folder in chain:
-            legacy = self._legacy(folder)
-            if legacy:
-                return Verdict(KERAS2, f"{_relative(legacy, directory)} sets TF_USE_LEGACY_KERAS", 1)
+        pinned = Verdict(None)
         for folder in chain:
             pins = self._pins_of(folder)
             if pins.keras:
-                if folder == directory:
-                    return pins
-                return replace(pins, reason=f"{_relative(folder, directory)}/{pins.reason}")
-        return Verdict(None)
+                pinned = pins if folder == directory else replace(
+                    pins, reason=f"{_relative(folder, directory)}/{pins.reason}")
+                break
+        for folder in chain:
+            legacy = self._legacy(folder)
+            if legacy:
+                held = pinned.keras in KERAS2_TARGETS and not pinned.legacy_only
+                return Verdict(KERAS2, f"{_relative(legacy, directory)} sets TF_USE_LEGACY_KERAS", 1,
+                               legacy_only=not held)
+        return pinned
 
     def _pins_of(self, folder: str) -> Verdict:
         if folder not in self._pins:
@@ -660,6 +673,8 @@ def module_target(
     if sets_legacy_keras(text):
         return Target(KERAS2, "the module sets TF_USE_LEGACY_KERAS")
     if project is not None and project.keras in KERAS2_TARGETS:
+        if project.legacy_only and STANDALONE_KERAS_IMPORT.search(text) and not TF_KERAS_USE.search(text):
+            return Target(KERAS3, f"the module imports keras, which stays Keras 3 beside tf_keras ({project.reason})")
         if KERAS3_MARKERS.search(text):
             return Target(KERAS3, f"the module uses Keras 3 APIs although {project.reason}")
         return Target(project.keras, project.reason)

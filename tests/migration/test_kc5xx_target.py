@@ -19,6 +19,13 @@ BAD = """
 
     optimizer = keras.optimizers.Adam(lr=0.01)
 """
+# The same through tf.keras, which TF_USE_LEGACY_KERAS turns into tf_keras (measured on
+# TensorFlow 2.21: `import keras` still gives Keras 3.15.1 under it).
+BAD_TF = """
+    import tensorflow as tf
+
+    optimizer = tf.keras.optimizers.Adam(lr=0.01)
+"""
 
 
 def kc5(findings):
@@ -137,15 +144,31 @@ def test_nearest_declaration_wins(project):
     ],
 )
 def test_legacy_keras_in_project_settings(project, name, content):
-    root = project({name: content, "train.py": BAD})
+    root = project({name: content, "train.py": BAD_TF, "standalone.py": BAD})
+    findings = check_paths([root], Settings(select=("KC5",), root=root)).findings
+    # tf.keras is tf_keras there; `import keras` is still Keras 3 and still fails.
+    assert {os.path.basename(f.path) for f in findings} == {"standalone.py"}
+
+
+def test_a_tf_keras_pin_leaves_import_keras_on_keras_3(project):
+    """A project that pins tf-keras (and nothing holding TensorFlow below 2.16): its
+    tf.keras code is Keras 2, its `import keras` code Keras 3."""
+    root = project({"requirements.txt": "tensorflow\ntf-keras\n", "train.py": BAD_TF, "standalone.py": BAD})
+    findings = check_paths([root], Settings(select=("KC5",), root=root)).findings
+    assert {os.path.basename(f.path) for f in findings} == {"standalone.py"}
+
+
+def test_tensorflow_held_below_2_16_keeps_import_keras_on_keras_2(project):
+    root = project({"requirements.txt": "tensorflow==2.15.0\ntf-keras==2.15.0\n", ".env": "TF_USE_LEGACY_KERAS=1\n",
+                    "standalone.py": BAD})
     assert kc5(check_paths([root], Settings(select=("KC5",), root=root)).findings) == []
 
 
 def test_legacy_keras_in_package_init(project):
     root = project({
         "pkg/__init__.py": 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n',
-        "pkg/train.py": BAD,
-        "other.py": BAD,
+        "pkg/train.py": BAD_TF,
+        "other.py": BAD_TF,
     })
     findings = check_paths([root], Settings(select=("KC5",), root=root)).findings
     assert [os.path.basename(f.path) for f in findings] == ["other.py"]
