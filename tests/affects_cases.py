@@ -498,6 +498,25 @@ y = model.predict(np.ones((1, 1000), "float32"), verbose=0)
 assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outputs"
 """)
 
+_KC203_GRAPH = """
+import numpy as np
+
+def build(trainable=True):
+    inp = keras.Input((1000,))
+    return keras.Model(inp, keras.layers.Dropout(0.5)(inp, training=trainable))
+
+model = build()
+x = np.ones((1, 1000), "float32")
+"""
+case("KC203", "training-from-trainable-in-graph/predict", _KC203_GRAPH + """
+y = model.predict(x, verbose=0)
+assert (y == 0).mean() < 0.1, f"predict zeroed {(y == 0).mean():.0%} of the outputs"
+""")
+case("KC203", "training-from-trainable-in-graph/plain-call", _KC203_GRAPH + """
+y = np.asarray(model(x))
+assert (y == 0).mean() < 0.1, f"model(x) zeroed {(y == 0).mean():.0%} of the outputs"
+""")
+
 # ---- KC204 sublayer-call-bypassed --------------------------------------------------------
 case("KC204", "training-lost/under-training", """
 import numpy as np
@@ -2378,6 +2397,14 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
     'KC302:functional-model-no-kwargs+no-get-config/from-config': (
         "Net.__init__() got an unexpected keyword argument 'name'",
         None,
+    ),
+    'KC203:training-from-trainable-in-graph/predict': (
+        None,
+        'AssertionError: predict zeroed',
+    ),
+    'KC203:training-from-trainable-in-graph/plain-call': (
+        'AssertionError: model(x) zeroed',
+        'AssertionError: model(x) zeroed',
     ),
     'KC404:tensorflow-python-keras-layer/import': (
         None,

@@ -64,6 +64,15 @@ class TrainableForTraining(Rule):
             "the layer then runs in training mode (Dropout active, batch statistics) at inference, "
             "in predict()"
         ),
+        # The same written while building a functional model (outside any class): Keras 3
+        # hands the outer call's training flag through the graph, so only a plain call of
+        # the model is affected; Keras 2 keeps the flag baked in.
+        "training-from-trainable-in-graph": effect(
+            keras3="a plain model(x) call runs the layer in training mode (Dropout active, batch "
+            "statistics); predict() and evaluate() pass training=False through and are not affected",
+            keras2="the layer then runs in training mode (Dropout active, batch statistics) at "
+            "inference, in predict(), evaluate() and a plain model(x) call",
+        ),
     }
 
     def __init__(self, context):
@@ -109,7 +118,10 @@ class TrainableForTraining(Rule):
         training = syntax.keyword(node, "training")
         if training is not None:
             flag = _flag_name(training.value, None)
-            consequence = self.consequence("training-from-self-trainable")
+            in_graph = not any(isinstance(node, cst.ClassDef) for node in self.context.ancestors)
+            consequence = self.consequence(
+                "training-from-trainable-in-graph" if in_graph else "training-from-self-trainable"
+            )
             if flag is not None and consequence:
                 self.report(
                     training,

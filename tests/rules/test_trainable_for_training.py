@@ -1,7 +1,7 @@
 """KC203 trainable-for-training: positives and the traps that must stay quiet."""
 import pytest
 
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_clean, assert_triggers, lint
 
 INVALID = {
     "calling a sub-layer with trainable=, `import keras`": """
@@ -239,3 +239,20 @@ def test_the_message_says_what_happens_for_the_callee_and_the_file_s_keras():
     assert "raises TypeError" in on2.message and "ignored" not in on2.message
     unknown = lint(INVALID["a layer taken from model.layers"], ("KC203",), target_keras="3")
     assert unknown and all("on a layer, or on a model called on a keras.Input" in f.message for f in unknown)
+
+
+def test_training_fed_from_trainable_while_building_a_functional_model():
+    """Keras 3 hands predict()'s training=False through the graph (only a plain model(x)
+    call is affected); Keras 2 keeps training=True baked in (both measured)."""
+    code = """
+        import keras
+
+        def build(backbone, trainable=True):
+            inputs = keras.Input((4,))
+            return keras.Model(inputs, backbone(inputs, training=trainable))
+    """
+    [on3] = lint(code, ("KC203",), target_keras="3")
+    assert "a plain model(x) call runs the layer in training mode" in on3.message
+    assert "predict() and evaluate() pass training=False through and are not affected" in on3.message
+    [on2] = lint(code, ("KC203",), target_keras="2")
+    assert "in predict(), evaluate() and a plain model(x) call" in on2.message
