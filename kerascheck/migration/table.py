@@ -217,6 +217,7 @@ BACKEND_HINTS = {
     "rnn": "use keras.layers.RNN",
     "manual_variable_initialization": "remove it (TF 2 initializes variables eagerly)",
     "reset_uids": "remove it",
+    "set_backend": "use keras.config.set_backend, or set KERAS_BACKEND before importing keras",
 }
 
 

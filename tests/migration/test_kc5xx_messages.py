@@ -85,3 +85,13 @@ def test_kc531_override_message_says_keras3_zeroes_the_variables_instead():
     assert len(messages) == 1
     assert "Keras 3 zeroes the metric's variables instead" in messages[0]
     assert "keeps its state" not in messages[0]
+
+
+def test_set_backend_points_at_keras_config():
+    """keras.backend.set_backend is gone; Keras 3.15.1 has keras.config.set_backend
+    (checked with hasattr), not a keras.ops function."""
+    from kerascheck import check_source
+    from kerascheck.config import Settings
+
+    [finding] = check_source('import keras\nkeras.backend.set_backend("jax")\n', config=Settings(select=("KC501",)))
+    assert finding.message.endswith("use keras.config.set_backend, or set KERAS_BACKEND before importing keras")
