@@ -103,7 +103,7 @@ def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_
             no_cache=no_cache, cache_dir=cache_dir, confirm=confirm, confirm_only=confirm_only,
             confirm_timeout=confirm_timeout,
         )
-    try:
+    with _errors_reported():
         settings = _settings(
             config_path, isolated, select, extend_select, ignore, exclude, extend_exclude,
             output_format, target_keras, confirm, confirm_only, confirm_timeout,
@@ -128,12 +128,6 @@ def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_
                 confirm_only=confirm_only, confirm_options=_confirm_options(settings, verbose),
                 fix_edits=settings.output_format in EDIT_FORMATS,
             )
-    except (ConfigError, DiscoveryError, GitError) as error:
-        _fail(str(error))
-    except KeyboardInterrupt:
-        _interrupted()
-    except Exception as error:  # the promise: never a traceback
-        _fail(f"internal error: {type(error).__name__}: {error}")
     if fixing is not None:
         _finish_fixing(result, fixing, fix_only, data, settings.output_format, statistics, output_file, exit_zero)
     try:
@@ -170,7 +164,7 @@ def _show_settings(paths, *, output_file, diff_base, stdin_filename, force_exclu
     from kerascheck.report import settings as shown_settings
 
     cwd = os.getcwd()
-    try:
+    with _errors_reported():
         settings = _settings(config_path, isolated, target_keras=target_keras, **overrides)
         api.resolve_settings(settings)  # validate: a bad selector is exit 2, as for a run
         config = engine.display_path(settings.source, cwd) if settings.source else None
@@ -193,12 +187,6 @@ def _show_settings(paths, *, output_file, diff_base, stdin_filename, force_exclu
             cache_dir=None if no_cache else engine.display_path(
                 os.path.abspath(cache_dir or api.default_cache_dir(settings)), cwd),
         )
-    except (ConfigError, DiscoveryError, GitError) as error:
-        _fail(str(error))
-    except KeyboardInterrupt:
-        _interrupted()
-    except Exception as error:  # the promise: never a traceback
-        _fail(f"internal error: {type(error).__name__}: {error}")
     render = shown_settings.render_json if settings.output_format == "json" else shown_settings.render_text
     try:
         if output_file is None:
@@ -309,6 +297,20 @@ def _write_report(out, result: engine.CheckResult, output_format: str, statistic
         out.write(text.statistics(result))
     else:
         FORMATS[output_format](result, out, text.use_color(out))
+
+
+@contextlib.contextmanager
+def _errors_reported():
+    """The promise: never a traceback. A bad configuration, path or diff base is one line
+    and exit 2, Ctrl-C exit 130, anything else an internal error (exit 2)."""
+    try:
+        yield
+    except (ConfigError, DiscoveryError, GitError) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        _interrupted()
+    except Exception as error:
+        _fail(f"internal error: {type(error).__name__}: {error}")
 
 
 def _fail(message: str) -> None:

@@ -362,13 +362,7 @@ class FileState:
         such a call in the enclosing scopes too. None when not known (a parameter,
         `model.optimizer`, `model.layers[0]`, `load_model(...)`, `self`)."""
         if type(expr) is cst.Name and self._self_owner(expr) is None:
-            chain = self.context.ancestors
-            for scope in [node for node in reversed(chain) if type(node) is cst.FunctionDef or type(node) is cst.Module]:
-                bindings = self._scope_bindings(scope, 0)
-                if expr.value in bindings.merged:
-                    position = next((bindings.order[id(n)] for n in reversed(chain) if id(n) in bindings.order), None)
-                    expr = bindings.value_at(expr.value, position)
-                    break
+            expr = self._bound_value(expr) or expr
         if type(expr) is not cst.Call:
             return None
         func = expr.func
@@ -541,19 +535,24 @@ class FileState:
                 return method in syntax.methods(owner) or any(
                     key is not None and self.module.index.defines_in_ancestry(key, method)
                     for key in (self.module.tree_class(base.value) for base in owner.bases))
-            chain = self.context.ancestors
-            for scope in [node for node in reversed(chain) if type(node) is cst.FunctionDef or type(node) is cst.Module]:
-                bindings = self._scope_bindings(scope, 0)
-                if expr.value in bindings.merged:
-                    position = next((bindings.order[id(n)] for n in reversed(chain) if id(n) in bindings.order), None)
-                    expr = bindings.value_at(expr.value, position)
-                    break
-            else:
+            expr = self._bound_value(expr)
+            if expr is None:
                 return False
         if type(expr) is cst.Call:
             key = self.module.tree_class(expr.func)
             return key is not None and self.module.index.defines_in_ancestry(key, method)
         return False
+
+    def _bound_value(self, name: cst.Name) -> Optional[cst.CSTNode]:
+        """The value `name` is bound to at the node being visited, in the innermost
+        enclosing function or module scope that binds it (None: no scope binds it)."""
+        chain = self.context.ancestors
+        for scope in [node for node in reversed(chain) if type(node) is cst.FunctionDef or type(node) is cst.Module]:
+            bindings = self._scope_bindings(scope, 0)
+            if name.value in bindings.merged:
+                position = next((bindings.order[id(n)] for n in reversed(chain) if id(n) in bindings.order), None)
+                return bindings.value_at(name.value, position)
+        return None
 
     def _scope_bindings(self, scope: cst.CSTNode, depth: int) -> "_Bindings":
         cached = self._scopes.get(id(scope))
