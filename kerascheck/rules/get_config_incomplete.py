@@ -16,7 +16,7 @@ from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, everywhere
 from kerascheck.rules.support import parents, syntax
 from kerascheck.semantic import knowledge
-from kerascheck.semantic.names import cst_dotted
+from kerascheck.semantic.names import cst_dotted, resolves_to
 
 _SKIPPED_DECORATORS = frozenset({"staticmethod", "classmethod", "property"})
 
@@ -59,7 +59,7 @@ class GetConfigIncomplete(Rule):
         if not any(returned.value is not None for returned in syntax.returns(node)):
             return  # every path raises: the class refuses serialization on purpose
         missing = [key for key in knowledge.BASE_CONFIG_KEYS if key not in _literal_keys(node)]
-        if found[0].is_model and parents.builds_functional_model(found[0].node):
+        if found[0].is_model and self._on_keras_model(found[0].node) and parents.builds_functional_model(found[0].node):
             missing = [key for key in missing if key not in knowledge.FUNCTIONAL_MODEL_UNUSED_CONFIG_KEYS]
         if not missing or self.consequence("own-entries-only") is None:
             return
@@ -68,6 +68,13 @@ class GetConfigIncomplete(Rule):
             f"get_config() does not include super().get_config(): {', '.join(missing)} "
             f"{'is' if len(missing) == 1 else 'are'} lost on reload ({_consequence(missing)}); start "
             "from config = super().get_config() and update it",
+        )
+
+    def _on_keras_model(self, node: cst.ClassDef) -> bool:
+        """Whether the class derives from Keras's own Model directly: a project's or a
+        library's functional base (keras-hub's Backbone) may well use dtype itself."""
+        return bool(node.bases) and all(
+            resolves_to(self.module.qualified_name(base.value), knowledge.MODEL_BASES) for base in node.bases
         )
 
     @staticmethod

@@ -53,6 +53,21 @@ INVALID = {
             def get_config(self):
                 return {"name": self.name, "trainable": self.trainable, "units": self.units}
     """,
+    "functional subclass of a project's functional base, which may use dtype (keras-hub Backbone)": """
+        import keras
+
+        class Backbone(keras.Model):
+            def __init__(self, *args, dtype=None, **kwargs):
+                super().__init__(*args, **kwargs)
+
+        class Net(Backbone):
+            def __init__(self, units=4, **kwargs):
+                inputs = keras.Input((3,))
+                super().__init__(inputs=inputs, outputs=keras.layers.Dense(units)(inputs), **kwargs)
+
+            def get_config(self):
+                return {"name": self.name, "trainable": self.trainable, "units": 4}
+    """,
 }
 
 ERRORS = {
