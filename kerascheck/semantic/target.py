@@ -84,6 +84,15 @@ KERAS2_IMPORT = re.compile(r"^[ \t]*(?:import[ \t]+tf_keras\b|from[ \t]+tf_keras
 # TensorFlow's `tf.keras` (which TF_USE_LEGACY_KERAS turns into tf_keras).
 STANDALONE_KERAS_IMPORT = re.compile(r"^[ \t]*(?:import[ \t]+keras\b|from[ \t]+keras(?:\.[\w.]+)?[ \t]+import\b)", re.M)
 TF_KERAS_USE = re.compile(r"\btf\.keras\b|\btensorflow\.keras\b|from[ \t]+tensorflow[ \t]+import[^\n]*\bkeras\b")
+_TRIPLE_QUOTED = re.compile(r"(\"\"\"|\'\'\')[\s\S]*?\1")
+
+
+def _without_docstrings(text: str) -> str:
+    """The text without its triple-quoted strings: a docstring that shows
+    `from tensorflow.keras import ...` says nothing about what the module imports."""
+    return _TRIPLE_QUOTED.sub("", text)
+
+
 KERAS3_MARKERS = re.compile(
     r"\bkeras_core\b|\bkeras\.ops\b|^[ \t]*from[ \t]+keras[ \t]+import[^\n]*\bops\b"
     r"|\bkeras\.random\.SeedGenerator\b|\bkeras\.Variable\b|\bkeras\.config\.\w"
@@ -673,7 +682,8 @@ def module_target(
     if sets_legacy_keras(text):
         return Target(KERAS2, "the module sets TF_USE_LEGACY_KERAS")
     if project is not None and project.keras in KERAS2_TARGETS:
-        if project.legacy_only and STANDALONE_KERAS_IMPORT.search(text) and not TF_KERAS_USE.search(text):
+        code = _without_docstrings(text) if project.legacy_only else ""
+        if project.legacy_only and STANDALONE_KERAS_IMPORT.search(code) and not TF_KERAS_USE.search(code):
             return Target(KERAS3, f"the module imports keras, which stays Keras 3 beside tf_keras ({project.reason})")
         if KERAS3_MARKERS.search(text):
             return Target(KERAS3, f"the module uses Keras 3 APIs although {project.reason}")

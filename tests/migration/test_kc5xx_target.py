@@ -502,3 +502,10 @@ NO_RULE = {
 @pytest.mark.parametrize("name", NO_RULE)
 def test_spec_no_rule_list(name):
     assert kc5(lint(NO_RULE[name], ("KC5",))) == []
+
+
+def test_a_tf_keras_mention_in_a_docstring_does_not_make_the_module_keras_2(project):
+    documented = '"""Ported from the original `from tensorflow.keras import layers` version."""\n' + textwrap.dedent(BAD)
+    root = project({"requirements.txt": "tensorflow\ntf-keras\n", "standalone.py": documented})
+    findings = check_paths([root], Settings(select=("KC5",), root=root)).findings
+    assert {os.path.basename(f.path) for f in findings} == {"standalone.py"}
