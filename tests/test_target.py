@@ -47,6 +47,10 @@ MODEL = "import tensorflow as tf\nlayer = tf.keras.layers.Dense(2)\n"
          "2", "pyproject.toml (optional): tensorflow==2.15.0"),
         # ... and so does what CI installs.
         ({".travis.yml": "install:\n  - pip install tensorflow==1.14\n"}, "2.11", ".travis.yml: tensorflow==1.14"),
+        # ... including a requirements file CI installs with -r (tensorflow/addons' CI).
+        ({".github/workflows/ci.yml": "steps:\n  - run: pip install -r tools/deps/tensorflow-cpu.txt\n",
+          "tools/deps/tensorflow-cpu.txt": "tensorflow-cpu~=2.15.0\n"},
+         "2", ".github/workflows/ci.yml: tensorflow-cpu~=2.15.0"),
     ],
 )
 def test_pins_give_the_target(project, files, keras, reason):

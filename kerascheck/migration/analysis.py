@@ -248,6 +248,12 @@ class FileState:
                 test = code_of(parent.test)
                 if _VERSION_TEST.search(test) and not _NOT_A_GUARD.search(test):
                     return True
+                negated = test.strip().startswith("not ")
+                if _NOT_A_GUARD.fullmatch(test.strip()[4:].strip() if negated else test.strip()):
+                    # `hasattr(tf.keras.optimizers, "legacy")` holds on TF 2.11+ and Keras 3:
+                    # the branch taken without it runs only on older TensorFlow.
+                    if child is (parent.body if negated else parent.orelse):
+                        return True
                 eager = _eager_test(parent.test)
                 if eager is not None and child is (parent.orelse if eager else parent.body):
                     return True  # the graph-mode (TF 1) branch

@@ -1784,10 +1784,13 @@ entry(
         """,
     fixed=SAME_AS_GOOD,
     how="Use `keras.optimizers.<Name>`; move `decay=` into a schedule (KC522).",
-    not_flagged=("`tf_keras.optimizers.legacy.*` and modules that set `TF_USE_LEGACY_KERAS=1`.",),
+    not_flagged=("`tf_keras.optimizers.legacy.*` and modules that set `TF_USE_LEGACY_KERAS=1`.",
+                 "KC522 (`decay=`) is not reported in addition on the same line: the legacy optimizer raises "
+                 "ImportError before `decay` could be ignored.",),
     references=("`keras/src/optimizers/__init__.py`",),
     needles=("legacy",),
     probe=Probe("keras.optimizers.legacy.Adam()", ("ImportError",)),
+    supersedes={"KC522": "line"},
 )
 
 # 24 -----------------------------------------------------------------------------------------------------------------

@@ -470,7 +470,14 @@ def _ci_installs(directory: str, names: frozenset) -> list[tuple[str, list[str]]
         if "install" not in text:
             continue
         tokens = [token.strip("\"'") for match in _PIP_INSTALL.finditer(text) for token in match.group(1).split()]
-        requirements = [token for token in tokens if token and not token.startswith(("-", "$"))]
+        requirements = []
+        for position, token in enumerate(tokens):
+            if token in ("-r", "--requirement", "-c", "--constraint") and position + 1 < len(tokens):
+                # `pip install -r tools/deps/tensorflow.txt`: a file of the checkout
+                requirements += _requirements_file(os.path.join(directory, tokens[position + 1]))
+            elif token and not token.startswith(("-", "$")) and (position == 0 or tokens[position - 1] not in (
+                    "-r", "--requirement", "-c", "--constraint")):
+                requirements.append(token)
         if requirements:
             found.append((os.path.relpath(path, directory), requirements))
     return found

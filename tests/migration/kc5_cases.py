@@ -859,6 +859,20 @@ VALID = {
         """,
     },
     "KC502": {
+        "lr= in the branch taken without optimizers.legacy (TF < 2.11 only)": """
+            import tensorflow as tf
+
+            if hasattr(tf.keras.optimizers, "legacy"):
+                optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
+            else:
+                optimizer = tf.keras.optimizers.SGD(lr=0.1)
+        """,
+        "lr= under `if not hasattr(optimizers, 'legacy')`": """
+            from tensorflow import keras
+
+            if not hasattr(keras.optimizers, "legacy"):
+                optimizer = keras.optimizers.Adam(lr=0.1)
+        """,
         "torch optimizer": """
             import torch
 

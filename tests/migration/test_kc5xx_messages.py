@@ -95,3 +95,15 @@ def test_set_backend_points_at_keras_config():
 
     [finding] = check_source('import keras\nkeras.backend.set_backend("jax")\n', config=Settings(select=("KC501",)))
     assert finding.message.endswith("use keras.config.set_backend, or set KERAS_BACKEND before importing keras")
+
+
+def test_a_legacy_optimizer_is_one_finding_not_also_decay():
+    """tf.keras.optimizers.legacy raises ImportError on Keras 3 before `decay=` could be
+    ignored: KC523 replaces KC522 on that line (tensorflow/addons' tests, held-out audit)."""
+    from kerascheck import check_source
+    from kerascheck.config import Settings
+
+    code = "import tensorflow as tf\nopt = tf.keras.optimizers.legacy.SGD(learning_rate=0.1, decay=0.1)\n"
+    assert [f.code for f in check_source(code, config=Settings(select=("KC5",)))] == ["KC523"]
+    plain = "import tensorflow as tf\nopt = tf.keras.optimizers.SGD(learning_rate=0.1, decay=0.1)\n"
+    assert [f.code for f in check_source(plain, config=Settings(select=("KC5",)))] == ["KC522"]
