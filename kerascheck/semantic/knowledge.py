@@ -286,6 +286,21 @@ NON_LAYER_CALL_PREFIXES = (
     "keras.constraints.",
 )
 
+# ---- KC302/KC303: whether a module's classes can ever be saved --------------------------
+# Fragments of a called name (lower-cased, its last part) that may save, reload or
+# serialize a model: save, load_model, get_config, from_config, serialize_keras_object,
+# to_json, clone_model (from_config(get_config()) for a subclass), ModelCheckpoint,
+# export, pickle.dump, copy.deepcopy, a project's run_serialization_test or
+# assert_roundtrip. Broad on purpose: a module that calls any of them keeps its findings.
+# Not "config" or "copy" alone: a test building a config object (`NAMConfig(...)`) or
+# copying an array (`np.copy`) saves nothing (seen on an unseen repository).
+SERIALIZING_CALL_FRAGMENTS = (
+    "save", "load", "serializ", "get_config", "from_config", "json", "yaml", "clone", "pickle",
+    "dump", "deepcopy", "checkpoint", "export", "roundtrip", "round_trip",
+)
+# Calls among those that need no config: the weights alone are written and read.
+WEIGHTS_ONLY_CALLS = frozenset({"save_weights", "load_weights"})
+
 # ---- KC4xx: building models ------------------------------------------------------------
 # The Sequential class (canonical names).
 SEQUENTIAL_CLASSES = frozenset(

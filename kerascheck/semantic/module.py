@@ -7,12 +7,15 @@ costs scope analysis on every node for a case real Keras code does not have.
 """
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
 
-from kerascheck.cstwalk import syntax_children
+from kerascheck.cstwalk import syntax_children, syntax_walk
+from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
 from kerascheck.semantic.project import ClassKey, External, ProjectIndex
 
@@ -37,6 +40,7 @@ class ModuleModel:
         self.tree = tree  # needed only to tell apart two classes of the same name
         self._classes: dict[int, Optional[KerasClass]] = {}
         self._ordinals: Optional[dict[int, int]] = None
+        self._unsaved_test_module: Optional[bool] = None
 
     def qualified_name(self, node: cst.CSTNode) -> Optional[str]:
         """The fully qualified name of an outside-the-tree name (`tensorflow.Variable`)."""
@@ -80,6 +84,19 @@ class ModuleModel:
         self._classes[id(node)] = result
         return result
 
+    def unsaved_test_module(self) -> bool:
+        """Whether this is a test module (pytest's `test_*.py` / `*_test.py`, or a
+        conftest.py) that never saves, reloads or serializes anything. A class defined
+        in a test module exists for its tests, so there a consequence that needs a save
+        or a reload cannot happen."""
+        if self._unsaved_test_module is None:
+            self._unsaved_test_module = bool(
+                _TEST_MODULE.fullmatch(os.path.basename(self.path))
+                and self.tree is not None
+                and not _calls_serialization(self.tree)
+            )
+        return self._unsaved_test_module
+
     def class_key(self, node: cst.ClassDef) -> ClassKey:
         """The index's key of a class definition of this module."""
         return ClassKey(self.path, node.name.value, self._ordinal(node))
@@ -93,6 +110,23 @@ class ModuleModel:
         if self._ordinals is None:
             self._ordinals = _class_ordinals(self.tree)
         return self._ordinals.get(id(node), 0)
+
+
+# pytest's default `python_files`, and its conftest.
+_TEST_MODULE = re.compile(r"test_.*\.py|.*_tests?\.py|conftest\.py")
+
+
+def _calls_serialization(tree: cst.Module) -> bool:
+    """Whether any call's name (its last part) may save, reload or serialize a model."""
+    for node in syntax_walk(tree):
+        if type(node) is cst.Call:
+            callee = node.func
+            name = callee.attr.value if isinstance(callee, cst.Attribute) else getattr(callee, "value", None)
+            if isinstance(name, str) and name not in knowledge.WEIGHTS_ONLY_CALLS:
+                lowered = name.lower()
+                if any(fragment in lowered for fragment in knowledge.SERIALIZING_CALL_FRAGMENTS):
+                    return True
+    return False
 
 
 def _class_ordinals(tree: cst.Module) -> dict[int, int]:
