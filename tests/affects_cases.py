@@ -594,6 +594,20 @@ before = kernel.numpy().copy()
 model.fit(np.ones((4, 3), "float32"), np.ones((4, 4), "float32"), epochs=1, verbose=0)
 assert not np.allclose(before, kernel.numpy()), "fit did not train the stem"
 """)
+case("KC204", "control:training-through-kwargs", """
+import numpy as np
+
+class Encoder(keras.layers.Layer):
+    def __init__(self, inner, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = inner
+    def call(self, x, training=None):
+        kwargs = {"training": training}
+        return self.inner.call(x, **kwargs)
+
+y = np.asarray(Encoder(keras.layers.Dropout(0.5))(np.ones((1, 1000), "float32"), training=True))
+assert (y == 0).mean() > 0.3, f"dropout.call(**kwargs) zeroed {(y == 0).mean():.0%} under training=True"
+""")
 case("KC204", "never-built/call", """
 import numpy as np
 
@@ -1799,6 +1813,10 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         'Dense.call() takes 2 positional arguments but 3 were given',
     ),
     'KC204:control:built-elsewhere-no-training': (
+        None,
+        None,
+    ),
+    'KC204:control:training-through-kwargs': (
         None,
         None,
     ),

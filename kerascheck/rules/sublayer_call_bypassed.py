@@ -93,13 +93,17 @@ class SublayerCallBypassed(Rule):
     def _situation(self, call, values, class_def, attribute, owner) -> Optional[str]:
         """Which measured situation `receiver.call(...)` is in (a key of `effects`), or None
         when nothing is known to break (a built sub-layer called without `training`)."""
-        passes_training = len(syntax.positional(call)) > 1 or syntax.keyword(call, "training") is not None
+        names_training = len(syntax.positional(call)) > 1 or syntax.keyword(call, "training") is not None
+        # `.call(x, **kwargs)` may carry the flag (Keras 2.0's own Bidirectional did so).
+        passes_training = names_training or any(arg.star == "**" for arg in call.args)
         layers = {
             layer for value in values for layer, made in sublayers.layers_constructed(self.module, value)
             if made is value
         }
-        if len(layers) != 1:
-            return None if passes_training else "training-lost"  # unknown kind
+        if len(layers) != 1:  # unknown kind
+            if passes_training or (attribute is not None and self._built_explicitly(class_def, attribute)):
+                return None
+            return "training-lost"
         layer = layers.pop()
         index = self.module.index
         if isinstance(layer, str):
@@ -110,9 +114,22 @@ class SublayerCallBypassed(Rule):
             return "never-built"
         if not passes_training:
             return "training-lost" if sublayers.training_sensitive_label(index, layer) else None
-        if isinstance(layer, str) and layer in knowledge.TRAINING_ARG_KERAS3_ONLY:
+        if names_training and isinstance(layer, str) and layer in knowledge.TRAINING_ARG_KERAS3_ONLY:
             return "extra-training-arg"
         return None
+
+    @staticmethod
+    def _built_explicitly(class_def: cst.ClassDef, attribute: str) -> bool:
+        """Whether some method of the class runs `self.<attribute>.build(...)`: a sub-layer
+        of unknown kind driven by hand (the Keras 2.0 wrapper style: build it, then
+        `.call()` it), where no training-sensitive layer is known to be reached."""
+        for method in syntax.methods(class_def).values():
+            owner = syntax.self_name(method)
+            for node in syntax.walk(method):
+                if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "build":
+                    if syntax.self_attribute(node.func.value, owner) == attribute:
+                        return True
+        return False
 
     @staticmethod
     def _built_elsewhere(class_def: cst.ClassDef, attribute: str) -> bool:

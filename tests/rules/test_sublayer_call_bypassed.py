@@ -217,6 +217,43 @@ VALID = {
             def call(self, x, training=None):
                 return self.dropout.call(x, training=training)
     """,
+    "a wrapped layer of unknown kind the class builds itself, then drives with .call()": """
+        import keras
+
+        class MaskedConv(keras.layers.Wrapper):
+            def build(self, input_shape):
+                self.layer.build(input_shape)
+                super().build(input_shape)
+
+            def call(self, inputs):
+                return self.layer.call(inputs)
+    """,
+    "the flag handed on through **kwargs (Keras 2.0's Bidirectional style)": """
+        import keras
+
+        class Encoder(keras.layers.Layer):
+            def __init__(self, inner, **kwargs):
+                super().__init__(**kwargs)
+                self.inner = inner
+
+            def call(self, inputs, training=None):
+                kwargs = {"training": training}
+                return self.inner.call(inputs, **kwargs)
+    """,
+    "a Dense given only **kwargs on Keras 2 (the flag may not be in them)": """
+        import tf_keras
+
+        class Net(tf_keras.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.stem = tf_keras.layers.Dense(4)
+
+            def build(self, input_shape):
+                self.stem.build(input_shape)
+
+            def call(self, inputs, **kwargs):
+                return self.stem.call(inputs, **kwargs)
+    """,
     "`.call` outside a Keras class (tests, scripts)": """
         import keras
 
