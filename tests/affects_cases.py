@@ -1253,6 +1253,37 @@ _sub_matrix("config-object-arg+no-get-config", _CFG, "Block(BlockConfig(2))",
 _sub_matrix("config-object-arg+naive-get-config", _CFG.rstrip() + "\n" + _CFG_NAIVE_GET_CONFIG,
             "Block(BlockConfig(2))", '{"Block": Block, "BlockConfig": BlockConfig}',
             _ALL_SUB)
+# tf_keras still writes (and reloads) a TensorFlow SavedModel directory; Keras 3's save()
+# has no such format (KC507's ValueError).
+_SUB_RELOAD_DIR = {
+    "save-dir": 'model.save("m_dir")\n',
+    "dir": 'model.save("m_dir")\nloaded = keras.models.load_model("m_dir", custom_objects={custom})\n' + _SUB_CHECK,
+}
+for _path, _code in _SUB_RELOAD_DIR.items():
+    case("KC303", f"sublayer-arg+no-get-config/{_path}", _WRAP + """
+layer = Wrap(keras.layers.Dense(2))
+inp = keras.Input((3,))
+model = keras.Model(inp, layer(inp))
+""" + _code.format(custom='{"Wrap": Wrap}'))
+
+# A Model subclass given a sub-layer: tf_keras writes a .keras file with an empty config
+# and fails to reload it; .h5 refuses every subclassed model (not this rule's finding).
+_WRAP_NET = """
+import numpy as np
+
+class WrapNet(keras.Model):
+    def __init__(self, inner, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = inner
+    def call(self, x):
+        return self.inner(x)
+
+model = WrapNet(keras.layers.Dense(2))
+model(np.ones((1, 3), "float32"))
+"""
+for _path, _code in {**{k: v for k, v in _SUB_RELOAD.items() if k in ("save-keras", "keras")}, **_SUB_RELOAD_DIR}.items():
+    case("KC303", f"model-sublayer-arg+no-get-config/{_path}", _WRAP_NET + _code.format(custom='{"WrapNet": WrapNet}'))
+
 _ACT_DEFAULT = """
 import numpy as np
 
@@ -2055,6 +2086,30 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
     'KC303:sublayer-arg+no-get-config/from-config': (
         'Object Wrap was created by passing',
         'Layer Wrap was created by passing',
+    ),
+    'KC303:sublayer-arg+no-get-config/save-dir': (
+        'Invalid filepath extension for saving',
+        None,
+    ),
+    'KC303:sublayer-arg+no-get-config/dir': (
+        'Invalid filepath extension for saving',
+        None,
+    ),
+    'KC303:model-sublayer-arg+no-get-config/save-keras': (
+        'Object WrapNet was created by passing',
+        None,
+    ),
+    'KC303:model-sublayer-arg+no-get-config/keras': (
+        'Object WrapNet was created by passing',
+        "missing 1 required positional argument: 'inner'",
+    ),
+    'KC303:model-sublayer-arg+no-get-config/save-dir': (
+        'Invalid filepath extension for saving',
+        None,
+    ),
+    'KC303:model-sublayer-arg+no-get-config/dir': (
+        'Invalid filepath extension for saving',
+        None,
     ),
     'KC303:sublayer-arg+naive-get-config/save-keras': (
         None,

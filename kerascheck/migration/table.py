@@ -218,6 +218,8 @@ BACKEND_HINTS = {
     "manual_variable_initialization": "remove it (TF 2 initializes variables eagerly)",
     "reset_uids": "remove it",
     "set_backend": "use keras.config.set_backend, or set KERAS_BACKEND before importing keras",
+    # Keras 2's TensorFlow backend module re-exported `tf` itself (`K.tf.where(...)`).
+    "tf": "import tensorflow as tf and call it directly",
 }
 
 

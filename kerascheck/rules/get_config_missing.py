@@ -36,6 +36,13 @@ class GetConfigMissing(Rule):
             keras2="saving to .keras or .h5 fails: NotImplementedError (\"must override get_config()\"); "
             "a TensorFlow SavedModel directory still saves",
         ),
+        # A Model subclass given one: tf_keras writes a .keras file with an empty config
+        # and its reload fails; .h5 refuses any subclassed model (measured).
+        "model-sublayer-arg+no-get-config": effect(
+            keras3=_SAVE_FAILS,
+            keras2="a .keras file saves an empty config and load_model then fails (TypeError: missing "
+            "the constructor's arguments); a TensorFlow SavedModel directory still saves and reloads",
+        ),
         # Keras 2's auto-config records only the arguments a caller passed; before it
         # (2.11 and older) get_config() refuses any layer whose constructor takes arguments.
         "function-default-not-passed": effect(keras3=_SAVE_FAILS, keras2=None, keras2_old=_SAVE_FAILS),
@@ -53,6 +60,8 @@ class GetConfigMissing(Rule):
         index = self.module.index
         if index.defines_in_ancestry(keras_class.key, "get_config"):
             return
+        if keras_class.is_model and index.defines_in_ancestry(keras_class.key, "save"):
+            return  # its own save() runs instead of Keras's (one hands off to an inner model)
         if index.builtin_ancestors(keras_class.key) or self._sequential(keras_class.key):
             return  # a built-in base (Dense, Wrapper, Sequential...) brings its own get_config
         offending = serializable.non_serializable_parameters(self.module, node, init)
@@ -60,7 +69,10 @@ class GetConfigMissing(Rule):
             first, why, kind = offending[0]
             others = [param.name.value for param, _, _ in offending[1:]]
             also = f" (also {', '.join(others)})" if others else ""
-            situation = "function-default-not-passed" if kind == serializable.DEFAULT else "sublayer-arg+no-get-config"
+            if kind == serializable.DEFAULT:
+                situation = "function-default-not-passed"
+            else:
+                situation = "model-sublayer-arg+no-get-config" if keras_class.is_model else "sublayer-arg+no-get-config"
             consequence = self.consequence(situation)
             if consequence:
                 self.report(

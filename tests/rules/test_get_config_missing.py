@@ -196,6 +196,20 @@ VALID = {
                 super().__init__(**kwargs)
                 self.head = keras.layers.Dense(num_classes)
     """,
+    "a Model that overrides save() (it hands off to an inner model)": """
+        import keras
+
+        class Trainer(keras.Model):
+            def __init__(self, inner, **kwargs):
+                super().__init__(**kwargs)
+                self.inner = inner
+
+            def call(self, x):
+                return self.inner(x)
+
+            def save(self, filepath, **kwargs):
+                self.inner.save(filepath, **kwargs)
+    """,
     "a throwaway layer inside a test": """
         import keras
 
@@ -282,3 +296,22 @@ def test_cross_file_ancestor_get_config(project):
     )
     result = check_paths([root], Settings(select=("KC303",)))
     assert [(f.code, f.path.endswith("blocks.py"), f.line) for f in result.findings] == [("KC303", True, 13)]
+
+
+def test_a_model_given_a_sub_layer_says_what_keras_2_does():
+    """tf_keras writes the .keras file (an empty config) and fails on reload; a SavedModel
+    directory works (measured: KC303:model-sublayer-arg+no-get-config/*)."""
+    code = """
+        import tf_keras as keras
+
+        class Trainer(keras.Model):
+            def __init__(self, inner, **kwargs):
+                super().__init__(**kwargs)
+                self.inner = inner
+
+            def call(self, x):
+                return self.inner(x)
+    """
+    [finding] = assert_triggers("KC303", code)
+    assert "on Keras 2, a .keras file saves an empty config and load_model then fails" in finding.message
+    assert "SavedModel directory still saves and reloads" in finding.message
