@@ -1,7 +1,7 @@
 """KC104 add-weight-positional-name: positives and the traps that must stay quiet."""
 import pytest
 
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_triggers, rule_tests
 
 INVALID = {
     "string literal first (Keras 2 order), `import keras`": """
@@ -106,14 +106,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC104", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC104", code)
+test_triggers, test_does_not_trigger = rule_tests("KC104", INVALID, VALID)
 
 
 def test_reports_the_name_argument():

@@ -1,7 +1,5 @@
 """KC105 attribute-reset-by-super-init: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers, lint
+from lintutil import assert_triggers, lint, rule_tests
 
 INVALID = {
     "supports_masking before super().__init__ (`import keras`)": """
@@ -190,14 +188,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC105", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC105", code)
+test_triggers, test_does_not_trigger = rule_tests("KC105", INVALID, VALID)
 
 
 def test_message_names_the_measured_read_back():

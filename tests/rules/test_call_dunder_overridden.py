@@ -1,7 +1,5 @@
 """KC206 call-dunder-overridden: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_triggers, rule_tests
 
 INVALID = {
     "model overriding __call__, `import keras`": """
@@ -152,14 +150,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC206", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC206", code)
+test_triggers, test_does_not_trigger = rule_tests("KC206", INVALID, VALID)
 
 
 def test_reported_at_the_method_name():

@@ -1,8 +1,6 @@
 """KC304 get-config-incomplete: positives and the traps that must stay quiet."""
-import pytest
-
 from kerascheck.finding import Severity
-from lintutil import assert_clean, assert_triggers
+from lintutil import Invalid, assert_triggers, rule_tests
 
 INVALID = {
     "a fresh dict (`import keras`)": """
@@ -68,18 +66,16 @@ INVALID = {
             def get_config(self):
                 return {"name": self.name, "trainable": self.trainable, "units": 4}
     """,
-}
-
-ERRORS = {
-    "config updated, never returned": """
+    # A path of get_config that returns nothing: an error.
+    "config updated, never returned": Invalid("""
         import keras
 
         class ChannelPooling(keras.layers.Layer):
             def get_config(self):
                 config = super().get_config()
                 config.update({"axis": self.axis})
-    """,
-    "one branch without return": """
+    """, severity=Severity.ERROR),
+    "one branch without return": Invalid("""
         import keras
 
         class Linear(keras.layers.Layer):
@@ -88,14 +84,14 @@ ERRORS = {
                 if self.units:
                     config["units"] = self.units
                     return config
-    """,
-    "a body that only passes": """
+    """, severity=Severity.ERROR),
+    "a body that only passes": Invalid("""
         import keras
 
         class Linear(keras.layers.Layer):
             def get_config(self):
                 pass
-    """,
+    """, severity=Severity.ERROR),
 }
 
 VALID = {
@@ -236,21 +232,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    [finding] = assert_triggers("KC304", code)
-    assert finding.severity == Severity.WARNING
-
-
-@pytest.mark.parametrize("code", ERRORS.values(), ids=ERRORS.keys())
-def test_path_without_return_is_an_error(code):
-    [finding] = assert_triggers("KC304", code)
-    assert finding.severity == Severity.ERROR
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC304", code)
+test_triggers, test_does_not_trigger = rule_tests("KC304", INVALID, VALID)
 
 
 def test_lists_what_is_lost():

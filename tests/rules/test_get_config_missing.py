@@ -1,7 +1,5 @@
 """KC303 get-config-missing: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_triggers, rule_tests
 
 INVALID = {
     "a sub-layer stored and called (`import keras`)": """
@@ -240,14 +238,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC303", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC303", code)
+test_triggers, test_does_not_trigger = rule_tests("KC303", INVALID, VALID)
 
 
 def test_reports_the_parameter():

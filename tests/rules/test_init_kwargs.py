@@ -1,8 +1,6 @@
 """KC302 init-kwargs: positives and the traps that must stay quiet."""
-import pytest
-
 from kerascheck.finding import Severity
-from lintutil import assert_clean, assert_triggers, lint
+from lintutil import Invalid, assert_triggers, lint, rule_tests
 
 INVALID = {
     "layer without **kwargs (`import keras`)": """
@@ -56,30 +54,28 @@ INVALID = {
                 super().__init__()
                 self.conv = layers.Conv2D(**kwargs)
     """,
-}
-
-ERRORS = {
-    "the tutorial's super(MyModel, self).__init(**kwrags)": """
+    # An undefined name splatted into the parent initializer: an error, a NameError.
+    "the tutorial's super(MyModel, self).__init(**kwrags)": Invalid("""
         import tensorflow as tf
 
         class MyModel(tf.keras.Model):
             def __init__(self, num_classes=10, **kwargs):
                 super(MyModel, self).__init(**kwrags)
-    """,
-    "undefined splat in a correct super call": """
+    """, severity=Severity.ERROR, message_contains="NameError"),
+    "undefined splat in a correct super call": Invalid("""
         import keras
 
         class Block(keras.layers.Layer):
             def __init__(self, units, **kwargs):
                 super().__init__(**kwarg)
-    """,
-    "undefined *args splat": """
+    """, severity=Severity.ERROR, message_contains="NameError"),
+    "undefined *args splat": Invalid("""
         import keras
 
         class Block(keras.layers.Layer):
             def __init__(self, *args, **kwargs):
                 super().__init__(*arg, **kwargs)
-    """,
+    """, severity=Severity.ERROR, message_contains="NameError"),
 }
 
 VALID = {
@@ -226,26 +222,11 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    [finding] = assert_triggers("KC302", code)
-    assert finding.severity == Severity.WARNING
-
-
-@pytest.mark.parametrize("code", ERRORS.values(), ids=ERRORS.keys())
-def test_undefined_splat_is_an_error(code):
-    [finding] = assert_triggers("KC302", code)
-    assert finding.severity == Severity.ERROR
-    assert "NameError" in finding.message
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC302", code)
+test_triggers, test_does_not_trigger = rule_tests("KC302", INVALID, VALID)
 
 
 def test_tutorial_points_at_the_misspelled_name():
-    [finding] = assert_triggers("KC302", ERRORS["the tutorial's super(MyModel, self).__init(**kwrags)"])
+    [finding] = assert_triggers("KC302", INVALID["the tutorial's super(MyModel, self).__init(**kwrags)"].code)
     assert finding.line == 6 and "did you mean 'kwargs'" in finding.message
 
 

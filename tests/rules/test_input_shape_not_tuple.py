@@ -1,7 +1,5 @@
 """KC402 input-shape-not-tuple: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers, lint
+from lintutil import lint, rule_tests
 
 INVALID = {
     "keras.Input(shape=3)": """
@@ -167,14 +165,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC402", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC402", code)
+test_triggers, test_does_not_trigger = rule_tests("KC402", INVALID, VALID)
 
 
 def test_message_quotes_the_keras_error_and_the_fix():

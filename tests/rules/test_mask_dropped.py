@@ -1,7 +1,5 @@
 """KC205 mask-dropped: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_triggers, rule_tests
 
 INVALID = {
     "relu then reduce_mean over a masked embedding, `from tensorflow import keras`": """
@@ -290,14 +288,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC205", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC205", code)
+test_triggers, test_does_not_trigger = rule_tests("KC205", INVALID, VALID)
 
 
 def test_reported_at_the_sink():

@@ -1,7 +1,5 @@
 """KC209 misspelled-keras-attribute: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_triggers, rule_tests
 
 INVALID = {
     "support_masking, `import keras`": """
@@ -158,14 +156,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC209", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC209", code)
+test_triggers, test_does_not_trigger = rule_tests("KC209", INVALID, VALID)
 
 
 def test_message_names_the_real_attribute_and_effect():

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from lintutil import assert_clean, assert_triggers, lint
+from lintutil import assert_clean, assert_triggers, lint, rule_tests
 
 INVALID = {
     "a tf.keras.Model subclass built from keras layers (the catalog's example)": """
@@ -227,10 +227,9 @@ VALID = {
 
 LEGACY = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
 
-
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC403", LEGACY + textwrap.dedent(code))
+test_triggers, test_does_not_trigger = rule_tests(
+    "KC403", {name: LEGACY + textwrap.dedent(code) for name, code in INVALID.items()}, VALID
+)
 
 
 @pytest.mark.parametrize("code", [c for c in INVALID.values() if "tf_keras" not in c],
@@ -261,11 +260,6 @@ def test_mutually_exclusive_branches_do_not_mix():
             else:
                 return keras.backend.backend()
     """))
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC403", code)
 
 
 def test_once_per_module_at_the_first_use_of_the_second_keras():

@@ -1,7 +1,5 @@
 """KC210 model-call-without-training: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_triggers, rule_tests
 
 INVALID = {
     "a custom train_step that runs self(...) without training": """
@@ -411,14 +409,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC210", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC210", code)
+test_triggers, test_does_not_trigger = rule_tests("KC210", INVALID, VALID)
 
 
 def test_reported_at_call_with_keras_3_consequence():

@@ -2,9 +2,7 @@
 
 The rule reports a private import only where it fails (or its objects fail) on the file's
 Keras; a `keras.src` module that exists there is not reported."""
-import pytest
-
-from lintutil import lint
+from lintutil import lint, rule_tests
 
 # Keras 3: the snippets' own target (no pin: Keras 3 assumed).
 INVALID_KERAS3 = {
@@ -271,34 +269,13 @@ def _found(code, target):
     return [f for f in lint(code, ("KC404",), target_keras=target) if f.code == "KC404"]
 
 
-@pytest.mark.parametrize("code", INVALID_KERAS3.values(), ids=INVALID_KERAS3.keys())
-def test_triggers_on_keras3(code):
-    assert len(_found(code, "auto")) == 1
-
-
-@pytest.mark.parametrize("code", INVALID_KERAS2.values(), ids=INVALID_KERAS2.keys())
-def test_triggers_on_keras2(code):
-    assert len(_found(code, "2")) == 1
-
-
-@pytest.mark.parametrize("code", INVALID_KERAS2_OLD.values(), ids=INVALID_KERAS2_OLD.keys())
-def test_triggers_on_keras2_old(code):
-    assert len(_found(code, "2.11")) == 1
-
-
-@pytest.mark.parametrize("code", VALID_KERAS3.values(), ids=VALID_KERAS3.keys())
-def test_does_not_trigger_on_keras3(code):
-    assert _found(code, "auto") == []
-
-
-@pytest.mark.parametrize("code", VALID_KERAS2.values(), ids=VALID_KERAS2.keys())
-def test_does_not_trigger_on_keras2(code):
-    assert _found(code, "2") == []
-
-
-@pytest.mark.parametrize("code", VALID_KERAS2_OLD.values(), ids=VALID_KERAS2_OLD.keys())
-def test_does_not_trigger_on_keras2_old(code):
-    assert _found(code, "2.11") == []
+test_triggers_on_keras3, test_does_not_trigger_on_keras3 = rule_tests("KC404", INVALID_KERAS3, VALID_KERAS3)
+test_triggers_on_keras2, test_does_not_trigger_on_keras2 = rule_tests(
+    "KC404", INVALID_KERAS2, VALID_KERAS2, target_keras="2"
+)
+test_triggers_on_keras2_old, test_does_not_trigger_on_keras2_old = rule_tests(
+    "KC404", INVALID_KERAS2_OLD, VALID_KERAS2_OLD, target_keras="2.11"
+)
 
 
 def test_a_tf_keras_file_is_a_keras2_file():

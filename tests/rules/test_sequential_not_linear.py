@@ -1,7 +1,5 @@
 """KC401 sequential-not-linear: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers, lint
+from lintutil import lint, rule_tests
 
 INVALID = {
     "merge layer after a Dense in a literal": """
@@ -183,14 +181,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC401", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC401", code)
+test_triggers, test_does_not_trigger = rule_tests("KC401", INVALID, VALID)
 
 
 def test_reports_each_misplaced_layer_at_the_layer():

@@ -1,7 +1,5 @@
 """KC103 state-created-in-call: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers
+from lintutil import rule_tests
 
 INVALID = {
     "Dense built and applied in call (`import keras`)": """
@@ -266,14 +264,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC103", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC103", code)
+test_triggers, test_does_not_trigger = rule_tests("KC103", INVALID, VALID)
 
 
 def test_cross_file_weight_owning_layer(project):

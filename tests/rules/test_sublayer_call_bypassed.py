@@ -1,7 +1,5 @@
 """KC204 sublayer-call-bypassed: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_triggers, rule_tests
 
 INVALID = {
     "self.dropout.call, `import keras`": """
@@ -267,14 +265,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC204", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC204", code)
+test_triggers, test_does_not_trigger = rule_tests("KC204", INVALID, VALID)
 
 
 def test_reported_at_the_callee_as_a_warning():

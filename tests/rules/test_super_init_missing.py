@@ -1,7 +1,5 @@
 """KC301 super-init-missing: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_triggers, rule_tests
 
 INVALID = {
     "no parent initializer at all (`import keras`)": """
@@ -162,14 +160,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC301", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC301", code)
+test_triggers, test_does_not_trigger = rule_tests("KC301", INVALID, VALID)
 
 
 def test_mangled_name_in_message():

@@ -1,7 +1,5 @@
 """KC101 tf-variable-in-layer: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers, lint
+from lintutil import lint, rule_tests
 
 INVALID = {
     "attribute in __init__ (the tutorial's Linear)": """
@@ -123,14 +121,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC101", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC101", code)
+test_triggers, test_does_not_trigger = rule_tests("KC101", INVALID, VALID)
 
 
 def test_cross_file_base(project):

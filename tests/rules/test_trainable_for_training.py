@@ -1,7 +1,5 @@
 """KC203 trainable-for-training: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers, lint
+from lintutil import Invalid, assert_triggers, lint, rule_tests
 
 INVALID = {
     "calling a sub-layer with trainable=, `import keras`": """
@@ -36,14 +34,14 @@ INVALID = {
             layer = Dense(3)
             return layer(inputs, trainable=False)
     """,
-    "a layer taken from model.layers": """
+    "a layer taken from model.layers": Invalid("""
         import tf_keras as keras
 
         def freeze(model, x):
             for layer in model.layers:
                 x = layer(x, trainable=False)
             return model.layers[0](x, trainable=False)
-    """,
+    """, count=2),
     "a Sequential built in the class": """
         import tensorflow as tf
 
@@ -176,15 +174,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    count = 2 if "model.layers" in code else 1
-    assert_triggers("KC203", code, count=count)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC203", code)
+test_triggers, test_does_not_trigger = rule_tests("KC203", INVALID, VALID)
 
 
 def test_reported_at_the_keyword():
@@ -237,7 +227,7 @@ def test_the_message_says_what_happens_for_the_callee_and_the_file_s_keras():
     assert "silently ignored when the model is called on data" in on3.message
     [on2] = lint(sequential, ("KC203",), target_keras="2")
     assert "raises TypeError" in on2.message and "ignored" not in on2.message
-    unknown = lint(INVALID["a layer taken from model.layers"], ("KC203",), target_keras="3")
+    unknown = lint(INVALID["a layer taken from model.layers"].code, ("KC203",), target_keras="3")
     assert unknown and all("on a layer, or on a model called on a keras.Input" in f.message for f in unknown)
 
 

@@ -1,7 +1,5 @@
 """KC208 training-hard-coded (opt-in): positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers, lint
+from lintutil import assert_triggers, lint, rule_tests
 
 INVALID = {
     "frozen BatchNormalization, `import keras`": """
@@ -122,14 +120,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC208", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC208", code)
+test_triggers, test_does_not_trigger = rule_tests("KC208", INVALID, VALID)
 
 
 def test_opt_in():

@@ -1,7 +1,5 @@
 """KC207 training-not-forwarded (opt-in): positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers, lint
+from lintutil import assert_triggers, lint, rule_tests
 
 INVALID = {
     "the article's layer: Dropout, call without training, `import keras`": """
@@ -236,14 +234,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC207", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC207", code)
+test_triggers, test_does_not_trigger = rule_tests("KC207", INVALID, VALID)
 
 
 def test_opt_in():

@@ -1,7 +1,5 @@
 """KC201 ungated-dropout: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers
+from lintutil import Invalid, assert_triggers, rule_tests
 
 INVALID = {
     "keras.random.dropout, no training parameter (the guide's MyDropout)": """
@@ -99,16 +97,14 @@ INVALID = {
                     x = keras.random.dropout(x, 0.5)
                 return x
     """,
-    "two ungated ops, two findings": """
+    "two ungated ops, two findings": Invalid("""
         import keras
 
         class Twice(keras.layers.Layer):
             def call(self, q, k):
                 return keras.random.dropout(q, 0.1), keras.random.dropout(k, 0.1)
-    """,
+    """, count=2),
 }
-
-COUNTS = {"two ungated ops, two findings": 2}
 
 VALID = {
     "under `if training:` (the guide's CustomDropout)": """
@@ -271,14 +267,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("name", INVALID.keys())
-def test_triggers(name):
-    assert_triggers("KC201", INVALID[name], count=COUNTS.get(name, 1))
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC201", code)
+test_triggers, test_does_not_trigger = rule_tests("KC201", INVALID, VALID)
 
 
 def test_reported_at_the_op():

@@ -1,7 +1,5 @@
 """KC102 weights-sized-by-constructor: positives and the traps that must stay quiet."""
-import pytest
-
-from lintutil import assert_clean, assert_triggers
+from lintutil import assert_triggers, rule_tests
 
 INVALID = {
     "the tutorial's Linear(units, input_dim), tf.matmul": """
@@ -298,14 +296,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("code", INVALID.values(), ids=INVALID.keys())
-def test_triggers(code):
-    assert_triggers("KC102", code)
-
-
-@pytest.mark.parametrize("code", VALID.values(), ids=VALID.keys())
-def test_does_not_trigger(code):
-    assert_clean("KC102", code)
+test_triggers, test_does_not_trigger = rule_tests("KC102", INVALID, VALID)
 
 
 def test_reported_at_the_weight_with_its_parameter():
