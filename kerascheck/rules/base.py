@@ -181,6 +181,15 @@ class Rule(cst.BatchableCSTVisitor):
     # The safety of the fixes the rule offers ("safe", "unsafe"), as its page's "Fix"
     # section states it; empty when it offers none.
     fix_safety: ClassVar[tuple[str, ...]] = ()
+    # One finding per problem: {code: "line" | "file"} names rules whose findings this
+    # rule's findings replace, on the same line or anywhere in the same file. The engine
+    # drops those findings after every rule has run (KC509, an import of a Keras 2 module
+    # that Keras 3 removed, replaces KC404's more general private-import finding there).
+    supersedes: ClassVar[dict[str, str]] = {}
+    # Set in `__init__` by a rule that finds nothing in this file concerns it (a KC5xx row
+    # whose file does not run on Keras 3, or never mentions its names): the engine then
+    # does not visit the file with it, so a rule that cannot report costs nothing.
+    skip_file: bool = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
