@@ -166,10 +166,10 @@ class FileState:
 
     @classmethod
     def of(cls, context) -> "FileState":
-        state = context.__dict__.get("_kc5_state")
+        """The file's state: computed by the first KC5xx rule that asks, shared with the others."""
+        state = context.shared.get(cls)
         if state is None:
-            state = cls(context)
-            context.__dict__["_kc5_state"] = state
+            state = context.shared[cls] = cls(context)
         return state
 
     # ---- names ---------------------------------------------------------------------------

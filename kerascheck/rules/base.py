@@ -13,7 +13,7 @@ reports how code should read and claims no consequence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Optional
+from typing import Callable, ClassVar, Mapping, Optional
 
 import libcst as cst
 
@@ -89,13 +89,17 @@ class Report:
 class FileContext:
     """What a rule may know about the file being checked: its path, its semantic model,
     its text, the run's options (target-keras and the projects' pins, see
-    kerascheck.semantic.target) and, from those, the Keras it runs on."""
+    kerascheck.semantic.target) and, from those, the Keras it runs on. All of it is given
+    at construction, so a rule reads attributes that are always there."""
 
-    def __init__(self, path: str, module: ModuleModel, options: Optional[dict] = None, source: Optional[str] = None):
+    def __init__(self, path: str, module: ModuleModel, options: Mapping, source: str):
         self.path = path
         self.module = module
-        self.options = options or {}
-        self.source = source if source is not None else (module.tree.code if module.tree is not None else "")
+        self.options = options
+        self.source = source
+        # State that several rules of one traversal compute once and share, by the class
+        # that computes it (the KC5xx rules' FileState, kerascheck.migration.analysis).
+        self.shared: dict[type, object] = {}
         self._target: Optional[target.Target] = None
         # The chain of nodes from the Module down to the node being visited, maintained
         # by the engine around every visit, so rules can ask "am I inside call()?".
