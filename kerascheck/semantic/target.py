@@ -41,6 +41,7 @@ try:  # pragma: no cover - Python < 3.11
 except ImportError:  # pragma: no cover
     import tomli as tomllib
 
+from kerascheck.semantic import knowledge
 from kerascheck.semantic.project_root import project_root
 
 AUTO, KERAS3, KERAS2, KERAS2_OLD = "auto", "3", "2", "2.11"
@@ -71,7 +72,6 @@ _REQUIREMENT_FILE = re.compile(r"^(requirements|constraints)[\w.-]*\.(txt|in)$",
 _SETTINGS_FILES = ("Dockerfile", ".env", "tox.ini", "pytest.ini", "setup.cfg", ".gitlab-ci.yml",
                    "docker-compose.yml", "docker-compose.yaml", "Makefile", "noxfile.py")
 _LOCK_FILES = ("poetry.lock", "uv.lock", "pdm.lock")
-_LIBRARY_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
 
 # TF 2.21 accepts exactly "1", "true" and "True" (tensorflow/python/util/lazy_loader.py).
 _LEGACY_VALUE = r"""["']?(?:1|true|True)["']?(?![\w.])"""
@@ -633,7 +633,7 @@ def tf_keras_through(index, path: str) -> Optional[str]:
     if facts is None:
         return None
     for anchor, dotted in facts.imports.values():
-        if not anchor and dotted.split(".")[0] in _LIBRARY_HEADS:
+        if not anchor and dotted.split(".")[0] in knowledge.KERAS_TOP_LEVEL_PACKAGES:
             continue
         source = index.module_file(path, anchor, dotted)
         if source is not None and index.modules[source].imports_tf_keras:
