@@ -527,7 +527,7 @@ def _drop_superseded(findings: list[Finding], registry) -> list[Finding]:
     (or "file") replaces that rule's findings on the same line (or in the same file)."""
     replaced: dict[str, set] = {}
     for finding in findings:
-        for code, scope in getattr(registry[finding.code], "supersedes", {}).items():
+        for code, scope in registry[finding.code].supersedes.items():
             replaced.setdefault(code, set()).add(None if scope == "file" else (finding.cell, finding.line))
     if not replaced:
         return findings
@@ -575,7 +575,7 @@ def visit_rules(module: cst.Module, rules: Sequence[Rule], context: FileContext)
     visits: dict[type, list] = {}
     leaves: dict[type, list] = {}
     for rule in rules:
-        if getattr(rule, "skip_file", False):
+        if rule.skip_file:
             continue  # the rule found in __init__ that nothing in this file concerns it
         for name, is_visit, target in _hooks_of(type(rule)):
             node_type = getattr(cst, target, None)

@@ -32,6 +32,7 @@ import tempfile
 import time
 import tokenize
 from collections import Counter
+from functools import partial
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
@@ -44,7 +45,7 @@ from kerascheck.confirm.targets import (
 from kerascheck.finding import Confirmation, Finding
 from kerascheck.migration.probes import takes_member
 from kerascheck.migration.table import BY_CODE
-from kerascheck.semantic.context import _project_root
+from kerascheck.semantic.project_root import project_root
 
 INSTALL_HINT = "pip install 'kerascheck[confirm]'"
 DEFAULT_TIMEOUT = 10.0
@@ -431,12 +432,14 @@ class Runner:
             self._show_log(offset, name)
 
     def _jobs(self, targets, sources: Sources, files, cwd: str, outcomes: dict) -> list[dict]:
-        planner = isolation.Planner(sources.text, _project_root)
+        # A file's project as the import closure sees it (semantic.context).
+        project_of = partial(project_root, package_fallback=True)
+        planner = isolation.Planner(sources.text, project_of)
         roots_cache: dict[str, list] = {}
 
         def roots_of(path: str) -> list:
             if path not in roots_cache:
-                roots_cache[path] = isolation.import_roots(path, _project_root(os.path.dirname(path)))
+                roots_cache[path] = isolation.import_roots(path, project_of(os.path.dirname(path)))
             return roots_cache[path]
 
         constants = Constants(sources.tree, roots_of)

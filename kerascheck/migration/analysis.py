@@ -39,15 +39,6 @@ MODEL_KINDS = frozenset({SEQUENTIAL, FUNCTIONAL, MODEL})
 # `model.get_layer(...)`, `for layer in model.layers`), whose class is unknown.
 LAYER_KINDS = frozenset({LAYER, MODEL_LAYER})
 
-_MODEL_CLASSES = frozenset({"keras.Model", "keras.models.Model"})
-_MODEL_FACTORIES = frozenset(
-    {"keras.models.load_model", "keras.saving.load_model", "keras.models.clone_model",
-     "keras.models.model_from_json", "keras.models.model_from_yaml", "keras.models.model_from_config"}
-)
-_LOSS_SCALE = frozenset(
-    {"keras.mixed_precision.LossScaleOptimizer", "keras.mixed_precision.experimental.LossScaleOptimizer",
-     "keras.optimizers.LossScaleOptimizer"}
-)
 # A test that picks code by Keras version (`keras.__version__`, `version.parse(tf.__version__)`,
 # `hasattr(model, "fit_generator")`, `IS_KERAS_2`, `tf_keras` availability)...
 # `IS_TF1`, `tf2.enabled()` (TensorFlow 1 vs 2 switches) too.
@@ -59,21 +50,6 @@ _EAGER_TESTS = frozenset({"executing_eagerly", "executing_eagerly_outside_functi
 # ...except `hasattr(keras.optimizers, "legacy")`: that stub module exists in Keras 3 too.
 _NOT_A_GUARD = re.compile(r"""hasattr\s*\([^()]*optimizers\s*,\s*["']legacy["']\s*\)""")
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError"})
-# Public keras.layers names that are aliases of a class of another name (measured on Keras
-# 3.15.1: `type(keras.layers.MaxPool2D()).__name__ == "MaxPooling2D"`); keras.optimizers
-# and keras.metrics have none.
-_LAYER_ALIASES = {
-    **{f"AvgPool{d}D": f"AveragePooling{d}D" for d in (1, 2, 3)},
-    **{f"GlobalAvgPool{d}D": f"GlobalAveragePooling{d}D" for d in (1, 2, 3)},
-    **{f"GlobalMaxPool{d}D": f"GlobalMaxPooling{d}D" for d in (1, 2, 3)},
-    **{f"MaxPool{d}D": f"MaxPooling{d}D" for d in (1, 2, 3)},
-    **{f"Convolution{d}D": f"Conv{d}D" for d in (1, 2, 3)},
-    **{f"Convolution{d}DTranspose": f"Conv{d}DTranspose" for d in (1, 2, 3)},
-    **{f"SeparableConvolution{d}D": f"SeparableConv{d}D" for d in (1, 2)},
-    "GroupQueryAttention": "GroupedQueryAttention",
-}
-_KERAS_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
-
 
 _INPUT_LAST = frozenset(name.rpartition(".")[2] for name in knowledge.INPUT_FUNCTIONS)
 _INPUT_NAMES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -109,7 +85,7 @@ def _external_model_kind(qualified: str) -> Optional[str]:
         return None
     if canonical in knowledge.SEQUENTIAL_CLASSES:
         return SEQUENTIAL
-    if canonical in _MODEL_CLASSES or canonical in _MODEL_FACTORIES:
+    if canonical in knowledge.MODEL_CLASSES or canonical in knowledge.MODEL_FACTORIES:
         return MODEL
     module, _, last = canonical.rpartition(".")
     if canonical.startswith("keras.applications.") and last[:1].isupper():
@@ -166,10 +142,10 @@ class FileState:
 
     @classmethod
     def of(cls, context) -> "FileState":
-        state = context.__dict__.get("_kc5_state")
+        """The file's state: computed by the first KC5xx rule that asks, shared with the others."""
+        state = context.shared.get(cls)
         if state is None:
-            state = cls(context)
-            context.__dict__["_kc5_state"] = state
+            state = context.shared[cls] = cls(context)
         return state
 
     # ---- names ---------------------------------------------------------------------------
@@ -196,7 +172,7 @@ class FileState:
         bound = facts.imports.get(head)
         if bound is not None:
             anchor, target_ = bound
-            if anchor or target_.split(".")[0] in _KERAS_HEADS:
+            if anchor or target_.split(".")[0] in knowledge.KERAS_TOP_LEVEL_PACKAGES:
                 return True
             # `from mypkg.backend import keras`: a name the project re-exports. Only a
             # module of the tree can hand Keras on; ask the index what the name is.
@@ -307,11 +283,11 @@ class FileState:
         if canonical:
             if canonical in knowledge.SEQUENTIAL_CLASSES:
                 return SEQUENTIAL
-            if canonical in _MODEL_CLASSES:
+            if canonical in knowledge.MODEL_CLASSES:
                 return FUNCTIONAL if call.args else MODEL
-            if canonical in _MODEL_FACTORIES:
+            if canonical in knowledge.MODEL_FACTORIES:
                 return MODEL
-            if canonical in _LOSS_SCALE:
+            if canonical in knowledge.LOSS_SCALE_OPTIMIZERS:
                 return LOSS_SCALE
             module, _, last = canonical.rpartition(".")
             if canonical.startswith("keras.applications.") and last[:1].isupper():
@@ -376,7 +352,7 @@ class FileState:
         if canonical:
             if canonical in knowledge.SEQUENTIAL_CLASSES:
                 return "Sequential"
-            if canonical in _MODEL_CLASSES:
+            if canonical in knowledge.MODEL_CLASSES:
                 return "Functional" if expr.args else "Model"
             module, _, last = canonical.rpartition(".")
             if not last[:1].isupper():
@@ -385,7 +361,7 @@ class FileState:
                 return last
             layer = keras_class_name(self.qualified(func) or "")
             if layer and canonical == f"keras.layers.{layer}":
-                return _LAYER_ALIASES.get(layer, layer)
+                return knowledge.LAYER_ALIASES.get(layer, layer)
             return None
         key = self.module.tree_class(func)
         return key.name if key is not None else None

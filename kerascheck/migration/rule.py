@@ -19,7 +19,6 @@ class MigrationRule(Rule):
     import fallback) is dropped."""
 
     entry: ClassVar[Entry]
-    supersedes: ClassVar[dict] = {}
 
     def __init__(self, context):
         super().__init__(context)
@@ -27,8 +26,7 @@ class MigrationRule(Rule):
         active = state.active_for_mixing if self.entry.mixing else state.active
         if active and self.entry.needles:
             active = any(needle in state.text for needle in self.entry.needles)
-        # Read by the engine: a rule with nothing to look at in this file is not visited.
-        self.skip_file = not active
+        self.skip_file = not active  # Rule.skip_file: nothing to look at in this file
         self._hooks: dict[str, list[Callable]] = {}
         if active:
             for kind, params in self.entry.matchers:

@@ -8,7 +8,9 @@ writes rules/KC5xx.md from here). Adding an entry means adding a row here; the r
 class, its registration and its page follow.
 
 Measured on keras 3.15.1 + TensorFlow 2.21 against tf_keras 2.21 (the spec's K3 / K2).
-`BACKEND_MAP` is the spec's §A (`keras.backend` -> Keras 3), `MODULE_MOVES` its §B.
+`BACKEND_MAP` is the spec's §A (`keras.backend` -> Keras 3), `MODULE_MOVES` its §B. The
+Keras names the rows check against (what Keras 3 keeps, which layers it removed) are facts
+of kerascheck.semantic.knowledge.
 """
 from __future__ import annotations
 
@@ -18,7 +20,17 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 from kerascheck.finding import Severity
-from kerascheck.semantic import knowledge
+from kerascheck.semantic.knowledge import (
+    BACKEND_SUBMODULES,
+    DEFAULT_LEARNING_RATES,
+    KERAS3_BACKEND,
+    KERAS3_LAYER_NAMES,
+    KERAS3_OPTIMIZERS,
+    KERAS3_PREPROCESSING_IMAGE,
+    KERAS3_PREPROCESSING_SEQUENCE,
+    SHIM_BACKEND_MISSING,
+    SHIM_ONLY_LAYERS,
+)
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 KERAS3 = "Keras 3 (works on Keras 2)"
@@ -112,33 +124,6 @@ class Entry:
         values = defaultdict(str, {k: v for k, v in fields.items() if v is not None})
         return template.format_map(values)
 
-
-# ---- names measured on keras 3.15.1 ------------------------------------------------------------
-# The 14 names keras.backend keeps.
-KERAS3_BACKEND = frozenset(
-    """backend clear_session epsilon floatx get_uid image_data_format is_float_dtype is_int_dtype
-    is_keras_tensor result_type set_epsilon set_floatx set_image_data_format standardize_dtype""".split()
-)
-# Keras 2 submodules of keras.backend (KC509 reports them, not KC501).
-BACKEND_SUBMODULES = frozenset({"tensorflow_backend", "theano_backend", "cntk_backend", "load_backend", "common"})
-# What tf.keras.backend (the shim) lacks of Keras 2's backend.
-SHIM_BACKEND_MISSING = frozenset(
-    """learning_phase set_learning_phase function placeholder in_train_phase in_test_phase
-    manual_variable_initialization reset_uids get_session set_session""".split()
-)
-# Layers Keras 3 removed; the shim keeps the last three.
-REMOVED_LAYERS = frozenset({"CuDNNLSTM", "CuDNNGRU", "LocallyConnected1D", "LocallyConnected2D", "DenseFeatures",
-                            "AbstractRNNCell", "ThresholdedReLU", "RandomHeight", "RandomWidth"})
-SHIM_ONLY_LAYERS = frozenset({"ThresholdedReLU", "RandomHeight", "RandomWidth"})
-# keras.layers on 3.15.1 (classes and the functional merge helpers).
-KERAS3_LAYER_NAMES = (knowledge.BUILTIN_LAYERS - REMOVED_LAYERS) | frozenset(
-    "Input InputLayer InputSpec Layer add average concatenate dot maximum minimum multiply subtract".split()
-)
-KERAS3_OPTIMIZERS = frozenset("Adam SGD RMSprop Adagrad Adadelta Adamax Nadam Ftrl".split())
-KERAS3_PREPROCESSING_IMAGE = frozenset({"array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"})
-KERAS3_PREPROCESSING_SEQUENCE = frozenset({"pad_sequences"})
-# The default learning rate of each optimizer (Keras 3.15), for KC522's fix.
-DEFAULT_LEARNING_RATES = {"SGD": "0.01"}
 
 # ---- §A: keras.backend -> Keras 3 ---------------------------------------------------------------------
 _REDUCE = {"axis": "axis", "keepdims": "keepdims"}

@@ -13,7 +13,7 @@ reports how code should read and claims no consequence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Optional
+from typing import Callable, ClassVar, Mapping, Optional
 
 import libcst as cst
 
@@ -89,13 +89,17 @@ class Report:
 class FileContext:
     """What a rule may know about the file being checked: its path, its semantic model,
     its text, the run's options (target-keras and the projects' pins, see
-    kerascheck.semantic.target) and, from those, the Keras it runs on."""
+    kerascheck.semantic.target) and, from those, the Keras it runs on. All of it is given
+    at construction, so a rule reads attributes that are always there."""
 
-    def __init__(self, path: str, module: ModuleModel, options: Optional[dict] = None, source: Optional[str] = None):
+    def __init__(self, path: str, module: ModuleModel, options: Mapping, source: str):
         self.path = path
         self.module = module
-        self.options = options or {}
-        self.source = source if source is not None else (module.tree.code if module.tree is not None else "")
+        self.options = options
+        self.source = source
+        # State that several rules of one traversal compute once and share, by the class
+        # that computes it (the KC5xx rules' FileState, kerascheck.migration.analysis).
+        self.shared: dict[type, object] = {}
         self._target: Optional[target.Target] = None
         # The chain of nodes from the Module down to the node being visited, maintained
         # by the engine around every visit, so rules can ask "am I inside call()?".
@@ -181,6 +185,15 @@ class Rule(cst.BatchableCSTVisitor):
     # The safety of the fixes the rule offers ("safe", "unsafe"), as its page's "Fix"
     # section states it; empty when it offers none.
     fix_safety: ClassVar[tuple[str, ...]] = ()
+    # One finding per problem: {code: "line" | "file"} names rules whose findings this
+    # rule's findings replace, on the same line or anywhere in the same file. The engine
+    # drops those findings after every rule has run (KC509, an import of a Keras 2 module
+    # that Keras 3 removed, replaces KC404's more general private-import finding there).
+    supersedes: ClassVar[dict[str, str]] = {}
+    # Set in `__init__` by a rule that finds nothing in this file concerns it (a KC5xx row
+    # whose file does not run on Keras 3, or never mentions its names): the engine then
+    # does not visit the file with it, so a rule that cannot report costs nothing.
+    skip_file: bool = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -49,15 +49,6 @@ _INSTEAD = {
 }
 _IMPORT_FAILURES = frozenset({"engine", "src-keras2-only", "src-keras3-only", "src", "private-tf-keras"})
 
-# Parts of TensorFlow's legacy copy whose objects were measured to fail with the Keras in
-# use; its helpers (utils, backend, callbacks, losses) were measured to work and are not
-# reported.
-_LEGACY_LAYER_MODULES = frozenset({"layers", "legacy_tf_layers"})
-_LEGACY_ENGINE_LAYERS = frozenset({"base_layer", "base_layer_v1", "input_layer", "input_spec"})
-_LEGACY_ENGINE_MODELS = frozenset({"training", "training_v1", "sequential", "functional"})
-_LEGACY_MODEL_NAMES = frozenset({"models", "Model", "Sequential"})
-_LEGACY_OPTIMIZERS = frozenset({"optimizers", "optimizer_v1", "optimizer_v2"})
-
 # A test that picks code by version: `tf.__version__ < "2.13"`, `version.parse(...)`,
 # `hasattr(keras, "engine")`, flags such as `IS_KERAS_2`; and `if TYPE_CHECKING:`.
 _GUARD_TEST = re.compile(
@@ -118,18 +109,18 @@ def situation_of(dotted: str, module: bool = True, whole: bool = True) -> Option
 
 def _legacy_situation(parts: list[str]) -> Optional[str]:
     """The situation of `tensorflow.python.keras.<parts>`: its layers, models or
-    optimizers; None for its helpers."""
+    optimizers; None for its helpers, which work (knowledge.TF_PYTHON_KERAS_*)."""
     head = parts[0]
-    if head in _LEGACY_LAYER_MODULES or head in ("Layer", "Input", "InputSpec"):
+    if head in knowledge.TF_PYTHON_KERAS_LAYER_NAMES:
         return "tensorflow-python-keras-layer"
-    if head in _LEGACY_MODEL_NAMES:
+    if head in knowledge.TF_PYTHON_KERAS_MODEL_NAMES:
         return "tensorflow-python-keras-model"
-    if head in _LEGACY_OPTIMIZERS:
+    if head in knowledge.TF_PYTHON_KERAS_OPTIMIZER_NAMES:
         return "tensorflow-python-keras-optimizer"
     if head == "engine" and len(parts) > 1:
-        if parts[1] in _LEGACY_ENGINE_LAYERS:
+        if parts[1] in knowledge.TF_PYTHON_KERAS_ENGINE_LAYER_MODULES:
             return "tensorflow-python-keras-layer"
-        if parts[1] in _LEGACY_ENGINE_MODELS:
+        if parts[1] in knowledge.TF_PYTHON_KERAS_ENGINE_MODEL_MODULES:
             return "tensorflow-python-keras-model"
     return None
 

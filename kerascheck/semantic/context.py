@@ -18,8 +18,7 @@ from typing import Iterable, Optional
 
 from kerascheck.semantic.facts import ModuleFacts
 from kerascheck.semantic.project import _import_roots, module_candidates
-
-_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+from kerascheck.semantic.project_root import project_root
 
 
 class ImportClosure:
@@ -73,7 +72,7 @@ class ImportClosure:
 
     def project_root(self, directory: str) -> str:
         if directory not in self._roots:
-            self._roots[directory] = _project_root(directory)
+            self._roots[directory] = project_root(directory, package_fallback=True)
         return self._roots[directory]
 
     def _may_hold(self, root: str, head: str) -> bool:
@@ -95,25 +94,3 @@ class ImportClosure:
 
 def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _project_root(directory: str) -> str:
-    markers = None
-    current = directory
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        if markers is None and any(
-            os.path.isfile(os.path.join(current, marker)) for marker in _PROJECT_MARKERS
-        ):
-            markers = current
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    if markers is not None:
-        return markers
-    current = directory
-    while os.path.isfile(os.path.join(current, "__init__.py")) and os.path.dirname(current) != current:
-        current = os.path.dirname(current)
-    return current

@@ -21,6 +21,11 @@ KERAS_ALIASES: tuple[tuple[str, str], ...] = (
     ("keras", "keras"),
 )
 
+# The top-level packages that are Keras or TensorFlow themselves: an absolute import that
+# starts with one is the library, never a sibling module of the project (Python 3 imports
+# are absolute), and only they (or a project module that re-exports them) can hand out Keras.
+KERAS_TOP_LEVEL_PACKAGES = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
+
 # Which spelling a module uses, for messages and for KC403.
 FLAVOR_STANDALONE = "keras"
 FLAVOR_TF = "tf.keras"
@@ -610,3 +615,70 @@ TF_MODULES = frozenset({"tensorflow", "tensorflow.compat.v1", "tensorflow.compat
 # Backends of multi-backend Keras 2 that Keras 3 does not have (its backends: tensorflow,
 # jax, torch, numpy, openvino): code under `if K.backend() == "theano":` never runs there.
 KERAS2_ONLY_BACKENDS = frozenset({"theano", "cntk"})
+
+# ---- Keras 2 -> Keras 3 (KC5xx) --------------------------------------------------------------
+# Measured on keras 3.15.1 + TensorFlow 2.21 against tf_keras 2.21, as the migration table
+# (kerascheck.migration.table) is, unless said otherwise.
+# The 14 names keras.backend keeps.
+KERAS3_BACKEND = frozenset(
+    """backend clear_session epsilon floatx get_uid image_data_format is_float_dtype is_int_dtype
+    is_keras_tensor result_type set_epsilon set_floatx set_image_data_format standardize_dtype""".split()
+)
+# Keras 2 submodules of keras.backend (KC509 reports them, not KC501).
+BACKEND_SUBMODULES = frozenset({"tensorflow_backend", "theano_backend", "cntk_backend", "load_backend", "common"})
+# What tf.keras.backend (the shim) lacks of Keras 2's backend.
+SHIM_BACKEND_MISSING = frozenset(
+    """learning_phase set_learning_phase function placeholder in_train_phase in_test_phase
+    manual_variable_initialization reset_uids get_session set_session""".split()
+)
+# Layers Keras 3 removed; the shim keeps the last three (SHIM_ONLY_LAYERS).
+REMOVED_LAYERS = frozenset({"CuDNNLSTM", "CuDNNGRU", "LocallyConnected1D", "LocallyConnected2D", "DenseFeatures",
+                            "AbstractRNNCell", "ThresholdedReLU", "RandomHeight", "RandomWidth"})
+SHIM_ONLY_LAYERS = frozenset({"ThresholdedReLU", "RandomHeight", "RandomWidth"})
+# keras.layers on 3.15.1 (classes and the functional merge helpers).
+KERAS3_LAYER_NAMES = (BUILTIN_LAYERS - REMOVED_LAYERS) | frozenset(
+    "Input InputLayer InputSpec Layer add average concatenate dot maximum minimum multiply subtract".split()
+)
+# Optimizer classes keras.optimizers has on 3.15.1 under their keras.optimizers.legacy names.
+KERAS3_OPTIMIZERS = frozenset("Adam SGD RMSprop Adagrad Adadelta Adamax Nadam Ftrl".split())
+# The names keras.preprocessing.image and keras.preprocessing.sequence keep.
+KERAS3_PREPROCESSING_IMAGE = frozenset({"array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"})
+KERAS3_PREPROCESSING_SEQUENCE = frozenset({"pad_sequences"})
+# The default learning rate of each optimizer (Keras 3.15), for KC522's fix.
+DEFAULT_LEARNING_RATES = {"SGD": "0.01"}
+# Public keras.layers names that are aliases of a class of another name (measured on Keras
+# 3.15.1: `type(keras.layers.MaxPool2D()).__name__ == "MaxPooling2D"`); keras.optimizers
+# and keras.metrics have none.
+LAYER_ALIASES = {
+    **{f"AvgPool{d}D": f"AveragePooling{d}D" for d in (1, 2, 3)},
+    **{f"GlobalAvgPool{d}D": f"GlobalAveragePooling{d}D" for d in (1, 2, 3)},
+    **{f"GlobalMaxPool{d}D": f"GlobalMaxPooling{d}D" for d in (1, 2, 3)},
+    **{f"MaxPool{d}D": f"MaxPooling{d}D" for d in (1, 2, 3)},
+    **{f"Convolution{d}D": f"Conv{d}D" for d in (1, 2, 3)},
+    **{f"Convolution{d}DTranspose": f"Conv{d}DTranspose" for d in (1, 2, 3)},
+    **{f"SeparableConvolution{d}D": f"SeparableConv{d}D" for d in (1, 2)},
+    "GroupQueryAttention": "GroupedQueryAttention",
+}
+# The public Model class (canonical names): called with inputs, it builds a functional model.
+MODEL_CLASSES = frozenset({"keras.Model", "keras.models.Model"})
+# Functions that return a model (canonical names).
+MODEL_FACTORIES = frozenset(
+    {"keras.models.load_model", "keras.saving.load_model", "keras.models.clone_model",
+     "keras.models.model_from_json", "keras.models.model_from_yaml", "keras.models.model_from_config"}
+)
+# The LossScaleOptimizer class, under Keras 2's mixed_precision names and Keras 3's.
+LOSS_SCALE_OPTIMIZERS = frozenset(
+    {"keras.mixed_precision.LossScaleOptimizer", "keras.mixed_precision.experimental.LossScaleOptimizer",
+     "keras.optimizers.LossScaleOptimizer"}
+)
+
+# ---- KC404: TensorFlow's frozen copy of Keras 2.6 (`tensorflow.python.keras`) ------------------
+# Its parts whose objects were measured to fail with the Keras in use (tests/affects_cases.py,
+# KC404 tensorflow-python-keras-*), by the name right below `tensorflow.python.keras` and,
+# under its `engine`, by module; its helpers (utils, backend, callbacks, losses) were
+# measured to work.
+TF_PYTHON_KERAS_LAYER_NAMES = frozenset({"layers", "legacy_tf_layers", "Layer", "Input", "InputSpec"})
+TF_PYTHON_KERAS_MODEL_NAMES = frozenset({"models", "Model", "Sequential"})
+TF_PYTHON_KERAS_OPTIMIZER_NAMES = frozenset({"optimizers", "optimizer_v1", "optimizer_v2"})
+TF_PYTHON_KERAS_ENGINE_LAYER_MODULES = frozenset({"base_layer", "base_layer_v1", "input_layer", "input_spec"})
+TF_PYTHON_KERAS_ENGINE_MODEL_MODULES = frozenset({"training", "training_v1", "sequential", "functional"})

@@ -25,8 +25,6 @@ from kerascheck.semantic.names import (
 )
 
 _MAX_DEPTH = 12
-# Top-level names that are the libraries themselves, never a sibling module of a package.
-_LIBRARY_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
 
 
 @dataclass(frozen=True)
@@ -161,7 +159,7 @@ class ProjectIndex:
         remaining attribute parts, or None when no prefix is a file of the tree."""
         parts = target.split(".") if target else []
         roots = [anchor] if anchor else _import_roots(path)
-        if not anchor and parts and parts[0] in _LIBRARY_HEADS:
+        if not anchor and parts and parts[0] in knowledge.KERAS_TOP_LEVEL_PACKAGES:
             # `import keras` in pkg/model.py means Keras, not the sibling pkg/keras.py (an
             # integration module): inside a package, Python 3 imports are absolute.
             roots = [root for root in roots if os.path.join(root, "__init__.py") not in self.modules]

@@ -41,6 +41,9 @@ try:  # pragma: no cover - Python < 3.11
 except ImportError:  # pragma: no cover
     import tomli as tomllib
 
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.project_root import project_root
+
 AUTO, KERAS3, KERAS2, KERAS2_OLD = "auto", "3", "2", "2.11"
 TARGETS = (AUTO, KERAS3, KERAS2, KERAS2_OLD)
 KERAS2_TARGETS = frozenset({KERAS2, KERAS2_OLD})
@@ -65,12 +68,10 @@ _TENSORFLOW = frozenset(
 )
 _TF_KERAS = frozenset({"tf-keras"})
 _KERAS3_ONLY = frozenset({"keras-core", "keras-nightly", "tf-nightly", "tf-nightly-cpu"})
-_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 _REQUIREMENT_FILE = re.compile(r"^(requirements|constraints)[\w.-]*\.(txt|in)$", re.I)
 _SETTINGS_FILES = ("Dockerfile", ".env", "tox.ini", "pytest.ini", "setup.cfg", ".gitlab-ci.yml",
                    "docker-compose.yml", "docker-compose.yaml", "Makefile", "noxfile.py")
 _LOCK_FILES = ("poetry.lock", "uv.lock", "pdm.lock")
-_LIBRARY_HEADS = frozenset({"keras", "tensorflow", "tf_keras", "keras_core"})
 
 # TF 2.21 accepts exactly "1", "true" and "True" (tensorflow/python/util/lazy_loader.py).
 _LEGACY_VALUE = r"""["']?(?:1|true|True)["']?(?![\w.])"""
@@ -496,22 +497,6 @@ def directory_legacy_env(directory: str) -> Optional[str]:
     return None
 
 
-def _project_root(directory: str) -> str:
-    """The git work tree, else the nearest folder with a project file (pyproject.toml,
-    setup.py, setup.cfg), else the filesystem root: pins are then looked for in every
-    folder above, the nearest declaration winning."""
-    current, marked = directory, None
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        if marked is None and any(os.path.isfile(os.path.join(current, m)) for m in _PROJECT_MARKERS):
-            marked = current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return marked or current
-        current = parent
-
-
 def notebook_pins(path: str) -> Optional[Verdict]:
     """`%pip install tensorflow==2.15` / `%env TF_USE_LEGACY_KERAS=1` cells pin a notebook."""
     try:
@@ -545,7 +530,8 @@ class PinReader:
         self._env: dict[str, Optional[str]] = {}
 
     def verdict(self, directory: str) -> Verdict:
-        root = _project_root(directory)
+        # No project file above a loose script: its pins may be in any folder above it.
+        root = project_root(directory, package_fallback=False)
         chain = []
         current = directory
         while True:
@@ -647,7 +633,7 @@ def tf_keras_through(index, path: str) -> Optional[str]:
     if facts is None:
         return None
     for anchor, dotted in facts.imports.values():
-        if not anchor and dotted.split(".")[0] in _LIBRARY_HEADS:
+        if not anchor and dotted.split(".")[0] in knowledge.KERAS_TOP_LEVEL_PACKAGES:
             continue
         source = index.module_file(path, anchor, dotted)
         if source is not None and index.modules[source].imports_tf_keras:
