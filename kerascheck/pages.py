@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Mapping, Optional
-
-from kerascheck.semantic.target import KERAS2, KERAS2_OLD, KERAS3, LABELS
+from typing import Optional
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -40,18 +38,3 @@ def code_block(text: str, heading: str) -> Optional[str]:
         return None
     match = re.search(r"```python\n(.*?)```", body, re.S)
     return match.group(1) if match else None
-
-
-_COLUMNS = (KERAS3, KERAS2, KERAS2_OLD)
-NOTHING = "nothing happens: not reported"
-
-
-def affects_table(effects: Mapping[str, Mapping[str, str]]) -> str:
-    """A rule's measured effects (Rule.effects) as the table its page's `## Affects`
-    section holds, one row per situation it reports."""
-    header = ["situation", *(LABELS[key] + (" (2.12+)" if key == KERAS2 else "") for key in _COLUMNS)]
-    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for situation, happens in effects.items():
-        cells = [f"`{situation}`", *(happens.get(key, NOTHING) for key in _COLUMNS)]
-        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-    return "\n".join(rows)

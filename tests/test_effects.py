@@ -17,9 +17,9 @@ import pytest
 from affects_cases import CASES
 from kerascheck import check_source
 from kerascheck.config import Settings
-from kerascheck.pages import affects_table, page_text, section
+from kerascheck.pages import page_text, section
 from kerascheck.rules import all_rules
-from kerascheck.semantic.target import KERAS2, KERAS3
+from kerascheck.semantic.target import KERAS2, KERAS2_OLD, KERAS3, LABELS
 
 CLASS_RULES = {code: rule for code, rule in all_rules().items() if code[2] in "1234"}
 
@@ -68,6 +68,21 @@ def test_every_measured_situation_is_a_declared_one():
     declared = {(code, situation) for code, rule in CLASS_RULES.items() for situation in rule.effects}
     biting = {key for key, bites in MEASURED.items() if any(bites.values())}
     assert sorted(biting - declared - set(KNOWN_MISSES)) == []
+
+
+_COLUMNS = (KERAS3, KERAS2, KERAS2_OLD)
+NOTHING = "nothing happens: not reported"
+
+
+def affects_table(effects) -> str:
+    """A rule's measured effects (Rule.effects) as the table its page's `## Affects`
+    section holds, one row per situation it reports."""
+    header = ["situation", *(LABELS[key] + (" (2.12+)" if key == KERAS2 else "") for key in _COLUMNS)]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for situation, happens in effects.items():
+        cells = [f"`{situation}`", *(happens.get(key, NOTHING) for key in _COLUMNS)]
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(rows)
 
 
 @pytest.mark.parametrize("code", CLASS_RULES)

@@ -11,7 +11,7 @@ worker's stdout and stderr (the user's prints, TensorFlow's logs) go to a log fi
 is shown only with `-v`.
 
 The KC5xx (migration) findings build no class: the same worker runs the migration
-table's introspection probe (kerascheck.migration.probes) once per distinct (code,
+table's introspection probe (kerascheck.confirm.probes.migration) once per distinct (code,
 flagged name) of the run, before any class is built (so no user code has run in the
 worker yet), and every finding of that pair gets the result.
 """
@@ -43,7 +43,7 @@ from kerascheck.confirm.targets import (
     CONFIRMABLE, MIGRATION, Item, Target, enclosing_class, hint_for, input_hints, migration_member,
 )
 from kerascheck.finding import Confirmation, Finding
-from kerascheck.migration.probes import takes_member
+from kerascheck.confirm.probes.migration import takes_member
 from kerascheck.migration.table import BY_CODE
 from kerascheck.semantic.project_root import project_root
 

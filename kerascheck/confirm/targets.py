@@ -8,7 +8,7 @@ sub-layer called with `trainable=` (KC203) or through `.call(...)` (KC204), and,
 class, how `call()` reads its inputs (dict keys, tuple unpacking).
 
 The KC5xx (migration) findings build no class: their probe introspects the installed
-Keras (kerascheck.migration.probes). What it needs from the finding is the name that
+Keras (kerascheck.confirm.probes.migration). What it needs from the finding is the name that
 was flagged (`set_value` in `K.set_value`, `keras.layers.core` in `from
 tensorflow.keras.layers import core`), resolved through the module's imports here.
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from kerascheck.confirm.args import Unresolved, evaluate, encode
-from kerascheck.migration.probes import checkpoint_weights_only, member_of, takes_member, valid_member
+from kerascheck.confirm.probes.migration import checkpoint_weights_only, member_of, takes_member, valid_member
 from kerascheck.migration.table import BY_CODE
 from kerascheck.semantic.names import canonical_keras_name
 

@@ -3,7 +3,7 @@
 One process per run (restarted only when a class kills it). It imports Keras once,
 then reads one JSON job per line on CMD_FD (a class to build, the findings to probe)
 and writes one JSON result per line on RESULT_FD (a `probe` message instead runs one
-KC5xx introspection probe of :mod:`kerascheck.migration.probes`: no user code, only
+KC5xx introspection probe of :mod:`kerascheck.confirm.probes.migration`: no user code, only
 the installed Keras). Its stdout and stderr are a log
 file the runner owns, so the user's prints and TensorFlow's logs never reach
 kerascheck's output (the runner shows them with `-v`).
@@ -169,11 +169,12 @@ class Job:
         self.run_probes()
 
     def run_probes(self) -> None:
-        from kerascheck.confirm.probes import PROBES
+        from kerascheck.confirm.probes import class_probes
         from kerascheck.confirm.probes.base import CannotConstruct, NoInput, short
 
+        probes = class_probes()
         for item in self.message["items"]:
-            probe = PROBES.get(item["code"])
+            probe = probes.get(item["code"])
             if probe is None:
                 self.results[item["index"]] = ("skipped", f"no probe for {item['code']}")
                 continue
@@ -240,7 +241,9 @@ class Worker:
             except Exception:  # noqa: BLE001 - already initialised: fine
                 pass
         try:
-            import kerascheck.confirm.probes  # noqa: F401 - numpy and the probes, once
+            from kerascheck.confirm.probes import class_probes
+
+            class_probes()  # numpy and the probes, once
         except Exception as exc:  # noqa: BLE001
             message["keras"] = None
             message["keras_error"] = f"{type(exc).__name__}: {exc}"
@@ -281,9 +284,9 @@ class Worker:
         })
 
     def probe(self, message: dict) -> None:
-        """One KC5xx introspection probe (kerascheck.migration.probes.observe): the
+        """One KC5xx introspection probe (kerascheck.confirm.probes.migration.observe): the
         installed Keras only, no user code; under the same soft time limit as a class."""
-        from kerascheck.migration.probes import observe
+        from kerascheck.confirm.probes.migration import observe
 
         started = time.monotonic()
         limit = float(message.get("limit", 10))

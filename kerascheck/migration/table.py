@@ -3,9 +3,11 @@
 Each `Entry` is one rule: its metadata (code, name, severity, default, which Keras it
 breaks on), the matchers that find it and their parameters, the message (the measured
 Keras 3 behaviour and what to do), the fix safety, the introspection probe `--confirm`
-runs, and the text and examples of its page (`python -m kerascheck.migration.pages`
-writes rules/KC5xx.md from here). Adding an entry means adding a row here; the rule
-class, its registration and its page follow.
+runs, and the Bad, Good and fixed examples the tests run. Adding an entry means adding a
+row here, which makes the rule class and its registration, and writing its page
+rules/KC5xx.md by hand, like every rule page: the page holds the prose (what it does,
+why, how to fix, what is not flagged, references) and repeats the row's header and
+examples, which tests/migration/test_kc5xx_pages.py keeps in step with the row.
 
 Measured on keras 3.15.1 + TensorFlow 2.21 against tf_keras 2.21 (the spec's K3 / K2).
 `BACKEND_MAP` is the spec's §A (`keras.backend` -> Keras 3), `MODULE_MOVES` its §B. The
@@ -97,14 +99,8 @@ class Entry:
     affects: str
     matchers: tuple  # ((kind, params), ...)
     message: str  # str.format template: written, member, hint, kind, value
-    autofix: str  # the spec's "safe" / "unsafe" / "no", with the detail; the safeties in bold
-    what: str
-    why: str
-    bad: str
+    bad: str  # the page's examples: Bad triggers the rule, Good does not
     good: str
-    how: str
-    not_flagged: tuple = ()
-    references: tuple = ()
     fixed: Optional[str] = None  # the Bad example after `--fix`/`--unsafe-fixes`
     fix_imports: tuple = ()  # imports the fix of the Bad example adds
     messages: Mapping[str, str] = field(default_factory=dict)  # per `kind` overrides
@@ -115,8 +111,8 @@ class Entry:
     mixing: bool = False
     # Codes whose findings this rule's finding replaces: "line" (same line) or "file".
     supersedes: Mapping[str, str] = field(default_factory=dict)
-    # The safety of the fixes the rule offers ("safe", "unsafe"), as `autofix` (the page's
-    # Fix section) states it in bold; empty when it offers none. The rule class declares it.
+    # The safety of the fixes the rule offers ("safe", "unsafe"), as the page's Fix section
+    # states it in bold; empty when it offers none. The rule class declares it.
     fix_safety: tuple = ()
 
     def render(self, **fields) -> str:
@@ -349,10 +345,6 @@ _COMPILE_KEYWORDS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_m
                      "steps_per_execution", "jit_compile")
 
 
-def _doc(text: str) -> str:
-    return textwrap.dedent(text).strip()
-
-
 def _code(text: str) -> str:
     return textwrap.dedent(text).strip("\n") + "\n"
 
@@ -365,8 +357,6 @@ SAME_AS_GOOD = object()
 def entry(**fields) -> Entry:
     if fields.get("fixed") is SAME_AS_GOOD:
         fields["fixed"] = fields["good"]
-    for key in ("what", "why", "how"):
-        fields[key] = _doc(fields[key])
     for key in ("bad", "good", "fixed"):
         if fields.get(key):
             fields[key] = _code(fields[key])
@@ -394,35 +384,7 @@ entry(
     }),),
     message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.backend' has no attribute "
             "'{member}'); {hint}",
-    autofix="**safe** for the §A functions with the same signature (`K.sum` -> `keras.ops.sum`, `K.get_value(v)` -> "
-            "`keras.ops.convert_to_numpy(v)`, `K.set_value(v, x)` -> `v.assign(x)`, `K.name_scope` -> "
-            "`keras.name_scope`); **unsafe** where the defaults "
-            "differ (`K.argmax`, `K.concatenate`, `K.expand_dims`, `K.cumsum`, `K.l2_normalize`, `K.gather`, "
-            "`K.in_top_k`: the fix writes the Keras 2 default out) and for `K.shape`, `K.int_shape`, `K.switch`, "
-            "`K.variable`, `K.constant`, `K.count_params`; none for `K.function`, `K.learning_phase`, "
-            "`K.placeholder`, `K.dot`/`K.batch_dot`, the CTC and session functions",
     fix_safety=("safe", "unsafe"),
-    what="""
-        Flags `keras.backend.<name>` (`K.sum(...)` after `from keras import backend as K`,
-        `from keras.backend import set_value`, or a `keras` the project re-exports:
-        `from mypkg.backend import keras` where that module does `from tensorflow import keras`)
-        for every name Keras 3's `keras.backend` no longer
-        has: all but `backend clear_session epsilon floatx get_uid image_data_format
-        is_float_dtype is_int_dtype is_keras_tensor result_type set_epsilon set_floatx
-        set_image_data_format standardize_dtype`. Through `tf.keras.backend` (the compatibility
-        layer of TF >= 2.16) only the names that layer also lacks are flagged:
-        `learning_phase set_learning_phase function placeholder in_train_phase in_test_phase
-        manual_variable_initialization reset_uids get_session set_session`.
-        """,
-    why="""
-        Keras 3 moved the tensor functions to `keras.ops` and `keras.random`; `keras.backend` keeps
-        only configuration helpers. Measured on Keras 3.15.1: of 76 Keras 2 backend names, 63 are
-        gone, and the first call fails with `AttributeError: module 'keras.backend' has no
-        attribute 'set_value'`. Learning-rate callbacks (`K.set_value(model.optimizer.lr, ...)`),
-        custom losses (`K.mean`, `K.sum`) and feature extractors (`K.function`) all stop working.
-        Some replacements have other defaults: `keras.ops.argmax` flattens (axis=None) where
-        `K.argmax` used the last axis, `keras.ops.take` flattens where `K.gather` took rows.
-        """,
     bad="""
         from keras import backend as K
 
@@ -446,28 +408,6 @@ entry(
             return keras.ops.sum(x * weights, axis=-1)
         """,
     fix_imports=("import keras",),
-    how="""
-        Use `keras.ops.<name>` for the math functions, `keras.random.normal`/`uniform`,
-        `v.assign(x)` for `K.set_value(v, x)`, `keras.ops.convert_to_numpy(v)` for `K.get_value(v)`,
-        a sub-model (`keras.Model(model.inputs, layer.output)`) for `K.function`, and the
-        `training` argument for the learning phase. Where the defaults differ, pass the old one
-        explicitly: `K.argmax(x)` is `keras.ops.argmax(x, axis=-1)`, `K.concatenate(xs)` is
-        `keras.ops.concatenate(xs, axis=-1)`, `K.gather(ref, idx)` is `keras.ops.take(ref, idx, axis=0)`.
-        """,
-    not_flagged=(
-        "The 14 names Keras 3 keeps (`K.epsilon()`, `K.clear_session()`, `K.image_data_format()`...).",
-        "`tf.keras.backend.name_scope(...)` (the compatibility layer keeps it) and a project's own `keras` module "
-        "(`from keras_cv.backend import keras`, as keras-cv and keras-hub spell it: it is not the Keras package). "
-        "Standalone `keras.backend.name_scope` is flagged: it is gone on Keras 3.15.1 (AttributeError); the fix "
-        "writes `keras.name_scope`.",
-        "`tf.keras.backend.sum(...)` and the other math functions through `tf.keras`: the TF >= 2.16 "
-        "compatibility layer keeps them.",
-        "`keras.backend.tensorflow_backend`: KC509 reports the removed module.",
-    ),
-    references=(
-        "Keras 3 migration guide; `keras/api/backend/__init__.py` (what Keras 3 keeps)",
-        "surmenok/keras_lr_finder#36 (`K.get_value` on Keras 3.8)",
-    ),
     needles=("backend",),
     probe=Probe("keras.backend.{member}", ("AttributeError",), member="set_value"),
 )
@@ -486,20 +426,7 @@ entry(
     }),),
     message="`{written}(lr=...)` fails on Keras 3 (ValueError: Argument(s) not recognized: {{'lr': ...}}); "
             "pass `learning_rate=` instead",
-    autofix="**safe**: `lr=` becomes `learning_rate=`",
     fix_safety=("safe",),
-    what="""
-        Flags the `lr=` keyword in a call of a Keras optimizer class (`Adam`, `SGD`, `RMSprop`,
-        `Adagrad`, `Adadelta`, `Adamax`, `Nadam`, `Ftrl`, `AdamW`, ...) under any spelling
-        (including a `keras` re-exported by a module of the project), and of
-        an in-tree subclass of one that does not define its own `__init__`.
-        """,
-    why="""
-        Keras 3 optimizers only accept `learning_rate`. Measured: `keras.optimizers.Adam(lr=0.01)`
-        raises `ValueError: Argument(s) not recognized: {'lr': 0.01}`. It is worse on
-        TensorFlow 2.11-2.15, whose new optimizers silently ignored `lr`:
-        `Adam(lr=0.01).learning_rate` was 0.001, so the model trained with the default rate.
-        """,
     bad="""
         import keras
 
@@ -511,17 +438,6 @@ entry(
         optimizer = keras.optimizers.Adam(learning_rate=0.01)
         """,
     fixed=SAME_AS_GOOD,
-    how="Rename the keyword: `Adam(learning_rate=0.01)`.",
-    not_flagged=(
-        "`learning_rate=`; optimizer classes of other libraries (`torch.optim.Adam(lr=...)`).",
-        "`keras.optimizers.legacy.Adam(lr=...)` and `tf.keras.optimizers.legacy.X(lr=...)`, also through "
-        "`from ...optimizers.legacy import Adam`: the legacy module fails first (ImportError), KC523 reports "
-        "it, and its fix renames `lr=` along with the class.",
-        "In-tree optimizer subclasses that define `__init__` (their own `lr` parameter).",
-        "`tf_keras` code and projects pinned to Keras 2.",
-    ),
-    references=("keras-team/tf-keras#331 (lr silently ignored)", "google-deepmind/open_spiel#1207",
-                "`keras/src/optimizers/base_optimizer.py`"),
     needles=("lr",),
     probe=Probe("keras.optimizers.Adam(lr=0.01)", ("ValueError", "TypeError")),
 )
@@ -540,21 +456,7 @@ entry(
     }),),
     message="`{written}` fails on Keras 3 (AttributeError: {owner} object has no attribute 'lr'); "
             "use `.learning_rate`",
-    autofix="**safe**: the attribute becomes `.learning_rate` when the receiver is known to be an optimizer "
-            "(`model.optimizer`, `self.model.optimizer` in a callback, a name bound to `keras.optimizers.X(...)`); "
-            "a surrounding `K.set_value`/`K.get_value` is KC501's fix",
     fix_safety=("safe",),
-    what="""
-        Flags `.lr` on an optimizer: `model.optimizer.lr`, `self.model.optimizer.lr` in a callback,
-        `opt.lr` where `opt = keras.optimizers.Adam(...)` in the same scope, read or assigned,
-        often inside `K.set_value(model.optimizer.lr, ...)` / `K.get_value(...)`.
-        """,
-    why="""
-        The `lr` alias is gone: measured on Keras 3.15, `model.optimizer.lr` raises
-        `AttributeError: 'Adam' object has no attribute 'lr'` (also through `tf.keras` on
-        TF >= 2.16: `'SGD' object has no attribute 'lr'`). Learning-rate schedulers and finders
-        written for Keras 2 stop at their first epoch.
-        """,
     bad="""
         import keras
 
@@ -580,16 +482,6 @@ entry(
             def on_epoch_end(self, epoch, logs=None):
                 self.model.optimizer.learning_rate = self.model.optimizer.learning_rate * 0.5
         """,
-    how="""
-        Use `.learning_rate`: assign with `opt.learning_rate = v` (or `opt.learning_rate.assign(v)`),
-        read with `float(keras.ops.convert_to_numpy(opt.learning_rate))`.
-        """,
-    not_flagged=(
-        "`.lr` on receivers not known to be optimizers (`args.lr`, `config.lr`), and `self.lr` inside an "
-        "optimizer subclass (its own attribute; KC526 reports Keras 2 optimizer subclasses).",
-        "`tf_keras` code and projects pinned to Keras 2.",
-    ),
-    references=("tensorflow/docs#2328", "surmenok/keras_lr_finder#36"),
     needles=(".lr",),
     probe=Probe("keras.optimizers.Adam().lr", ("AttributeError",)),
 )
@@ -611,19 +503,7 @@ entry(
     }),),
     message="`{written}()` does not exist in Keras 3 (AttributeError: {owner} object has no attribute "
             "'{member}'); call `.{hint}()` with the generator as `x`",
-    autofix="**safe** (`.fit_generator(` -> `.fit(`, `generator=` -> `x=`), unless `workers`/`use_multiprocessing`/"
-            "`max_queue_size` are passed (KC513): then **unsafe**",
     fix_safety=("safe", "unsafe"),
-    what="""
-        Flags calls of `fit_generator`, `evaluate_generator` and `predict_generator`. When the
-        project defines a method of that name itself, only receivers known to be Keras models
-        are flagged.
-        """,
-    why="""
-        Keras 2 deprecated the `*_generator` methods in favour of `fit`/`evaluate`/`predict`, which
-        take generators, `keras.utils.Sequence`/`PyDataset` and `tf.data` directly; Keras 3 removed
-        them. Measured: `AttributeError: 'Sequential' object has no attribute 'fit_generator'`.
-        """,
     bad="""
         import keras
 
@@ -639,12 +519,6 @@ entry(
             model.fit(batches, steps_per_epoch=steps, epochs=10)
         """,
     fixed=SAME_AS_GOOD,
-    how="Call `fit`/`evaluate`/`predict` with the generator as `x`; move `workers`/`use_multiprocessing` to a `PyDataset` (KC513).",
-    not_flagged=(
-        "A project's own `fit_generator` method (a trainer class) called on an object not known to be a Keras model.",
-        "`if hasattr(model, 'fit_generator'): ...` branches and `try`/`except AttributeError` fallbacks.",
-    ),
-    references=("keras-team/keras#19225", "`keras/src/trainers/trainer.py`"),
     needles=("_generator",),
     probe=Probe("keras.Sequential().{member}", ("AttributeError",), member="fit_generator"),
 )
@@ -659,22 +533,7 @@ entry(
     matchers=(("path", {"check": "save_weights"}),),
     message="`{written}({member})` fails on Keras 3 (ValueError: The filename must end in `.weights.h5`); "
             "name the file `*.weights.h5` and load it from that name",
-    autofix="**unsafe**: the file name changes (`w.h5` -> `w.weights.h5`), so the code that reads it must follow",
     fix_safety=("unsafe",),
-    what="""
-        Flags `<model>.save_weights(path)` when the path is a literal (string, f-string,
-        `os.path.join(...)`, `pathlib` `/`, `+`) whose end does not read `.weights.h5`: `.h5`,
-        `.hdf5`, `.ckpt`, or a TensorFlow checkpoint prefix without extension. The path may
-        also be a local variable the same function assigns such a literal once, before the
-        call (`path = out_dir + "/w.h5"`; `model.save_weights(path)`): then there is no fix,
-        since renaming the file at the assignment renames it for every other use.
-        """,
-    why="""
-        Keras 3 writes weights in one format only. Measured: `model.save_weights("w.h5")` raises
-        ``ValueError: The filename must end in `.weights.h5`. Received: filepath=w.h5``.
-        Reading is more lenient: `load_weights("x.h5")` of a Keras 2 H5 file still works, so only
-        the writer breaks.
-        """,
     bad="""
         import keras
 
@@ -688,14 +547,6 @@ entry(
         model.save_weights("model.weights.h5")
         """,
     fixed=SAME_AS_GOOD,
-    how="Name the file `*.weights.h5` (and update the code that loads it).",
-    not_flagged=(
-        "Paths that end in an expression (`model.save_weights(path)` with `path` a parameter, or a variable "
-        "assigned more than once, extended with `+=`, or bound in an enclosing function): only literal ends are "
-        "judged.",
-        "`load_weights(\"x.h5\")`: reading a Keras 2 H5 file still works.",
-    ),
-    references=("keras-team/keras-io#1568", "`keras/src/saving/saving_api.py` save_weights"),
     needles=("save_weights",),
     probe=Probe("keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]).save_weights('/nonexistent/w.h5')",
                 ("ValueError",)),
@@ -716,20 +567,7 @@ entry(
         "model": "ModelCheckpoint({member}) fails on Keras 3 (ValueError: The filepath provided must end in "
                  "`.keras` (Keras model format)); name the file `*.keras` (or `*.h5`)",
     },
-    autofix="**unsafe**: the file name changes (`weights.{epoch:02d}.hdf5` -> `weights.{epoch:02d}.keras`)",
     fix_safety=("unsafe",),
-    what="""
-        Flags `ModelCheckpoint(path, save_weights_only=True)` whose literal path does not end in
-        `.weights.h5`, and `ModelCheckpoint(path)` (full model) whose path ends neither in `.keras`
-        nor `.h5` — including the Keras 2 tutorial template `weights.{epoch:02d}-{val_loss:.2f}.hdf5`.
-        """,
-    why="""
-        Measured on Keras 3.15: ``ValueError: The filepath provided must end in `.keras` (Keras model
-        format). Received: filepath=weights.{epoch:02d}-{loss:.2f}.hdf5`` when `fit` sets the
-        callback up, and for weights-only checkpoints ``ValueError: When using
-        `save_weights_only=True` in `ModelCheckpoint`, the filepath provided must end in
-        `.weights.h5` (Keras weights format)``. `.hdf5` fails here although `model.save` accepts it.
-        """,
     bad="""
         import keras
 
@@ -745,13 +583,6 @@ entry(
 
         checkpoint = keras.callbacks.ModelCheckpoint("weights.{epoch:02d}-{val_loss:.2f}.keras", save_best_only=True)
         """,
-    how="End the path in `.keras` for full models and in `.weights.h5` with `save_weights_only=True`.",
-    not_flagged=(
-        "`ModelCheckpoint(\"best.h5\")` for full models: `.h5` is still accepted.",
-        "Paths that end in an expression (a variable counts when the same function assigns it a literal once), "
-        "and a `save_weights_only=` that is not a literal.",
-    ),
-    references=("tensorflow/docs#2327", "keras-team/keras#20560", "`keras/src/callbacks/model_checkpoint.py`"),
     needles=("ModelCheckpoint",),
     # The finding's own `save_weights_only` (kerascheck.confirm.targets reads it at the finding).
     probe=Probe("keras.callbacks.ModelCheckpoint('ckpt.hdf5', save_weights_only={member})", ("ValueError",),
@@ -774,22 +605,7 @@ entry(
                   "(ValueError without a .keras/.h5 name; ignored with one); use `model.export(dir)` to serve, "
                   "`*.keras` to reload",
     },
-    autofix="no: whether the SavedModel was for reloading (`.keras`) or for serving (`model.export`) is the author's call",
     fix_safety=(),
-    what="""
-        Flags `model.save(path)` and `keras.models.save_model(model, path)` whose literal path does
-        not end in `.keras`, `.h5` or `.hdf5` (a TensorFlow SavedModel directory), and any
-        `save_format="tf"`. The receiver must be known to be a Keras model: built from a Keras
-        model class, `load_model(...)`, or a Model subclass of the project, directly or through
-        a function of the project (in any module) whose every `return` gives one
-        (`def build(): return MyModel()`; `m = build(); m.save("exported")`).
-        """,
-    why="""
-        Keras 3 dropped the SavedModel format from `save()`. Measured: ``ValueError: Invalid
-        filepath extension for saving. Please add either a `.keras` extension for the native Keras
-        format (recommended) or a `.h5` extension. Use `model.export(filepath)` if you want to
-        export a SavedModel for use with TFLite/TFServing/etc.``
-        """,
     bad="""
         import keras
 
@@ -803,14 +619,6 @@ entry(
         model.save("model.keras")
         model.export("exported_model")
         """,
-    how="Save to `model.keras` to reload in Keras; `model.export(\"dir\")` (or `tf.saved_model.save`) for TF Serving/TFLite.",
-    not_flagged=(
-        "`save()` on objects not known to be Keras models (`checkpoint.save(prefix)`, `image.save(path)`, the "
-        "result of a project function that may also return something else).",
-        "Paths that end in an expression (a variable counts when the same function assigns it a literal once, "
-        "before the call: `target = os.path.join(root, \"serving\")`; `model.save(target)` is flagged).",
-    ),
-    references=("Keras 3 migration guide, \"Saving a model in the TF SavedModel format\"", "`saving_api.py` save_model"),
     needles=("save",),
     probe=Probe("keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]).save('/nonexistent/saved_model_dir')",
                 ("ValueError",)),
@@ -832,21 +640,7 @@ entry(
         "weights": "`{written}({member})` reads a TensorFlow checkpoint, which Keras 3 cannot load (ValueError: File "
                    "format not supported); save and load `*.weights.h5` files",
     },
-    autofix="no",
     fix_safety=(),
-    what="""
-        Flags `keras.models.load_model(path)` whose literal path does not end in `.keras`, `.h5` or
-        `.hdf5` (a SavedModel directory), and `<model>.load_weights(...)` of a TensorFlow
-        checkpoint: a `.ckpt` path, an extensionless prefix, `tf.train.latest_checkpoint(...)`,
-        or a call chained with `.expect_partial()`.
-        """,
-    why="""
-        Measured on Keras 3.15, on a SavedModel and a checkpoint written by Keras 2: ``ValueError:
-        File format not supported: filepath=.... Keras 3 only supports V3 `.keras` files, legacy H5
-        format files (`.h5` extension). Note that the legacy SavedModel format is not supported by
-        `load_model()` in Keras 3.`` (and for weights: ``... `.weights.h5` files, legacy H5 format
-        files (`.h5` extension), or Orbax checkpoints.``).
-        """,
     bad="""
         import keras
 
@@ -858,16 +652,6 @@ entry(
         model = keras.models.load_model("model.keras")
         serving = keras.layers.TFSMLayer("exported_model", call_endpoint="serving_default")
         """,
-    how="""
-        Re-save the model from Keras 2 as `.keras` (or `.h5`) and load that; for inference only,
-        `keras.layers.TFSMLayer(path, call_endpoint="serving_default")` wraps a SavedModel.
-        """,
-    not_flagged=(
-        "`load_model(\"x.keras\")`, `\"x.h5\"`, `\"x.hdf5\"`, `hf://` paths; paths that end in an expression (a variable "
-        "counts when the same function assigns it a literal once).",
-        "`load_weights(\"w.h5\")`: Keras 2 H5 weights still load.",
-    ),
-    references=("Keras 3 migration guide, \"Loading a TF SavedModel\"", "`saving_api.py` load_model / load_weights"),
     needles=("load_model", "load_weights"),
     probe=Probe("keras.models.load_model('/nonexistent/saved_model_dir')", ("ValueError",)),
 )
@@ -887,35 +671,7 @@ entry(
         "plain_import_fix": True,
     }),),
     message="`{written}` does not exist in Keras 3 ({error}); {hint}",
-    autofix="**safe** where §B has a 1:1 public name (`from keras.layers.core import Dense` -> `from keras.layers import Dense`, "
-            "`keras.engine.topology.Layer` -> `keras.layers.Layer`, `keras.utils.np_utils.to_categorical` -> "
-            "`keras.utils.to_categorical`). An import of names that now live in different modules is split, one line per "
-            "module (`from keras.engine import Layer, Model` -> `from keras.layers import Layer` and `from keras.models "
-            "import Model`), unless it shares its line with another statement or has comments inside its parentheses. "
-            "`import keras.utils.np_utils as np_utils` becomes `from keras import utils as np_utils` when every name used "
-            "through the alias has a twin of the same name in that one module (not when the alias is passed around); "
-            "`import keras.engine.topology` becomes `import keras` (the same name is bound; each use of the removed path "
-            "is a finding with its own fix). None for `conv_utils`, `layer_utils`, `hdf5_format`, `tensorflow_backend` "
-            "and the scikit-learn wrappers (their API differs)",
     fix_safety=("safe",),
-    what="""
-        Flags imports of, and attribute paths into, the Keras 2 modules Keras 3 removed:
-        `keras.engine[.topology/.base_layer/.training/.input_spec...]`,
-        `keras.layers.{core,advanced_activations,convolutional,recurrent,merge,normalization,embeddings,wrappers,pooling}`,
-        `keras.utils.{np_utils,generic_utils,vis_utils,data_utils,layer_utils,conv_utils}`,
-        `keras.backend.tensorflow_backend`, `keras.saving.hdf5_format`, `keras.wrappers.scikit_learn`
-        (and the `tensorflow.keras.` spellings).
-        """,
-    why="""
-        Measured for all 22 paths on Keras 3.15: importing one fails with `ModuleNotFoundError: No
-        module named 'keras.engine'` (one per module; `tensorflow.keras....` fails the same way),
-        `from keras.layers import core` with `ImportError: cannot import name 'core'`, and the path
-        read as an attribute (`keras.engine.topology.Layer` after `import keras`) with
-        `AttributeError: module 'keras' has no attribute 'engine'`; the message quotes the one the
-        flagged spelling raises. The public names
-        (`keras.layers.Layer`, `keras.layers.Dense`, `keras.utils.to_categorical`) have existed since
-        Keras 2 and work on both.
-        """,
     bad="""
         from keras.engine.topology import Layer
         from keras.utils.np_utils import to_categorical
@@ -925,13 +681,6 @@ entry(
         from keras.utils import to_categorical
         """,
     fixed=SAME_AS_GOOD,
-    how="Import from the public path: `keras.layers.<Name>`, `keras.Model`, `keras.utils.<name>`, `keras.saving.<name>`.",
-    not_flagged=(
-        "A project that vendors a `keras/` package of its own (the import resolves into the linted tree).",
-        "The `try:` of an import fallback (`try: from keras.engine import Layer` / `except ImportError: ...`).",
-        "KC404 (private import) is not reported in addition for `keras.engine`: this finding replaces it on that line.",
-    ),
-    references=("keras-team/keras#19747", "asreview/asreview#1494", "spec §B (removed module paths)"),
     needles=("engine", "layers.", "utils.", "tensorflow_backend", "hdf5_format", "scikit_learn",
              *(f"layers import {m}" for m in _LAYER_MODULES)),
     probe=Probe("import importlib; importlib.import_module('{member}')", ("ModuleNotFoundError", "ImportError"),
@@ -961,26 +710,7 @@ entry(
     }),),
     message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.layers' has no attribute "
             "'experimental'); the preprocessing layers are in `keras.layers`",
-    autofix="**safe** for names that `keras.layers` has (`...preprocessing.Rescaling` -> `keras.layers.Rescaling`; "
-            "`from keras.layers.experimental import preprocessing` -> `from keras import layers as preprocessing` "
-            "and `import keras.layers.experimental.preprocessing as prep` -> `from keras import layers as prep` when every "
-            "name used through it exists; `import keras.layers.experimental.preprocessing` -> `import keras`); none for "
-            "`SyncBatchNormalization` "
-            "(`BatchNormalization(synchronized=True)`), `PreprocessingLayer` subclasses, and `RandomHeight`/`RandomWidth` "
-            "in standalone Keras",
     fix_safety=("safe",),
-    what="""
-        Flags `keras.layers.experimental.preprocessing.<X>` (also through `tf.keras`),
-        `from keras.layers.experimental import preprocessing`, and
-        `keras.layers.experimental.{EinsumDense,SyncBatchNormalization}`.
-        """,
-    why="""
-        Keras 2.6-2.12 kept the preprocessing layers under `layers.experimental.preprocessing`
-        while they stabilised; Keras 3 only has `keras.layers.<X>`. Measured: `AttributeError:
-        module 'keras.layers' has no attribute 'experimental'` (through `tf.keras`: `module
-        'keras._tf_keras.keras.layers' ...`), and `ModuleNotFoundError: No module named
-        'keras.layers.experimental'` for the import form.
-        """,
     bad="""
         from tensorflow import keras
 
@@ -998,12 +728,6 @@ entry(
         ])
         """,
     fixed=SAME_AS_GOOD,
-    how="Use `keras.layers.<X>`; `SyncBatchNormalization()` becomes `BatchNormalization(synchronized=True)`.",
-    not_flagged=(
-        "`keras.layers.experimental.RandomFourierFeatures`: KC528 reports the removed class.",
-        "`tf_keras` code and projects pinned to Keras 2.",
-    ),
-    references=("Keras 3 migration guide, \"Removed features\"", "tensorflow/tensorflow#64349"),
     needles=("experimental",),
     probe=Probe("keras.layers.experimental", ("AttributeError",)),
 )
@@ -1018,31 +742,7 @@ entry(
     matchers=(("keras_tensor_in_tf_op", {}),),
     message="`{written}(...)` is given `{member}`, a symbolic KerasTensor: Keras 3 raises ValueError (A KerasTensor "
             "cannot be used as input to a TensorFlow function); use the `keras.ops` equivalent or wrap the op in a layer",
-    autofix="**unsafe**, for the ops `keras.ops` has a twin of (the migration guide's table and the common math, "
-            "reduction, shape and activation ops: `tf.concat` -> `keras.ops.concatenate`, `tf.reshape` -> "
-            "`keras.ops.reshape`, `tf.reduce_mean` -> `keras.ops.mean`, `tf.nn.relu` -> `keras.ops.relu`, ...): the call "
-            "is rewritten, its keywords renamed (`shape=` -> `newshape=`, `perm=` -> `axes=`) and the TensorFlow default "
-            "written out where `keras.ops` has another (`tf.argmax(x)` -> `keras.ops.argmax(x, axis=0)`, "
-            "`tf.gather(p, i)` -> `keras.ops.take(p, i, axis=0)`, `tf.nn.gelu(x)` -> `keras.ops.gelu(x, approximate=False)`). "
-            "Never safe: Keras 2 made the op a `TFOpLambda` layer of the model, `keras.ops` adds none (so `model.layers` "
-            "and layer indices change), and `keras.ops` follows NumPy's dtype rules (measured: `keras.ops.mean` of int32 "
-            "is float32 where `tf.reduce_mean` stays int32; `keras.ops.argmax` returns int32, `tf.argmax` int64). None for calls with `name=` or a TensorFlow-only "
-            "argument (`tf.matmul(..., transpose_b=True)`, `tf.pad(..., mode=...)`), and for ops without a 1:1 twin "
-            "(`tf.split`, `tf.shape`, `tf.math.top_k`, `tf.image.*`, `tf.nn.l2_normalize`...): wrap those in a layer",
     fix_safety=("unsafe",),
-    what="""
-        Flags a TensorFlow function (`tf.squeeze`, `tf.concat`, `tf.reshape`, `tf.nn.*`,
-        `tf.math.*`, `tf.expand_dims`...) called, at model-building scope (outside `call()` and
-        `Lambda`), on a name bound in the same scope to `keras.Input(...)` or to a layer's output
-        (`Dense(8)(x)`, `layer(x)`).
-        """,
-    why="""
-        Keras 2 turned such calls into hidden `TFOpLambda` layers. Keras 3 is backend-agnostic and
-        refuses: measured, ``ValueError: A KerasTensor cannot be used as input to a TensorFlow
-        function. A KerasTensor is a symbolic placeholder for a shape and dtype, used when
-        constructing Keras Functional models or Keras Functions.`` Operators with TF constants
-        (`inp * tf.constant(2.0)`) still work.
-        """,
     bad="""
         import keras
         import tensorflow as tf
@@ -1063,17 +763,6 @@ entry(
         inputs = keras.Input(shape=(28, 28, 1))
         images = keras.ops.squeeze(inputs, axis=-1)
         """,
-    how="""
-        Use the `keras.ops` equivalent (`tf.concat(xs, axis)` -> `keras.ops.concatenate(xs, axis=axis)`,
-        `tf.reduce_mean` -> `keras.ops.mean`, `tf.nn.relu` -> `keras.ops.relu`...), or put the
-        TensorFlow code in a `Layer`'s `call()` (or a `Lambda`).
-        """,
-    not_flagged=(
-        "TensorFlow ops inside `call()` of a layer or model, or inside a `lambda` (there the values are real tensors).",
-        "Ops on values not known to be KerasTensors (function parameters, NumPy arrays, `tf.data` pipelines).",
-        "`tf.keras.*`, `tf.data.*`, `tf.TensorShape`, `tf.constant`, `tf.Variable`.",
-    ),
-    references=("Keras 3 migration guide, \"Calling TF ops with a KerasTensor\"", "`keras/src/backend/common/keras_tensor.py`"),
     needles=("Input",),
     probe=Probe("import tensorflow as tf; tf.squeeze(keras.Input((1, 3)), axis=1)", ("ValueError",)),
 )
@@ -1097,21 +786,7 @@ entry(
         "3": "`{written}(...)` is a Keras 3 layer, put into {hint} of a tf_keras (Keras 2) model: TypeError (The added "
              "layer must be an instance of class Layer); build every layer with the same Keras",
     },
-    autofix="no (keep the whole model on one Keras)",
     fix_safety=(),
-    what="""
-        Flags a `tensorflow_hub.KerasLayer(...)` or a `tf_keras.layers.X(...)` placed in a Keras 3
-        model: inside `keras.Sequential([...])` / `tf.keras.Sequential([...])`, passed to `.add()`
-        of such a Sequential, or called on a `keras.Input`; and a Keras 3 layer placed in a
-        `tf_keras` model.
-        """,
-    why="""
-        Keras 3 and tf_keras (Keras 2) are different libraries whose layers do not mix, and
-        TensorFlow Hub's `KerasLayer` is a tf_keras layer. Measured: ``ValueError: Only instances of
-        `keras.Layer` can be added to a Sequential model. Received: <tensorflow_hub.keras_layer.KerasLayer
-        object ...>``; the reverse direction fails with `TypeError: The added layer must be an
-        instance of class Layer.`
-        """,
     bad="""
         import keras
         import tensorflow_hub as hub
@@ -1127,15 +802,6 @@ entry(
         backbone = keras.layers.TFSMLayer("mobilenet_savedmodel", call_endpoint="serving_default")
         model = keras.Sequential([keras.Input(shape=(224, 224, 3)), backbone, keras.layers.Dense(10)])
         """,
-    how="""
-        Keep the whole model on one Keras: either build it with `tf_keras` and set
-        `TF_USE_LEGACY_KERAS=1`, or load the Hub model with `keras.layers.TFSMLayer` (or use KerasHub).
-        """,
-    not_flagged=(
-        "`hub.KerasLayer` in a `tf_keras` model, or in any model of a module/project that runs Keras 2.",
-        "KC403 (mixed namespaces) is not reported in addition in a module where this rule fires.",
-    ),
-    references=("tensorflow/tensorflow#63849", "tensorflow/hub#920", "`keras/src/models/sequential.py`"),
     needles=("KerasLayer", "tf_keras"),
     mixing=True,
     supersedes={"KC403": "file"},
@@ -1175,25 +841,7 @@ entry(
                              "the value silently changes what {method}() returns; drop it and pass it to a "
                              "keras.utils.PyDataset instead",
     },
-    autofix="**unsafe**: the arguments are removed, and with them the parallel loading until a PyDataset takes them",
     fix_safety=("unsafe",),
-    what="""
-        Flags `workers=`, `use_multiprocessing=` and `max_queue_size=` in calls of `fit`, `evaluate`,
-        `predict` (and the `*_generator` forms). One finding per call. Also the same arguments
-        given by position, on a receiver known to be a Keras model (or identified by a `fit`
-        keyword such as `epochs=` or `steps=`): `predict`'s 6th to 8th positional arguments,
-        `fit`'s 17th to 19th, `evaluate`'s 8th to 10th.
-        """,
-    why="""
-        Keras 3 moved the data-loading options to the data class. Measured: `TypeError:
-        TensorFlowTrainer.fit() got an unexpected keyword argument 'workers'`. By position,
-        Keras 2 (tf_keras 2.21) put them last in the signatures, which Keras 3.15.1 cut:
-        `model.predict(x, 32, 0, None, None, 10, 1, False)` raises `TypeError:
-        TensorFlowTrainer.predict() takes from 2 to 6 positional arguments but 9 were given`
-        (fit: "from 1 to 17"). `evaluate` is worse: Keras 3 put `return_dict` where Keras 2 had
-        `max_queue_size`, so `model.evaluate(x, y, 64, 0, None, None, None, 10)` runs and returns
-        a dict instead of the list of scores; with `workers` too it is the TypeError.
-        """,
     bad="""
         import keras
 
@@ -1227,19 +875,6 @@ entry(
         def train(model: keras.Model, dataset):
             model.fit(dataset, epochs=10)
         """,
-    how="""
-        Drop them from the call and give them to the data: `class Seq(keras.utils.PyDataset):
-        def __init__(self, ..., **kwargs): super().__init__(**kwargs)`, then
-        `model.fit(Seq(..., workers=4, use_multiprocessing=True))`.
-        """,
-    not_flagged=(
-        "`workers=` alone on a `fit()` with no other Keras argument and a receiver not known to be a model "
-        "(other libraries' `fit`).",
-        "Arguments by position on a receiver not known to be a Keras model, with no `fit` keyword; after a "
-        "`*args`; and an 8th positional `evaluate` argument that is not a number literal "
-        "(`evaluate(x, y, 64, 0, None, None, None, True)` is Keras 3's `return_dict`).",
-    ),
-    references=("`keras/src/trainers/trainer.py` fit signature", "pythonlessons/mltu#60"),
     needles=("workers", "use_multiprocessing", "max_queue_size", ".fit(", ".evaluate(", ".predict("),
     probe=Probe("import inspect; 'workers' not in inspect.signature(keras.Model.fit).parameters"),
 )
@@ -1259,22 +894,7 @@ entry(
     message="`{written}(input_length=...)` is ignored by Keras 3 (UserWarning: Argument `input_length` is deprecated): "
             "a Sequential that starts with it is no longer built, so summary() shows no parameters; start the model "
             "with `keras.Input(shape=({value},))` instead",
-    autofix="**safe** where the layer is called directly (functional code) or is not a Sequential's first layer: the "
-            "argument is just dropped (Keras 2 ignored it there too). **unsafe** where the Embedding is a Sequential's "
-            "first layer: `keras.Input(shape=(N,))` is inserted as the first element of `Sequential([...])`, or as "
-            "`model.add(keras.Input(shape=(N,)))` before `model.add(Embedding(...))` when that is the first `add` after "
-            "`model = Sequential()` in the same block (the model is built at construction again, as in Keras 2). None "
-            "for an `add` whose place cannot be told (the model comes from elsewhere, or is added to in a loop or a "
-            "branch): the fix would drop N without putting it anywhere",
     fix_safety=("safe", "unsafe"),
-    what="Flags `input_length=` in an `Embedding(...)` call, under any spelling.",
-    why="""
-        Keras 3 dropped the argument. Measured on Keras 3.15: a warning (``Argument `input_length` is
-        deprecated. Just remove it.``), `layer.input_length` no longer exists, and a `Sequential`
-        that starts with such an Embedding is no longer built at construction (`built=False`, no
-        parameters in `summary()`; Keras 2: built, 881 parameters). Early Keras 3 releases raised
-        `ValueError: Unrecognized keyword arguments passed to Embedding: {'input_length': 500}`.
-        """,
     bad="""
         import keras
 
@@ -1295,9 +915,6 @@ entry(
         ])
         """,
     fixed=SAME_AS_GOOD,
-    how="Remove the argument and start the model with `keras.Input(shape=(N,))`.",
-    not_flagged=("`input_length` on other layers or functions; `tf_keras` code.",),
-    references=("keras-team/keras#19282", "keras-team/keras#19094", "`keras/src/layers/core/embedding.py`"),
     needles=("input_length",),
     probe=Probe("not keras.Sequential([keras.layers.Embedding(10, 2, input_length=5)]).built"),
 )
@@ -1321,21 +938,7 @@ entry(
     ),
     message="`{written}` fails on Keras 3 layers (AttributeError: {owner} object has no attribute '{member}'); "
             "use `layer.output.shape` / `layer.input.shape`, or `layer.compute_output_shape(shape)`",
-    autofix="**unsafe**: `.output_shape` -> `.output.shape`, `.input_shape` -> `.input.shape` (`.output` fails for "
-            "layers that are shared or never called); none for the node and `*_at()` accessors",
     fix_safety=("unsafe",),
-    what="""
-        Flags, on a layer taken from a model (`model.layers[i]`, `model.get_layer(...)`,
-        `for layer in model.layers`) or constructed in the same scope: `.output_shape`,
-        `.input_shape`, `.inbound_nodes`, `.outbound_nodes`, `.get_output_at(i)`, `.get_input_at(i)`,
-        `.get_output_shape_at(i)`, `.get_input_shape_at(i)`, `.updates`, `.compute_output_signature`,
-        `.dynamic`, and `.stateful` on layers taken from a model (RNN layers still have it).
-        """,
-    why="""
-        Keras 3 layers dropped these Keras 2 attributes. Measured for all 12: `AttributeError:
-        'Dense' object has no attribute 'output_shape'`. Model summaries, visualisers and layer
-        surgery written for Keras 2 stop there. `Model.input_shape`/`output_shape` still exist.
-        """,
     bad="""
         import keras
 
@@ -1351,13 +954,6 @@ entry(
             print(layer.name, layer.output.shape)
         """,
     fixed=SAME_AS_GOOD,
-    how="Use `layer.output.shape` / `layer.input.shape` for single-node layers, or `layer.compute_output_shape(input_shape)`.",
-    not_flagged=(
-        "`model.output_shape` / `model.input_shape` on the model itself (still there).",
-        "The same names on objects not known to be layers.",
-        "`lstm.stateful` on an RNN layer constructed in the same scope.",
-    ),
-    references=("keras-team/keras#19052", "paulgavrikov/visualkeras#52"),
     needles=("output_shape", "input_shape", "inbound_nodes", "outbound_nodes", "_at(", "updates",
              "compute_output_signature", "stateful", "dynamic"),
     probe=Probe("keras.layers.Dense(1).{member}", ("AttributeError",), member="output_shape"),
@@ -1379,20 +975,7 @@ entry(
     }),),
     message="`{written}(batch_input_shape=...)` fails on Keras 3 (ValueError: Unrecognized keyword arguments passed "
             "to {written}: {{'batch_input_shape': ...}}); start the model with `keras.Input(batch_shape={value})`",
-    autofix="**unsafe**: in a Sequential the fix removes it and inserts `keras.Input(batch_shape=...)` as the first element "
-            "(of the list, or as `model.add(keras.Input(batch_shape=...))` before the first `model.add(...)` after `model = "
-            "Sequential()`); elsewhere none",
     fix_safety=("unsafe",),
-    what="""
-        Flags `batch_input_shape=` in a layer constructor (the stateful-RNN idiom
-        `LSTM(..., batch_input_shape=(b, t, f), stateful=True)`), for built-in layers except
-        `InputLayer` and for the project's own layer classes.
-        """,
-    why="""
-        Measured: ``ValueError: Unrecognized keyword arguments passed to Dense: {'batch_input_shape':
-        (None, 4)}``. (`input_shape=` and `input_dim=` still work with a warning, and
-        `InputLayer(batch_input_shape=...)` is still accepted.)
-        """,
     bad="""
         import keras
 
@@ -1411,9 +994,6 @@ entry(
         ])
         """,
     fixed=SAME_AS_GOOD,
-    how="Start the model with `keras.Input(batch_shape=(b, t, f))` and drop the argument.",
-    not_flagged=("`InputLayer(batch_input_shape=...)`; `input_shape=` and `input_dim=` (they only warn).",),
-    references=("keras-team/keras#20106", "`keras/src/layers/layer.py`"),
     needles=("batch_input_shape",),
     probe=Probe("keras.layers.Dense(1, batch_input_shape=(None, 4))", ("ValueError",)),
 )
@@ -1438,21 +1018,7 @@ entry(
     }),),
     message="`{written}` does not exist in standalone Keras 3 (ImportError/AttributeError: module "
             "'keras.preprocessing...' has no attribute '{member}'); {hint}",
-    autofix="no (the replacements are different APIs)",
     fix_safety=(),
-    what="""
-        Flags, in standalone `keras` only, `keras.preprocessing.image.ImageDataGenerator` (and the
-        other iterator classes of that module), everything in `keras.preprocessing.text`
-        (`Tokenizer`, `one_hot`, `text_to_word_sequence`), and
-        `keras.preprocessing.sequence.TimeseriesGenerator`.
-        """,
-    why="""
-        Keras 3 keeps only `load_img`, `img_to_array`, `array_to_img`, `save_img`, `smart_resize`
-        and `pad_sequences` there. Measured: `ImportError: cannot import name 'ImageDataGenerator'
-        from 'keras.preprocessing.image'`; `ModuleNotFoundError: No module named
-        'keras.preprocessing.text'`. The `tf.keras` compatibility layer of TF >= 2.16 keeps them,
-        so `tf.keras.preprocessing.*` still works.
-        """,
     bad="""
         from keras.preprocessing.image import ImageDataGenerator
 
@@ -1463,17 +1029,6 @@ entry(
 
         augment = keras.Sequential([keras.layers.RandomRotation(20 / 360), keras.layers.RandomFlip("horizontal")])
         """,
-    how="""
-        Images: `keras.utils.image_dataset_from_directory` plus augmentation layers; text:
-        `keras.layers.TextVectorization`; series: `keras.utils.timeseries_dataset_from_array`.
-        `keras.utils.pad_sequences` still exists.
-        """,
-    not_flagged=(
-        "`tf.keras.preprocessing.image.ImageDataGenerator` and the other `tf.keras` spellings: the TF >= 2.16 "
-        "compatibility layer keeps them.",
-        "`keras.preprocessing.image.load_img`, `img_to_array`, `keras.preprocessing.sequence.pad_sequences`.",
-    ),
-    references=("keras-team/keras#19365", "`keras/api/preprocessing/`"),
     needles=("preprocessing",),
     probe=Probe("keras.preprocessing.image.ImageDataGenerator", ("AttributeError",)),
 )
@@ -1491,18 +1046,7 @@ entry(
     }),),
     message="`{written}` fails on a Keras 3 Sequential (AttributeError: The layer sequential has never been called "
             "and thus has no defined {member}); use `.{member}s[0]`",
-    autofix="**safe** when the receiver is known to be a Sequential: `.input` -> `.inputs[0]`, `.output` -> `.outputs[0]`",
     fix_safety=("safe",),
-    what="""
-        Flags `.input` and `.output` on a name bound to `keras.Sequential(...)` in the same scope,
-        e.g. the Grad-CAM idiom `keras.Model(seq.input, [seq.get_layer(n).output, seq.output])`.
-        """,
-    why="""
-        Keras 3's `Sequential` overrides only `inputs`/`outputs`; the singular properties come from
-        `Operation` and need a call history. Measured, even when the Sequential starts with
-        `keras.Input` and has made predictions: `AttributeError: The layer sequential has never
-        been called and thus has no defined input.` Keras 2 returned the tensor.
-        """,
     bad="""
         import keras
 
@@ -1518,9 +1062,6 @@ entry(
         grad_model = keras.Model(model.inputs[0], [model.get_layer("conv").output, model.outputs[0]])
         """,
     fixed=SAME_AS_GOOD,
-    how="Use `seq.inputs[0]` / `seq.outputs[0]` (or `seq.layers[-1].output`).",
-    not_flagged=("`.input`/`.output` on functional models and layers (they have them).",),
-    references=("keras-team/keras#20116", "tensorflow/tensorflow#72915", "`keras/src/models/sequential.py`"),
     needles=(".input", ".output"),
     probe=Probe("keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]).{member}", ("AttributeError", "ValueError"),
                 member="input"),
@@ -1536,16 +1077,7 @@ entry(
     matchers=(("method", {"methods": ("add_loss",), "receiver": ("functional",), "outside": ("call",)}),),
     message="`{written}(...)` on a functional model is not supported by Keras 3 (NotImplementedError: symbolic "
             "add_loss); add the loss in a layer's call() with self.add_loss(...), or override compute_loss",
-    autofix="no",
     fix_safety=(),
-    what="""
-        Flags `<model>.add_loss(...)` where the model is a name bound to `keras.Model(inputs,
-        outputs)` in the same scope, outside any `call()` (the VAE idiom `vae.add_loss(kl_loss)`).
-        """,
-    why="""
-        Keras 3 dropped symbolic losses on functional models. Measured: a bare `NotImplementedError`
-        (`# Symbolic only. TODO` in `keras/src/models/functional.py`).
-        """,
     bad="""
         import keras
 
@@ -1568,9 +1100,6 @@ entry(
         outputs = ActivityPenalty()(keras.layers.Dense(8)(inputs))
         model = keras.Model(inputs, outputs)
         """,
-    how="Add the loss from a layer's `call()` (`self.add_loss(...)`), or subclass `Model` and override `compute_loss`/`train_step`.",
-    not_flagged=("`self.add_loss(...)` inside a layer's or model's `call()`.",),
-    references=("Keras 3 migration guide, \"Removed features\" (symbolic add_loss)",),
     needles=("add_loss",),
     probe=Probe("i = keras.Input((2,)); o = keras.layers.Dense(1)(i); keras.Model(i, o).add_loss(keras.ops.mean(o)) or True",
                 ("NotImplementedError",)),
@@ -1586,20 +1115,7 @@ entry(
     matchers=(("metrics_names", {}),),
     message="`{written}` is ['loss', 'compile_metrics'] in Keras 3, not one name per metric: pairing it with "
             "evaluate()'s results silently mislabels or drops metrics; use `evaluate(..., return_dict=True)`",
-    autofix="**unsafe**, for `dict(zip(model.metrics_names, model.evaluate(...)))` -> `model.evaluate(..., return_dict=True)` "
-            "(the return type changes); none otherwise",
     fix_safety=("unsafe",),
-    what="""
-        Flags `model.metrics_names` zipped with another sequence (`dict(zip(model.metrics_names,
-        scores))`), or used through `.index(...)` to subscript results
-        (`scores[model.metrics_names.index("acc")]`).
-        """,
-    why="""
-        Keras 3 groups the compiled metrics: measured, `metrics_names == ['loss', 'compile_metrics']`
-        for any compiled metrics. With `metrics=["mae", "mse"]`, `dict(zip(...))` gives
-        `{'loss': ..., 'compile_metrics': <the mae value>}` and `mse` is silently dropped
-        (Keras 2: `['loss', 'mae', 'mse']`).
-        """,
     bad="""
         import keras
 
@@ -1615,9 +1131,6 @@ entry(
             return model.evaluate(x, y, verbose=0, return_dict=True)
         """,
     fixed=SAME_AS_GOOD,
-    how="Ask for a dict: `model.evaluate(x, y, return_dict=True)`.",
-    not_flagged=("`print(model.metrics_names)` and other uses that do not pair names with values.",),
-    references=("keras-team/keras#20244 (use return_dict=True)", "keras-team/keras#21487"),
     needles=("metrics_names",),
     probe=Probe("m = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]); m.compile(loss='mse', "
                 "metrics=['mae', 'mse']); import numpy as np; m.evaluate(np.zeros((2, 1)), np.zeros((2, 1)), verbose=0); "
@@ -1635,14 +1148,7 @@ entry(
                           "receiver": ("sequential", "functional", "model")}),),
     message="`{written}(...)` is gone from Keras 3 (NotImplementedError: Layer `add_metric()` method is deprecated); "
             "create a keras.metrics.Mean() in __init__, update it in call()/train_step, and list it in `metrics`",
-    autofix="no",
     fix_safety=(),
-    what="Flags `self.add_metric(...)` in a Keras layer or model, and `model.add_metric(...)` on a known model.",
-    why="""
-        Measured on Keras 3.15: ``NotImplementedError: Layer `add_metric()` method is deprecated. Add
-        your metric in `Model.compile(metrics=[...])`, or create metric trackers in init() or
-        build() ...`` (inside `call`, wrapped in `Exception encountered when calling L.call()`).
-        """,
     bad="""
         import keras
 
@@ -1665,12 +1171,6 @@ entry(
                 self.mean_activation.update_state(inputs)
                 return inputs * 2.0
         """,
-    how="""
-        Create a tracker (`self.tracker = keras.metrics.Mean(name=...)`) in `__init__`, call
-        `update_state` in `call`/`train_step`, and expose it through the model's `metrics` property.
-        """,
-    not_flagged=("`add_metric` on objects not known to be Keras layers or models.",),
-    references=("keras-team/keras#19804", "tensorflow/tensorflow#62826", "`keras/src/layers/layer.py`"),
     needles=("add_metric",),
     probe=Probe("keras.layers.Dense(1).add_metric(1.0) or True", ("NotImplementedError", "AttributeError", "TypeError")),
 )
@@ -1691,16 +1191,7 @@ entry(
     message="`{written}(decay={value})` is ignored by Keras 3 (UserWarning: Argument `decay` is no longer supported and "
             "will be ignored): the learning rate stays constant; pass a schedule: learning_rate="
             "keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate={value})",
-    autofix="**unsafe**: the fix restores the Keras 2 decay (lr / (1 + decay * iterations)) with an InverseTimeDecay "
-            "schedule, which changes training relative to what Keras 3 runs today",
     fix_safety=("unsafe",),
-    what="Flags `decay=` (other than 0) in a call of a Keras optimizer class or of an in-tree subclass.",
-    why="""
-        Keras 2's legacy optimizers applied `lr / (1 + decay * iterations)`. Keras 3 warns
-        (``Argument `decay` is no longer supported and will be ignored.``) and applies no decay: the
-        model trains at a constant rate, silently (`get_config()` has no decay). TF 2.11-2.15 raised
-        `ValueError: decay is deprecated in the new TF-Keras optimizer`.
-        """,
     bad="""
         import keras
 
@@ -1717,12 +1208,6 @@ entry(
 
         optimizer = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6))
         """,
-    how="""
-        Move the decay into a schedule with the same formula:
-        `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)`.
-        """,
-    not_flagged=("`decay=0` / `decay=0.0` (no decay either way); `weight_decay=`.",),
-    references=("`keras/src/optimizers/base_optimizer.py` (decay popped with a warning)",),
     needles=("decay",),
     probe=Probe("import warnings\nwith warnings.catch_warnings(record=True) as caught:\n    warnings.simplefilter('always')\n"
                 "    opt = keras.optimizers.SGD(learning_rate=0.1, decay=0.5)\n'decay' not in opt.get_config()"),
@@ -1744,21 +1229,7 @@ entry(
     }),),
     message="`{written}` is not supported in Keras 3 (ImportError: `keras.optimizers.legacy` is not supported in "
             "Keras 3); use `keras.optimizers.<Name>` (move `decay` to a schedule)",
-    autofix="**unsafe**: `...optimizers.legacy.Adam` -> `...optimizers.Adam` (the numerics differ slightly), with "
-            "`lr=` renamed `learning_rate=` in the calls it fixes (the new class rejects `lr`); none for subclasses of "
-            "`legacy.Optimizer`",
     fix_safety=("unsafe",),
-    what="""
-        Flags `keras.optimizers.legacy.<Opt>` and `tf.keras.optimizers.legacy.<Opt>` (uses, imports,
-        and subclassing `...legacy.Optimizer`).
-        """,
-    why="""
-        Measured: ``ImportError: `keras.optimizers.legacy` is not supported in Keras 3. When using
-        `tf.keras`, to continue using a `tf.keras.optimizers.legacy` optimizer, you can install the
-        `tf_keras` package (Keras 2) and set the environment variable `TF_USE_LEGACY_KERAS=True```.
-        The `legacy` attribute still exists as a stub, so `hasattr(keras.optimizers, "legacy")` is
-        True on Keras 3 and guards nothing.
-        """,
     bad="""
         from tensorflow import keras
 
@@ -1770,11 +1241,6 @@ entry(
         optimizer = keras.optimizers.Adam(learning_rate=0.001)
         """,
     fixed=SAME_AS_GOOD,
-    how="Use `keras.optimizers.<Name>`; move `decay=` into a schedule (KC522).",
-    not_flagged=("`tf_keras.optimizers.legacy.*` and modules that set `TF_USE_LEGACY_KERAS=1`.",
-                 "KC522 (`decay=`) is not reported in addition on the same line: the legacy optimizer raises "
-                 "ImportError before `decay` could be ignored.",),
-    references=("`keras/src/optimizers/__init__.py`",),
     needles=("legacy",),
     probe=Probe("keras.optimizers.legacy.Adam()", ("ImportError",)),
     supersedes={"KC522": "line"},
@@ -1792,20 +1258,7 @@ entry(
             "saved lambda (ValueError: Requested the deserialization of a `Lambda` layer whose `function` is a Python "
             "lambda ... disallowed by default), also from Keras 2 `.h5` files; replace the lambda with a registered "
             "layer, or pass safe_mode=False for files you trust",
-    autofix="no (safe_mode is a security decision)",
     fix_safety=(),
-    what="""
-        Flags `keras.models.load_model(path)` (and `model_from_json(...)`) without `safe_mode=` when
-        the module saved a model containing a `keras.layers.Lambda(lambda ...)` layer to that same
-        path (or took its `to_json()`): a Sequential listing or `.add`-ing such a layer, or a
-        functional model built after such a layer was applied in the same scope.
-        """,
-    why="""
-        Keras 3 will not deserialize Python bytecode by default. Measured for `.keras` and for `.h5`
-        (a Keras-2-written `.h5` file that Keras 2 reloads fine): ``ValueError: Requested the
-        deserialization of a `Lambda` layer whose `function` is a Python lambda. This carries a
-        potential risk of arbitrary code execution and thus it is disallowed by default.``
-        """,
     bad="""
         import keras
 
@@ -1831,16 +1284,6 @@ entry(
         model.save("double.keras")
         reloaded = keras.models.load_model("double.keras")
         """,
-    how="""
-        Replace the lambda by a small registered layer (`@keras.saving.register_keras_serializable()`),
-        or pass `safe_mode=False` to `load_model` for files you trust.
-        """,
-    not_flagged=(
-        "`load_model(..., safe_mode=False)` or `safe_mode=True` (a decision was made).",
-        "Lambda layers wrapping named functions; loads of paths the module did not save a Lambda model to "
-        "(the file's content is unknown).",
-    ),
-    references=("keras-team/keras#21602", "keras-team/tf-keras#910", "`keras/src/layers/core/lambda_layer.py`"),
     needles=("Lambda",),
     probe=Probe("import inspect; 'safe_mode' in inspect.signature(keras.models.load_model).parameters"),
 )
@@ -1863,17 +1306,7 @@ entry(
             "use `negative_slope=`",
     messages={"layer": "`{written}(alpha=...)` is deprecated in Keras 3 (UserWarning: Argument `alpha` is deprecated. "
                        "Use `negative_slope` instead); use `negative_slope=`"},
-    autofix="**safe**: `alpha=` -> `negative_slope=` (K.relu(x, alpha) is KC501's fix)",
     fix_safety=("safe",),
-    what="""
-        Flags `alpha=` in `keras.activations.relu(...)` (a TypeError) and in `LeakyReLU(...)` (a
-        deprecation warning, reported at warning severity).
-        """,
-    why="""
-        Keras 3 renamed the slope. Measured: `keras.activations.relu(x, alpha=0.1)` raises
-        `TypeError: relu() got an unexpected keyword argument 'alpha'`; `LeakyReLU(alpha=0.2)` still
-        works but warns that `alpha` is deprecated.
-        """,
     bad="""
         import keras
 
@@ -1889,9 +1322,6 @@ entry(
             return keras.activations.relu(x, negative_slope=0.1)
         """,
     fixed=SAME_AS_GOOD,
-    how="Rename to `negative_slope=`.",
-    not_flagged=("`ELU(alpha=...)` (Keras 3 keeps it); `LeakyReLU(0.2)` positional.",),
-    references=("`keras/src/layers/activations/leaky_relu.py`", "`keras/src/activations/activations.py`"),
     needles=("alpha",),
     probe=Probe("keras.activations.relu(keras.ops.ones((1,)), alpha=0.1)", ("TypeError",)),
 )
@@ -1915,21 +1345,7 @@ entry(
         "call": "`{written}(...)` does not exist on Keras 3 optimizers (AttributeError: {owner} object has no attribute "
                 "'{member}'); take the gradients with a GradientTape and call optimizer.apply_gradients(zip(grads, vars))",
     },
-    autofix="**unsafe** for `opt.minimize(loss, vars, tape=tape)` -> `opt.apply_gradients(zip(tape.gradient(loss, vars), vars))`; "
-            "none for OptimizerV2 subclasses",
     fix_safety=("unsafe",),
-    what="""
-        Flags an optimizer subclass that defines `_resource_apply_dense`, `_resource_apply_sparse`,
-        `_create_slots`, `_prepare_local` or `get_updates`, or calls `self._set_hyper` /
-        `self._get_hyper`; and `opt.minimize(...)` / `opt.get_gradients(...)` on a known Keras optimizer.
-        """,
-    why="""
-        Keras 3's optimizer calls `build(var_list)` and `update_step(gradient, variable,
-        learning_rate)`. Measured: an OptimizerV2 subclass fails with a bare `NotImplementedError`
-        at the first `fit` step (`get_updates` overrides were never called since TF 2.11);
-        `opt.minimize(loss, vars, tape=tape)` raises `AttributeError: 'SGD' object has no attribute
-        'minimize'`.
-        """,
     bad="""
         import keras
         import tensorflow as tf
@@ -1972,13 +1388,6 @@ entry(
                 loss = keras.ops.mean((model(x) - y) ** 2)
             optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
         """,
-    how="""
-        Implement `build(self, var_list)` (create slots with `self.add_variable_from_reference`) and
-        `update_step(self, gradient, variable, learning_rate)`; in custom loops take gradients with
-        `tape.gradient(loss, vars)` and call `optimizer.apply_gradients(zip(grads, vars))`.
-        """,
-    not_flagged=("`minimize` on TF1 optimizers (`tf.compat.v1.train.AdamOptimizer`) and other libraries.",),
-    references=("`keras/src/optimizers/base_optimizer.py` update_step",),
     needles=("_resource_apply", "_create_slots", "get_updates", "_set_hyper", "_get_hyper", "minimize",
              "get_gradients", "_prepare_local"),
     probe=Probe("keras.optimizers.SGD().minimize", ("AttributeError",)),
@@ -1995,20 +1404,7 @@ entry(
     matchers=(("tensor_condition", {}),),
     message="Python `{member}` on a tensor in call() (`{written}`): Keras 3 does not convert it to graph control "
             "flow (OperatorNotAllowedInGraphError at predict/fit); use keras.ops.cond / keras.ops.where",
-    autofix="no",
     fix_safety=(),
-    what="""
-        Flags an `if` or `while` in the `call()` of a Keras layer or model whose test compares or
-        reduces the call's tensor arguments (`if keras.ops.min(inputs) < 0:`, `while x > 0:`). Tests
-        on shapes, dtypes, `None`, `training` and `mask` are not flagged. Opt-in: the heuristic
-        cannot know which Python values are tensors.
-        """,
-    why="""
-        Keras 2 ran TensorFlow's autograph on `call`, turning such branches into graph control flow.
-        Keras 3 does not: measured at `predict`, `OperatorNotAllowedInGraphError: Exception
-        encountered when calling L.call(). Using a symbolic tf.Tensor as a Python bool is not
-        allowed`.
-        """,
     bad="""
         import keras
 
@@ -2027,9 +1423,6 @@ entry(
             def call(self, inputs):
                 return keras.ops.where(inputs < 0, 0.0, inputs)
         """,
-    how="Use `keras.ops.cond(pred, true_fn, false_fn)` or `keras.ops.where(...)`, or decorate `call` with `@tf.function` (TensorFlow only).",
-    not_flagged=("`if training:`, `if mask is not None:`, `if inputs.shape[-1] > 8:`, `if len(inputs) == 2:`.",),
-    references=("Keras 3 migration guide, \"TF autograph\"",),
     needles=("def call",),
     probe=Probe("import numpy as np\nclass L(keras.layers.Layer):\n    def call(self, x):\n"
                 "        if keras.ops.min(x) < 0:\n            return x\n        return -x\n"
@@ -2066,19 +1459,7 @@ entry(
     }),),
     message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.layers' has no attribute '{member}'); "
             "{hint}",
-    autofix="**unsafe** for CuDNNLSTM/CuDNNGRU -> LSTM/GRU (they use cuDNN automatically, but old H5 weights have another "
-            "layout); none for the rest",
     fix_safety=("unsafe",),
-    what="""
-        Flags `CuDNNLSTM`/`CuDNNGRU` (also `tf.compat.v1.keras.layers.*`), `LocallyConnected1D/2D`,
-        `layers.experimental.RandomFourierFeatures` and `constraints.RadialConstraint`; and, in
-        standalone keras only, `ThresholdedReLU`, `RandomHeight` and `RandomWidth`.
-        """,
-    why="""
-        Keras 3 removed these classes. Measured: `AttributeError: module 'keras.layers' has no
-        attribute 'LocallyConnected2D'` (etc.). `CuDNNLSTM` had only survived in
-        `tf.compat.v1.keras.layers`, which works on Keras 2 and fails on Keras 3.
-        """,
     bad="""
         import keras
 
@@ -2090,13 +1471,6 @@ entry(
         encoder = keras.layers.LSTM(128, return_sequences=True)
         """,
     fixed=SAME_AS_GOOD,
-    how="""
-        `LSTM`/`GRU` (they use cuDNN when they can); `ReLU(threshold=theta)` for ThresholdedReLU (the
-        boundary differs: `>=` vs `>`); copy the layer's code for LocallyConnected, RandomFourierFeatures
-        and RadialConstraint.
-        """,
-    not_flagged=("`tf.keras.layers.ThresholdedReLU`, `RandomHeight`, `RandomWidth`: the TF >= 2.16 compatibility layer keeps them.",),
-    references=("Keras 3 migration guide, \"Removed features\"",),
     needles=(*_REMOVED_CLASSES, "RandomFourierFeatures", "RadialConstraint", *sorted(SHIM_ONLY_LAYERS)),
     probe=Probe("keras.layers.{member}", ("AttributeError",), member="CuDNNLSTM"),
 )
@@ -2126,19 +1500,7 @@ entry(
     messages={"call": "`{written}(...)` does not exist in Keras 3 (AttributeError: 'LossScaleOptimizer' object has no "
                       "attribute '{member}'); use `scaled = opt.scale_loss(loss)`, take the gradients of `scaled`, and "
                       "let opt.apply_gradients unscale them"},
-    autofix="**safe** for `experimental.set_policy` -> `set_global_policy`; **unsafe** for `get_scaled_loss` -> `scale_loss` "
-            "and dropping `get_unscaled_gradients`",
     fix_safety=("safe", "unsafe"),
-    what="""
-        Flags `keras.mixed_precision.experimental.*` (`set_policy`, `Policy`, `LossScaleOptimizer`)
-        under any spelling, and `get_scaled_loss(...)` / `get_unscaled_gradients(...)` on a known
-        `LossScaleOptimizer`.
-        """,
-    why="""
-        Measured: `AttributeError: module 'keras.mixed_precision' has no attribute 'experimental'`
-        (already gone in TF 2.9), and `AttributeError: 'LossScaleOptimizer' object has no attribute
-        'get_scaled_loss'` (Keras 2 had it).
-        """,
     bad="""
         from tensorflow import keras
 
@@ -2150,13 +1512,6 @@ entry(
         keras.mixed_precision.set_global_policy("mixed_float16")
         """,
     fixed=SAME_AS_GOOD,
-    how="""
-        `keras.mixed_precision.set_global_policy("mixed_float16")`; in custom loops
-        `scaled = opt.scale_loss(loss)`, take gradients of `scaled`, then `opt.apply_gradients(...)`
-        (it unscales).
-        """,
-    not_flagged=("`keras.mixed_precision.set_global_policy`, `Policy`, `LossScaleOptimizer`.",),
-    references=("tensorflow/tensorflow#64124", "`keras/src/optimizers/loss_scale_optimizer.py`"),
     needles=("experimental", "get_scaled_loss", "get_unscaled_gradients"),
     probe=Probe("keras.mixed_precision.experimental", ("AttributeError",)),
 )
@@ -2198,18 +1553,7 @@ entry(
                         "`reduction` ... Received: reduction=auto), also through `tf.keras`; pass "
                         "\"sum_over_batch_size\"",
     },
-    autofix='**safe** (literal mapping): AUTO and SUM_OVER_BATCH_SIZE -> "sum_over_batch_size", SUM -> "sum", NONE -> "none"',
     fix_safety=("safe",),
-    what="""
-        Flags `keras.losses.Reduction.<X>` and `losses_utils.ReductionV2` in standalone keras, and
-        everywhere `Reduction.AUTO` or `reduction="auto"` in a Keras loss.
-        """,
-    why="""
-        Measured: `AttributeError: module 'keras.losses' has no attribute 'Reduction'` (the `tf.keras`
-        compatibility layer keeps the enum), and ``ValueError: Invalid value for argument
-        `reduction`. Expected one of {'sum', 'mean_with_sample_weight', 'none',
-        'sum_over_batch_size', None, 'mean'}. Received: reduction=auto`` (also through `tf.keras`).
-        """,
     bad="""
         import keras
 
@@ -2221,13 +1565,6 @@ entry(
         loss = keras.losses.MeanSquaredError(reduction="sum")
         """,
     fixed=SAME_AS_GOOD,
-    how='Pass the string: "sum_over_batch_size" (for AUTO and SUM_OVER_BATCH_SIZE), "sum", or "none".',
-    not_flagged=(
-        "`tf.keras.losses.Reduction.SUM` / `.NONE` / `.SUM_OVER_BATCH_SIZE` through the TF >= 2.16 compatibility "
-        "layer: it keeps the enum, and those values are accepted (measured on TF 2.21). Only its AUTO is flagged, "
-        "with the ValueError it raises (not the standalone AttributeError).",
-    ),
-    references=("`keras/src/losses/loss.py` standardize_reduction",),
     needles=("Reduction", "reduction", "losses_utils"),
     probe=Probe("keras.losses.Reduction", ("AttributeError",)),
 )
@@ -2254,27 +1591,7 @@ entry(
                        "if hasattr(layer, \"reset_states\"): layer.reset_states()`",
               "override": "`{written}` is never called by Keras 3 (the method is reset_state): between epochs Keras 3 "
                           "zeroes the metric's variables instead, silently skipping this reset; rename it to reset_state"},
-    autofix="**safe**: the method (definition in a Metric subclass, call on a known metric) is renamed `reset_state`. "
-            "**unsafe** for `model.reset_states()` as a statement of its own: it becomes `for layer in model.layers: if "
-            "hasattr(layer, \"reset_states\"): layer.reset_states()` (Keras 3 RNN layers keep `reset_states()`, a no-op "
-            "when not stateful); unsafe because Keras 2 also reset the layers of nested models, which the loop does not "
-            "reach, and because the loop variable is new in that scope (`layer`, or `layer_2`... when the name is taken)",
     fix_safety=("safe", "unsafe"),
-    what="""
-        Flags a Metric subclass that defines `reset_states(self)` (unless that method only zeroes
-        all the metric's variables), `<metric>.reset_states()` on a known metric (a name or `self.`
-        attribute bound to `keras.metrics.X(...)`), and `<model>.reset_states()` on a known model.
-        """,
-    why="""
-        Keras 3 calls `reset_state()`. An override named `reset_states` is silently never called
-        (measured: 0 calls over 3 epochs; Keras 2 called it with a rename warning): Keras 3's
-        default `reset_state()` runs instead and sets every variable of the metric to zero,
-        whatever its initializer. A metric whose reset is anything else loses it: the Bad
-        example's running minimum restarts from 0 instead of 1e9 and reports 0.0 from the second
-        epoch on (measured on Keras 3.15.1). Calls fail: `AttributeError: 'Mean' object has no
-        attribute 'reset_states'`, and for models `'Functional' object has no attribute
-        'reset_states'` (RNN layers still have `reset_states()`).
-        """,
     bad="""
         import keras
 
@@ -2314,22 +1631,6 @@ entry(
                 self.lowest.assign(1e9)
         """,
     fixed=SAME_AS_GOOD,
-    how="""
-        Rename to `reset_state`. For models: `for layer in model.layers: if hasattr(layer,
-        "reset_states"): layer.reset_states()`.
-        """,
-    not_flagged=(
-        "`layer.reset_states()` on RNN layers (Keras 3 keeps it).",
-        "A Metric subclass that defines both `reset_state` and `reset_states` (an alias kept for old callers): "
-        "Keras 3 calls its `reset_state`.",
-        "A Metric subclass whose `reset_states` only sets all its variables (`self.add_variable(...)`/"
-        "`self.add_weight(...)`) to zero (`self.total.assign(0.0)` for each, `for v in self.variables: "
-        "v.assign(keras.ops.zeros_like(v))`): Keras 3's default `reset_state()` does exactly that, so the method is "
-        "dead code, not a lost reset.",
-        "`.reset_states()` on an instance of a project class that defines `reset_states` itself (`self.reset_states()` "
-        "in such a metric, `m = MyMetric(); m.reset_states()`).",
-    ),
-    references=("`keras/src/metrics/metric.py` reset_state",),
     needles=("reset_states",),
     probe=Probe("keras.metrics.Mean().reset_states", ("AttributeError",)),
 )
@@ -2344,14 +1645,7 @@ entry(
     matchers=(("method", {"self_methods": ("add_update",), "fix": "unwrap_assign"}),),
     message="`{written}(...)` does not exist in Keras 3 (AttributeError: object has no attribute 'add_update'); "
             "run the update directly in call(): `self.v.assign(...)`",
-    autofix="**safe** when the argument is an `.assign*(...)` call (the call is unwrapped); none otherwise",
     fix_safety=("safe",),
-    what="Flags `self.add_update(...)` in the methods of a Keras layer or model.",
-    why="""
-        Keras 3 runs state updates eagerly where they are written. Measured: `AttributeError: ...
-        object has no attribute 'add_update'` (inside `call`, wrapped in `Could not automatically
-        infer the output shape / dtype of ...`).
-        """,
     bad="""
         import keras
 
@@ -2377,9 +1671,6 @@ entry(
                 return inputs - self.mean
         """,
     fixed=SAME_AS_GOOD,
-    how="Call the update directly: `self.v.assign(...)` (in `call`, guarded by `training` if it should only run in training).",
-    not_flagged=("`add_update` outside Keras layers and models.",),
-    references=("Keras 3 migration guide, \"Removed features\"",),
     needles=("add_update",),
     probe=Probe("keras.layers.Dense(1).add_update", ("AttributeError",)),
 )
@@ -2401,14 +1692,7 @@ entry(
     }),),
     message="compile() no longer takes {member} in Keras 3 (TypeError: compile() got an unexpected keyword argument "
             "'{first}'); remove it",
-    autofix="**unsafe** (deletion): `sample_weight_mode=\"temporal\"` needs 2-D `sample_weight` in fit; `distribute` needs "
-            "the model built under `strategy.scope()`",
     fix_safety=("unsafe",),
-    what="Flags `sample_weight_mode=`, `experimental_run_tf_function=`, `distribute=` and `target_tensors=` in `compile(...)`. One finding per call.",
-    why="""
-        Measured: `TypeError: Trainer.compile() got an unexpected keyword argument
-        'sample_weight_mode'` (the same for each). `run_eagerly=` is fine.
-        """,
     bad="""
         import keras
 
@@ -2422,13 +1706,6 @@ entry(
         model.compile(optimizer="adam", loss="mse")
         """,
     fixed=SAME_AS_GOOD,
-    how="""
-        Delete them. `sample_weight_mode="temporal"`: pass a 2-D `sample_weight` to `fit`.
-        `experimental_run_tf_function=False`: `run_eagerly=True` when debugging. `distribute`:
-        build and compile under `strategy.scope()`.
-        """,
-    not_flagged=("`run_eagerly=`, `jit_compile=`, `steps_per_execution=`; `re.compile(...)`.",),
-    references=("`keras/src/trainers/trainer.py` compile signature",),
     needles=("sample_weight_mode", "experimental_run_tf_function", "distribute", "target_tensors"),
     probe=Probe("import inspect; 'sample_weight_mode' not in inspect.signature(keras.Model.compile).parameters"),
 )
@@ -2458,26 +1735,7 @@ entry(
     ),
     message="`{written}({member}=...)` is rejected by Keras 3 (ValueError: Unrecognized keyword arguments passed to "
             "{written}: {{'{member}': ...}}); {hint}",
-    autofix="**safe** for `fused=` and `use_resource=` (performance only: deleted); **unsafe** (deletion) for the rest",
     fix_safety=("safe", "unsafe"),
-    what="""
-        Flags `dynamic=` in layer constructors (built-in, the project's own, and
-        `super().__init__(dynamic=True)`), `BatchNormalization(fused=, virtual_batch_size=,
-        adjustment=)`, `time_major=` in RNN layers, and `self.add_weight(use_resource=, getter=,
-        partitioner=)`. The `BatchNormalization` keywords are also flagged through the project's
-        subclasses (in any module): passed on by `super().__init__(fused=fused, **kwargs)` in a
-        subclass's `__init__`, or given to a subclass constructor, when no class in between
-        defines `__init__` (one that does may take the keyword itself).
-        """,
-    why="""
-        Measured: ``ValueError: Unrecognized keyword arguments passed to BatchNormalization:
-        {'fused': True}`` (the same text for the others, naming the layer), and `TypeError:
-        Layer.add_weight() got an unexpected keyword argument 'use_resource'`. Any value fails,
-        `fused=False` too, and a subclass fails the same way: `class TpuBN(BatchNormalization)`
-        whose `__init__(self, fused=False, **kw)` calls `super().__init__(fused=fused, **kw)`
-        raises ``ValueError: Unrecognized keyword arguments passed to TpuBN: {'fused': False}``
-        when built.
-        """,
     bad="""
         import keras
 
@@ -2489,16 +1747,6 @@ entry(
         norm = keras.layers.BatchNormalization()
         """,
     fixed=SAME_AS_GOOD,
-    how="""
-        Delete them. `dynamic=True`: `model.compile(run_eagerly=True)`; `time_major=True`: transpose
-        the inputs to batch-major.
-        """,
-    not_flagged=(
-        "The same keywords on non-Keras calls.",
-        "`fused=` given to a `BatchNormalization` subclass whose own `__init__` (or an in-tree parent's) "
-        "takes it and does not pass it on; `fused=` in subclasses of other libraries' batch norms.",
-    ),
-    references=("Keras 3 migration guide, \"Removed features\"", "`keras/src/layers/layer.py`"),
     needles=("dynamic", "fused", "virtual_batch_size", "adjustment", "time_major", "use_resource", "getter",
              "partitioner"),
     probe=Probe("keras.layers.BatchNormalization(fused=True)", ("ValueError", "TypeError")),
@@ -2514,17 +1762,7 @@ entry(
     matchers=(("multi_output_metrics", {}),),
     message="`metrics={written}` for a model with {member} outputs: Keras 3 fails at fit (ValueError: tuple arity "
             "mismatch); give one list per output (`[[...], [...]]`) or a dict by output name",
-    autofix="**unsafe**: the list is repeated once per output (`[\"mae\"]` -> `[[\"mae\"], [\"mae\"]]`)",
     fix_safety=("unsafe",),
-    what="""
-        Flags `model.compile(metrics=[...])` with a flat list shorter than the number of outputs of a
-        model built in the same module as `keras.Model(inputs, [a, b, ...])`.
-        """,
-    why="""
-        Keras 2 applied each listed metric to every output (`o1_mae`, `o2_mae`). Keras 3 matches the
-        list against the outputs: measured, `ValueError: tuple arity mismatch; expected: 2, got: 1;
-        tuple: ('mae',).` at `fit`.
-        """,
     bad="""
         import keras
 
@@ -2552,9 +1790,6 @@ entry(
         model = keras.Model(inputs, [age, income])
         model.compile(optimizer="adam", loss="mse", metrics=[["mae"], ["mae"]])
         """,
-    how='One list per output (`metrics=[["mae"], ["mae"]]`) or a dict by output name (`{"age": ["mae"], ...}`).',
-    not_flagged=("Single-output models; lists as long as the outputs; nested lists and dicts.",),
-    references=("keras-team/keras#21675",),
     needles=("metrics",),
     probe=Probe("import numpy as np\ni = keras.Input((2,))\nm = keras.Model(i, [keras.layers.Dense(1)(i), keras.layers.Dense(1)(i)])\n"
                 "m.compile(loss='mean_squared_error', metrics=['mae'])\n"
@@ -2577,21 +1812,7 @@ entry(
         "save": "a model compiled with a loss alias ('mse'...) is saved to {member}: Keras 3 cannot reload the file (ValueError: Could not "
                 "deserialize 'keras.metrics.mse'); use the full loss name (\"mean_squared_error\") or save to .keras",
     },
-    autofix="**safe**: the alias in `compile(loss=...)` is spelled out (`\"mse\"` -> `\"mean_squared_error\"`, "
-            "`\"mae\"` -> `\"mean_absolute_error\"`, ...: the same loss function), so the files the module saves "
-            "reload; one fix repairs the save and the load findings. A `.h5` file written before the fix still "
-            "needs `load_model(path, compile=False)` once, which is left to you (the optimizer state is lost)",
     fix_safety=("safe",),
-    what="""
-        Follows a model through the module: compiled with a loss alias (`"mse"`, `"mae"`, `"mape"`,
-        `"msle"`, `"kld"`, `"logcosh"`), saved to `.h5`/`.hdf5` (flagged), and loaded back from that
-        path with `load_model(...)` without `compile=False` (flagged).
-        """,
-    why="""
-        Measured for files written by Keras 2 and by Keras 3: ``ValueError: Could not deserialize
-        'keras.metrics.mse' because it is not a KerasSaveable subclass`` (`"mean_squared_error"`
-        loads).
-        """,
     bad="""
         import keras
 
@@ -2616,14 +1837,6 @@ entry(
         model.save("regressor.h5")
         restored = keras.models.load_model("regressor.h5")
         """,
-    how="`load_model(path, compile=False)` then `compile(...)` again; or convert the file once to `.keras`; compile with full loss names.",
-    not_flagged=(
-        "`load_model(\"x.h5\", compile=False)`; `.keras` files; full loss names (`\"mean_squared_error\"`).",
-        "`load_model(\"x.h5\")` of a file this module did not save from a model compiled with an alias: the "
-        "spec's info-level form (any legacy `.h5` load) was dropped, as it was mostly noise (18 findings on "
-        "handson-ml2, most of them files compiled with full loss names).",
-    ),
-    references=("keras-team/keras#19330", "`keras/src/saving/serialization_lib.py`"),
     needles=(".h5", ".hdf5"),
     probe=Probe("import os, tempfile\npath = os.path.join(tempfile.mkdtemp(), 'm.h5')\n"
                 "m = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])\nm.compile(loss='mse')\nm.save(path)\n"
@@ -2643,10 +1856,7 @@ entry(
     }),),
     message="`{written}(l=...)` fails on Keras 3 (TypeError: L2.__init__() got an unexpected keyword argument 'l'); "
             "pass the factor positionally",
-    autofix="**safe**: `l2(l=0.01)` -> `l2(0.01)`",
     fix_safety=("safe",),
-    what="Flags `l=` in `keras.regularizers.l1(...)`, `l2(...)`, `L1(...)`, `L2(...)`.",
-    why="Measured: `TypeError: L2.__init__() got an unexpected keyword argument 'l'` (Keras 3's parameter is `l2`/`l1`).",
     bad="""
         import keras
 
@@ -2658,9 +1868,6 @@ entry(
         dense = keras.layers.Dense(64, kernel_regularizer=keras.regularizers.l2(0.01))
         """,
     fixed=SAME_AS_GOOD,
-    how="Pass it positionally (`l2(0.01)`) or as `l2=` / `l1=`.",
-    not_flagged=("`l1_l2(l1=..., l2=...)`.",),
-    references=("`keras/src/regularizers/regularizers.py`",),
     needles=("l2(", "l1(", "L2(", "L1("),
     probe=Probe("keras.regularizers.l2(l=0.01)", ("TypeError",)),
 )

@@ -50,7 +50,6 @@ def test_declared_fix_safety_is_what_the_fixes_are(code):
     assert set(entry.fix_safety) == OFFERED.get(code, set()), (
         f"{code} declares {entry.fix_safety}, its fixes are {sorted(OFFERED.get(code, ()))}"
     )
-    assert all(f"**{safety}**" in entry.autofix for safety in entry.fix_safety)
     assert (entry.fixed is None) or entry.fix_safety, f"{code} shows a fixed example but declares no fix"
 
 

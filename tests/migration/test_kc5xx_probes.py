@@ -2,7 +2,7 @@
 behaviour on the installed Keras (keras 3 comes with the test extra)."""
 import pytest
 
-from kerascheck.migration.probes import confirm, member_of
+from kerascheck.confirm.probes.migration import confirm, member_of
 from kerascheck.migration.table import ENTRIES
 
 

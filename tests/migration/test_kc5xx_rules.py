@@ -118,15 +118,6 @@ def test_no_fix_where_the_spec_says_none(code):
     assert errors == [] and fixed == textwrap.dedent(entry.bad)
 
 
-def test_pages_are_generated_from_the_table():
-    from kerascheck.migration.pages import expected_pages, pages_dir
-
-    for name, text in expected_pages().items():
-        assert (pages_dir() / name).read_text(encoding="utf-8") == text, (
-            f"rules/{name} is stale: run python -m kerascheck.migration.pages"
-        )
-
-
 @pytest.mark.parametrize("snippet,says,not_says", [
     (  # standalone: the enum itself is gone
         "import keras\nloss = keras.losses.MeanSquaredError(reduction=keras.losses.Reduction.SUM)\n",

@@ -8,7 +8,7 @@ user "confirmed: absent in Keras 3.15.1" instead of a claim.
 
 This module never imports Keras at import time (the static core must not). `run()` is
 meant to run where Keras may be imported: in a worker process, or through `main()`
-(`python -m kerascheck.migration.probes` reads JSON lines `{"code": ..., "member": ...}`
+(`python -m kerascheck.confirm.probes.migration` reads JSON lines `{"code": ..., "member": ...}`
 on stdin and writes one result per line). `confirm(findings)` does the latter from the
 main process, one subprocess for all the findings.
 
@@ -136,7 +136,7 @@ def _first_line(error: BaseException, limit: int = _STATUS_LINE) -> str:
 
 def run(code: str, member: str = "") -> tuple[str, str]:
     """(status, detail): "confirmed", "not-reproduced", "skipped" or "error" (the raw
-    observation, as `python -m kerascheck.migration.probes` prints it; `observe()` is
+    observation, as `python -m kerascheck.confirm.probes.migration` prints it; `observe()` is
     what `kerascheck --confirm` shows)."""
     entry = BY_CODE.get(code)
     if entry is None or entry.probe is None:
@@ -257,7 +257,7 @@ def confirm(requests: Iterable[tuple[str, str]], python: Optional[str] = None, t
     payload = "".join(json.dumps({"code": code, "member": member}) + "\n" for code, member in requests)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     try:
-        completed = subprocess.run([python or sys.executable, "-m", "kerascheck.migration.probes"], input=payload,
+        completed = subprocess.run([python or sys.executable, "-m", "kerascheck.confirm.probes.migration"], input=payload,
                                    capture_output=True, text=True, timeout=timeout, env=env)
     except (OSError, subprocess.TimeoutExpired) as error:
         return [("skipped", f"the probe process failed: {error}")] * len(requests)
