@@ -319,7 +319,7 @@ def _fail(message: str) -> None:
 
 
 def _interrupted() -> None:
-    """Ctrl-C: the worker processes are already stopped (engine._map); say so, exit 130."""
+    """Ctrl-C: the worker processes are already stopped (pool.map_items); say so, exit 130."""
     click.echo("kerascheck: interrupted", err=True)
     sys.exit(EXIT_INTERRUPTED)
 

@@ -9,21 +9,18 @@ from __future__ import annotations
 import errno
 import functools
 from collections import Counter
-import multiprocessing
 import os
 import re
 import signal
 import stat
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping, Optional, Sequence, Union
+from typing import Mapping, Optional, Sequence, Union
 
 import libcst as cst
 
-from kerascheck import notebooks
+from kerascheck import notebooks, pool
 from kerascheck.fix import FileFix, FixMode, RenderFailed, read_source
 from kerascheck.fix.apply import Candidate, FixFailed, apply_fixes, code_of, spans_of
 from kerascheck.fix.diff import unified_diff
@@ -48,8 +45,6 @@ from kerascheck.sources import SourceProblem, decode, parse_ast
 from kerascheck.suppress import suppressions_for
 
 SYNTAX_ERROR = "KC001"
-# Below this many files a pool costs more (forking, shipping results) than it saves.
-_PARALLEL_THRESHOLD = 16
 # A file that takes longer than this to check is reported and skipped (KERASCHECK_FILE_TIMEOUT
 # overrides it; 0 turns it off).
 FILE_SECONDS = 120.0
@@ -591,141 +586,6 @@ def visit_rules(module: cst.Module, rules: Sequence[Rule], context: FileContext)
     walk_batched(module, visits, leaves, context.ancestors, layout=not hooked.isdisjoint(TRIVIA_TYPES))
 
 
-# ---- process pool plumbing -----------------------------------------------------------------
-_WORKER_CHECKER: Optional[Checker] = None
-
-
-def _init_worker(plan: RunPlan) -> None:
-    global _WORKER_CHECKER
-    _WORKER_CHECKER = Checker(plan)
-
-
-def _check_in_worker(scan: FileScan):
-    return _WORKER_CHECKER.check(scan)
-
-
-def _fix_in_worker(job):
-    scan, mode, ignored = job
-    return _WORKER_CHECKER.fix(scan, mode, ignored)
-
-
-def _check_recorded_in_worker(scan: FileScan):
-    """check_recording, and whether the file still has the content of the first pass (if
-    it changed in between, the result must not be cached under the old digest)."""
-    findings, errors, asked = _WORKER_CHECKER.check_recording(scan)
-    if _WORKER_CHECKER.timed_out:  # depends on the machine's load: never cached
-        return findings, errors, asked, False
-    stable = scan.data is not None
-    if not stable and scan.digest:
-        try:
-            stable = content_digest(read_bytes(scan.path)) == scan.digest
-        except OSError:
-            stable = False
-    return findings, errors, asked, stable
-
-
-def _start_worker(initializer, initargs) -> None:
-    # Ctrl-C reaches the whole process group: the parent alone handles it (and stops the
-    # workers), so no worker prints a KeyboardInterrupt traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if initializer is not None:
-        initializer(*initargs)
-
-
-def _pool(jobs: int, initializer=None, initargs=()):
-    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(initializer, initargs)
-    )
-
-
-def _run_batch(function: Callable, batch: Sequence) -> list:
-    return [function(item) for item in batch]
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool now (Ctrl-C, an error): kill its workers instead of letting them
-    finish the queue, and leave no process, and no thread Python's exit would wait for,
-    behind."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    # shutdown() forgets both: the thread that collects results, and the parent's end of
-    # the pipe the workers send them through.
-    manager = getattr(pool, "_executor_manager_thread", None)
-    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.join(timeout=2)
-        if process.is_alive():
-            process.kill()
-            process.join(timeout=2)
-    if manager is not None:
-        _release(manager, writer)
-
-
-def _release(manager: threading.Thread, writer) -> None:
-    """A worker killed while it was sending a result leaves the pool's manager thread
-    waiting for the rest of that message, forever, and Python's exit waits for that
-    thread. Every worker is dead by now, so closing the parent's own end of the result
-    pipe turns the wait into end-of-file: the thread finds the pool broken and ends."""
-    manager.join(timeout=0.5)
-    if manager.is_alive() and writer is not None:
-        writer.close()
-        manager.join(timeout=5)
-
-
-def _map(function: Callable, items: Sequence, jobs: int, initializer=None, initargs=(), on_crash=None):
-    """[function(item) for item in items], in a pool of `jobs` processes when there are
-    enough items. A worker that dies (libcst's native parser can still overflow the C
-    stack on pathological input) loses only its batch: those items are retried one per
-    process, and one that kills its process again yields `on_crash(item)`."""
-    if jobs <= 1 or len(items) < _PARALLEL_THRESHOLD:
-        if initializer is not None:
-            initializer(*initargs)
-        return [function(item) for item in items]
-    size = max(1, len(items) // (jobs * 8))
-    batches = [items[start:start + size] for start in range(0, len(items), size)]
-    results: list = [None] * len(batches)
-    lost = []
-    pool = _pool(jobs, initializer, initargs)
-    try:
-        futures = [pool.submit(_run_batch, function, batch) for batch in batches]
-        for number, future in enumerate(futures):
-            try:
-                results[number] = future.result()
-            except BrokenProcessPool:
-                lost.append(number)
-        pool.shutdown(wait=True)
-    except BaseException:  # KeyboardInterrupt above all, also while the pool winds down
-        _stop(pool)
-        raise
-    for number in lost:
-        results[number] = [_isolated(function, item, initializer, initargs, on_crash) for item in batches[number]]
-    return [result for batch in results for result in batch]
-
-
-def _isolated(function: Callable, item, initializer, initargs, on_crash):
-    """function(item) alone in a fresh process, so that a crash takes nothing else down."""
-    pool = _pool(1, initializer, initargs)
-    try:
-        return pool.submit(_run_batch, function, [item]).result()[0]
-    except BrokenProcessPool:
-        if on_crash is None:
-            raise
-        return on_crash(item)
-    except BaseException:
-        _stop(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True)
-
-
-def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-
-
 # ---- the result cache ----------------------------------------------------------------------
 class _LookupRecorder(Mapping):
     """`ProjectIndex.modules` for one check, noting every path looked up (present or not:
@@ -780,7 +640,7 @@ class _CachedPasses:
                     scans[number] = entry.scan
                     continue
             misses.append(number)
-        fresh = _map(scan_file, [paths[number] for number in misses], jobs, on_crash=_scan_crashed)
+        fresh = pool.map_items(scan_file, [paths[number] for number in misses], jobs, on_crash=_scan_crashed)
         for number, scan in zip(misses, fresh):
             scans[number] = scan
         return scans
@@ -810,8 +670,8 @@ class _CachedPasses:
             else:
                 todo.append(number)
         crashed = functools.partial(_check_crashed, plan.cwd)
-        fresh = _map(
-            _check_recorded_in_worker, [scans[number] for number in todo], jobs, _init_worker, (plan,),
+        fresh = pool.map_items(
+            _check_for_cache, [scans[number] for number in todo], jobs, worker=(Checker, (plan,)),
             on_crash=lambda scan: (*crashed(scan), None, False),
         )
         for number, (findings, errors, asked, stable) in zip(todo, fresh):
@@ -823,6 +683,26 @@ class _CachedPasses:
                     errors=errors, dependencies=snapshot.dependencies(asked),
                 ))
         return outcomes
+
+
+def _check_for_cache(checker: Checker, scan: FileScan):
+    """check_recording, and whether the file still has the content of the first pass (if
+    it changed in between, the result must not be cached under the old digest)."""
+    findings, errors, asked = checker.check_recording(scan)
+    if checker.timed_out:  # depends on the machine's load: never cached
+        return findings, errors, asked, False
+    stable = scan.data is not None
+    if not stable and scan.digest:
+        try:
+            stable = content_digest(read_bytes(scan.path)) == scan.digest
+        except OSError:
+            stable = False
+    return findings, errors, asked, stable
+
+
+def _fix_job(checker: Checker, job):
+    scan, mode, ignored = job
+    return checker.fix(scan, mode, ignored)
 
 
 def _external_fingerprint(found) -> str:
@@ -864,13 +744,13 @@ def run(
     `fixable`: the codes whose findings show their fix (None: all); `fix_edits`: whether
     those fixes carry their edits (see RunPlan)."""
     cwd = cwd or os.getcwd()
-    jobs = jobs or default_jobs()
+    jobs = jobs or pool.default_jobs()
     sources = sources or {}
     if fix is not None:
         cache, fixable = None, fix.fixable
     cached = _CachedPasses(cache) if cache is not None else None
     on_disk = [f for f in files if f not in sources]
-    scans: list[FileScan] = cached.scan(on_disk, jobs) if cached else _map(scan_file, on_disk, jobs, on_crash=_scan_crashed)
+    scans: list[FileScan] = cached.scan(on_disk, jobs) if cached else pool.map_items(scan_file, on_disk, jobs, on_crash=_scan_crashed)
     scans += [scan_file(path, sources[path]) for path in files if path in sources]
     context = _context_scans(scans, context_files, jobs)
     modules = tuple(scan.facts for scan in [*scans, *context] if scan.facts is not None)
@@ -888,15 +768,15 @@ def run(
         root = config_root or cwd
         jobs_to_do = [(scan, fix, _ignored_codes(scan.path, root, per_file_ignores)) for scan in scans]
         crashed = functools.partial(_check_crashed, cwd)
-        done = _map(_fix_in_worker, jobs_to_do, jobs, _init_worker, (plan,),
-                    on_crash=lambda job: (*crashed(job[0]), None))
+        done = pool.map_items(_fix_job, jobs_to_do, jobs, worker=(Checker, (plan,)),
+                              on_crash=lambda job: (*crashed(job[0]), None))
         outcomes = [(findings, errors) for findings, errors, _ in done]
         result.fixes = sorted((d for _, _, d in done if d is not None and d.count), key=lambda d: d.path)
     elif cached is not None:
         outcomes = cached.check(scans, context, plan, jobs)
     else:
         crashed = functools.partial(_check_crashed, cwd)
-        outcomes = _map(_check_in_worker, scans, jobs, _init_worker, (plan,), on_crash=crashed)
+        outcomes = pool.map_items(Checker.check, scans, jobs, worker=(Checker, (plan,)), on_crash=crashed)
     if cache is not None and cache.warning:
         result.notices.append(cache.warning)
     root = config_root or cwd
@@ -927,10 +807,10 @@ def file_targets(
     for a file that cannot be read. `options` come from prepare_options(). No rule runs.
     `forced_by` words the reason of a forced target (see target.file_target)."""
     cwd = cwd or os.getcwd()
-    jobs = jobs or default_jobs()
+    jobs = jobs or pool.default_jobs()
     sources = sources or {}
     on_disk = [f for f in files if f not in sources]
-    scans = _map(scan_file, on_disk, jobs, on_crash=_scan_crashed)
+    scans = pool.map_items(scan_file, on_disk, jobs, on_crash=_scan_crashed)
     scans += [scan_file(path, sources[path]) for path in files if path in sources]
     context = _context_scans(scans, context_files, jobs)
     index = ProjectIndex(tuple(s.facts for s in [*scans, *context] if s.facts is not None), extra_bases)
@@ -963,7 +843,7 @@ def _context_scans(scans: list[FileScan], context_files: Sequence[str], jobs: in
     batch = scans
     while True:
         known.update(pending)
-        new = _map(scan_file, pending, jobs)
+        new = pool.map_items(scan_file, pending, jobs)
         found.extend(new)
         batch = [*batch, *new]
         pending = closure.frontier([scan.facts for scan in batch if scan.facts is not None], known)
