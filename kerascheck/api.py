@@ -18,6 +18,7 @@ from kerascheck.config import Settings, load_settings
 from kerascheck.discovery import DEFAULT_EXCLUDES, Excluder, discover
 from kerascheck.finding import Finding
 from kerascheck.fix import FixMode
+from kerascheck.results import CheckResult
 from kerascheck.rules import all_rules
 
 
@@ -64,7 +65,7 @@ def check_paths(
     confirm_options=None,
     fix=None,
     fix_edits: bool = True,
-) -> engine.CheckResult:
+) -> CheckResult:
     """Lint files and directories. With `diff_base` (a git revision), only the files
     among them that changed since it (committed, staged, unstaged or untracked) are
     checked; the others still inform the cross-file index. Raises ConfigError /
@@ -139,7 +140,7 @@ def _options(files: list[str], settings: Settings) -> dict:
     return engine.prepare_options(files, {"target_keras": settings.target_keras})
 
 
-def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, options, **static) -> engine.CheckResult:
+def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, options, **static) -> CheckResult:
     """The static run, then --confirm over its findings. The worker starts first, so
     Keras imports while the static run goes on; the static run itself never imports it."""
     from kerascheck.confirm.runner import Runner, options_from_settings
@@ -164,7 +165,7 @@ def check_stdin(
     config: Optional[Settings] = None,
     jobs: Optional[int] = None,
     fix=None,
-) -> engine.CheckResult:
+) -> CheckResult:
     """Lint `data` as the content of the file `path` (editors pipe unsaved buffers):
     findings carry `path`, per-file-ignores match it, and the project files it imports
     inform the index as for a file on disk. With `fix` (a FixMode), the fixed content
@@ -181,7 +182,7 @@ def _run(
     cache_dir: Optional[str] = None,
     fix_edits: bool = True,
     **inputs,
-) -> engine.CheckResult:
+) -> CheckResult:
     codes = settings.enabled_codes(all_rules())
     options = _options(files, settings)
     # The options (the Keras target, the projects' pins) and whether fixes carry their

@@ -15,7 +15,7 @@ import signal
 import stat
 import sys
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Mapping, Optional, Sequence, Union
 
 import libcst as cst
@@ -32,6 +32,7 @@ from kerascheck.cache import Cache, Entry, Snapshot
 from kerascheck.cache import digest as content_digest
 from kerascheck.cstwalk import TRIVIA_TYPES, deep_stack, positions, walk_batched
 from kerascheck.finding import Finding, FixInfo, RunError, Severity
+from kerascheck.results import CheckResult
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import FileContext, Rule
 from kerascheck.semantic import target
@@ -80,20 +81,6 @@ class FileScan:
     data: Union[bytes, str, None] = None
     # Content digest of what was read (kerascheck.cache.digest); the cache keys on it.
     digest: str = ""
-
-
-@dataclass
-class CheckResult:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[RunError] = field(default_factory=list)
-    files_checked: int = 0
-    # One-line warnings about the run itself (the cache could not be written...).
-    notices: list[str] = field(default_factory=list)
-    # With --fix/--diff (kerascheck.fix): what was done, and each changed file.
-    fix_mode: Optional[FixMode] = None
-    fixes: list[FileFix] = field(default_factory=list)
-    # With --confirm: the kerascheck.confirm.runner.Summary (counts, Keras version, timing).
-    confirmation: Optional[object] = None
 
 
 @dataclass(frozen=True)
@@ -905,4 +892,4 @@ def _ignored_codes(path: str, root: str, per_file_ignores) -> frozenset:
     return frozenset(codes)
 
 
-__all__ = ["run", "CheckResult", "Severity", "scan_file", "Checker", "RunPlan", "display_path"]
+__all__ = ["run", "Severity", "scan_file", "Checker", "RunPlan", "display_path"]
