@@ -18,6 +18,7 @@ from kerascheck.config import Settings, load_settings
 from kerascheck.discovery import DEFAULT_EXCLUDES, Excluder, discover
 from kerascheck.finding import Finding
 from kerascheck.fix import FixMode
+from kerascheck.fix.fixer import Fixer, FixingRun
 from kerascheck.results import CheckResult
 from kerascheck.rules import all_rules
 
@@ -180,6 +181,7 @@ def _run(
     settings: Settings,
     jobs: Optional[int],
     cache_dir: Optional[str] = None,
+    fix: Optional[FixMode] = None,
     fix_edits: bool = True,
     **inputs,
 ) -> CheckResult:
@@ -198,6 +200,7 @@ def _run(
         cache=Cache(cache_dir, codes, settings.extra_bases, keyed) if cache_dir else None,
         options=options,
         fixable=settings.fixable_codes(all_rules()),
+        fix=FixingRun(fix) if fix is not None else None,
         fix_edits=fix_edits,
         **inputs,
     )
@@ -257,6 +260,6 @@ def fix_source(
         options=tuple(engine.prepare_options([], {"target_keras": settings.target_keras}).items()),
     )
     mode = FixMode(unsafe=unsafe, write=False, fixable=settings.fixable_codes(all_rules()))
-    findings, errors, done = engine.Checker(plan).fix(scan, mode)
+    findings, errors, done = Fixer.for_plan(plan).fix(scan, mode)
     fixed = done.content if done is not None and done.content is not None else text
     return fixed, _fixable_only(findings, settings), errors

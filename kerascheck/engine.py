@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import functools
-from collections import Counter
 import os
 import re
 import signal
@@ -16,18 +15,15 @@ import stat
 import sys
 import threading
 from dataclasses import dataclass, replace
-from typing import Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
 
 import libcst as cst
 
 from kerascheck import notebooks, pool
-from kerascheck.fix import FileFix, FixMode, RenderFailed, read_source
-from kerascheck.fix.apply import Candidate, FixFailed, apply_fixes, code_of, spans_of
-from kerascheck.fix.diff import unified_diff
+from kerascheck.fix import FixMode
+from kerascheck.fix.apply import apply_fixes, code_of
 from kerascheck.fix.edits import edits_between
 from kerascheck.fix.imports import conflict as import_conflict
-from kerascheck.fix.loop import Pass, fix_until_stable
-from kerascheck.fix.writer import WriteFailed, write_atomically
 from kerascheck.cache import Cache, Entry, Snapshot
 from kerascheck.cache import digest as content_digest
 from kerascheck.cstwalk import TRIVIA_TYPES, deep_stack, positions, walk_batched
@@ -44,6 +40,9 @@ from kerascheck.semantic.module import ModuleModel
 from kerascheck.semantic.project import ClassKey, ProjectIndex
 from kerascheck.sources import SourceProblem, decode, parse_ast
 from kerascheck.suppress import suppressions_for
+
+if TYPE_CHECKING:
+    from kerascheck.fix.fixer import FixingRun
 
 SYNTAX_ERROR = "KC001"
 # A file that takes longer than this to check is reported and skipped (KERASCHECK_FILE_TIMEOUT
@@ -259,7 +258,7 @@ class Checker:
         text, cells = load_source(scan.path, data)
         findings, errors = self.check_text(scan, text)
         if cells is not None:
-            findings = [_in_cells(cells, finding) for finding in findings]
+            findings = [in_cells(cells, finding) for finding in findings]
         return findings, errors
 
     def check_text(self, scan: FileScan, text) -> tuple[list[Finding], list[RunError]]:
@@ -296,7 +295,7 @@ class Checker:
                 return [], [RunError(shown, f"Python parses this file but libcst does not ({reason}); not checked")]
         except RecursionError:
             return self._syntax_finding(shown, SourceProblem("too deeply nested to parse")), []
-        return self._run_rules(scan.path, shown, text, module, column_shifts=shifts)
+        return self.run_rules(scan.path, shown, text, module, column_shifts=shifts)
 
     def _syntax_finding(self, shown: str, problem: SourceProblem) -> list[Finding]:
         if not self.check_syntax:
@@ -316,7 +315,7 @@ class Checker:
             )
         ]
 
-    def _run_rules(self, path, shown, text, module, index=None, keep=None, column_shifts=None) -> tuple[list[Finding], list[RunError]]:
+    def run_rules(self, path, shown, text, module, index=None, keep=None, column_shifts=None) -> tuple[list[Finding], list[RunError]]:
         """The findings of the rules on `module`. For the fixer: `index` stands for the
         run's index (the file's facts changed), and `keep` receives (report, finding)
         of every finding not suppressed, their fixes without edits."""
@@ -351,7 +350,7 @@ class Checker:
                 end_column += column_shifts.get(end_line, 0)
             if suppressions is not None and suppressions.suppresses(report.code, line):
                 continue
-            fix, broken = self._fix_info(report, module, text, edits=keep is None and self.fix_edits)
+            fix, broken = self.fix_info(report, module, text, edits=keep is None and self.fix_edits)
             if broken is not None:
                 errors.append(RunError(shown, f"the fix of {report.code} is broken, so not offered: {broken}", report.code))
             findings.append(
@@ -374,7 +373,7 @@ class Checker:
         return _drop_superseded(findings, registry), errors
 
     @staticmethod
-    def _fix_info(report, module, text, edits: bool = True):
+    def fix_info(report, module, text, edits: bool = True):
         """(the FixInfo a finding shows, or None; why its fix is broken, or None). Its
         edits come from applying the fix alone and comparing the texts."""
         fix = report.fix
@@ -388,109 +387,15 @@ class Checker:
             return None, f"{type(error).__name__}: {error}"
         return FixInfo(fix.safe, fix.description, edits_between(text, fixed)), None
 
-    # ---- fixing (kerascheck.fix) -------------------------------------------------------
     def fix(self, scan: FileScan, mode: FixMode, ignored: frozenset = frozenset()):
-        """Fix one file as `mode` says: apply the fixes it allows, lint again until none
-        is left, prove nothing broke (kerascheck.fix.loop), then write the file
-        atomically, or render its diff. Returns (findings, errors, FileFix or None); the
-        findings are those of the content the file has afterwards."""
-        shown = display_path(scan.path, self.cwd)
-        if scan.read_error or scan.problem is not None or not self.worth_checking(scan):
-            return (*self.check(scan), None)
-        data = scan.data
-        if data is None:
-            try:
-                data = read_bytes(scan.path)
-            except OSError as error:
-                return [], [RunError(shown, f"cannot read file: {error.strerror or error}")], None
-        source = read_source(scan.path, data)
-        if isinstance(source, SourceProblem):
-            return (*self.check_data(scan, data), None)
-        lint = functools.partial(self._fix_pass, scan.path, shown, mode, ignored)
-        first = lint(source.text, self.index)
-        outcome = fix_until_stable(first, lint)
-        failure, new_data = outcome.failure, None
-        if failure is None and outcome.changed:
-            try:
-                new_data = source.render(outcome.text)
-                if mode.write and scan.data is None:
-                    write_atomically(scan.path, data, new_data)
-            except (RenderFailed, WriteFailed) as error:
-                failure, new_data = str(error), None
-        done = FileFix(shown)
-        final = outcome.last if new_data is not None and (mode.write or scan.data is not None) else first
-        findings, errors, keep = final.result
-        if failure is not None:
-            errors = [*errors, RunError(shown, f"not fixed, the file is left as it was: {failure}")]
-        elif new_data is not None:
-            done.fixed = Counter(code for code, _message in outcome.fixed.elements())
-            if mode.diff:
-                done.diff = unified_diff(shown, source.diff_text(data), source.diff_text(new_data))
-                done.diff_encoding = source.diff_encoding()
-            if scan.data is not None:
-                done.content = new_data
-        findings = self._with_edits(findings, keep, final)
-        if notebooks.is_notebook(scan.path):
-            cells = source.notebook.cells if final is first else notebooks.load(new_data).cells
-            findings = [_in_cells(cells, finding) for finding in findings]
-        return findings, errors, done
+        """Fix one file: kerascheck.fix.fixer.Fixer.fix. The engine's one call into the
+        fixer, kept because kerascheck.migration.pages fixes its examples this way."""
+        from kerascheck.fix.fixer import Fixer
 
-    def _fix_pass(self, path: str, shown: str, mode: FixMode, ignored: frozenset, text: str, index=None) -> Pass:
-        """One lint of `text` for the fixer. Without `index` the text is new: its facts
-        are collected again and replace the file's own in the index."""
-        if index is None:
-            rescan = scan_text(path, text)
-            if rescan.facts is None:
-                problem = rescan.problem
-                why = f"{problem.message} (line {problem.line})" if problem else rescan.read_error
-                return Pass(text, failure=f"the fixed code does not parse: {why}")
-            modules = {**self.index.modules, path: rescan.facts}
-            index = ProjectIndex(modules.values(), self.extra_bases, self.external)
-        try:
-            module = deep_stack.call(cst.parse_module, text)
-        except (cst.ParserSyntaxError, RecursionError) as error:
-            return Pass(text, failure=f"the fixed code does not parse: {str(error).splitlines()[0]}")
-        kept: list = []
-        findings, errors = self._run_rules(path, shown, text, module, index=index, keep=kept)
-        shown_ids = {id(finding) for finding in findings}
-        kept = [(report, finding) for report, finding in kept if id(finding) in shown_ids]
-        visible = [f for f in findings if not any(f.code.startswith(code) for code in ignored)]
-        keys = Counter((finding.code, finding.message) for finding in visible)
-        if errors:
-            return Pass(text, module, [], keys, "; ".join(error.message for error in errors),
-                        result=(findings, errors, kept))
-        wanted = [
-            (report, finding) for report, finding in kept
-            if report.fix is not None and mode.allows(report.code, report.fix.safe)
-            and not any(report.code.startswith(code) for code in ignored)
-            and not (report.fix.imports and import_conflict(module, report.fix.imports))
-        ]
-        targets = positions(module, [old for report, _ in wanted for old, _new in report.fix.replacements])
-        candidates = []
-        for report, finding in wanted:
-            try:
-                spans = spans_of(report.fix, targets)
-            except FixFailed as error:
-                return Pass(text, module, [], keys, f"the {report.code} fix is broken: {error}",
-                            result=(findings, errors, kept))
-            candidates.append(Candidate(report.fix, (finding.line, finding.column), report.code,
-                                        (report.code, report.message), spans))
-        return Pass(text, module, candidates, keys, result=(findings, errors, kept))
-
-    def _with_edits(self, findings: list[Finding], kept: list, final: Pass) -> list[Finding]:
-        """The findings with the edits of their fixes (a fixing pass leaves them out)."""
-        reports = {id(finding): report for report, finding in kept}
-        out = []
-        for finding in findings:
-            report = reports.get(id(finding))
-            if finding.fix is not None and report is not None:
-                fix, _broken = self._fix_info(report, final.module, final.text)
-                finding = replace(finding, fix=fix, fixable=fix is not None)
-            out.append(finding)
-        return out
+        return Fixer(self).fix(scan, mode, ignored)
 
 
-def _in_cells(cells, finding: Finding) -> Finding:
+def in_cells(cells, finding: Finding) -> Finding:
     """A finding of a notebook's Python text, and its fix's edits, in cell terms."""
     moved = cells.relocate(finding)
     if finding.fix is None or not finding.fix.edits:
@@ -656,7 +561,7 @@ class _CachedPasses:
                 self.cache.hits += 1
             else:
                 todo.append(number)
-        crashed = functools.partial(_check_crashed, plan.cwd)
+        crashed = functools.partial(check_crashed, plan.cwd)
         fresh = pool.map_items(
             _check_for_cache, [scans[number] for number in todo], jobs, worker=(Checker, (plan,)),
             on_crash=lambda scan: (*crashed(scan), None, False),
@@ -687,11 +592,6 @@ def _check_for_cache(checker: Checker, scan: FileScan):
     return findings, errors, asked, stable
 
 
-def _fix_job(checker: Checker, job):
-    scan, mode, ignored = job
-    return checker.fix(scan, mode, ignored)
-
-
 def _external_fingerprint(found) -> str:
     if found is None:
         return "-"
@@ -702,7 +602,7 @@ def _scan_crashed(path: str) -> FileScan:
     return FileScan(path, read_error="kerascheck crashed reading this file; skipped")
 
 
-def _check_crashed(cwd: str, scan: FileScan):
+def check_crashed(cwd: str, scan: FileScan):
     message = "libcst's parser crashed on this file (nesting too deep?); skipped"
     return [], [RunError(display_path(scan.path, cwd), message)]
 
@@ -719,7 +619,7 @@ def run(
     context_files: Sequence[str] = (),
     cache: Optional[Cache] = None,
     options: Optional[Mapping] = None,
-    fix: Optional[FixMode] = None,
+    fix: Optional[FixingRun] = None,
     fixable: Optional[frozenset] = None,
     fix_edits: bool = True,
 ) -> CheckResult:
@@ -727,14 +627,15 @@ def run(
     content of files not read from disk (stdin). `context_files`, and the project files
     that the checked files import, get the first pass only: they inform the index and
     are never reported. With a `cache`, unchanged files are not checked again. With
-    `fix`, the files are fixed (kerascheck.fix) and the findings are what is left.
+    `fix` (a kerascheck.fix.fixer.FixingRun: the engine itself never fixes), the files
+    are fixed and the findings are what is left.
     `fixable`: the codes whose findings show their fix (None: all); `fix_edits`: whether
     those fixes carry their edits (see RunPlan)."""
     cwd = cwd or os.getcwd()
     jobs = jobs or pool.default_jobs()
     sources = sources or {}
     if fix is not None:
-        cache, fixable = None, fix.fixable
+        cache, fixable = None, fix.mode.fixable
     cached = _CachedPasses(cache) if cache is not None else None
     on_disk = [f for f in files if f not in sources]
     scans: list[FileScan] = cached.scan(on_disk, jobs) if cached else pool.map_items(scan_file, on_disk, jobs, on_crash=_scan_crashed)
@@ -750,19 +651,15 @@ def run(
         options=tuple((options if options is not None else prepare_options(files, {})).items()),
         fix_edits=fix_edits,
     )
-    result = CheckResult(files_checked=len(files), fix_mode=fix)
+    result = CheckResult(files_checked=len(files), fix_mode=fix.mode if fix is not None else None)
     if fix is not None:
         root = config_root or cwd
-        jobs_to_do = [(scan, fix, _ignored_codes(scan.path, root, per_file_ignores)) for scan in scans]
-        crashed = functools.partial(_check_crashed, cwd)
-        done = pool.map_items(_fix_job, jobs_to_do, jobs, worker=(Checker, (plan,)),
-                              on_crash=lambda job: (*crashed(job[0]), None))
-        outcomes = [(findings, errors) for findings, errors, _ in done]
-        result.fixes = sorted((d for _, _, d in done if d is not None and d.count), key=lambda d: d.path)
+        ignored = [_ignored_codes(scan.path, root, per_file_ignores) for scan in scans]
+        outcomes, result.fixes = fix.outcomes(scans, ignored, plan, jobs)
     elif cached is not None:
         outcomes = cached.check(scans, context, plan, jobs)
     else:
-        crashed = functools.partial(_check_crashed, cwd)
+        crashed = functools.partial(check_crashed, cwd)
         outcomes = pool.map_items(Checker.check, scans, jobs, worker=(Checker, (plan,)), on_crash=crashed)
     if cache is not None and cache.warning:
         result.notices.append(cache.warning)

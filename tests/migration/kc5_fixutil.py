@@ -6,6 +6,7 @@ import textwrap
 
 from kerascheck import engine
 from kerascheck.fix import FixMode
+from kerascheck.fix.fixer import Fixer
 
 
 def fix_source(text: str, codes, unsafe: bool = True, path: str = "snippet.py", options=None):
@@ -19,7 +20,7 @@ def fix_source(text: str, codes, unsafe: bool = True, path: str = "snippet.py", 
         cwd=os.getcwd(),
         options=tuple((options or {"target_keras": "3"}).items()),
     )
-    findings, errors, done = engine.Checker(plan).fix(scan, FixMode(unsafe=unsafe, write=False))
+    findings, errors, done = Fixer.for_plan(plan).fix(scan, FixMode(unsafe=unsafe, write=False))
     content = done.content if done is not None and done.content is not None else text
     if isinstance(content, bytes):
         content = content.decode("utf-8")
