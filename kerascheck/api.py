@@ -220,15 +220,10 @@ def check_source(
     check_paths or check_stdin for cross-file checks."""
     settings = resolve_settings(config if config is not None else Settings())
     scan = engine.scan_file(path, text)
-    codes = tuple(sorted(settings.enabled_codes(all_rules())))
     # Dependency pins apply to a module that lives in a real project folder.
     pinned = [path] if os.path.isabs(path) and os.path.isdir(os.path.dirname(path)) else []
-    plan = engine.RunPlan(
-        rule_codes=codes,
-        modules=(scan.facts,) if scan.facts else (),
-        extra_bases=settings.extra_bases,
-        cwd=os.getcwd(),
-        options=tuple(engine.prepare_options(pinned, {"target_keras": settings.target_keras}).items()),
+    plan = engine.build_plan(
+        settings.enabled_codes(all_rules()), [scan], settings.extra_bases, options=_options(pinned, settings)
     )
     findings, errors = engine.Checker(plan).check_data(scan, text)
     for error in errors:  # a rule crashed: say so without hiding the other findings
@@ -251,13 +246,8 @@ def fix_source(
     one, and the text is then returned unchanged)."""
     settings = resolve_settings(config if config is not None else Settings())
     scan = engine.scan_file(path, text)
-    codes = tuple(sorted(settings.enabled_codes(all_rules())))
-    plan = engine.RunPlan(
-        rule_codes=codes,
-        modules=(scan.facts,) if scan.facts else (),
-        extra_bases=settings.extra_bases,
-        cwd=os.getcwd(),
-        options=tuple(engine.prepare_options([], {"target_keras": settings.target_keras}).items()),
+    plan = engine.build_plan(
+        settings.enabled_codes(all_rules()), [scan], settings.extra_bases, options=_options([], settings)
     )
     mode = FixMode(unsafe=unsafe, write=False, fixable=settings.fixable_codes(all_rules()))
     findings, errors, done = Fixer.for_plan(plan).fix(scan, mode)

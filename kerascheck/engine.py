@@ -102,6 +102,32 @@ class RunPlan:
     external: tuple = ()
 
 
+def build_plan(
+    rule_codes: Sequence[str],
+    scans: Sequence[FileScan] = (),
+    extra_bases: Sequence[str] = (),
+    cwd: Optional[str] = None,
+    options: Optional[Mapping] = None,
+    fix_edits: bool = True,
+    resolve_externals: bool = False,
+) -> RunPlan:
+    """The one way to make a RunPlan (run(), the API's one-module checks, the tests): the
+    rules `rule_codes`, the project index from the first pass over `scans` (the checked
+    files and those that only inform it), `options` from prepare_options(). With
+    `resolve_externals`, the installed packages' classes the tree derives from are read
+    now, once, instead of by each worker process when first asked (same answers)."""
+    modules = tuple(scan.facts for scan in scans if scan.facts is not None)
+    return RunPlan(
+        rule_codes=tuple(sorted(rule_codes)),
+        modules=modules,
+        extra_bases=tuple(extra_bases),
+        external=tuple(ProjectIndex(modules, extra_bases).external_bases().items()) if resolve_externals else (),
+        cwd=cwd or os.getcwd(),
+        options=tuple((options or {}).items()),
+        fix_edits=fix_edits,
+    )
+
+
 def display_path(path: str, cwd: str) -> str:
     """Relative to the current directory when below it, else as given."""
     try:
@@ -641,15 +667,10 @@ def run(
     scans: list[FileScan] = cached.scan(on_disk, jobs) if cached else pool.map_items(scan_file, on_disk, jobs, on_crash=_scan_crashed)
     scans += [scan_file(path, sources[path]) for path in files if path in sources]
     context = _context_scans(scans, context_files, jobs)
-    modules = tuple(scan.facts for scan in [*scans, *context] if scan.facts is not None)
-    plan = RunPlan(
-        rule_codes=tuple(sorted(rule_codes)),
-        modules=modules,
-        extra_bases=tuple(extra_bases),
-        external=tuple(ProjectIndex(modules, extra_bases).external_bases().items()),
-        cwd=cwd,
-        options=tuple((options if options is not None else prepare_options(files, {})).items()),
-        fix_edits=fix_edits,
+    plan = build_plan(
+        rule_codes, [*scans, *context], extra_bases, cwd=cwd,
+        options=options if options is not None else prepare_options(files, {}),
+        fix_edits=fix_edits, resolve_externals=True,
     )
     result = CheckResult(files_checked=len(files), fix_mode=fix.mode if fix is not None else None)
     if fix is not None:
@@ -789,4 +810,4 @@ def _ignored_codes(path: str, root: str, per_file_ignores) -> frozenset:
     return frozenset(codes)
 
 
-__all__ = ["run", "Severity", "scan_file", "Checker", "RunPlan", "display_path"]
+__all__ = ["run", "Severity", "scan_file", "Checker", "RunPlan", "build_plan", "display_path"]

@@ -264,7 +264,7 @@ def test_text_the_encoding_cannot_hold_is_refused():
 def fix_source_bytes(data: bytes, path: str = "m.py"):
     """fix_source for bytes, through the engine's fixing entry point."""
     scan = engine.scan_file(path, data)
-    plan = engine.RunPlan(tuple(sorted(Settings().enabled_codes(all_rules()))), (scan.facts,), (), os.getcwd())
+    plan = engine.build_plan(Settings().enabled_codes(all_rules()), [scan])
     findings, errors, done = Fixer.for_plan(plan).fix(scan, FixMode(unsafe=True, write=False))
     return (done.content if done is not None and done.content is not None else data), findings, errors
 
@@ -380,7 +380,7 @@ def test_a_fix_of_ipython_syntax_or_across_cells_is_refused():
 def test_notebook_bom_is_kept():
     raw = json.dumps(_notebook(NOTEBOOK_CELLS), indent=1).encode()
     scan = engine.scan_file("n.ipynb", b"\xef\xbb\xbf" + raw)
-    plan = engine.RunPlan(tuple(sorted(Settings().enabled_codes(all_rules()))), (scan.facts,), (), os.getcwd())
+    plan = engine.build_plan(Settings().enabled_codes(all_rules()), [scan])
     _, errors, done = Fixer.for_plan(plan).fix(scan, FixMode(write=False))
     assert errors == [] and done.content.startswith(b"\xef\xbb\xbf{")
 

@@ -1,7 +1,6 @@
 """Apply kerascheck's fixes to a snippet in memory, through the engine's fix loop."""
 from __future__ import annotations
 
-import os
 import textwrap
 
 from kerascheck import engine
@@ -13,13 +12,7 @@ def fix_source(text: str, codes, unsafe: bool = True, path: str = "snippet.py", 
     """(fixed text, remaining findings, run errors) for `text` fixed with the rules `codes`."""
     text = textwrap.dedent(text)
     scan = engine.scan_file(path, text)
-    plan = engine.RunPlan(
-        rule_codes=tuple(sorted(codes)),
-        modules=(scan.facts,) if scan.facts else (),
-        extra_bases=(),
-        cwd=os.getcwd(),
-        options=tuple((options or {"target_keras": "3"}).items()),
-    )
+    plan = engine.build_plan(codes, [scan], options=options or {"target_keras": "3"})
     findings, errors, done = Fixer.for_plan(plan).fix(scan, FixMode(unsafe=unsafe, write=False))
     content = done.content if done is not None and done.content is not None else text
     if isinstance(content, bytes):
