@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import replace
 from typing import Iterable, Optional, Union
 
 from kerascheck import engine, gitdiff
@@ -16,6 +15,7 @@ from kerascheck.cache import DIRECTORY_NAME as CACHE_DIRECTORY_NAME
 from kerascheck.cache import Cache
 from kerascheck.config import Settings, load_settings
 from kerascheck.discovery import DEFAULT_EXCLUDES, Excluder, discover
+from kerascheck.filters import filter_findings
 from kerascheck.finding import Finding
 from kerascheck.fix import FixMode
 from kerascheck.fix.fixer import Fixer, FixingRun
@@ -154,9 +154,7 @@ def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, opti
         result.findings = runner.confirm(result.findings, files)
         result.confirmation = runner.summary
     if confirm_only:
-        result.findings = [
-            f for f in result.findings if f.confirmation is None or f.confirmation.status != "not-reproduced"
-        ]
+        result.findings = filter_findings(result.findings, confirm_only=True)
     return result
 
 
@@ -228,14 +226,7 @@ def check_source(
     findings, errors = engine.Checker(plan).check_data(scan, text)
     for error in errors:  # a rule crashed: say so without hiding the other findings
         warnings.warn(str(error), RuntimeWarning, stacklevel=2)
-    return _fixable_only(findings, settings)
-
-
-def _fixable_only(findings: list[Finding], settings: Settings) -> list[Finding]:
-    fixable = settings.fixable_codes(all_rules())
-    if fixable is None:
-        return findings
-    return [f if f.fix is None or f.code in fixable else replace(f, fix=None, fixable=False) for f in findings]
+    return filter_findings(findings, fixable=settings.fixable_codes(all_rules()))
 
 
 def fix_source(
@@ -252,4 +243,4 @@ def fix_source(
     mode = FixMode(unsafe=unsafe, write=False, fixable=settings.fixable_codes(all_rules()))
     findings, errors, done = Fixer.for_plan(plan).fix(scan, mode)
     fixed = done.content if done is not None and done.content is not None else text
-    return fixed, _fixable_only(findings, settings), errors
+    return fixed, filter_findings(findings, fixable=settings.fixable_codes(all_rules())), errors

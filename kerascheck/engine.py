@@ -27,6 +27,7 @@ from kerascheck.fix.imports import conflict as import_conflict
 from kerascheck.cache import Cache, Entry, Snapshot
 from kerascheck.cache import digest as content_digest
 from kerascheck.cstwalk import TRIVIA_TYPES, deep_stack, positions, walk_batched
+from kerascheck.filters import filter_findings, ignored_codes
 from kerascheck.finding import Finding, FixInfo, RunError, Severity
 from kerascheck.results import CheckResult
 from kerascheck.rules import all_rules
@@ -366,37 +367,36 @@ class Checker:
             )
         except RecursionError:
             return [], [*errors, RunError(shown, "too deeply nested to locate its findings; skipped")]
-        suppressions = suppressions_for(text)
         registry = all_rules()
-        findings = []
+        located = []
         for report in context.reports:
             line, column, end_line, end_column = spans.get(report.node, (1, 0, 1, 0))
             if column_shifts:  # columns of the file as written, form feeds included
                 column += column_shifts.get(line, 0)
                 end_column += column_shifts.get(end_line, 0)
-            if suppressions is not None and suppressions.suppresses(report.code, line):
-                continue
+            located.append(Finding(
+                path=shown,
+                line=line,
+                column=column + 1,
+                end_line=end_line,
+                end_column=end_column + 1,
+                code=report.code,
+                name=registry[report.code].name,
+                severity=report.severity,
+                message=report.message,
+            ))
+        report_of = {id(finding): report for finding, report in zip(located, context.reports)}
+        findings = []
+        # noqa first, the fixes of what it leaves next, supersession last (kerascheck.filters).
+        for finding in filter_findings(located, noqa=suppressions_for(text)):
+            report = report_of[id(finding)]
             fix, broken = self.fix_info(report, module, text, edits=keep is None and self.fix_edits)
             if broken is not None:
                 errors.append(RunError(shown, f"the fix of {report.code} is broken, so not offered: {broken}", report.code))
-            findings.append(
-                Finding(
-                    path=shown,
-                    line=line,
-                    column=column + 1,
-                    end_line=end_line,
-                    end_column=end_column + 1,
-                    code=report.code,
-                    name=registry[report.code].name,
-                    severity=report.severity,
-                    message=report.message,
-                    fixable=fix is not None,
-                    fix=fix,
-                )
-            )
+            findings.append(replace(finding, fixable=fix is not None, fix=fix))
             if keep is not None:
                 keep.append((report, findings[-1]))
-        return _drop_superseded(findings, registry), errors
+        return filter_findings(findings, rules=registry), errors
 
     @staticmethod
     def fix_info(report, module, text, edits: bool = True):
@@ -433,22 +433,6 @@ def in_cells(cells, finding: Finding) -> Finding:
             return replace(moved, fix=replace(finding.fix, edits=()))
         edits.append(in_cell)
     return replace(moved, fix=replace(finding.fix, edits=tuple(edits)))
-
-
-def _drop_superseded(findings: list[Finding], registry) -> list[Finding]:
-    """One finding per problem: a rule that declares `supersedes = {"KC404": "line"}`
-    (or "file") replaces that rule's findings on the same line (or in the same file)."""
-    replaced: dict[str, set] = {}
-    for finding in findings:
-        for code, scope in getattr(registry[finding.code], "supersedes", {}).items():
-            replaced.setdefault(code, set()).add(None if scope == "file" else (finding.cell, finding.line))
-    if not replaced:
-        return findings
-    return [
-        finding for finding in findings
-        if finding.code not in replaced
-        or not ({None, (finding.cell, finding.line)} & replaced[finding.code])
-    ]
 
 
 def prepare_options(files: Sequence[str], options: Mapping) -> dict:
@@ -675,7 +659,7 @@ def run(
     result = CheckResult(files_checked=len(files), fix_mode=fix.mode if fix is not None else None)
     if fix is not None:
         root = config_root or cwd
-        ignored = [_ignored_codes(scan.path, root, per_file_ignores) for scan in scans]
+        ignored = [ignored_codes(scan.path, root, per_file_ignores) for scan in scans]
         outcomes, result.fixes = fix.outcomes(scans, ignored, plan, jobs)
     elif cached is not None:
         outcomes = cached.check(scans, context, plan, jobs)
@@ -686,11 +670,8 @@ def run(
         result.notices.append(cache.warning)
     root = config_root or cwd
     for scan, (findings, errors) in zip(scans, outcomes):
-        ignored = _ignored_codes(scan.path, root, per_file_ignores)
-        result.findings.extend(
-            f if f.fix is None or fixable is None or f.code in fixable else replace(f, fix=None, fixable=False)
-            for f in findings if not any(f.code.startswith(code) for code in ignored)
-        )
+        ignored = ignored_codes(scan.path, root, per_file_ignores)
+        result.findings.extend(filter_findings(findings, ignored=ignored, fixable=fixable))
         result.errors.extend(errors)
     result.findings.sort(key=Finding.sort_key)
     return result
@@ -797,17 +778,6 @@ def _maybe_newer_syntax(problem: SourceProblem) -> bool:
     if sys.version_info >= (3, 12):
         return False
     return not problem.message.startswith(_NEVER_VALID)
-
-
-def _ignored_codes(path: str, root: str, per_file_ignores) -> frozenset:
-    if not per_file_ignores:
-        return frozenset()
-    relative = os.path.relpath(path, root).replace(os.sep, "/")
-    codes: set = set()
-    for spec, ignored in per_file_ignores:
-        if spec.match_file(relative) or spec.match_file(os.path.basename(path)):
-            codes |= ignored
-    return frozenset(codes)
 
 
 __all__ = ["run", "Severity", "scan_file", "Checker", "RunPlan", "build_plan", "display_path"]

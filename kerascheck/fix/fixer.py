@@ -17,6 +17,7 @@ import libcst as cst
 from kerascheck import notebooks, pool
 from kerascheck.cstwalk import deep_stack, positions
 from kerascheck.engine import Checker, FileScan, RunPlan, check_crashed, display_path, in_cells, read_bytes, scan_text
+from kerascheck.filters import filter_findings
 from kerascheck.finding import Finding, RunError
 from kerascheck.fix import FileFix, FixMode, RenderFailed, read_source
 from kerascheck.fix.apply import Candidate, FixFailed, spans_of
@@ -127,15 +128,15 @@ class Fixer:
         findings, errors = self.checker.run_rules(path, shown, text, module, index=index, keep=kept)
         shown_ids = {id(finding) for finding in findings}
         kept = [(report, finding) for report, finding in kept if id(finding) in shown_ids]
-        visible = [f for f in findings if not any(f.code.startswith(code) for code in ignored)]
+        visible = filter_findings(findings, ignored=ignored)
         keys = Counter((finding.code, finding.message) for finding in visible)
         if errors:
             return Pass(text, module, [], keys, "; ".join(error.message for error in errors),
                         result=(findings, errors, kept))
+        visible_ids = {id(finding) for finding in visible}
         wanted = [
             (report, finding) for report, finding in kept
-            if report.fix is not None and mode.allows(report.code, report.fix.safe)
-            and not any(report.code.startswith(code) for code in ignored)
+            if id(finding) in visible_ids and report.fix is not None and mode.allows(report.code, report.fix.safe)
             and not (report.fix.imports and import_conflict(module, report.fix.imports))
         ]
         targets = positions(module, [old for report, _ in wanted for old, _new in report.fix.replacements])
