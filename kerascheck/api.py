@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import replace
 from typing import Iterable, Optional, Union
 
 from kerascheck import engine, gitdiff
@@ -16,8 +15,11 @@ from kerascheck.cache import DIRECTORY_NAME as CACHE_DIRECTORY_NAME
 from kerascheck.cache import Cache
 from kerascheck.config import Settings, load_settings
 from kerascheck.discovery import DEFAULT_EXCLUDES, Excluder, discover
+from kerascheck.filters import filter_findings
 from kerascheck.finding import Finding
 from kerascheck.fix import FixMode
+from kerascheck.fix.fixer import Fixer, FixingRun
+from kerascheck.results import CheckResult
 from kerascheck.rules import all_rules
 
 
@@ -64,7 +66,7 @@ def check_paths(
     confirm_options=None,
     fix=None,
     fix_edits: bool = True,
-) -> engine.CheckResult:
+) -> CheckResult:
     """Lint files and directories. With `diff_base` (a git revision), only the files
     among them that changed since it (committed, staged, unstaged or untracked) are
     checked; the others still inform the cross-file index. Raises ConfigError /
@@ -139,7 +141,7 @@ def _options(files: list[str], settings: Settings) -> dict:
     return engine.prepare_options(files, {"target_keras": settings.target_keras})
 
 
-def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, options, **static) -> engine.CheckResult:
+def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, options, **static) -> CheckResult:
     """The static run, then --confirm over its findings. The worker starts first, so
     Keras imports while the static run goes on; the static run itself never imports it."""
     from kerascheck.confirm.runner import Runner, options_from_settings
@@ -152,9 +154,7 @@ def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, opti
         result.findings = runner.confirm(result.findings, files)
         result.confirmation = runner.summary
     if confirm_only:
-        result.findings = [
-            f for f in result.findings if f.confirmation is None or f.confirmation.status != "not-reproduced"
-        ]
+        result.findings = filter_findings(result.findings, confirm_only=True)
     return result
 
 
@@ -164,7 +164,7 @@ def check_stdin(
     config: Optional[Settings] = None,
     jobs: Optional[int] = None,
     fix=None,
-) -> engine.CheckResult:
+) -> CheckResult:
     """Lint `data` as the content of the file `path` (editors pipe unsaved buffers):
     findings carry `path`, per-file-ignores match it, and the project files it imports
     inform the index as for a file on disk. With `fix` (a FixMode), the fixed content
@@ -179,9 +179,10 @@ def _run(
     settings: Settings,
     jobs: Optional[int],
     cache_dir: Optional[str] = None,
+    fix: Optional[FixMode] = None,
     fix_edits: bool = True,
     **inputs,
-) -> engine.CheckResult:
+) -> CheckResult:
     codes = settings.enabled_codes(all_rules())
     options = _options(files, settings)
     # The options (the Keras target, the projects' pins) and whether fixes carry their
@@ -197,6 +198,7 @@ def _run(
         cache=Cache(cache_dir, codes, settings.extra_bases, keyed) if cache_dir else None,
         options=options,
         fixable=settings.fixable_codes(all_rules()),
+        fix=FixingRun(fix) if fix is not None else None,
         fix_edits=fix_edits,
         **inputs,
     )
@@ -216,27 +218,15 @@ def check_source(
     check_paths or check_stdin for cross-file checks."""
     settings = resolve_settings(config if config is not None else Settings())
     scan = engine.scan_file(path, text)
-    codes = tuple(sorted(settings.enabled_codes(all_rules())))
     # Dependency pins apply to a module that lives in a real project folder.
     pinned = [path] if os.path.isabs(path) and os.path.isdir(os.path.dirname(path)) else []
-    plan = engine.RunPlan(
-        rule_codes=codes,
-        modules=(scan.facts,) if scan.facts else (),
-        extra_bases=settings.extra_bases,
-        cwd=os.getcwd(),
-        options=tuple(engine.prepare_options(pinned, {"target_keras": settings.target_keras}).items()),
+    plan = engine.build_plan(
+        settings.enabled_codes(all_rules()), [scan], settings.extra_bases, options=_options(pinned, settings)
     )
     findings, errors = engine.Checker(plan).check_data(scan, text)
     for error in errors:  # a rule crashed: say so without hiding the other findings
         warnings.warn(str(error), RuntimeWarning, stacklevel=2)
-    return _fixable_only(findings, settings)
-
-
-def _fixable_only(findings: list[Finding], settings: Settings) -> list[Finding]:
-    fixable = settings.fixable_codes(all_rules())
-    if fixable is None:
-        return findings
-    return [f if f.fix is None or f.code in fixable else replace(f, fix=None, fixable=False) for f in findings]
+    return filter_findings(findings, fixable=settings.fixable_codes(all_rules()))
 
 
 def fix_source(
@@ -247,15 +237,10 @@ def fix_source(
     one, and the text is then returned unchanged)."""
     settings = resolve_settings(config if config is not None else Settings())
     scan = engine.scan_file(path, text)
-    codes = tuple(sorted(settings.enabled_codes(all_rules())))
-    plan = engine.RunPlan(
-        rule_codes=codes,
-        modules=(scan.facts,) if scan.facts else (),
-        extra_bases=settings.extra_bases,
-        cwd=os.getcwd(),
-        options=tuple(engine.prepare_options([], {"target_keras": settings.target_keras}).items()),
+    plan = engine.build_plan(
+        settings.enabled_codes(all_rules()), [scan], settings.extra_bases, options=_options([], settings)
     )
     mode = FixMode(unsafe=unsafe, write=False, fixable=settings.fixable_codes(all_rules()))
-    findings, errors, done = engine.Checker(plan).fix(scan, mode)
+    findings, errors, done = Fixer.for_plan(plan).fix(scan, mode)
     fixed = done.content if done is not None and done.content is not None else text
-    return fixed, _fixable_only(findings, settings), errors
+    return fixed, filter_findings(findings, fixable=settings.fixable_codes(all_rules())), errors

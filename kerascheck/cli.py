@@ -22,6 +22,7 @@ from kerascheck.fix import FixMode
 from kerascheck.gitdiff import GitError
 from kerascheck.pages import page_text
 from kerascheck.report import EDIT_FORMATS, FORMATS, HUMAN_FORMATS, text
+from kerascheck.results import CheckResult
 from kerascheck.rules import all_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -257,7 +258,7 @@ def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output_for
 
 
 def _print_result(
-    result: engine.CheckResult, output_format: str, statistics: bool, output_file: Optional[str] = None
+    result: CheckResult, output_format: str, statistics: bool, output_file: Optional[str] = None
 ) -> None:
     try:
         if output_file is None:
@@ -292,7 +293,7 @@ def _confirm_options(settings, verbose: bool):
     return options_from_settings(settings, verbose=verbose, note=bar.note, progress=bar)
 
 
-def _write_report(out, result: engine.CheckResult, output_format: str, statistics: bool) -> None:
+def _write_report(out, result: CheckResult, output_format: str, statistics: bool) -> None:
     if statistics:
         out.write(text.statistics(result))
     else:
@@ -319,7 +320,7 @@ def _fail(message: str) -> None:
 
 
 def _interrupted() -> None:
-    """Ctrl-C: the worker processes are already stopped (engine._map); say so, exit 130."""
+    """Ctrl-C: the worker processes are already stopped (pool.map_items); say so, exit 130."""
     click.echo("kerascheck: interrupted", err=True)
     sys.exit(EXIT_INTERRUPTED)
 

@@ -8,33 +8,27 @@ from __future__ import annotations
 
 import errno
 import functools
-from collections import Counter
-import multiprocessing
 import os
 import re
 import signal
 import stat
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping, Optional, Sequence, Union
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
 
 import libcst as cst
 
-from kerascheck import notebooks
-from kerascheck.fix import FileFix, FixMode, RenderFailed, read_source
-from kerascheck.fix.apply import Candidate, FixFailed, apply_fixes, code_of, spans_of
-from kerascheck.fix.diff import unified_diff
+from kerascheck import notebooks, pool
+from kerascheck.fix.apply import apply_fixes, code_of
 from kerascheck.fix.edits import edits_between
 from kerascheck.fix.imports import conflict as import_conflict
-from kerascheck.fix.loop import Pass, fix_until_stable
-from kerascheck.fix.writer import WriteFailed, write_atomically
 from kerascheck.cache import Cache, Entry, Snapshot
 from kerascheck.cache import digest as content_digest
 from kerascheck.cstwalk import TRIVIA_TYPES, deep_stack, positions, walk_batched
+from kerascheck.filters import filter_findings, ignored_codes
 from kerascheck.finding import Finding, FixInfo, RunError, Severity
+from kerascheck.results import CheckResult
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import FileContext, Rule
 from kerascheck.semantic import target
@@ -47,9 +41,10 @@ from kerascheck.semantic.project import ClassKey, ProjectIndex
 from kerascheck.sources import SourceProblem, decode, parse_ast
 from kerascheck.suppress import suppressions_for
 
+if TYPE_CHECKING:
+    from kerascheck.fix.fixer import FixingRun
+
 SYNTAX_ERROR = "KC001"
-# Below this many files a pool costs more (forking, shipping results) than it saves.
-_PARALLEL_THRESHOLD = 16
 # A file that takes longer than this to check is reported and skipped (KERASCHECK_FILE_TIMEOUT
 # overrides it; 0 turns it off).
 FILE_SECONDS = 120.0
@@ -87,20 +82,6 @@ class FileScan:
     digest: str = ""
 
 
-@dataclass
-class CheckResult:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[RunError] = field(default_factory=list)
-    files_checked: int = 0
-    # One-line warnings about the run itself (the cache could not be written...).
-    notices: list[str] = field(default_factory=list)
-    # With --fix/--diff (kerascheck.fix): what was done, and each changed file.
-    fix_mode: Optional[FixMode] = None
-    fixes: list[FileFix] = field(default_factory=list)
-    # With --confirm: the kerascheck.confirm.runner.Summary (counts, Keras version, timing).
-    confirmation: Optional[object] = None
-
-
 @dataclass(frozen=True)
 class RunPlan:
     """What the second pass needs, shipped once to each worker."""
@@ -119,6 +100,32 @@ class RunPlan:
     # in the main process: ((qualified, ExternalClass or None), ...). See
     # kerascheck.semantic.external; a name missing here is read when first asked.
     external: tuple = ()
+
+
+def build_plan(
+    rule_codes: Sequence[str],
+    scans: Sequence[FileScan] = (),
+    extra_bases: Sequence[str] = (),
+    cwd: Optional[str] = None,
+    options: Optional[Mapping] = None,
+    fix_edits: bool = True,
+    resolve_externals: bool = False,
+) -> RunPlan:
+    """The one way to make a RunPlan (run(), the API's one-module checks, the tests): the
+    rules `rule_codes`, the project index from the first pass over `scans` (the checked
+    files and those that only inform it), `options` from prepare_options(). With
+    `resolve_externals`, the installed packages' classes the tree derives from are read
+    now, once, instead of by each worker process when first asked (same answers)."""
+    modules = tuple(scan.facts for scan in scans if scan.facts is not None)
+    return RunPlan(
+        rule_codes=tuple(sorted(rule_codes)),
+        modules=modules,
+        extra_bases=tuple(extra_bases),
+        external=tuple(ProjectIndex(modules, extra_bases).external_bases().items()) if resolve_externals else (),
+        cwd=cwd or os.getcwd(),
+        options=tuple((options or {}).items()),
+        fix_edits=fix_edits,
+    )
 
 
 def display_path(path: str, cwd: str) -> str:
@@ -277,7 +284,7 @@ class Checker:
         text, cells = load_source(scan.path, data)
         findings, errors = self.check_text(scan, text)
         if cells is not None:
-            findings = [_in_cells(cells, finding) for finding in findings]
+            findings = [in_cells(cells, finding) for finding in findings]
         return findings, errors
 
     def check_text(self, scan: FileScan, text) -> tuple[list[Finding], list[RunError]]:
@@ -314,7 +321,7 @@ class Checker:
                 return [], [RunError(shown, f"Python parses this file but libcst does not ({reason}); not checked")]
         except RecursionError:
             return self._syntax_finding(shown, SourceProblem("too deeply nested to parse")), []
-        return self._run_rules(scan.path, shown, text, module, column_shifts=shifts)
+        return self.run_rules(scan.path, shown, text, module, column_shifts=shifts)
 
     def _syntax_finding(self, shown: str, problem: SourceProblem) -> list[Finding]:
         if not self.check_syntax:
@@ -334,7 +341,7 @@ class Checker:
             )
         ]
 
-    def _run_rules(self, path, shown, text, module, index=None, keep=None, column_shifts=None) -> tuple[list[Finding], list[RunError]]:
+    def run_rules(self, path, shown, text, module, index=None, keep=None, column_shifts=None) -> tuple[list[Finding], list[RunError]]:
         """The findings of the rules on `module`. For the fixer: `index` stands for the
         run's index (the file's facts changed), and `keep` receives (report, finding)
         of every finding not suppressed, their fixes without edits."""
@@ -359,40 +366,39 @@ class Checker:
             )
         except RecursionError:
             return [], [*errors, RunError(shown, "too deeply nested to locate its findings; skipped")]
-        suppressions = suppressions_for(text)
         registry = all_rules()
-        findings = []
+        located = []
         for report in context.reports:
             line, column, end_line, end_column = spans.get(report.node, (1, 0, 1, 0))
             if column_shifts:  # columns of the file as written, form feeds included
                 column += column_shifts.get(line, 0)
                 end_column += column_shifts.get(end_line, 0)
-            if suppressions is not None and suppressions.suppresses(report.code, line):
-                continue
-            fix, broken = self._fix_info(report, module, text, edits=keep is None and self.fix_edits)
+            located.append(Finding(
+                path=shown,
+                line=line,
+                column=column + 1,
+                end_line=end_line,
+                end_column=end_column + 1,
+                code=report.code,
+                name=registry[report.code].name,
+                severity=report.severity,
+                message=report.message,
+            ))
+        report_of = {id(finding): report for finding, report in zip(located, context.reports)}
+        findings = []
+        # noqa first, the fixes of what it leaves next, supersession last (kerascheck.filters).
+        for finding in filter_findings(located, noqa=suppressions_for(text)):
+            report = report_of[id(finding)]
+            fix, broken = self.fix_info(report, module, text, edits=keep is None and self.fix_edits)
             if broken is not None:
                 errors.append(RunError(shown, f"the fix of {report.code} is broken, so not offered: {broken}", report.code))
-            findings.append(
-                Finding(
-                    path=shown,
-                    line=line,
-                    column=column + 1,
-                    end_line=end_line,
-                    end_column=end_column + 1,
-                    code=report.code,
-                    name=registry[report.code].name,
-                    severity=report.severity,
-                    message=report.message,
-                    fixable=fix is not None,
-                    fix=fix,
-                )
-            )
+            findings.append(replace(finding, fixable=fix is not None, fix=fix))
             if keep is not None:
                 keep.append((report, findings[-1]))
-        return _drop_superseded(findings, registry), errors
+        return filter_findings(findings, rules=registry), errors
 
     @staticmethod
-    def _fix_info(report, module, text, edits: bool = True):
+    def fix_info(report, module, text, edits: bool = True):
         """(the FixInfo a finding shows, or None; why its fix is broken, or None). Its
         edits come from applying the fix alone and comparing the texts."""
         fix = report.fix
@@ -406,109 +412,8 @@ class Checker:
             return None, f"{type(error).__name__}: {error}"
         return FixInfo(fix.safe, fix.description, edits_between(text, fixed)), None
 
-    # ---- fixing (kerascheck.fix) -------------------------------------------------------
-    def fix(self, scan: FileScan, mode: FixMode, ignored: frozenset = frozenset()):
-        """Fix one file as `mode` says: apply the fixes it allows, lint again until none
-        is left, prove nothing broke (kerascheck.fix.loop), then write the file
-        atomically, or render its diff. Returns (findings, errors, FileFix or None); the
-        findings are those of the content the file has afterwards."""
-        shown = display_path(scan.path, self.cwd)
-        if scan.read_error or scan.problem is not None or not self.worth_checking(scan):
-            return (*self.check(scan), None)
-        data = scan.data
-        if data is None:
-            try:
-                data = read_bytes(scan.path)
-            except OSError as error:
-                return [], [RunError(shown, f"cannot read file: {error.strerror or error}")], None
-        source = read_source(scan.path, data)
-        if isinstance(source, SourceProblem):
-            return (*self.check_data(scan, data), None)
-        lint = functools.partial(self._fix_pass, scan.path, shown, mode, ignored)
-        first = lint(source.text, self.index)
-        outcome = fix_until_stable(first, lint)
-        failure, new_data = outcome.failure, None
-        if failure is None and outcome.changed:
-            try:
-                new_data = source.render(outcome.text)
-                if mode.write and scan.data is None:
-                    write_atomically(scan.path, data, new_data)
-            except (RenderFailed, WriteFailed) as error:
-                failure, new_data = str(error), None
-        done = FileFix(shown)
-        final = outcome.last if new_data is not None and (mode.write or scan.data is not None) else first
-        findings, errors, keep = final.result
-        if failure is not None:
-            errors = [*errors, RunError(shown, f"not fixed, the file is left as it was: {failure}")]
-        elif new_data is not None:
-            done.fixed = Counter(code for code, _message in outcome.fixed.elements())
-            if mode.diff:
-                done.diff = unified_diff(shown, source.diff_text(data), source.diff_text(new_data))
-                done.diff_encoding = source.diff_encoding()
-            if scan.data is not None:
-                done.content = new_data
-        findings = self._with_edits(findings, keep, final)
-        if notebooks.is_notebook(scan.path):
-            cells = source.notebook.cells if final is first else notebooks.load(new_data).cells
-            findings = [_in_cells(cells, finding) for finding in findings]
-        return findings, errors, done
 
-    def _fix_pass(self, path: str, shown: str, mode: FixMode, ignored: frozenset, text: str, index=None) -> Pass:
-        """One lint of `text` for the fixer. Without `index` the text is new: its facts
-        are collected again and replace the file's own in the index."""
-        if index is None:
-            rescan = scan_text(path, text)
-            if rescan.facts is None:
-                problem = rescan.problem
-                why = f"{problem.message} (line {problem.line})" if problem else rescan.read_error
-                return Pass(text, failure=f"the fixed code does not parse: {why}")
-            modules = {**self.index.modules, path: rescan.facts}
-            index = ProjectIndex(modules.values(), self.extra_bases, self.external)
-        try:
-            module = deep_stack.call(cst.parse_module, text)
-        except (cst.ParserSyntaxError, RecursionError) as error:
-            return Pass(text, failure=f"the fixed code does not parse: {str(error).splitlines()[0]}")
-        kept: list = []
-        findings, errors = self._run_rules(path, shown, text, module, index=index, keep=kept)
-        shown_ids = {id(finding) for finding in findings}
-        kept = [(report, finding) for report, finding in kept if id(finding) in shown_ids]
-        visible = [f for f in findings if not any(f.code.startswith(code) for code in ignored)]
-        keys = Counter((finding.code, finding.message) for finding in visible)
-        if errors:
-            return Pass(text, module, [], keys, "; ".join(error.message for error in errors),
-                        result=(findings, errors, kept))
-        wanted = [
-            (report, finding) for report, finding in kept
-            if report.fix is not None and mode.allows(report.code, report.fix.safe)
-            and not any(report.code.startswith(code) for code in ignored)
-            and not (report.fix.imports and import_conflict(module, report.fix.imports))
-        ]
-        targets = positions(module, [old for report, _ in wanted for old, _new in report.fix.replacements])
-        candidates = []
-        for report, finding in wanted:
-            try:
-                spans = spans_of(report.fix, targets)
-            except FixFailed as error:
-                return Pass(text, module, [], keys, f"the {report.code} fix is broken: {error}",
-                            result=(findings, errors, kept))
-            candidates.append(Candidate(report.fix, (finding.line, finding.column), report.code,
-                                        (report.code, report.message), spans))
-        return Pass(text, module, candidates, keys, result=(findings, errors, kept))
-
-    def _with_edits(self, findings: list[Finding], kept: list, final: Pass) -> list[Finding]:
-        """The findings with the edits of their fixes (a fixing pass leaves them out)."""
-        reports = {id(finding): report for report, finding in kept}
-        out = []
-        for finding in findings:
-            report = reports.get(id(finding))
-            if finding.fix is not None and report is not None:
-                fix, _broken = self._fix_info(report, final.module, final.text)
-                finding = replace(finding, fix=fix, fixable=fix is not None)
-            out.append(finding)
-        return out
-
-
-def _in_cells(cells, finding: Finding) -> Finding:
+def in_cells(cells, finding: Finding) -> Finding:
     """A finding of a notebook's Python text, and its fix's edits, in cell terms."""
     moved = cells.relocate(finding)
     if finding.fix is None or not finding.fix.edits:
@@ -520,22 +425,6 @@ def _in_cells(cells, finding: Finding) -> Finding:
             return replace(moved, fix=replace(finding.fix, edits=()))
         edits.append(in_cell)
     return replace(moved, fix=replace(finding.fix, edits=tuple(edits)))
-
-
-def _drop_superseded(findings: list[Finding], registry) -> list[Finding]:
-    """One finding per problem: a rule that declares `supersedes = {"KC404": "line"}`
-    (or "file") replaces that rule's findings on the same line (or in the same file)."""
-    replaced: dict[str, set] = {}
-    for finding in findings:
-        for code, scope in registry[finding.code].supersedes.items():
-            replaced.setdefault(code, set()).add(None if scope == "file" else (finding.cell, finding.line))
-    if not replaced:
-        return findings
-    return [
-        finding for finding in findings
-        if finding.code not in replaced
-        or not ({None, (finding.cell, finding.line)} & replaced[finding.code])
-    ]
 
 
 def prepare_options(files: Sequence[str], options: Mapping) -> dict:
@@ -589,141 +478,6 @@ def visit_rules(module: cst.Module, rules: Sequence[Rule], context: FileContext)
             table.setdefault(node_type, []).append(rule._guard(getattr(rule, name)))
     hooked = visits.keys() | leaves.keys()
     walk_batched(module, visits, leaves, context.ancestors, layout=not hooked.isdisjoint(TRIVIA_TYPES))
-
-
-# ---- process pool plumbing -----------------------------------------------------------------
-_WORKER_CHECKER: Optional[Checker] = None
-
-
-def _init_worker(plan: RunPlan) -> None:
-    global _WORKER_CHECKER
-    _WORKER_CHECKER = Checker(plan)
-
-
-def _check_in_worker(scan: FileScan):
-    return _WORKER_CHECKER.check(scan)
-
-
-def _fix_in_worker(job):
-    scan, mode, ignored = job
-    return _WORKER_CHECKER.fix(scan, mode, ignored)
-
-
-def _check_recorded_in_worker(scan: FileScan):
-    """check_recording, and whether the file still has the content of the first pass (if
-    it changed in between, the result must not be cached under the old digest)."""
-    findings, errors, asked = _WORKER_CHECKER.check_recording(scan)
-    if _WORKER_CHECKER.timed_out:  # depends on the machine's load: never cached
-        return findings, errors, asked, False
-    stable = scan.data is not None
-    if not stable and scan.digest:
-        try:
-            stable = content_digest(read_bytes(scan.path)) == scan.digest
-        except OSError:
-            stable = False
-    return findings, errors, asked, stable
-
-
-def _start_worker(initializer, initargs) -> None:
-    # Ctrl-C reaches the whole process group: the parent alone handles it (and stops the
-    # workers), so no worker prints a KeyboardInterrupt traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if initializer is not None:
-        initializer(*initargs)
-
-
-def _pool(jobs: int, initializer=None, initargs=()):
-    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(initializer, initargs)
-    )
-
-
-def _run_batch(function: Callable, batch: Sequence) -> list:
-    return [function(item) for item in batch]
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool now (Ctrl-C, an error): kill its workers instead of letting them
-    finish the queue, and leave no process, and no thread Python's exit would wait for,
-    behind."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    # shutdown() forgets both: the thread that collects results, and the parent's end of
-    # the pipe the workers send them through.
-    manager = getattr(pool, "_executor_manager_thread", None)
-    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.join(timeout=2)
-        if process.is_alive():
-            process.kill()
-            process.join(timeout=2)
-    if manager is not None:
-        _release(manager, writer)
-
-
-def _release(manager: threading.Thread, writer) -> None:
-    """A worker killed while it was sending a result leaves the pool's manager thread
-    waiting for the rest of that message, forever, and Python's exit waits for that
-    thread. Every worker is dead by now, so closing the parent's own end of the result
-    pipe turns the wait into end-of-file: the thread finds the pool broken and ends."""
-    manager.join(timeout=0.5)
-    if manager.is_alive() and writer is not None:
-        writer.close()
-        manager.join(timeout=5)
-
-
-def _map(function: Callable, items: Sequence, jobs: int, initializer=None, initargs=(), on_crash=None):
-    """[function(item) for item in items], in a pool of `jobs` processes when there are
-    enough items. A worker that dies (libcst's native parser can still overflow the C
-    stack on pathological input) loses only its batch: those items are retried one per
-    process, and one that kills its process again yields `on_crash(item)`."""
-    if jobs <= 1 or len(items) < _PARALLEL_THRESHOLD:
-        if initializer is not None:
-            initializer(*initargs)
-        return [function(item) for item in items]
-    size = max(1, len(items) // (jobs * 8))
-    batches = [items[start:start + size] for start in range(0, len(items), size)]
-    results: list = [None] * len(batches)
-    lost = []
-    pool = _pool(jobs, initializer, initargs)
-    try:
-        futures = [pool.submit(_run_batch, function, batch) for batch in batches]
-        for number, future in enumerate(futures):
-            try:
-                results[number] = future.result()
-            except BrokenProcessPool:
-                lost.append(number)
-        pool.shutdown(wait=True)
-    except BaseException:  # KeyboardInterrupt above all, also while the pool winds down
-        _stop(pool)
-        raise
-    for number in lost:
-        results[number] = [_isolated(function, item, initializer, initargs, on_crash) for item in batches[number]]
-    return [result for batch in results for result in batch]
-
-
-def _isolated(function: Callable, item, initializer, initargs, on_crash):
-    """function(item) alone in a fresh process, so that a crash takes nothing else down."""
-    pool = _pool(1, initializer, initargs)
-    try:
-        return pool.submit(_run_batch, function, [item]).result()[0]
-    except BrokenProcessPool:
-        if on_crash is None:
-            raise
-        return on_crash(item)
-    except BaseException:
-        _stop(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True)
-
-
-def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 # ---- the result cache ----------------------------------------------------------------------
@@ -780,7 +534,7 @@ class _CachedPasses:
                     scans[number] = entry.scan
                     continue
             misses.append(number)
-        fresh = _map(scan_file, [paths[number] for number in misses], jobs, on_crash=_scan_crashed)
+        fresh = pool.map_items(scan_file, [paths[number] for number in misses], jobs, on_crash=_scan_crashed)
         for number, scan in zip(misses, fresh):
             scans[number] = scan
         return scans
@@ -809,9 +563,9 @@ class _CachedPasses:
                 self.cache.hits += 1
             else:
                 todo.append(number)
-        crashed = functools.partial(_check_crashed, plan.cwd)
-        fresh = _map(
-            _check_recorded_in_worker, [scans[number] for number in todo], jobs, _init_worker, (plan,),
+        crashed = functools.partial(check_crashed, plan.cwd)
+        fresh = pool.map_items(
+            _check_for_cache, [scans[number] for number in todo], jobs, worker=(Checker, (plan,)),
             on_crash=lambda scan: (*crashed(scan), None, False),
         )
         for number, (findings, errors, asked, stable) in zip(todo, fresh):
@@ -825,6 +579,21 @@ class _CachedPasses:
         return outcomes
 
 
+def _check_for_cache(checker: Checker, scan: FileScan):
+    """check_recording, and whether the file still has the content of the first pass (if
+    it changed in between, the result must not be cached under the old digest)."""
+    findings, errors, asked = checker.check_recording(scan)
+    if checker.timed_out:  # depends on the machine's load: never cached
+        return findings, errors, asked, False
+    stable = scan.data is not None
+    if not stable and scan.digest:
+        try:
+            stable = content_digest(read_bytes(scan.path)) == scan.digest
+        except OSError:
+            stable = False
+    return findings, errors, asked, stable
+
+
 def _external_fingerprint(found) -> str:
     if found is None:
         return "-"
@@ -835,7 +604,7 @@ def _scan_crashed(path: str) -> FileScan:
     return FileScan(path, read_error="kerascheck crashed reading this file; skipped")
 
 
-def _check_crashed(cwd: str, scan: FileScan):
+def check_crashed(cwd: str, scan: FileScan):
     message = "libcst's parser crashed on this file (nesting too deep?); skipped"
     return [], [RunError(display_path(scan.path, cwd), message)]
 
@@ -852,7 +621,7 @@ def run(
     context_files: Sequence[str] = (),
     cache: Optional[Cache] = None,
     options: Optional[Mapping] = None,
-    fix: Optional[FixMode] = None,
+    fix: Optional[FixingRun] = None,
     fixable: Optional[frozenset] = None,
     fix_edits: bool = True,
 ) -> CheckResult:
@@ -860,52 +629,41 @@ def run(
     content of files not read from disk (stdin). `context_files`, and the project files
     that the checked files import, get the first pass only: they inform the index and
     are never reported. With a `cache`, unchanged files are not checked again. With
-    `fix`, the files are fixed (kerascheck.fix) and the findings are what is left.
+    `fix` (a kerascheck.fix.fixer.FixingRun: the engine itself never fixes), the files
+    are fixed and the findings are what is left.
     `fixable`: the codes whose findings show their fix (None: all); `fix_edits`: whether
     those fixes carry their edits (see RunPlan)."""
     cwd = cwd or os.getcwd()
-    jobs = jobs or default_jobs()
+    jobs = jobs or pool.default_jobs()
     sources = sources or {}
     if fix is not None:
-        cache, fixable = None, fix.fixable
+        cache, fixable = None, fix.mode.fixable
     cached = _CachedPasses(cache) if cache is not None else None
     on_disk = [f for f in files if f not in sources]
-    scans: list[FileScan] = cached.scan(on_disk, jobs) if cached else _map(scan_file, on_disk, jobs, on_crash=_scan_crashed)
+    scans: list[FileScan] = cached.scan(on_disk, jobs) if cached else pool.map_items(scan_file, on_disk, jobs, on_crash=_scan_crashed)
     scans += [scan_file(path, sources[path]) for path in files if path in sources]
     context = _context_scans(scans, context_files, jobs)
-    modules = tuple(scan.facts for scan in [*scans, *context] if scan.facts is not None)
-    plan = RunPlan(
-        rule_codes=tuple(sorted(rule_codes)),
-        modules=modules,
-        extra_bases=tuple(extra_bases),
-        external=tuple(ProjectIndex(modules, extra_bases).external_bases().items()),
-        cwd=cwd,
-        options=tuple((options if options is not None else prepare_options(files, {})).items()),
-        fix_edits=fix_edits,
+    plan = build_plan(
+        rule_codes, [*scans, *context], extra_bases, cwd=cwd,
+        options=options if options is not None else prepare_options(files, {}),
+        fix_edits=fix_edits, resolve_externals=True,
     )
-    result = CheckResult(files_checked=len(files), fix_mode=fix)
+    result = CheckResult(files_checked=len(files), fix_mode=fix.mode if fix is not None else None)
     if fix is not None:
         root = config_root or cwd
-        jobs_to_do = [(scan, fix, _ignored_codes(scan.path, root, per_file_ignores)) for scan in scans]
-        crashed = functools.partial(_check_crashed, cwd)
-        done = _map(_fix_in_worker, jobs_to_do, jobs, _init_worker, (plan,),
-                    on_crash=lambda job: (*crashed(job[0]), None))
-        outcomes = [(findings, errors) for findings, errors, _ in done]
-        result.fixes = sorted((d for _, _, d in done if d is not None and d.count), key=lambda d: d.path)
+        ignored = [ignored_codes(scan.path, root, per_file_ignores) for scan in scans]
+        outcomes, result.fixes = fix.outcomes(scans, ignored, plan, jobs)
     elif cached is not None:
         outcomes = cached.check(scans, context, plan, jobs)
     else:
-        crashed = functools.partial(_check_crashed, cwd)
-        outcomes = _map(_check_in_worker, scans, jobs, _init_worker, (plan,), on_crash=crashed)
+        crashed = functools.partial(check_crashed, cwd)
+        outcomes = pool.map_items(Checker.check, scans, jobs, worker=(Checker, (plan,)), on_crash=crashed)
     if cache is not None and cache.warning:
         result.notices.append(cache.warning)
     root = config_root or cwd
     for scan, (findings, errors) in zip(scans, outcomes):
-        ignored = _ignored_codes(scan.path, root, per_file_ignores)
-        result.findings.extend(
-            f if f.fix is None or fixable is None or f.code in fixable else replace(f, fix=None, fixable=False)
-            for f in findings if not any(f.code.startswith(code) for code in ignored)
-        )
+        ignored = ignored_codes(scan.path, root, per_file_ignores)
+        result.findings.extend(filter_findings(findings, ignored=ignored, fixable=fixable))
         result.errors.extend(errors)
     result.findings.sort(key=Finding.sort_key)
     return result
@@ -927,10 +685,10 @@ def file_targets(
     for a file that cannot be read. `options` come from prepare_options(). No rule runs.
     `forced_by` words the reason of a forced target (see target.file_target)."""
     cwd = cwd or os.getcwd()
-    jobs = jobs or default_jobs()
+    jobs = jobs or pool.default_jobs()
     sources = sources or {}
     on_disk = [f for f in files if f not in sources]
-    scans = _map(scan_file, on_disk, jobs, on_crash=_scan_crashed)
+    scans = pool.map_items(scan_file, on_disk, jobs, on_crash=_scan_crashed)
     scans += [scan_file(path, sources[path]) for path in files if path in sources]
     context = _context_scans(scans, context_files, jobs)
     index = ProjectIndex(tuple(s.facts for s in [*scans, *context] if s.facts is not None), extra_bases)
@@ -963,7 +721,7 @@ def _context_scans(scans: list[FileScan], context_files: Sequence[str], jobs: in
     batch = scans
     while True:
         known.update(pending)
-        new = _map(scan_file, pending, jobs)
+        new = pool.map_items(scan_file, pending, jobs)
         found.extend(new)
         batch = [*batch, *new]
         pending = closure.frontier([scan.facts for scan in batch if scan.facts is not None], known)
@@ -1014,15 +772,4 @@ def _maybe_newer_syntax(problem: SourceProblem) -> bool:
     return not problem.message.startswith(_NEVER_VALID)
 
 
-def _ignored_codes(path: str, root: str, per_file_ignores) -> frozenset:
-    if not per_file_ignores:
-        return frozenset()
-    relative = os.path.relpath(path, root).replace(os.sep, "/")
-    codes: set = set()
-    for spec, ignored in per_file_ignores:
-        if spec.match_file(relative) or spec.match_file(os.path.basename(path)):
-            codes |= ignored
-    return frozenset(codes)
-
-
-__all__ = ["run", "CheckResult", "Severity", "scan_file", "Checker", "RunPlan", "display_path"]
+__all__ = ["run", "Severity", "scan_file", "Checker", "RunPlan", "build_plan", "display_path"]

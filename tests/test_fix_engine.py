@@ -17,6 +17,7 @@ from kerascheck.config import Settings
 from kerascheck.fix import FixMode
 from kerascheck.fix.apply import Candidate, FixFailed, apply_fixes, code_of, select
 from kerascheck.fix.diff import unified_diff
+from kerascheck.fix.fixer import Fixer, FixingRun
 from kerascheck.fix.edits import edits_between
 from kerascheck.fix.loop import MAX_ROUNDS, Pass, fix_until_stable, verify
 from kerascheck.fix.notebook import NotebookSource
@@ -263,8 +264,8 @@ def test_text_the_encoding_cannot_hold_is_refused():
 def fix_source_bytes(data: bytes, path: str = "m.py"):
     """fix_source for bytes, through the engine's fixing entry point."""
     scan = engine.scan_file(path, data)
-    plan = engine.RunPlan(tuple(sorted(Settings().enabled_codes(all_rules()))), (scan.facts,), (), os.getcwd())
-    findings, errors, done = engine.Checker(plan).fix(scan, FixMode(unsafe=True, write=False))
+    plan = engine.build_plan(Settings().enabled_codes(all_rules()), [scan])
+    findings, errors, done = Fixer.for_plan(plan).fix(scan, FixMode(unsafe=True, write=False))
     return (done.content if done is not None and done.content is not None else data), findings, errors
 
 
@@ -379,8 +380,8 @@ def test_a_fix_of_ipython_syntax_or_across_cells_is_refused():
 def test_notebook_bom_is_kept():
     raw = json.dumps(_notebook(NOTEBOOK_CELLS), indent=1).encode()
     scan = engine.scan_file("n.ipynb", b"\xef\xbb\xbf" + raw)
-    plan = engine.RunPlan(tuple(sorted(Settings().enabled_codes(all_rules()))), (scan.facts,), (), os.getcwd())
-    _, errors, done = engine.Checker(plan).fix(scan, FixMode(write=False))
+    plan = engine.build_plan(Settings().enabled_codes(all_rules()), [scan])
+    _, errors, done = Fixer.for_plan(plan).fix(scan, FixMode(write=False))
     assert errors == [] and done.content.startswith(b"\xef\xbb\xbf{")
 
 
@@ -439,7 +440,7 @@ def test_run_reports_a_write_failure_and_leaves_the_file(tmp_path, monkeypatch):
     path = tmp_path / "m.py"
     path.write_text(KC104_SOURCE)
     monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
-    result = engine.run([str(path)], Settings().enabled_codes(all_rules()), cwd=str(tmp_path), jobs=1, fix=FixMode())
+    result = engine.run([str(path)], Settings().enabled_codes(all_rules()), cwd=str(tmp_path), jobs=1, fix=FixingRun(FixMode()))
     assert path.read_text() == KC104_SOURCE
     assert [str(error) for error in result.errors] == [
         "m.py: not fixed, the file is left as it was: cannot write it: Permission denied"
@@ -472,7 +473,7 @@ def test_diff_applies_with_git_apply_and_patch(tmp_path, tool, name, content):
     source.parent.mkdir()
     source.write_bytes(content)
     result = engine.run([str(source)], Settings().enabled_codes(all_rules()), cwd=str(tmp_path), jobs=1,
-                        fix=FixMode(write=False, diff=True))
+                        fix=FixingRun(FixMode(write=False, diff=True)))
     [done] = result.fixes
     assert source.read_bytes() == content  # --diff writes nothing
     patch_file = tmp_path / "fix.patch"
@@ -486,5 +487,5 @@ def test_diff_applies_with_git_apply_and_patch(tmp_path, tool, name, content):
     twin = tmp_path / "twin" / name
     twin.parent.mkdir()
     twin.write_bytes(content)
-    engine.run([str(twin)], Settings().enabled_codes(all_rules()), cwd=str(tmp_path), jobs=1, fix=FixMode())
+    engine.run([str(twin)], Settings().enabled_codes(all_rules()), cwd=str(tmp_path), jobs=1, fix=FixingRun(FixMode()))
     assert twin.read_bytes() == source.read_bytes()

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from cliutil import executable, write
-from kerascheck import engine
+from kerascheck import pool
 
 LAYER = """\
 class Scale{n}(keras.layers.Layer):
@@ -133,10 +133,10 @@ def test_stopping_a_pool_whose_worker_died_mid_message_leaves_no_thread_behind()
     """The pool's manager thread waits for the rest of the message forever, and Python's
     exit waits for that thread: Ctrl-C printed "interrupted" and hung. _stop releases it."""
     global _POOL
-    _POOL = engine._pool(1)
+    _POOL = pool._pool(1)
     _POOL.submit(_half_a_message, 0)
     manager = _POOL._executor_manager_thread
     time.sleep(1.0)  # the worker has written its half message; the manager is reading it
     assert manager.is_alive()
-    engine._stop(_POOL)
+    pool._stop(_POOL)
     assert not manager.is_alive()

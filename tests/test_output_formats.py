@@ -25,7 +25,7 @@ import pytest
 from cliutil import KC101_SOURCE, SARIF_SCHEMA, run_cli, write
 from kerascheck import check_paths
 from kerascheck.config import OUTPUT_FORMATS, Settings
-from kerascheck.engine import CheckResult
+from kerascheck.results import CheckResult
 from kerascheck.finding import Finding, RunError, Severity
 from kerascheck.pages import page_text, section
 from kerascheck.report import FORMATS, github, gitlab, junit, sarif

@@ -1,8 +1,8 @@
 """Autofix: `--fix`, `--unsafe-fixes`, `--diff` and `--fix-only`.
 
 Rules offer repairs (:class:`kerascheck.rules.base.Fix`) with their findings; this
-package applies them without ever breaking a file. It sits beside the engine: the
-engine's :meth:`~kerascheck.engine.Checker.fix` lints, and calls in here to choose and
+package applies them without ever breaking a file. It sits beside the engine:
+:class:`.fixer.Fixer` lints with the engine's Checker, and calls in here to choose and
 apply fixes (:mod:`.apply`), to repeat until nothing is left and prove the result
 (:mod:`.loop`), to write the file back as it was encoded (:mod:`.textfile`,
 :mod:`.notebook`) atomically (:mod:`.writer`), or to show the diff (:mod:`.diff`).

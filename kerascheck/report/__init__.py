@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable, TextIO
 
-from kerascheck.engine import CheckResult
+from kerascheck.results import CheckResult
 from kerascheck.report import github, gitlab, json_format, json_lines, junit, sarif, text
 
 Renderer = Callable[[CheckResult, TextIO, bool], None]

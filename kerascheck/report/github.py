@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from kerascheck.engine import CheckResult
+from kerascheck.results import CheckResult
 from kerascheck.finding import Finding, Severity
 from kerascheck.report.common import confirmation_text, end, fix_text, posix
 

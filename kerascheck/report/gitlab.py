@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from typing import TextIO
 
-from kerascheck.engine import CheckResult
+from kerascheck.results import CheckResult
 from kerascheck.finding import Finding, Severity
 from kerascheck.report.common import SourceLines, confirmation_text, end, fix_text, posix
 

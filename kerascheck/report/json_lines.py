@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from kerascheck.engine import CheckResult
+from kerascheck.results import CheckResult
 
 
 def render(result: CheckResult, out: TextIO, color: bool = False) -> None:

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 from typing import TextIO
 
-from kerascheck.engine import CheckResult
+from kerascheck.results import CheckResult
 from kerascheck.report.common import confirmation_text, fix_text, location, posix
 
 # Characters XML 1.0 cannot carry, even escaped.

@@ -18,7 +18,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from kerascheck import __version__
-from kerascheck.engine import CheckResult
+from kerascheck.results import CheckResult
 from kerascheck.finding import Finding, Severity
 from kerascheck.pages import page_text, section
 from kerascheck.report.common import HOMEPAGE, confirmation, end, posix, rule_help_uri

@@ -7,7 +7,7 @@ from typing import TextIO
 
 import click
 
-from kerascheck.engine import CheckResult
+from kerascheck.results import CheckResult
 from kerascheck.finding import Finding, Severity
 from kerascheck.report.common import SourceLines, confirmation_text, fix_marker, location
 

@@ -5,13 +5,13 @@ it, and the lines every KC5xx page shares. Each page must read exactly as the ta
 data set in the page's own prose, so a page cannot drift from the table: change an
 example in the table and the page must follow (the assertion's diff shows where).
 """
-import os
 import re
 
 import pytest
 
 from kerascheck import engine
 from kerascheck.fix import FixMode
+from kerascheck.fix.fixer import Fixer
 from kerascheck.migration.table import ENTRIES, Entry
 from kerascheck.pages import page_text, section
 
@@ -58,9 +58,8 @@ def fix_flag(entry: Entry) -> str:
     """`--fix` when the safe fixes alone turn the Bad example into `fixed`, else
     `--fix --unsafe-fixes`: what the page tells the reader to run."""
     scan = engine.scan_file("example.py", entry.bad)
-    plan = engine.RunPlan(rule_codes=(entry.code,), modules=(scan.facts,) if scan.facts else (), extra_bases=(),
-                          cwd=os.getcwd(), options=(("target_keras", "3"),))
-    _, _, done = engine.Checker(plan).fix(scan, FixMode(unsafe=False, write=False))
+    plan = engine.build_plan((entry.code,), [scan], options={"target_keras": "3"})
+    _, _, done = Fixer.for_plan(plan).fix(scan, FixMode(unsafe=False, write=False))
     content = done.content if done is not None and done.content is not None else entry.bad
     if isinstance(content, bytes):
         content = content.decode("utf-8")
