@@ -1230,6 +1230,10 @@ _SUB_RELOAD = {
     "h5": 'model.save("m.h5")\nloaded = keras.models.load_model("m.h5", custom_objects={custom})\n' + _SUB_CHECK,
     "get-config": "layer.get_config()\n",
     "from-config": "type(layer).from_config(layer.get_config())\n",
+    # tf_keras still writes (and reloads) a TensorFlow SavedModel directory; Keras 3's
+    # save() has no such format (KC507's ValueError).
+    "save-dir": 'model.save("m_dir")\n',
+    "dir": 'model.save("m_dir")\nloaded = keras.models.load_model("m_dir", custom_objects={custom})\n' + _SUB_CHECK,
 }
 
 
@@ -1245,7 +1249,7 @@ model = keras.Model(inp, layer(inp))
 
 _ALL_SUB = ("save-keras", "keras", "save-h5", "h5", "get-config", "from-config")
 _sub_matrix("sublayer-arg+no-get-config", _WRAP, "Wrap(keras.layers.Dense(2))", '{"Wrap": Wrap}',
-            _ALL_SUB)
+            _ALL_SUB + ("save-dir", "dir"))
 _sub_matrix("sublayer-arg+naive-get-config", _WRAP.rstrip() + "\n" + _WRAP_NAIVE_GET_CONFIG,
             "Wrap(keras.layers.Dense(2))", '{"Wrap": Wrap}', _ALL_SUB)
 _sub_matrix("config-object-arg+no-get-config", _CFG, "Block(BlockConfig(2))",
@@ -1253,19 +1257,6 @@ _sub_matrix("config-object-arg+no-get-config", _CFG, "Block(BlockConfig(2))",
 _sub_matrix("config-object-arg+naive-get-config", _CFG.rstrip() + "\n" + _CFG_NAIVE_GET_CONFIG,
             "Block(BlockConfig(2))", '{"Block": Block, "BlockConfig": BlockConfig}',
             _ALL_SUB)
-# tf_keras still writes (and reloads) a TensorFlow SavedModel directory; Keras 3's save()
-# has no such format (KC507's ValueError).
-_SUB_RELOAD_DIR = {
-    "save-dir": 'model.save("m_dir")\n',
-    "dir": 'model.save("m_dir")\nloaded = keras.models.load_model("m_dir", custom_objects={custom})\n' + _SUB_CHECK,
-}
-for _path, _code in _SUB_RELOAD_DIR.items():
-    case("KC303", f"sublayer-arg+no-get-config/{_path}", _WRAP + """
-layer = Wrap(keras.layers.Dense(2))
-inp = keras.Input((3,))
-model = keras.Model(inp, layer(inp))
-""" + _code.format(custom='{"Wrap": Wrap}'))
-
 # A Model subclass given a sub-layer: tf_keras writes a .keras file with an empty config
 # and fails to reload it; .h5 refuses every subclassed model (not this rule's finding).
 _WRAP_NET = """
@@ -1281,8 +1272,9 @@ class WrapNet(keras.Model):
 model = WrapNet(keras.layers.Dense(2))
 model(np.ones((1, 3), "float32"))
 """
-for _path, _code in {**{k: v for k, v in _SUB_RELOAD.items() if k in ("save-keras", "keras")}, **_SUB_RELOAD_DIR}.items():
-    case("KC303", f"model-sublayer-arg+no-get-config/{_path}", _WRAP_NET + _code.format(custom='{"WrapNet": WrapNet}'))
+for _path in ("save-keras", "keras", "save-dir", "dir"):
+    case("KC303", f"model-sublayer-arg+no-get-config/{_path}",
+         _WRAP_NET + _SUB_RELOAD[_path].format(custom='{"WrapNet": WrapNet}'))
 
 _ACT_DEFAULT = """
 import numpy as np

@@ -101,7 +101,11 @@ class SublayerCallBypassed(Rule):
             if made is value
         }
         if len(layers) != 1:  # unknown kind
-            if passes_training or (attribute is not None and self._built_explicitly(class_def, attribute)):
+            # Built by hand with `self.x.build(...)`, then `.call()`ed: the Keras 2.0
+            # wrapper style, where no training-sensitive layer is known to be reached.
+            if passes_training or (
+                attribute is not None and self._built_elsewhere(class_def, attribute, by_normal_call=False)
+            ):
                 return None
             return "training-lost"
         layer = layers.pop()
@@ -119,25 +123,12 @@ class SublayerCallBypassed(Rule):
         return None
 
     @staticmethod
-    def _built_explicitly(class_def: cst.ClassDef, attribute: str) -> bool:
-        """Whether some method of the class runs `self.<attribute>.build(...)`: a sub-layer
-        of unknown kind driven by hand (the Keras 2.0 wrapper style: build it, then
-        `.call()` it), where no training-sensitive layer is known to be reached."""
-        for method in syntax.methods(class_def).values():
-            owner = syntax.self_name(method)
-            for node in syntax.walk(method):
-                if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "build":
-                    if syntax.self_attribute(node.func.value, owner) == attribute:
-                        return True
-        return False
-
-    @staticmethod
-    def _built_elsewhere(class_def: cst.ClassDef, attribute: str) -> bool:
+    def _built_elsewhere(class_def: cst.ClassDef, attribute: str, by_normal_call: bool = True) -> bool:
         """Whether some method of the class builds `self.<attribute>`: `self.x.build(...)`,
-        or a normal call `self.x(...)` (Layer.__call__ builds it)."""
+        or (`by_normal_call`) a normal call `self.x(...)` (Layer.__call__ builds it)."""
         for method in syntax.methods(class_def).values():
             owner = syntax.self_name(method)
-            aliases = sublayers.sublayer_aliases(method, owner)
+            aliases = sublayers.sublayer_aliases(method, owner) if by_normal_call else None
             for node in syntax.walk(method):
                 if not isinstance(node, cst.Call):
                     continue
@@ -145,7 +136,7 @@ class SublayerCallBypassed(Rule):
                 if isinstance(func, cst.Attribute) and func.attr.value == "build":
                     if syntax.self_attribute(func.value, owner) == attribute:
                         return True
-                elif sublayers.sublayer_called(node, owner, aliases) == attribute:
+                elif by_normal_call and sublayers.sublayer_called(node, owner, aliases) == attribute:
                     return True
         return False
 
