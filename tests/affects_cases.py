@@ -1161,6 +1161,19 @@ _model_matrix("KC303", "model-required-arg", _NET_REQUIRED, _MODEL_CHECK,
               ("save-keras", "keras", "from-config"))
 _model_matrix("KC303", "model-defaulted-arg", _NET_DEFAULTED, _MODEL_CHECK,
               ("keras", "from-config"))
+# A functional Model subclass (keras-resnet's style): its config is the graph, which
+# holds none of the constructor's arguments. It saves, and the reload fails, on both.
+_NET_FUNCTIONAL = """
+import numpy as np
+
+class Net(keras.Model):
+    def __init__(self, inputs, num_classes=2, **kwargs):
+        self.num_classes = num_classes
+        super().__init__(inputs=inputs, outputs=keras.layers.Dense(num_classes)(inputs), **kwargs)
+
+model = Net(keras.Input((3,)))
+"""
+_model_matrix("KC303", "functional-model-arg", _NET_FUNCTIONAL, _MODEL_CHECK, ("save-keras", "keras", "h5"))
 _model_matrix("KC302", "model-no-kwargs+merged-get-config", _NET_NO_KWARGS_MERGED, _MODEL_CHECK,
               ("keras", "from-config"))
 # No **kwargs, no get_config, only defaulted arguments: Keras 3's own config holds trainable
@@ -2038,6 +2051,18 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
     'KC303:model-required-arg/from-config': (
         'Object Net was created by passing',
         None,
+    ),
+    'KC303:functional-model-arg/save-keras': (
+        None,
+        None,
+    ),
+    'KC303:functional-model-arg/keras': (
+        'could not be deserialized properly',
+        'Unable to revive model from config',
+    ),
+    'KC303:functional-model-arg/h5': (
+        'Unable to revive model from config',
+        'Unable to revive model from config',
     ),
     'KC303:model-defaulted-arg/keras': (
         'expected 2 variables, but received 0 variables during loading',

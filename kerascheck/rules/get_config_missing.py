@@ -16,7 +16,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, effect, everywhere
-from kerascheck.rules.support import serializable, sublayers, syntax
+from kerascheck.rules.support import parents, serializable, sublayers, syntax
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 
@@ -48,6 +48,12 @@ class GetConfigMissing(Rule):
         "function-default-not-passed": effect(keras3=_SAVE_FAILS, keras2=None, keras2_old=_SAVE_FAILS),
         # Keras 3's Model.__new__ hands no constructor argument on: no automatic config.
         "model-required-arg": effect(keras3=_SAVE_FAILS, keras2=None),
+        # A functional Model subclass: its config is the graph, without the constructor's
+        # arguments, so it saves and the reload fails, on both (measured).
+        "functional-model-arg": everywhere(
+            "the model saves, but load_model fails: TypeError (the config holds the graph, not the "
+            "constructor's arguments)"
+        ),
     }
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -64,12 +70,15 @@ class GetConfigMissing(Rule):
             return  # its own save() runs instead of Keras's (one hands off to an inner model)
         if index.builtin_ancestors(keras_class.key) or self._sequential(keras_class.key):
             return  # a built-in base (Dense, Wrapper, Sequential...) brings its own get_config
+        functional = keras_class.is_model and parents.builds_functional_model(node)
         offending = serializable.non_serializable_parameters(self.module, node, init)
         if offending:
             first, why, kind = offending[0]
             others = [param.name.value for param, _, _ in offending[1:]]
             also = f" (also {', '.join(others)})" if others else ""
-            if kind == serializable.DEFAULT:
+            if functional:
+                situation = "functional-model-arg"
+            elif kind == serializable.DEFAULT:
                 situation = "function-default-not-passed"
             else:
                 situation = "model-sublayer-arg+no-get-config" if keras_class.is_model else "sublayer-arg+no-get-config"
@@ -82,7 +91,7 @@ class GetConfigMissing(Rule):
                 )
         elif keras_class.is_model:
             required = serializable.required_parameters(init)
-            consequence = self.consequence("model-required-arg")
+            consequence = self.consequence("functional-model-arg" if functional else "model-required-arg")
             if required and consequence:
                 self.report(
                     required[0].name,

@@ -306,3 +306,19 @@ def test_a_model_given_a_sub_layer_says_what_keras_2_does():
     [finding] = assert_triggers("KC303", code)
     assert "on Keras 2, a .keras file saves an empty config and load_model then fails" in finding.message
     assert "SavedModel directory still saves and reloads" in finding.message
+
+
+def test_a_functional_model_subclass_saves_and_fails_to_reload_on_both_kerases():
+    """keras-resnet's style: the config is the graph, without the constructor's arguments
+    (measured: KC303:functional-model-arg/*). Not "saving fails", and not silent on Keras 2."""
+    code = """
+        import {keras}
+
+        class ResNet({keras}.Model):
+            def __init__(self, inputs, block, classes=10, **kwargs):
+                x = block(inputs)
+                super().__init__(inputs=inputs, outputs={keras}.layers.Dense(classes)(x), **kwargs)
+    """
+    for module in ("keras", "tf_keras"):
+        [finding] = assert_triggers("KC303", code.replace("{keras}", module))
+        assert "the model saves, but load_model fails: TypeError" in finding.message, finding.message
