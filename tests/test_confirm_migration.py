@@ -17,7 +17,7 @@ from cliutil import run_cli
 from kerascheck.confirm.runner import Options, Runner, Summary
 from kerascheck.confirm.targets import MIGRATION, flagged_text, migration_member
 from kerascheck.finding import Finding
-from kerascheck.migration.table import BY_CODE
+from kerascheck.rules.keras3.table import BY_CODE
 
 needs_keras = pytest.mark.skipif(
     importlib.util.find_spec("tensorflow") is None or importlib.util.find_spec("keras") is None,

@@ -44,7 +44,7 @@ from kerascheck.confirm.targets import (
 )
 from kerascheck.finding import Confirmation, Finding
 from kerascheck.confirm.probes.migration import takes_member
-from kerascheck.migration.table import BY_CODE
+from kerascheck.rules.keras3.table import BY_CODE
 from kerascheck.semantic.project_root import project_root
 
 INSTALL_HINT = "pip install 'kerascheck[confirm]'"

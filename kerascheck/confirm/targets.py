@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from kerascheck.confirm.args import Unresolved, evaluate, encode
 from kerascheck.confirm.probes.migration import checkpoint_weights_only, member_of, takes_member, valid_member
-from kerascheck.migration.table import BY_CODE
+from kerascheck.rules.keras3.table import BY_CODE
 from kerascheck.semantic.names import canonical_keras_name
 
 # The codes with a runtime probe (the catalog's "Runtime confirmation" section).

@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from kerascheck.rules.support import syntax
+from kerascheck.semantic import syntax
 from kerascheck.semantic.names import cst_dotted
 
 

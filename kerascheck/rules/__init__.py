@@ -1,7 +1,8 @@
 """The rules: one module per rule, registered by subclassing :class:`base.Rule`.
 
-`all_rules()` imports every module of this package once; a new rule file needs no
-other edit to be found, listed, documented and run.
+`all_rules()` imports every module of this package and of its rule packages once (the
+KC5xx wing, `keras3/`); a new rule file needs no other edit to be found, listed,
+documented and run. `support/` holds what several rules share.
 """
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from kerascheck.rules.base import REGISTRY, Rule
 
 @lru_cache(maxsize=None)
 def _load() -> None:
-    for module in pkgutil.iter_modules(__path__):
-        if module.name != "base" and not module.ispkg:  # `support`: what rules share
-            importlib.import_module(f"{__name__}.{module.name}")
+    for module in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+        if module.name != f"{__name__}.base" and not module.name.startswith(f"{__name__}.support"):
+            importlib.import_module(module.name)
 
 
 def all_rules() -> dict[str, type[Rule]]:

@@ -11,7 +11,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Fix, Rule, effect
-from kerascheck.rules.support import arg_edits, syntax
+from kerascheck.rules.support import arg_edits
+from kerascheck.semantic import syntax
 from kerascheck.semantic.names import canonical_keras_name
 
 # Keras 2's parameters in order, as the code was written for: add_weight(name, shape,

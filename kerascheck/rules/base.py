@@ -98,7 +98,7 @@ class FileContext:
         self.options = options
         self.source = source
         # State that several rules of one traversal compute once and share, by the class
-        # that computes it (the KC5xx rules' FileState, kerascheck.migration.analysis).
+        # that computes it (the KC5xx rules' FileState, kerascheck.semantic.file_state).
         self.shared: dict[type, object] = {}
         self._target: Optional[target.Target] = None
         # The chain of nodes from the Module down to the node being visited, maintained

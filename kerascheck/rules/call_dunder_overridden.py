@@ -14,8 +14,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, effect
-from kerascheck.rules.support import syntax
-from kerascheck.semantic import knowledge
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.module import KerasClass
 from kerascheck.semantic.names import resolves_to
 from kerascheck.semantic.project import External

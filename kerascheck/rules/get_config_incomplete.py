@@ -14,8 +14,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, everywhere
-from kerascheck.rules.support import parents, syntax
-from kerascheck.semantic import knowledge
+from kerascheck.rules.support import parents
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import cst_dotted, resolves_to
 
 _SKIPPED_DECORATORS = frozenset({"staticmethod", "classmethod", "property"})

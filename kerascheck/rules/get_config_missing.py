@@ -10,14 +10,12 @@ signature breaks saving even when the caller never passes it.
 """
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, effect, everywhere
-from kerascheck.rules.support import parents, serializable, sublayers, syntax
-from kerascheck.semantic import knowledge
+from kerascheck.rules.support import parents, serializable, sublayers
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 
 

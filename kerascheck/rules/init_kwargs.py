@@ -18,9 +18,9 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Fix, Rule, effect, everywhere
-from kerascheck.rules.support import arg_edits, parents, serializable, sublayers, syntax
+from kerascheck.rules.support import arg_edits, parents, serializable, sublayers
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.rules.support.serializable import non_serializable_parameters
-from kerascheck.semantic import knowledge
 
 _BUILTINS = frozenset(dir(builtins))
 

@@ -14,8 +14,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Fix, Rule, effect
-from kerascheck.rules.support import syntax
-from kerascheck.semantic import knowledge
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import cst_dotted
 
 _ALL_SHAPE_KEYWORDS = knowledge.INPUT_LAYER_SHAPE_KEYWORDS | knowledge.LAYER_SHAPE_KEYWORDS

@@ -21,8 +21,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, everywhere
-from kerascheck.rules.support import sublayers, syntax
-from kerascheck.semantic import knowledge
+from kerascheck.rules.support import sublayers
+from kerascheck.semantic import knowledge, syntax
 
 # A value in the flow: (kind, the producing attribute). Kinds: "masked" (carries the Keras
 # mask), "raw" (mask lost), "scores" (raw attention scores computed from masked steps).

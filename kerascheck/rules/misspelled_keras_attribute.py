@@ -15,8 +15,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Fix, Rule, everywhere
-from kerascheck.rules.support import syntax
-from kerascheck.semantic import knowledge
+from kerascheck.semantic import knowledge, syntax
 
 # Short names have many neighbours: one edit at most below this length, two edits from
 # it on (every attribute checked today is longer).

@@ -21,8 +21,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, effect
-from kerascheck.rules.support import sublayers, syntax
-from kerascheck.semantic import knowledge
+from kerascheck.rules.support import sublayers
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import cst_dotted, keras_class_name
 from kerascheck.semantic.project import ClassKey, External
 

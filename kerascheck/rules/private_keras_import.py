@@ -20,8 +20,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, effect
-from kerascheck.rules.support import syntax
-from kerascheck.semantic import knowledge, target
+from kerascheck.semantic import knowledge, syntax, target
 from kerascheck.semantic.names import cst_dotted
 from kerascheck.semantic.project import ClassKey, ModuleRef
 

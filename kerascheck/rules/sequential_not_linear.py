@@ -16,8 +16,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, everywhere
-from kerascheck.rules.support import syntax
-from kerascheck.semantic import knowledge
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import resolves_to
 
 _LIST_LAYERS = knowledge.MERGE_LAYERS | knowledge.TWO_INPUT_LAYERS

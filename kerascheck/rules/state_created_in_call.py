@@ -20,8 +20,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, effect, everywhere
-from kerascheck.rules.support import sublayers, syntax
-from kerascheck.semantic import knowledge
+from kerascheck.rules.support import sublayers
+from kerascheck.semantic import knowledge, syntax
 
 # Names in a test that mark it as "has the state been made yet?".
 _ONE_TIME_MARKERS = ("built", "initialized", "initialised", "created")

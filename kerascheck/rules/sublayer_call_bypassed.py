@@ -18,8 +18,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Fix, Rule, effect, everywhere
-from kerascheck.rules.support import sublayers, syntax, training_flag
-from kerascheck.semantic import knowledge
+from kerascheck.rules.support import sublayers, training_flag
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 
 # Callees whose result names a class, not an instance: `type(self).call(self, x)`.

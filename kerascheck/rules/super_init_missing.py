@@ -20,7 +20,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Fix, Rule, effect, everywhere
-from kerascheck.rules.support import parents, syntax
+from kerascheck.rules.support import parents
+from kerascheck.semantic import syntax
 
 _RENAME = "rename it to __init__"
 

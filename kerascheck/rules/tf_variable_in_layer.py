@@ -13,8 +13,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Fix, Rule, effect, everywhere
-from kerascheck.rules.support import arg_edits, parents, syntax
-from kerascheck.semantic import knowledge
+from kerascheck.rules.support import arg_edits, parents
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import canonical_keras_name, resolves_to
 
 # Container methods that store their argument on the receiver.

@@ -19,8 +19,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Fix, Rule, effect, everywhere
-from kerascheck.rules.support import syntax, training_flag
-from kerascheck.semantic import knowledge
+from kerascheck.rules.support import training_flag
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 
 _FACTORY_NAMES = frozenset(name for name in knowledge.LAYER_FACTORIES if not name.endswith("."))

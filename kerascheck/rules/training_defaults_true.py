@@ -13,7 +13,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Fix, Rule, everywhere
-from kerascheck.rules.support import syntax
+from kerascheck.semantic import syntax
 
 
 class TrainingDefaultsTrue(Rule):

@@ -14,7 +14,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, everywhere
-from kerascheck.rules.support import sublayers, syntax
+from kerascheck.rules.support import sublayers
+from kerascheck.semantic import syntax
 
 _STATEMENT = (cst.BaseSmallStatement, cst.BaseCompoundStatement)
 # The situation each literal is reported as (a key of `effects`).

@@ -13,8 +13,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, everywhere
-from kerascheck.rules.support import syntax, training_flag
-from kerascheck.semantic import knowledge
+from kerascheck.rules.support import training_flag
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import cst_dotted, resolves_to
 
 

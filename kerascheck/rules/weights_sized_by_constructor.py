@@ -21,8 +21,8 @@ import libcst as cst
 from kerascheck.cstwalk import syntax_children
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, everywhere
-from kerascheck.rules.support import sublayers, syntax
-from kerascheck.semantic import knowledge
+from kerascheck.rules.support import sublayers
+from kerascheck.semantic import knowledge, syntax
 
 # How deep call() is followed into the class's own helper methods.
 _MAX_HELPER_DEPTH = 3

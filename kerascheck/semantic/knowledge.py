@@ -618,7 +618,7 @@ KERAS2_ONLY_BACKENDS = frozenset({"theano", "cntk"})
 
 # ---- Keras 2 -> Keras 3 (KC5xx) --------------------------------------------------------------
 # Measured on keras 3.15.1 + TensorFlow 2.21 against tf_keras 2.21, as the migration table
-# (kerascheck.migration.table) is, unless said otherwise.
+# (kerascheck.rules.keras3.table) is, unless said otherwise.
 # The 14 names keras.backend keeps.
 KERAS3_BACKEND = frozenset(
     """backend clear_session epsilon floatx get_uid image_data_format is_float_dtype is_int_dtype

@@ -16,7 +16,7 @@ from typing import Iterable, Optional, Union
 
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.external import ExternalClass, ExternalResolver, worth_resolving
-from kerascheck.semantic.facts import ClassFacts, ModuleFacts, Ref
+from kerascheck.semantic.facts import ClassFacts, ModuleFacts
 from kerascheck.semantic.names import (
     canonical_keras_name,
     keras_base_kind,

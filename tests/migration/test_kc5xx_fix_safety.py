@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from kc5_cases import INVALID  # noqa: E402
 from test_kc5xx_fixes import CASES  # noqa: E402
 
-from kerascheck.migration.table import BY_CODE, ENTRIES  # noqa: E402
+from kerascheck.rules.keras3.table import BY_CODE, ENTRIES  # noqa: E402
 from kerascheck.rules import all_rules  # noqa: E402
 from lintutil import lint  # noqa: E402
 

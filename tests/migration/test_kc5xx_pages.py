@@ -12,7 +12,7 @@ import pytest
 from kerascheck import engine
 from kerascheck.fix import FixMode
 from kerascheck.fix.fixer import Fixer
-from kerascheck.migration.table import ENTRIES, Entry
+from kerascheck.rules.keras3.table import ENTRIES, Entry
 from kerascheck.pages import page_text, section
 
 # The lines every KC5xx page ends its "Not flagged" section with: the Keras 2 code all the

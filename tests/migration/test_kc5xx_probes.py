@@ -3,7 +3,7 @@ behaviour on the installed Keras (keras 3 comes with the test extra)."""
 import pytest
 
 from kerascheck.confirm.probes.migration import confirm, member_of
-from kerascheck.migration.table import ENTRIES
+from kerascheck.rules.keras3.table import ENTRIES
 
 
 def test_every_probe_confirms_on_the_installed_keras3():

@@ -13,7 +13,7 @@ from kc5_fixutil import fix_source  # noqa: E402
 
 from kerascheck import check_paths  # noqa: E402
 from kerascheck.config import Settings  # noqa: E402
-from kerascheck.migration.table import BY_CODE, ENTRIES  # noqa: E402
+from kerascheck.rules.keras3.table import BY_CODE, ENTRIES  # noqa: E402
 from kerascheck.semantic.target import KERAS3_MARKERS, STANDALONE_KERAS_IMPORT, TF_KERAS_USE  # noqa: E402
 from kerascheck.rules import all_rules  # noqa: E402
 from lintutil import lint  # noqa: E402

@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from kc5_fixutil import fix_source  # noqa: E402
 
-from kerascheck.migration.table import TF_OP_MAP  # noqa: E402
+from kerascheck.rules.keras3.table import TF_OP_MAP  # noqa: E402
 
 HEADER = """\
 import keras

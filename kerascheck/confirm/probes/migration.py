@@ -1,6 +1,6 @@
 """`--confirm` for the KC5xx rules: cheap introspection of the installed Keras.
 
-Each migration entry carries a `Probe` (kerascheck/migration/table.py): a line of code
+Each migration entry carries a `Probe` (kerascheck/rules/keras3/table.py): a line of code
 that raises the measured error on Keras 3 (`keras.backend.set_value` ->
 AttributeError), or an expression that is True when the Keras 3 behaviour is there
 (`'workers' not in inspect.signature(keras.Model.fit).parameters`). Running it tells the
@@ -30,7 +30,7 @@ import subprocess
 import sys
 from typing import Iterable, Optional
 
-from kerascheck.migration.table import BY_CODE
+from kerascheck.rules.keras3.table import BY_CODE
 
 
 def checkpoint_weights_only(tree, text: str, line: int, column: int) -> Optional[str]:

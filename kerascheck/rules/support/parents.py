@@ -5,7 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
-from kerascheck.rules.support.syntax import (
+from kerascheck.semantic.syntax import (
     assign_targets,
     is_super_attribute,
     is_super_call,

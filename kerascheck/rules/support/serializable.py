@@ -8,8 +8,7 @@ from typing import Optional
 
 import libcst as cst
 
-from kerascheck.rules.support import syntax
-from kerascheck.semantic import knowledge
+from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.module import ModuleModel
 from kerascheck.semantic.names import canonical_keras_name, keras_base_kind, keras_class_name
 

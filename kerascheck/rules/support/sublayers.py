@@ -5,7 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
-from kerascheck.rules.support.syntax import (
+from kerascheck.semantic.syntax import (
     callee_name,
     first_attribute,
     method_call_name,

@@ -7,7 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.cstwalk import syntax_children
-from kerascheck.rules.support.syntax import param_names, walk_with_chain
+from kerascheck.semantic.syntax import param_names, walk_with_chain
 from kerascheck.semantic import knowledge
 from kerascheck.semantic.names import cst_dotted, resolves_to
 

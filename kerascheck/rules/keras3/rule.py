@@ -1,13 +1,13 @@
-"""The rule class every KC5xx row becomes (see kerascheck.rules.keras3_migration)."""
+"""The rule class every KC5xx row becomes (see kerascheck.rules.keras3.migration_rules)."""
 from __future__ import annotations
 
 from typing import Callable, ClassVar, Optional
 
 from kerascheck.finding import Severity
-from kerascheck.migration.analysis import FileState
-from kerascheck.migration.matchers import MATCHERS
-from kerascheck.migration.table import Entry
+from kerascheck.rules.keras3.matcher import MATCHERS
+from kerascheck.rules.keras3.table import Entry
 from kerascheck.rules.base import Rule
+from kerascheck.semantic.file_state import FileState
 
 
 class MigrationRule(Rule):

@@ -336,7 +336,6 @@ _MODULE_HINTS = {
 
 # ---- the rows -------------------------------------------------------------------------------------------------
 _OPTIMIZER_CALLEES = ("keras.optimizers.*", "keras.optimizers.legacy.*")
-_ALL_LAYER_MODULES = ("keras.layers",)
 _RNN_LAYERS = ("LSTM", "GRU", "SimpleRNN", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
 _FIT_KEYWORDS = ("epochs", "batch_size", "validation_data", "steps_per_epoch", "callbacks", "verbose",
                  "validation_steps", "initial_epoch", "class_weight", "shuffle", "steps", "validation_split",

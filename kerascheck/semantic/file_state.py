@@ -1,4 +1,5 @@
-"""What the KC5xx matchers ask of one file, computed once per file and shared by them.
+"""Receiver kinds, Keras flavours and version guards of one file: what the KC5xx rules ask,
+computed once per file and shared by them.
 
 - `FileState.of(context)`: whether the migration rules run on this module at all
   (target-keras, project pins, the module's own Keras 2 / Keras 3 markers);
@@ -22,9 +23,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.cstwalk import walk
-from kerascheck.semantic import target
-from kerascheck.rules.support import syntax
-from kerascheck.semantic import knowledge
+from kerascheck.semantic import knowledge, syntax, target
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
 from kerascheck.semantic.project import ClassKey, External, ModuleRef
 
@@ -37,7 +36,6 @@ SEQUENTIAL, FUNCTIONAL, MODEL, OPTIMIZER, LAYER, MODEL_LAYER, METRIC, LOSS_SCALE
 MODEL_KINDS = frozenset({SEQUENTIAL, FUNCTIONAL, MODEL})
 # LAYER: a layer constructed here; MODEL_LAYER: one taken from a model (`model.layers[i]`,
 # `model.get_layer(...)`, `for layer in model.layers`), whose class is unknown.
-LAYER_KINDS = frozenset({LAYER, MODEL_LAYER})
 
 # A test that picks code by Keras version (`keras.__version__`, `version.parse(tf.__version__)`,
 # `hasattr(model, "fit_generator")`, `IS_KERAS_2`, `tf_keras` availability)...
@@ -187,11 +185,6 @@ class FileState:
                 self.qualified(cst.Name(head))) is not None
             self._reexported[head] = cached
         return cached
-
-    def import_bound(self, name: str) -> bool:
-        """Whether the plain name `name` is bound by an import of this file."""
-        facts = self.module.index.modules.get(self.context.path)
-        return facts is not None and name in facts.imports
 
     def defines_method(self, name: str) -> bool:
         """Whether any class of the linted project defines a method `name` (then a call of

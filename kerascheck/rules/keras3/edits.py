@@ -7,6 +7,7 @@ from typing import Iterable, Optional, Sequence
 import libcst as cst
 
 from kerascheck.rules.base import Fix
+from kerascheck.semantic import syntax
 
 _HOLE = "__kerascheck_hole__"
 
@@ -88,3 +89,26 @@ def fix(pairs, safe: bool, description: str, imports: Iterable[str] = ()) -> Opt
         return None
     description = description[:1].upper() + description[1:]  # an imperative phrase, like every fix's
     return Fix(replacements=pairs, safe=safe, description=description, imports=tuple(imports))
+
+
+def row_call_fix(call: cst.Call, row, text: str, imports):
+    """`call` with its function replaced by `text` (a §A / TF_OP_MAP row's target), its
+    keywords renamed and the old defaults written out; None when it passes an argument
+    the row does not map (a splat, a keyword it does not know, too many positionals)."""
+    if any(arg.star for arg in call.args):
+        return None
+    positional = syntax.positional(call)
+    keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+    if set(keywords) - set(row.keywords) or len(positional) > row.max_positional:
+        return None
+    new_call = call.with_changes(func=cst.parse_expression(text))
+    renamed = []
+    for arg in new_call.args:
+        if arg.keyword is not None and row.keywords.get(arg.keyword.value) not in (None, arg.keyword.value):
+            arg = rename_keyword(arg, row.keywords[arg.keyword.value])
+        renamed.append(arg)
+    new_call = new_call.with_changes(args=renamed)
+    for keyword, default in row.explicit:
+        if keyword not in keywords and len(positional) <= row.explicit_position.get(keyword, 99):
+            new_call = with_arg(new_call, keyword_arg(keyword, default))
+    return fix([(call, new_call)], row.safe, f"use {text}", imports)
