@@ -77,37 +77,36 @@ def check_paths(
     with the installed Keras (this executes parts of the checked code, see
     kerascheck.confirm): each confirmable finding gets a `confirmation`, and
     `result.confirmation` the counts. `confirm_only` drops the findings that were tried
-    and not reproduced. `confirm_options` is a kerascheck.confirm.runner.Options.
+    and not reproduced. `confirm_options` is a kerascheck.confirm.runner.Options. When
+    a finding is to be confirmed and no Keras can be imported, raises
+    kerascheck.confirm.KerasMissing (an ImportError) saying what to install.
 
     With `fix` (a kerascheck.fix.FixMode), the files are fixed first (see
     kerascheck.fix) and the findings are those left; `result.fixes` says what changed.
-    `fix_edits=False` leaves out the edits of the fixes findings offer (their safety and
-    description stay): computing them means applying each fix, a tenth of a cold run,
-    for output that only the JSON and SARIF formats show."""
+    A fixing run is never confirmed (fixing never executes the code), as on the
+    command line. `fix_edits=False` leaves out the edits of the fixes findings offer
+    (their safety and description stay): computing them means applying each fix, a
+    tenth of a cold run, for output that only the JSON and SARIF formats show.
+
+    The steps, each once: discovery, the check (engine.run), then with `confirm` the
+    confirmation of the check's findings (kerascheck.confirm.runner.Runner), then the
+    confirm-only filter (kerascheck.filters)."""
     settings = resolve_settings(config)
-    if confirm if confirm is not None else settings.confirm:
-        return _check_and_confirm(
-            paths, settings, jobs, confirm_only, confirm_options,
-            diff_base=diff_base, force_exclude=force_exclude, cache_dir=cache_dir, fix_edits=fix_edits,
-        )
+    paths = _path_list(paths)
     run = dict(jobs=jobs, cache_dir=cache_dir, fix=fix, fix_edits=fix_edits)
-    return _check(_path_list(paths), settings, force_exclude, diff_base, **run)[0]
+    if fix is not None or not (confirm if confirm is not None else settings.confirm):
+        return _check(paths, settings, force_exclude, diff_base, **run)[0]
 
-
-def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, options, **static) -> CheckResult:
-    """The static run, then --confirm over its findings. The worker starts first, so
-    Keras imports while the static run goes on; the static run itself never imports it."""
     from kerascheck.confirm.runner import Runner, options_from_settings
 
-    paths = _path_list(paths)
-    with Runner(options or options_from_settings(settings)) as runner:
+    with Runner(confirm_options or options_from_settings(settings)) as runner:
+        # The worker starts before discovery and the check: its Keras import (seconds)
+        # overlaps them, and the check itself never imports Keras.
         runner.start()
-        result = check_paths(paths, settings, jobs, confirm=False, **static)
-        files = discover_files(paths, settings, static.get("force_exclude", False))
-        result.findings = runner.confirm(result.findings, files)
+        result, discovered = _check(paths, settings, force_exclude, diff_base, **run)
+        result.findings = runner.confirm(result.findings, discovered)
         result.confirmation = runner.summary
-    if confirm_only:
-        result.findings = filter_findings(result.findings, confirm_only=True)
+    result.findings = filter_findings(result.findings, confirm_only=confirm_only)
     return result
 
 
