@@ -12,13 +12,13 @@ from typing import Iterable, Optional, Union
 
 from kerascheck import engine, gitdiff
 from kerascheck.cache import DIRECTORY_NAME as CACHE_DIRECTORY_NAME
-from kerascheck.cache import Cache
 from kerascheck.config import Settings, load_settings
 from kerascheck.discovery import DEFAULT_EXCLUDES, Excluder, discover
 from kerascheck.filters import filter_findings
 from kerascheck.finding import Finding
 from kerascheck.fix import FixMode
-from kerascheck.fix.fixer import Fixer, FixingRun
+from kerascheck.fix.fixer import Fixer
+from kerascheck.request import CheckRequest, settings_options
 from kerascheck.results import CheckResult
 from kerascheck.rules import all_rules
 
@@ -77,35 +77,64 @@ def check_paths(
     with the installed Keras (this executes parts of the checked code, see
     kerascheck.confirm): each confirmable finding gets a `confirmation`, and
     `result.confirmation` the counts. `confirm_only` drops the findings that were tried
-    and not reproduced. `confirm_options` is a kerascheck.confirm.runner.Options.
+    and not reproduced. `confirm_options` is a kerascheck.confirm.runner.Options. When
+    a finding is to be confirmed and no Keras can be imported, raises
+    kerascheck.confirm.KerasMissing (an ImportError) saying what to install.
 
     With `fix` (a kerascheck.fix.FixMode), the files are fixed first (see
     kerascheck.fix) and the findings are those left; `result.fixes` says what changed.
-    `fix_edits=False` leaves out the edits of the fixes findings offer (their safety and
-    description stay): computing them means applying each fix, a tenth of a cold run,
-    for output that only the JSON and SARIF formats show."""
+    A fixing run is never confirmed (fixing never executes the code), as on the
+    command line. `fix_edits=False` leaves out the edits of the fixes findings offer
+    (their safety and description stay): computing them means applying each fix, a
+    tenth of a cold run, for output that only the JSON and SARIF formats show.
+
+    The steps, each once: discovery, the check (engine.run), then with `confirm` the
+    confirmation of the check's findings (kerascheck.confirm.runner.Runner), then the
+    confirm-only filter (kerascheck.filters)."""
     settings = resolve_settings(config)
-    if confirm if confirm is not None else settings.confirm:
-        return _check_and_confirm(
-            paths, settings, jobs, confirm_only, confirm_options,
-            diff_base=diff_base, force_exclude=force_exclude, cache_dir=cache_dir, fix_edits=fix_edits,
-        )
-    files, context = _files_and_context(paths, settings, force_exclude, diff_base)
-    return _run(files, settings, jobs, context_files=context, cache_dir=cache_dir, fix=fix, fix_edits=fix_edits)
+    paths = _path_list(paths)
+    run = dict(jobs=jobs, cache_dir=cache_dir, fix=fix, fix_edits=fix_edits)
+    if fix is not None or not (confirm if confirm is not None else settings.confirm):
+        return _check(paths, settings, force_exclude, diff_base, **run)[0]
+
+    from kerascheck.confirm.runner import Runner, options_from_settings
+
+    with Runner(confirm_options or options_from_settings(settings)) as runner:
+        # The worker starts before discovery and the check: its Keras import (seconds)
+        # overlaps them, and the check itself never imports Keras.
+        runner.start()
+        result, discovered = _check(paths, settings, force_exclude, diff_base, **run)
+        result.findings = runner.confirm(result.findings, discovered)
+        result.confirmation = runner.summary
+    result.findings = filter_findings(result.findings, confirm_only=confirm_only)
+    return result
 
 
-def _files_and_context(paths, settings: Settings, force_exclude: bool, diff_base: Optional[str]):
-    """(the files to check, the files that only inform the index: with `diff_base`, the
-    unchanged ones)."""
+def _check(paths: list, settings: Settings, force_exclude: bool, diff_base: Optional[str], **run):
+    """Discovery and the check: (the result, every file discovered). --confirm looks for
+    the flagged classes' call sites in all of them, the unchanged files of a
+    `diff_base` run included."""
+    discovered = discover_files(paths, settings, force_exclude)
+    files, context = _changed_and_context(discovered, paths, diff_base)
+    request = CheckRequest.from_settings(files, settings, context_files=context, **run)
+    return engine.run(request), discovered
+
+
+def _path_list(paths) -> list:
     # check_paths("src/") means one path, not the characters s, r, c, /.
-    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    files = discover_files(paths, settings, force_exclude)
-    context: list[str] = []
-    if diff_base is not None:
-        changed = {os.path.realpath(path) for path in gitdiff.changed_files(diff_base, paths[0] if paths else ".")}
-        context = [path for path in files if os.path.realpath(path) not in changed]
-        files = [path for path in files if os.path.realpath(path) in changed]
-    return files, context
+    return [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+
+
+def _changed_and_context(files: list[str], paths: list, diff_base: Optional[str]):
+    """(the files to check, the files that only inform the index): with `diff_base`, the
+    changed files and the unchanged ones; else all of them and none."""
+    if diff_base is None:
+        return files, []
+    changed = {os.path.realpath(path) for path in gitdiff.changed_files(diff_base, paths[0] if paths else ".")}
+    return (
+        [path for path in files if os.path.realpath(path) in changed],
+        [path for path in files if os.path.realpath(path) not in changed],
+    )
 
 
 def file_targets(
@@ -124,38 +153,14 @@ def file_targets(
     linted. `forced_by` words the reason when target-keras forces the target
     (`--target-keras 2`). Raises as check_paths does for bad input."""
     settings = resolve_settings(config)
-    sources = {}
     if stdin is not None:
-        files, context = [os.path.abspath(stdin[0])], []
-        sources = {files[0]: stdin[1]}
+        absolute = os.path.abspath(stdin[0])
+        request = CheckRequest.from_settings([absolute], settings, jobs=jobs, sources={absolute: stdin[1]})
     else:
-        files, context = _files_and_context(paths, settings, force_exclude, diff_base)
-    return engine.file_targets(
-        files, _options(files, settings), extra_bases=settings.extra_bases, jobs=jobs,
-        sources=sources, context_files=context, forced_by=forced_by,
-    )
-
-
-def _options(files: list[str], settings: Settings) -> dict:
-    """The run-wide options the rules read (engine.prepare_options)."""
-    return engine.prepare_options(files, {"target_keras": settings.target_keras})
-
-
-def _check_and_confirm(paths, settings: Settings, jobs, confirm_only: bool, options, **static) -> CheckResult:
-    """The static run, then --confirm over its findings. The worker starts first, so
-    Keras imports while the static run goes on; the static run itself never imports it."""
-    from kerascheck.confirm.runner import Runner, options_from_settings
-
-    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    with Runner(options or options_from_settings(settings)) as runner:
-        runner.start()
-        result = check_paths(paths, settings, jobs, confirm=False, **static)
-        files = discover_files(paths, settings, static.get("force_exclude", False))
-        result.findings = runner.confirm(result.findings, files)
-        result.confirmation = runner.summary
-    if confirm_only:
-        result.findings = filter_findings(result.findings, confirm_only=True)
-    return result
+        paths = _path_list(paths)
+        files, context = _changed_and_context(discover_files(paths, settings, force_exclude), paths, diff_base)
+        request = CheckRequest.from_settings(files, settings, jobs=jobs, context_files=context)
+    return engine.file_targets(request, forced_by=forced_by)
 
 
 def check_stdin(
@@ -171,37 +176,7 @@ def check_stdin(
     is in `result.fixes[0].content` (no fix: `result.fixes` is empty)."""
     settings = resolve_settings(config)
     absolute = os.path.abspath(path)
-    return _run([absolute], settings, jobs, sources={absolute: data}, fix=fix)
-
-
-def _run(
-    files: list[str],
-    settings: Settings,
-    jobs: Optional[int],
-    cache_dir: Optional[str] = None,
-    fix: Optional[FixMode] = None,
-    fix_edits: bool = True,
-    **inputs,
-) -> CheckResult:
-    codes = settings.enabled_codes(all_rules())
-    options = _options(files, settings)
-    # The options (the Keras target, the projects' pins) and whether fixes carry their
-    # edits change results: key the cache on them.
-    keyed = {**options, "fix_edits": fix_edits}
-    return engine.run(
-        files,
-        codes,
-        extra_bases=settings.extra_bases,
-        per_file_ignores=settings.per_file_ignore_matcher(),
-        jobs=jobs,
-        config_root=settings.root,
-        cache=Cache(cache_dir, codes, settings.extra_bases, keyed) if cache_dir else None,
-        options=options,
-        fixable=settings.fixable_codes(all_rules()),
-        fix=FixingRun(fix) if fix is not None else None,
-        fix_edits=fix_edits,
-        **inputs,
-    )
+    return engine.run(CheckRequest.from_settings([absolute], settings, jobs=jobs, sources={absolute: data}, fix=fix))
 
 
 def default_cache_dir(settings: Settings) -> str:
@@ -221,7 +196,7 @@ def check_source(
     # Dependency pins apply to a module that lives in a real project folder.
     pinned = [path] if os.path.isabs(path) and os.path.isdir(os.path.dirname(path)) else []
     plan = engine.build_plan(
-        settings.enabled_codes(all_rules()), [scan], settings.extra_bases, options=_options(pinned, settings)
+        settings.enabled_codes(all_rules()), [scan], settings.extra_bases, options=settings_options(pinned, settings)
     )
     findings, errors = engine.Checker(plan).check_data(scan, text)
     for error in errors:  # a rule crashed: say so without hiding the other findings
@@ -238,7 +213,7 @@ def fix_source(
     settings = resolve_settings(config if config is not None else Settings())
     scan = engine.scan_file(path, text)
     plan = engine.build_plan(
-        settings.enabled_codes(all_rules()), [scan], settings.extra_bases, options=_options([], settings)
+        settings.enabled_codes(all_rules()), [scan], settings.extra_bases, options=settings_options([], settings)
     )
     mode = FixMode(unsafe=unsafe, write=False, fixable=settings.fixable_codes(all_rules()))
     findings, errors, done = Fixer.for_plan(plan).fix(scan, mode)

@@ -16,6 +16,7 @@ import click
 
 from kerascheck import __version__, api, cache, engine
 from kerascheck.config import OUTPUT_FORMATS, TARGET_KERAS, ConfigError, load_settings
+from kerascheck.confirm import KerasMissing
 from kerascheck.discovery import DiscoveryError
 from kerascheck.finding import RunError
 from kerascheck.fix import FixMode
@@ -302,11 +303,11 @@ def _write_report(out, result: CheckResult, output_format: str, statistics: bool
 
 @contextlib.contextmanager
 def _errors_reported():
-    """The promise: never a traceback. A bad configuration, path or diff base is one line
-    and exit 2, Ctrl-C exit 130, anything else an internal error (exit 2)."""
+    """The promise: never a traceback. A bad configuration, path or diff base (or --confirm
+    without Keras) is one line and exit 2, Ctrl-C exit 130, anything else an internal error (exit 2)."""
     try:
         yield
-    except (ConfigError, DiscoveryError, GitError) as error:
+    except (ConfigError, DiscoveryError, GitError, KerasMissing) as error:
         _fail(str(error))
     except KeyboardInterrupt:
         _interrupted()

@@ -42,7 +42,7 @@ from kerascheck.sources import SourceProblem, decode, parse_ast
 from kerascheck.suppress import suppressions_for
 
 if TYPE_CHECKING:
-    from kerascheck.fix.fixer import FixingRun
+    from kerascheck.request import CheckRequest
 
 SYNTAX_ERROR = "KC001"
 # A file that takes longer than this to check is reported and skipped (KERASCHECK_FILE_TIMEOUT
@@ -609,49 +609,26 @@ def check_crashed(cwd: str, scan: FileScan):
     return [], [RunError(display_path(scan.path, cwd), message)]
 
 
-def run(
-    files: Sequence[str],
-    rule_codes: Sequence[str],
-    extra_bases: Sequence[str] = (),
-    per_file_ignores=(),
-    cwd: Optional[str] = None,
-    jobs: Optional[int] = None,
-    config_root: Optional[str] = None,
-    sources: Optional[Mapping[str, Union[bytes, str]]] = None,
-    context_files: Sequence[str] = (),
-    cache: Optional[Cache] = None,
-    options: Optional[Mapping] = None,
-    fix: Optional[FixingRun] = None,
-    fixable: Optional[frozenset] = None,
-    fix_edits: bool = True,
-) -> CheckResult:
-    """Check `files` (absolute paths) with the rules `rule_codes`. `sources` holds the
-    content of files not read from disk (stdin). `context_files`, and the project files
-    that the checked files import, get the first pass only: they inform the index and
-    are never reported. With a `cache`, unchanged files are not checked again. With
-    `fix` (a kerascheck.fix.fixer.FixingRun: the engine itself never fixes), the files
-    are fixed and the findings are what is left.
-    `fixable`: the codes whose findings show their fix (None: all); `fix_edits`: whether
-    those fixes carry their edits (see RunPlan)."""
-    cwd = cwd or os.getcwd()
-    jobs = jobs or pool.default_jobs()
-    sources = sources or {}
-    if fix is not None:
-        cache, fixable = None, fix.mode.fixable
+def run(request: CheckRequest) -> CheckResult:
+    """Check `request.files`, as the request says (kerascheck.request). The context files,
+    and the project files that the checked files import, get the first pass only: they
+    inform the index and are never reported. With the request's cache, unchanged files
+    are not checked again. A fixing request (its `fix`, a kerascheck.fix.fixer.FixingRun:
+    the engine itself never fixes) fixes the files, and the findings are what is left."""
+    cwd = request.cwd
+    jobs = request.jobs or pool.default_jobs()
+    fix = request.fix
+    fixable = fix.mode.fixable if fix is not None else request.fixable
+    cache = request.cache()
     cached = _CachedPasses(cache) if cache is not None else None
-    on_disk = [f for f in files if f not in sources]
-    scans: list[FileScan] = cached.scan(on_disk, jobs) if cached else pool.map_items(scan_file, on_disk, jobs, on_crash=_scan_crashed)
-    scans += [scan_file(path, sources[path]) for path in files if path in sources]
-    context = _context_scans(scans, context_files, jobs)
+    scans, context = _first_pass(request, jobs, cached)
     plan = build_plan(
-        rule_codes, [*scans, *context], extra_bases, cwd=cwd,
-        options=options if options is not None else prepare_options(files, {}),
-        fix_edits=fix_edits, resolve_externals=True,
+        request.rule_codes, [*scans, *context], request.extra_bases, cwd=cwd, options=dict(request.options),
+        fix_edits=request.fix_edits, resolve_externals=True,
     )
-    result = CheckResult(files_checked=len(files), fix_mode=fix.mode if fix is not None else None)
+    result = CheckResult(files_checked=len(request.files), fix_mode=fix.mode if fix is not None else None)
+    ignored = [ignored_codes(scan.path, request.root, request.per_file_ignores) for scan in scans]
     if fix is not None:
-        root = config_root or cwd
-        ignored = [ignored_codes(scan.path, root, per_file_ignores) for scan in scans]
         outcomes, result.fixes = fix.outcomes(scans, ignored, plan, jobs)
     elif cached is not None:
         outcomes = cached.check(scans, context, plan, jobs)
@@ -660,41 +637,38 @@ def run(
         outcomes = pool.map_items(Checker.check, scans, jobs, worker=(Checker, (plan,)), on_crash=crashed)
     if cache is not None and cache.warning:
         result.notices.append(cache.warning)
-    root = config_root or cwd
-    for scan, (findings, errors) in zip(scans, outcomes):
-        ignored = ignored_codes(scan.path, root, per_file_ignores)
-        result.findings.extend(filter_findings(findings, ignored=ignored, fixable=fixable))
+    for codes, (findings, errors) in zip(ignored, outcomes):
+        result.findings.extend(filter_findings(findings, ignored=codes, fixable=fixable))
         result.errors.extend(errors)
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def file_targets(
-    files: Sequence[str],
-    options: Mapping,
-    extra_bases: Sequence[str] = (),
-    cwd: Optional[str] = None,
-    jobs: Optional[int] = None,
-    sources: Optional[Mapping[str, Union[bytes, str]]] = None,
-    context_files: Sequence[str] = (),
-    forced_by: Optional[str] = None,
-) -> list[tuple[str, Union[target.Target, RunError]]]:
-    """(shown path, Target) for each of `files`, as run() would give it to the rules (the
-    first pass and the project index built as run() builds them, then
+def _first_pass(request: CheckRequest, jobs: int, cached: Optional[_CachedPasses] = None):
+    """(the scans of the request's files, in order, the files from disk first; the scans
+    of the files that only inform the index)."""
+    sources = dict(request.sources)
+    on_disk = [f for f in request.files if f not in sources]
+    if cached is not None:
+        scans = cached.scan(on_disk, jobs)
+    else:
+        scans = pool.map_items(scan_file, on_disk, jobs, on_crash=_scan_crashed)
+    scans += [scan_file(path, sources[path]) for path in request.files if path in sources]
+    return scans, _context_scans(scans, request.context_files, jobs)
+
+
+def file_targets(request: CheckRequest, forced_by: Optional[str] = None) -> list[tuple[str, Union[target.Target, RunError]]]:
+    """(shown path, Target) for each of the request's files, as run() would give it to the
+    rules (the first pass and the project index built as run() builds them, then
     target.file_target, which FileContext.target calls too), or (shown path, RunError)
-    for a file that cannot be read. `options` come from prepare_options(). No rule runs.
-    `forced_by` words the reason of a forced target (see target.file_target)."""
-    cwd = cwd or os.getcwd()
-    jobs = jobs or pool.default_jobs()
-    sources = sources or {}
-    on_disk = [f for f in files if f not in sources]
-    scans = pool.map_items(scan_file, on_disk, jobs, on_crash=_scan_crashed)
-    scans += [scan_file(path, sources[path]) for path in files if path in sources]
-    context = _context_scans(scans, context_files, jobs)
-    index = ProjectIndex(tuple(s.facts for s in [*scans, *context] if s.facts is not None), extra_bases)
+    for a file that cannot be read. No rule runs. `forced_by` words the reason of a
+    forced target (see target.file_target)."""
+    scans, context = _first_pass(request, request.jobs or pool.default_jobs())
+    index = ProjectIndex(tuple(s.facts for s in [*scans, *context] if s.facts is not None), request.extra_bases)
+    options = dict(request.options)
     found: list = []
     for scan in scans:
-        shown = display_path(scan.path, cwd)
+        shown = display_path(scan.path, request.cwd)
         if scan.read_error:
             found.append((shown, RunError(shown, scan.read_error)))
             continue

@@ -12,6 +12,7 @@ from cliutil import CLEAN_SOURCE, KC101_SOURCE, write
 from kerascheck import Finding, RunError, Severity, check_paths, check_source
 from kerascheck.config import ConfigError, Settings
 from kerascheck.discovery import DiscoveryError
+from kerascheck.fix import FixMode
 from kerascheck.rules.base import REGISTRY, Rule
 
 
@@ -88,6 +89,19 @@ def test_check_paths_result(tmp_path, monkeypatch):
         (os.path.join("pkg", "a.py"), 6, "KC101"),
         (os.path.join("pkg", "c.py"), 6, "KC101"),
     ]
+
+
+def test_a_fixing_run_is_fixed_and_never_confirmed(tmp_path):
+    """`fix` with confirm on (from the settings, as `confirm = true` in pyproject.toml
+    gives it): the file is fixed, and nothing is confirmed, as on the command line
+    (fixing never executes the code)."""
+    path = tmp_path / "m.py"
+    path.write_text('import keras\n\nclass S(keras.layers.Layer):\n    def build(self, s):\n'
+                    '        self.w = self.add_weight("w", shape=(3,))\n')
+    result = check_paths([str(path)], Settings(root=str(tmp_path), confirm=True), fix=FixMode())
+    assert 'add_weight(name="w"' in path.read_text()
+    assert [done.fixed for done in result.fixes] == [{"KC104": 1}]
+    assert result.findings == [] and result.confirmation is None
 
 
 def test_check_paths_accepts_one_string_or_path_objects(tmp_path, monkeypatch):

@@ -20,9 +20,10 @@ import textwrap
 
 import pytest
 
+from cliutil import KC101_SOURCE
 from kerascheck import notebooks
 from kerascheck.config import settings_from_table
-from kerascheck.confirm import isolation
+from kerascheck.confirm import KerasMissing, isolation
 from kerascheck.confirm.args import CallSites, Constants, decode
 from kerascheck.confirm.runner import Options, Runner, Summary, options_from_settings
 from kerascheck.finding import Confirmation, Finding
@@ -234,6 +235,96 @@ def test_progress_bar_only_on_a_terminal():
     assert few.getvalue() == ""
 
 
+# ---- the pipeline: check, confirm, filter ------------------------------------------------------------
+LINEAR_LAYERS = """\
+    import keras
+    import tensorflow as tf
+    from keras import ops
+
+
+    class Linear(keras.layers.Layer):
+        def __init__(self, units=4, input_dim=8, **kwargs):
+            super().__init__(**kwargs)
+            self.w = tf.Variable(tf.random.normal((input_dim, units)))
+
+
+    class SlicingLinear(keras.layers.Layer):
+        def __init__(self, units=4, input_dim=8, **kwargs):
+            super().__init__(**kwargs)
+            self.input_dim = input_dim
+            self.w = self.add_weight(shape=(input_dim, units), name="w")
+
+        def call(self, inputs):
+            return ops.matmul(inputs[:, : self.input_dim], self.w)
+"""
+
+
+@tf_installed
+def test_confirm_is_a_step_after_one_check(tmp_path, monkeypatch):
+    """check_paths(confirm=True): the worker starts first (its Keras import overlaps the
+    static check), the check runs once, the confirmation runs over its findings, and
+    --confirm-only filters what the confirmation said last."""
+    import kerascheck
+    from kerascheck import engine
+    from kerascheck.config import Settings
+    from kerascheck.confirm import runner as runner_module
+
+    (tmp_path / "layers.py").write_text(textwrap.dedent(LINEAR_LAYERS))
+    steps = []
+
+    def recorded(name, original):
+        def step(*args, **kwargs):
+            steps.append(name)
+            return original(*args, **kwargs)
+        return step
+
+    monkeypatch.setattr(runner_module._Process, "__init__", recorded("worker", runner_module._Process.__init__))
+    monkeypatch.setattr(engine, "run", recorded("check", engine.run))
+    monkeypatch.setattr(Runner, "confirm", recorded("confirm", Runner.confirm))
+    settings = Settings(root=str(tmp_path), select=("KC101", "KC102"), confirm_timeout=120)
+    monkeypatch.chdir(tmp_path)
+    result = kerascheck.check_paths(["."], settings, jobs=1, confirm=True, confirm_only=True)
+    assert steps == ["worker", "check", "confirm"]
+    # KC101 on Linear is confirmed; KC102 on SlicingLinear (it slices its inputs) is not
+    # reproduced: counted by the confirmation, then dropped by --confirm-only.
+    assert result.confirmation.counts["not-reproduced"] == 1, [f.confirmation for f in result.findings]
+    assert [(f.line, f.code, f.confirmation.status) for f in result.findings] == [(9, "KC101", "confirmed")]
+
+
+@tf_installed
+def test_call_sites_come_from_every_discovered_file_with_diff_base(tmp_path, monkeypatch):
+    """With --diff-base only the changed file is checked, but the flagged class's call
+    site in an unchanged file still gives the confirmation its constructor arguments."""
+    import kerascheck
+    from kerascheck.config import Settings
+
+    (tmp_path / "layers.py").write_text(textwrap.dedent("""\
+        import keras
+        import tensorflow as tf
+
+
+        class Scaled(keras.layers.Layer):
+            def __init__(self, spec, **kwargs):
+                super().__init__(**kwargs)
+                self.s = tf.Variable(tf.ones((spec,)))
+
+            def call(self, inputs):
+                return inputs * self.s
+    """))
+    (tmp_path / "model.py").write_text("from layers import Scaled\n\nSCALED = Scaled(3)\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "base"]):
+        subprocess.run([*git, *command], cwd=tmp_path, check=True, capture_output=True)
+    with open(tmp_path / "layers.py", "a") as handle:
+        handle.write("# changed\n")
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(root=str(tmp_path), select=("KC101",), confirm_timeout=120)
+    result = kerascheck.check_paths(["."], settings, jobs=1, diff_base="HEAD", confirm=True)
+    assert result.files_checked == 1
+    [finding] = result.findings
+    assert (finding.path, finding.confirmation.status) == ("layers.py", "confirmed"), finding.confirmation
+
+
 # ---- the command line, end to end ---------------------------------------------------------------------
 @tf_installed
 def test_cli_confirms_the_fixtures(tmp_path):
@@ -258,30 +349,71 @@ def test_cli_confirms_the_fixtures(tmp_path):
     assert "oneDNN" not in run.stderr and "cuda" not in run.stderr.lower()
 
 
-def test_no_keras_says_so_once(tmp_path, monkeypatch):
-    """A worker whose Python cannot import Keras: one clear message, findings skipped."""
-    blocker = tmp_path / "blocker"
+NO_KERAS_SITE = """
+    import sys
+
+    class Block:
+        \"\"\"Keras 3 and tf_keras cannot be found, as where neither is installed.\"\"\"
+
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in ("keras", "tf_keras"):
+                raise ImportError(f"No module named {name!r}")
+            return None
+
+    sys.meta_path.insert(0, Block())
+"""
+NEEDS_KERAS = "--confirm needs Keras: pip install 'kerascheck[confirm]'"
+
+
+def _without_keras(tmp_path) -> str:
+    """A PYTHONPATH under which no Keras can be imported (a sitecustomize that blocks
+    them: the missing package, not a stand-in for what Keras does), this checkout first."""
+    blocker = tmp_path / "no_keras"
     blocker.mkdir()
-    (blocker / "sitecustomize.py").write_text(textwrap.dedent("""
-        import sys
-        class Block:
-            def find_spec(self, name, path=None, target=None):
-                if name.split(".")[0] in ("keras", "tensorflow", "tf_keras"):
-                    raise ImportError(f"No module named {name!r}")
-                return None
-        sys.meta_path.insert(0, Block())
-    """))
-    monkeypatch.setenv("PYTHONPATH", str(blocker))
+    (blocker / "sitecustomize.py").write_text(textwrap.dedent(NO_KERAS_SITE))
+    return os.pathsep.join(filter(None, [str(blocker), ROOT, os.environ.get("PYTHONPATH")]))
+
+
+def test_no_keras_raises_with_what_to_install(tmp_path, monkeypatch):
+    """A worker whose Python cannot import Keras: KerasMissing says what to install, and
+    nothing is noted besides (the caller says it, once)."""
+    monkeypatch.setenv("PYTHONPATH", _without_keras(tmp_path))
     source = tmp_path / "layer.py"
     source.write_text("import keras\nclass L(keras.layers.Layer):\n    def __init__(self):\n        super().__init__()\n")
     notes = []
     findings = [Finding(str(source), 4, 1, "KC101", "m"), Finding(str(source), 3, 1, "KC302", "m")]
     with Runner(Options(timeout=30, note=notes.append)) as runner:
-        out = runner.confirm(findings, [str(source)])
-    assert len(notes) == 1 and "pip install 'kerascheck[confirm]'" in notes[0], notes
-    assert [f.confirmation.status for f in out] == ["skipped", "skipped"]
-    assert "Keras is not installed" in out[0].confirmation.detail
-    assert not runner.summary.available
+        with pytest.raises(KerasMissing, match=re.escape(NEEDS_KERAS)) as raised:
+            runner.confirm(findings, [str(source)])
+    assert isinstance(raised.value, ImportError)
+    assert "No module named 'keras'" in str(raised.value)
+    assert notes == []
+
+
+def test_cli_without_keras_says_so_once_and_exits_2(tmp_path):
+    """`kerascheck --confirm` where no Keras can be imported: one line saying what to
+    install, exit 2, no report (the run could not do what it was asked), no traceback."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "layer.py").write_text(KC101_SOURCE)
+    environment = dict(os.environ, PYTHONPATH=_without_keras(tmp_path))
+    for output in ("full", "json"):
+        run = subprocess.run(
+            [sys.executable, "-m", "kerascheck", "--confirm", "--isolated", "--no-cache", "--output-format", output,
+             "layer.py"],
+            cwd=project, env=environment, capture_output=True, text=True, timeout=600,
+        )
+        assert run.returncode == 2, run.stderr
+        assert run.stdout == ""
+        assert run.stderr.count(NEEDS_KERAS) == 1, run.stderr
+        assert run.stderr.startswith(f"kerascheck: error: {NEEDS_KERAS}"), run.stderr
+        assert "Traceback" not in run.stderr and "skipped" not in run.stderr
+    # Without --confirm the same environment lints as usual: only --confirm needs Keras.
+    static = subprocess.run(
+        [sys.executable, "-m", "kerascheck", "--isolated", "--no-cache", "--output-format", "concise", "layer.py"],
+        cwd=project, env=environment, capture_output=True, text=True, timeout=600,
+    )
+    assert static.returncode == 1 and "KC101" in static.stdout, static.stderr
 
 
 # ---- without TensorFlow: isolation, arguments, configuration, output ---------------------------------

@@ -17,12 +17,13 @@ from kerascheck.config import Settings
 from kerascheck.fix import FixMode
 from kerascheck.fix.apply import Candidate, FixFailed, apply_fixes, code_of, select
 from kerascheck.fix.diff import unified_diff
-from kerascheck.fix.fixer import Fixer, FixingRun
+from kerascheck.fix.fixer import Fixer
 from kerascheck.fix.edits import edits_between
 from kerascheck.fix.loop import MAX_ROUNDS, Pass, fix_until_stable, verify
 from kerascheck.fix.notebook import NotebookSource
 from kerascheck.fix.textfile import PythonSource, RenderFailed, splice
 from kerascheck.fix.writer import WriteFailed, write_atomically
+from kerascheck.request import CheckRequest
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import Fix
 
@@ -440,7 +441,7 @@ def test_run_reports_a_write_failure_and_leaves_the_file(tmp_path, monkeypatch):
     path = tmp_path / "m.py"
     path.write_text(KC104_SOURCE)
     monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
-    result = engine.run([str(path)], Settings().enabled_codes(all_rules()), cwd=str(tmp_path), jobs=1, fix=FixingRun(FixMode()))
+    result = engine.run(CheckRequest.from_settings([str(path)], Settings(), cwd=str(tmp_path), jobs=1, fix=FixMode()))
     assert path.read_text() == KC104_SOURCE
     assert [str(error) for error in result.errors] == [
         "m.py: not fixed, the file is left as it was: cannot write it: Permission denied"
@@ -472,8 +473,8 @@ def test_diff_applies_with_git_apply_and_patch(tmp_path, tool, name, content):
     source = tmp_path / "src" / name
     source.parent.mkdir()
     source.write_bytes(content)
-    result = engine.run([str(source)], Settings().enabled_codes(all_rules()), cwd=str(tmp_path), jobs=1,
-                        fix=FixingRun(FixMode(write=False, diff=True)))
+    result = engine.run(CheckRequest.from_settings(
+        [str(source)], Settings(), cwd=str(tmp_path), jobs=1, fix=FixMode(write=False, diff=True)))
     [done] = result.fixes
     assert source.read_bytes() == content  # --diff writes nothing
     patch_file = tmp_path / "fix.patch"
@@ -481,11 +482,11 @@ def test_diff_applies_with_git_apply_and_patch(tmp_path, tool, name, content):
     command = ["git", "apply", "--whitespace=nowarn", str(patch_file)] if tool == "git" else ["patch", "-p1", "-i", str(patch_file)]
     applied = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
     assert applied.returncode == 0, applied.stderr + applied.stdout
-    fixed = engine.run([str(source)], Settings().enabled_codes(all_rules()), cwd=str(tmp_path), jobs=1)
+    fixed = engine.run(CheckRequest.from_settings([str(source)], Settings(), cwd=str(tmp_path), jobs=1))
     assert [f for f in fixed.findings if f.code == "KC104"] == []
     # the patched file is byte for byte what --fix writes
     twin = tmp_path / "twin" / name
     twin.parent.mkdir()
     twin.write_bytes(content)
-    engine.run([str(twin)], Settings().enabled_codes(all_rules()), cwd=str(tmp_path), jobs=1, fix=FixingRun(FixMode()))
+    engine.run(CheckRequest.from_settings([str(twin)], Settings(), cwd=str(tmp_path), jobs=1, fix=FixMode()))
     assert twin.read_bytes() == source.read_bytes()

@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, strategies as st
 from cliutil import CLEAN_SOURCE, KC101_SOURCE, run_cli, write
 from kerascheck import check_paths, check_source, cli, engine
 from kerascheck.config import Settings
+from kerascheck.request import CheckRequest
 from kerascheck.rules.base import REGISTRY, Rule
 
 KC101_BYTES = KC101_SOURCE.encode()
@@ -255,7 +256,7 @@ def test_files_deleted_between_discovery_and_reading(tmp_path):
     write(tmp_path, {"gone.py": KC101_BYTES, "good.py": KC101_BYTES})
     files = [str(tmp_path / "gone.py"), str(tmp_path / "good.py")]
     os.remove(files[0])
-    result = engine.run(files, ["KC101"], cwd=str(tmp_path), jobs=1)
+    result = engine.run(CheckRequest.from_settings(files, Settings(select=("KC101",)), cwd=str(tmp_path), jobs=1))
     assert [(error.path, error.message) for error in result.errors] == [
         ("gone.py", "cannot read file: No such file or directory")
     ]
@@ -341,9 +342,9 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path, temporary_rule):
     files = {f"m{number:02d}.py": KC101_SOURCE for number in range(20)}
     files["boom.py"] = KC101_SOURCE
     write(tmp_path, files)
-    result = engine.run(
-        [str(tmp_path / name) for name in sorted(files)], ["KC101", "KC998"], cwd=str(tmp_path), jobs=2
-    )
+    result = engine.run(CheckRequest.from_settings(
+        [str(tmp_path / name) for name in sorted(files)], Settings(select=("KC101", "KC998")), cwd=str(tmp_path), jobs=2
+    ))
     assert [(error.path, error.message) for error in result.errors] == [
         ("boom.py", "libcst's parser crashed on this file (nesting too deep?); skipped")
     ]

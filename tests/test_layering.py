@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules",),
     ("fix", "results"),  # fix/'s building blocks: applying edits, imports, diffs, writing
     ("engine",),
-    ("fix.fixer",),  # the fix orchestration drives the engine
+    ("fix.fixer", "request"),  # the fix orchestration drives the engine; a run's input
     ("report", "api", "confirm", "cli", "server", "__main__", ""),  # "": the package itself
 )
 

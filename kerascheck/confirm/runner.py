@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from kerascheck import notebooks
-from kerascheck.confirm import isolation
+from kerascheck.confirm import KerasMissing, isolation
 from kerascheck.confirm.args import CallSites, Constants, config_example
 from kerascheck.confirm.targets import (
     CONFIRMABLE, MIGRATION, Item, Target, enclosing_class, hint_for, input_hints, migration_member,
@@ -73,7 +73,6 @@ class Summary:
     seconds: float = 0.0  # wall time of the confirmation, after the static run
     import_seconds: float = 0.0  # of which the worker's Keras import (each start)
     restarts: int = 0
-    available: bool = True
 
     def line(self) -> str:
         c = self.counts
@@ -231,7 +230,8 @@ def _worker_environment(tmpdir: Optional[str] = None) -> dict:
 # ---- the runner ------------------------------------------------------------------------------------------
 class Runner:
     """Start it early (`start()` begins the Keras import while the static run goes on),
-    then `confirm(findings, files)`, then `close()`."""
+    then `confirm(findings, files)` over the static run's findings, then `close()`
+    (kerascheck.api.check_paths runs these steps)."""
 
     def __init__(self, options: Optional[Options] = None):
         self.options = options or Options()
@@ -258,7 +258,10 @@ class Runner:
             self.hello = None
 
     def _ready(self) -> bool:
-        """Wait for the worker's hello; False (with the reason noted once) when no Keras."""
+        """Wait for the worker's hello; False (with the reason noted once) when there is
+        no worker. KerasMissing when the worker has no Keras to import: nothing could be
+        confirmed, and the caller is told what to install instead of every finding being
+        `skipped`."""
         if self._unavailable is not None:
             return False
         self.start()
@@ -282,14 +285,11 @@ class Runner:
         if not hello.get("keras") and not hello.get("tf_keras"):
             self.process.close()
             self.process = None
-            why = hello.get("keras_error") or "not installed"
-            self._unavailable = f"no Keras is importable ({why})"
-            self.options.note(
-                f"kerascheck: --confirm: {self._unavailable}; install it with: {INSTALL_HINT} "
-                "(and a backend if there is none: pip install 'kerascheck[confirm-tensorflow]')"
+            why = hello.get("keras_error")
+            raise KerasMissing(
+                f"--confirm needs Keras: {INSTALL_HINT} (where no backend is installed either: "
+                "pip install 'kerascheck[confirm-tensorflow]')" + (f"; importing it failed: {why}" if why else "")
             )
-            self.summary.available = False
-            return False
         self.hello = hello
         self.summary.keras_version = self.summary.keras_version or hello.get("keras")
         self.summary.backend = self.summary.backend or hello.get("backend")
@@ -324,13 +324,12 @@ class Runner:
         self.summary.classes = len(jobs)
         self.summary.probes = len(probes)
         if (jobs or probes) and not self._ready():
-            reason = "Keras is not installed" if not self.summary.available else self._unavailable
             for job in jobs:
                 for item in job["items"]:
-                    outcomes[item["index"]] = Confirmation("skipped", reason)
+                    outcomes[item["index"]] = Confirmation("skipped", self._unavailable)
             for indices in probes.values():
                 for index in indices:
-                    outcomes[index] = Confirmation("skipped", reason)
+                    outcomes[index] = Confirmation("skipped", self._unavailable)
             jobs, probes = [], {}
         total = len(probes) + len(jobs)
         # The probes first: they observe Keras itself, before any user code has run in the worker.
@@ -557,14 +556,3 @@ def options_from_settings(settings, **overrides) -> Options:
     values = dict(timeout=getattr(settings, "confirm_timeout", DEFAULT_TIMEOUT), examples=examples, note=_warn)
     values.update(overrides)
     return Options(**values)
-
-
-def confirm_findings(findings, files=(), options: Optional[Options] = None, runner: Optional[Runner] = None):
-    """Confirm `findings` (the API's entry point): (findings with confirmations, Summary)."""
-    own = runner is None
-    runner = runner or Runner(options)
-    try:
-        return runner.confirm(findings, files), runner.summary
-    finally:
-        if own:
-            runner.close()

@@ -244,6 +244,7 @@ def profile_rules(roots: list[str]) -> list[str]:
 
     from kerascheck import engine
     from kerascheck.config import Settings
+    from kerascheck.request import CheckRequest
     from kerascheck.rules import all_rules
     from kerascheck.rules.base import Rule
 
@@ -264,7 +265,6 @@ def profile_rules(roots: list[str]) -> list[str]:
 
         return timed_hook
 
-    codes = sorted(Settings().enabled_codes(all_rules()))
     start = time.process_time()
     for path in files:
         with open(path, "rb") as handle:
@@ -280,7 +280,7 @@ def profile_rules(roots: list[str]) -> list[str]:
     Rule._guard = timed_guard
     try:
         start = time.process_time()
-        engine.run(files, codes, jobs=1, fix_edits=False)  # as the CLI in its text formats
+        engine.run(CheckRequest.from_settings(files, Settings(), jobs=1, fix_edits=False))  # as the CLI in its text formats
         total = time.process_time() - start
     finally:
         Rule._guard = original_guard
