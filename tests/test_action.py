@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import os
 import subprocess
 import sys
@@ -165,3 +166,32 @@ def test_install_step_installs_the_actions_own_checkout(checkout, tmp_path):
     assert where.stdout.startswith(str(environment)), where.stdout + where.stderr
     assert lint.returncode == 1, lint.stdout + lint.stderr
     assert [p[1]["title"] for p in annotations(lint.stdout)] == ["kerascheck (KC101)"]
+
+
+def test_readme_uses_the_action_as_it_is_declared():
+    """The README's workflow: every `uses: kerascheck/kerascheck@...` step passes only
+    inputs action.yml declares, and the job grants what upload-sarif needs."""
+    with open(os.path.join(ROOT, "action.yml"), encoding="utf-8") as handle:
+        declared = set(yaml.safe_load(handle)["inputs"])
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", handle.read(), re.S)]
+
+    def steps(node):
+        if isinstance(node, dict):
+            if str(node.get("uses", "")).startswith("kerascheck/kerascheck@"):
+                yield node
+            for value in node.values():
+                yield from steps(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from steps(item)
+
+    used = [step for block in blocks for step in steps(block)]
+    assert len(used) >= 2, "the workflow and the --diff-base example"
+    for step in used:
+        assert set(step.get("with", {})) <= declared, step
+    workflow = next(b for b in blocks if isinstance(b, dict) and "jobs" in b and any(steps(b)))
+    assert workflow["permissions"] == {"contents": "read", "security-events": "write", "actions": "read"}
+    [sarif] = [s["with"]["sarif-file"] for s in steps(workflow)]
+    upload = [s for s in workflow["jobs"]["kerascheck"]["steps"] if "upload-sarif" in s.get("uses", "")]
+    assert upload and upload[0]["with"]["sarif_file"] == sarif and upload[0]["if"] == "always()"
