@@ -169,16 +169,17 @@ def test_install_step_installs_the_actions_own_checkout(checkout, tmp_path):
 
 
 def test_readme_uses_the_action_as_it_is_declared():
-    """The README's workflow: every `uses: kerascheck/kerascheck@...` step passes only
+    """The README's workflow: every `uses: OWNER/NAME@...` step (the Repository URL) passes only
     inputs action.yml declares, and the job grants what upload-sarif needs."""
     with open(os.path.join(ROOT, "action.yml"), encoding="utf-8") as handle:
         declared = set(yaml.safe_load(handle)["inputs"])
+    action_name = load_script().repository_url().removeprefix("https://github.com/")  # owner/name
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
         blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", handle.read(), re.S)]
 
     def steps(node):
         if isinstance(node, dict):
-            if str(node.get("uses", "")).startswith("kerascheck/kerascheck@"):
+            if str(node.get("uses", "")).startswith(action_name + "@"):
                 yield node
             for value in node.values():
                 yield from steps(value)

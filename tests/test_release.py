@@ -105,9 +105,9 @@ def test_wheel_holds_the_package_pages_and_license_and_no_tests(dist):
 def test_sdist_holds_the_sources_the_wheel_is_built_from(dist):
     with tarfile.open(dist["sdist"]) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    prefix = {"pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "kerascheck/__init__.py",
-              "rules/KC101.md", "tests/conftest.py"}
-    assert prefix <= names, prefix - names
+    expected = {"pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "kerascheck/__init__.py",
+              "rules/KC101.md", "tests/conftest.py", "action.yml", "action/main.py", ".pre-commit-hooks.yaml"}
+    assert expected <= names, expected - names
     assert {f"rules/{page}" for page in PAGES} <= names
 
 
