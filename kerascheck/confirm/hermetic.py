@@ -54,16 +54,15 @@ class NetworkDisabled(OSError):
 
     def __init__(self, host: str):
         super().__init__(f"would download from {host}: kerascheck --confirm never uses the network")
-        self.host = host
 
 
-def private_home(parent=None) -> str:
-    """Make a fresh home folder in `parent` (default: the temporary directory, the run's
-    own under the runner) and point every variable of _HOME_VARIABLES into it."""
+def private_home() -> str:
+    """Make a fresh home folder in the temporary directory (the run's own: the runner sets
+    TMPDIR) and point every variable of _HOME_VARIABLES into it."""
     user_config = os.path.join(
         os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras"), "keras.json"
     )
-    home = tempfile.mkdtemp(prefix="home-", dir=parent)
+    home = tempfile.mkdtemp(prefix="home-")
     for variable, relative in _HOME_VARIABLES.items():
         os.environ[variable] = os.path.join(home, relative) if relative else home
     keras_home = os.environ["KERAS_HOME"]
@@ -76,15 +75,19 @@ def private_home(parent=None) -> str:
     return home
 
 
+def _name(host):
+    return host.decode("ascii", "replace") if isinstance(host, bytes) else host
+
+
 def _refuse(host) -> NoReturn:
-    host = host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
-    _attempts.append(host)
-    raise NetworkDisabled(host)
+    name = str(_name(host))
+    _attempts.append(name)
+    raise NetworkDisabled(name)
 
 
 def _local_lookups_only(lookup):
     def checked(host, *args, **kwargs):
-        if (host.decode("ascii", "replace") if isinstance(host, bytes) else host) not in _LOCAL_HOSTS:
+        if _name(host) not in _LOCAL_HOSTS:
             _refuse(host)
         return lookup(host, *args, **kwargs)
 

@@ -371,7 +371,7 @@ def main(argv: list) -> int:
     here = os.getcwd()
     sys.path[:] = [p for p in sys.path if p not in ("", here)]
     sys.argv = ["kerascheck-confirm"]
-    hermetic.private_home()  # in the run's temporary directory: the runner sets TMPDIR
+    hermetic.private_home()
     hermetic.block_network()
     worker = Worker(result_fd)
     worker.hello()
