@@ -13,7 +13,10 @@ Per job it installs an import hook that serves the modules of the user's tree as
 the class's module through it, constructs the class and finds an input it accepts
 (:mod:`kerascheck.confirm.build`), and runs the probe of each finding. A soft time limit
 (SIGALRM) ends a class that loops in Python; the runner kills the process for
-anything harder.
+anything harder. Before it imports Keras it makes itself hermetic
+(:mod:`kerascheck.confirm.hermetic`): a private HOME and KERAS_HOME inside its temporary
+directory, and no network; a class that reaches for a download is reported `skipped`,
+`would download from HOST`.
 """
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ import time
 import tokenize
 from typing import Optional
 
-from kerascheck.confirm import isolation
+from kerascheck.confirm import hermetic, isolation
 from kerascheck.confirm.build import Builder, Context, Inputs, JobTimeout
 
 
@@ -126,6 +129,15 @@ class Job:
     def finish_all(self, status: str, detail: str) -> None:
         for item in self.message["items"]:
             self.results.setdefault(item["index"], (status, detail))
+
+    def refused_network(self, hosts: list) -> None:
+        """The class reached for the network (pretrained weights, a dataset): what did not
+        come out confirmed or not reproduced failed for want of a download that --confirm
+        never makes, whatever error Keras wrapped the refusal in."""
+        detail = f"would download from {', '.join(hosts)}: kerascheck --confirm never uses the network"
+        for index, (status, _) in list(self.results.items()):
+            if status not in ("confirmed", "not-reproduced"):
+                self.results[index] = ("skipped", detail)
 
     def run(self) -> None:
         from kerascheck.confirm.probes.base import short
@@ -248,7 +260,6 @@ class Worker:
             message["keras"] = None
             message["keras_error"] = f"{type(exc).__name__}: {exc}"
         message["seconds"] = round(time.monotonic() - started, 2)
-        _disable_network()
         self.send(message)
 
     def handle(self, message: dict) -> None:
@@ -260,6 +271,7 @@ class Worker:
                 pass
         job = Job(message, self)
         limit = float(message.get("limit", 10))
+        hermetic.take_attempts()  # only this class's attempts count
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, limit)
         try:
@@ -272,6 +284,9 @@ class Worker:
             job.finish_all("error", "the class's code raised KeyboardInterrupt")
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        refused = hermetic.take_attempts()
+        if refused:
+            job.refused_network(refused)
         try:
             self.cleanup()
         except BaseException:  # noqa: BLE001 - best effort
@@ -347,29 +362,6 @@ def _forget_registrations(modules: set) -> None:
                     del registry[key]
 
 
-def _disable_network() -> None:
-    """No downloads while confirming (pretrained weights, datasets): a probe must not
-    wait on the network or fetch hundreds of megabytes. Local sockets still work."""
-    import socket
-
-    original = socket.socket.connect
-
-    def connect(self, address, _original=original):
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            raise OSError("network access is disabled while kerascheck --confirm builds classes")
-        return _original(self, address)
-
-    socket.socket.connect = connect
-    original_getaddrinfo = socket.getaddrinfo
-
-    def getaddrinfo(host, *args, **kwargs):
-        if host not in (None, "localhost", "127.0.0.1", "::1"):
-            raise OSError("network access is disabled while kerascheck --confirm builds classes")
-        return original_getaddrinfo(host, *args, **kwargs)
-
-    socket.getaddrinfo = getaddrinfo
-
-
 def _on_alarm(signum, frame):
     raise JobTimeout()
 
@@ -379,6 +371,8 @@ def main(argv: list) -> int:
     here = os.getcwd()
     sys.path[:] = [p for p in sys.path if p not in ("", here)]
     sys.argv = ["kerascheck-confirm"]
+    hermetic.private_home()
+    hermetic.block_network()
     worker = Worker(result_fd)
     worker.hello()
     with os.fdopen(command_fd, "r", encoding="utf-8") as commands:
