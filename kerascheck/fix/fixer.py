@@ -16,7 +16,7 @@ import libcst as cst
 
 from kerascheck import notebooks, pool
 from kerascheck.cstwalk import deep_stack, positions
-from kerascheck.engine import Checker, FileScan, RunPlan, check_crashed, display_path, in_cells, read_bytes, scan_text
+from kerascheck.engine import Checker, FileScan, RunPlan, check_crashed, display_path, read_bytes, scan_text
 from kerascheck.filters import filter_findings
 from kerascheck.finding import Finding, RunError
 from kerascheck.fix import FileFix, FixMode, RenderFailed, read_source
@@ -106,7 +106,7 @@ class Fixer:
         findings = self._with_edits(findings, keep, final)
         if notebooks.is_notebook(scan.path):
             cells = source.notebook.cells if final is first else notebooks.load(new_data).cells
-            findings = [in_cells(cells, finding) for finding in findings]
+            findings = self.checker.in_notebook(shown, cells, findings)
         return findings, errors, done
 
     def _fix_pass(self, path: str, shown: str, mode: FixMode, ignored: frozenset, text: str, index=None) -> Pass:
