@@ -116,7 +116,7 @@ class Fixer:
             rescan = scan_text(path, text)
             if rescan.facts is None:
                 problem = rescan.problem
-                why = f"{problem.message} (line {problem.line})" if problem else rescan.read_error
+                why = f"{problem.message} (line {problem.line})" if problem else rescan.read_error or rescan.skipped
                 return Pass(text, failure=f"the fixed code does not parse: {why}")
             modules = {**self.checker.index.modules, path: rescan.facts}
             index = ProjectIndex(modules.values(), self.checker.extra_bases, self.checker.external)
