@@ -94,6 +94,18 @@ def check_paths(
     return _run(files, settings, jobs, context_files=context, cache_dir=cache_dir, fix=fix, fix_edits=fix_edits)
 
 
+def files_to_check(
+    paths: Iterable[str] = (".",),
+    config: Optional[Settings] = None,
+    *,
+    diff_base: Optional[str] = None,
+    force_exclude: bool = False,
+) -> list[str]:
+    """The files (absolute paths) a check_paths run with these arguments would check
+    (`kerascheck --show-files`). Raises as check_paths does for bad input."""
+    return _files_and_context(paths, resolve_settings(config), force_exclude, diff_base)[0]
+
+
 def _files_and_context(paths, settings: Settings, force_exclude: bool, diff_base: Optional[str]):
     """(the files to check, the files that only inform the index: with `diff_base`, the
     unchanged ones)."""
