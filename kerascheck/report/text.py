@@ -189,11 +189,11 @@ COLOR_CHOICES = ("auto", "always", "never")
 def use_color(stream, choice: str = "auto") -> bool:
     """`--color always|never` decides; with `auto`, a non-empty NO_COLOR turns color off
     (no-color.org) and a non-empty FORCE_COLOR on (force-color.org), NO_COLOR first, as
-    Python's own `_colorize` does; otherwise color goes to a terminal only."""
+    Python's own `_colorize` does; otherwise color goes to a terminal that is not dumb."""
     if choice != "auto":
         return choice == "always"
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    return hasattr(stream, "isatty") and stream.isatty()
+    return os.environ.get("TERM") != "dumb" and hasattr(stream, "isatty") and stream.isatty()
