@@ -52,6 +52,9 @@ def test_fix_applies_safe_fixes_and_reports_the_rest(project):
         "Found 2 problems in 1 file (1 fixed, 1 remaining: 1 error).",
         "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).",
     ]
+    diff = run_cli(["--isolated", "--diff", "."], cwd=project)
+    assert (diff.returncode, diff.stdout) == (0, "")
+    assert diff.stderr == "No fixes to make (1 fix available with `--unsafe-fixes`).\n"
 
 
 def test_unsafe_fixes_and_a_second_run_changes_nothing(project):

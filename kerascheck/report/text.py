@@ -121,13 +121,14 @@ def summary(result: CheckResult, unsafe_fixes: bool = False, fix_only: bool = Fa
 
 
 def _fixed_only(result: CheckResult, verb: str, hidden: int) -> str:
+    """ruff's line after --diff / --fix-only: what was (would be) fixed, and how many more
+    fixes --unsafe-fixes would add."""
     fixed = sum(done.count for done in result.fixes)
-    more = f" ({_plural(hidden, 'additional fix', 'additional fixes')} available with `--unsafe-fixes`)" if hidden else ""
     if fixed:
+        more = f" ({_plural(hidden, 'additional fix', 'additional fixes')} available with `--unsafe-fixes`)" if hidden else ""
         return f"{verb} {_plural(fixed, 'problem')} in {_plural(len(result.fixes), 'file')}{more}."
-    if hidden:
-        return f"No fixes to make{more}."
-    return "No fixes to make."
+    more = f" ({_plural(hidden, 'fix', 'fixes')} available with `--unsafe-fixes`)" if hidden else ""
+    return f"No fixes to make{more}."
 
 
 def _fixable(applicable: int, hidden: int, both_options: bool) -> Optional[str]:
