@@ -66,11 +66,15 @@ PYTHON_CELL_MAGICS = frozenset(
 
 # Line magics IPython 9 added (8.x has none of them): a notebook may have been run on either.
 IPYTHON_9_MAGICS = frozenset({"code_wrap", "mamba", "micromamba", "uv"})
+# The line magics ipykernel's KernelMagics adds in a Jupyter kernel (a plain IPython shell
+# does not have them).
+KERNEL_MAGICS = frozenset({"autosave", "clear", "connect_info", "less", "man", "more", "qtconsole"})
 # The line magics a Jupyter IPython kernel knows at start (IPython 8 and 9: InteractiveShell's
 # magics, the POSIX shell aliases of IPython.core.alias.default_aliases, and ipykernel's
 # KernelMagics with the `ed` alias). With automagic on, a one-line cell `ls data/` runs
-# `%ls data/`. Magics an extension adds later (`%load_ext`) are not in it.
-LINE_MAGICS = IPYTHON_9_MAGICS | frozenset({
+# `%ls data/`. Magics an extension adds later (`%load_ext`) are not in it. This is the one
+# list; installed_line_magics() only adds to it.
+LINE_MAGICS = IPYTHON_9_MAGICS | KERNEL_MAGICS | frozenset({
     "alias", "alias_magic", "autoawait", "autocall", "automagic", "bookmark", "cat", "cd",
     "colors", "conda", "config", "cp", "debug", "dhist", "dirs", "doctest_mode", "ed",
     "edit", "env", "gui", "hist", "history", "killbgscripts", "ldir", "lf", "lk", "ll",
@@ -81,8 +85,6 @@ LINE_MAGICS = IPYTHON_9_MAGICS | frozenset({
     "quickref", "recall", "rehashx", "reload_ext", "rep", "rerun", "reset",
     "reset_selective", "rm", "rmdir", "run", "save", "sc", "set_env", "sx", "system", "tb",
     "time", "timeit", "unalias", "unload_ext", "who", "who_ls", "whos", "xdel", "xmode",
-    # ipykernel's KernelMagics
-    "autosave", "clear", "connect_info", "less", "man", "more", "qtconsole",
 })
 
 _ESCAPES = ("%", "!", "?")

@@ -451,12 +451,11 @@ def test_ipython_agrees_on_dedent_and_automagic(ipython):
 def test_line_magics_are_ipythons(ipython):
     """LINE_MAGICS is the line magics of IPython's shell, plus those ipykernel adds: all
     of the installed IPython's, and beyond them only those a newer IPython added."""
-    from kerascheck.notebooks import IPYTHON_9_MAGICS, LINE_MAGICS
+    from kerascheck.notebooks import IPYTHON_9_MAGICS, KERNEL_MAGICS, LINE_MAGICS
 
-    kernel_only = {"autosave", "clear", "connect_info", "less", "man", "more", "qtconsole"}
     installed = ipython([])
     newer = IPYTHON_9_MAGICS if installed["major"] < 9 else set()
-    assert set(installed["magics"]) == LINE_MAGICS - kernel_only - newer
+    assert set(installed["magics"]) == LINE_MAGICS - KERNEL_MAGICS - newer
 
 
 def test_the_installed_ipythons_magics_are_read_from_its_classes(ipython):
