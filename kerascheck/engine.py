@@ -348,7 +348,7 @@ class Checker:
         if not self.check_syntax:
             return []
         rule = all_rules()[SYNTAX_ERROR]
-        what = "this file" if cell is None else "this cell"
+        what, others = ("file", "files") if cell is None else ("cell", "cells")
         return [
             Finding(
                 path=shown,
@@ -359,7 +359,7 @@ class Checker:
                 code=SYNTAX_ERROR,
                 name=rule.name,
                 severity=rule.severity,
-                message=f"cannot parse {what}: {problem.message}; the other {what.split()[1]}s are still checked",
+                message=f"cannot parse this {what}: {problem.message}; the other {others} are still checked",
                 cell=cell,
             )
         ]

@@ -154,6 +154,11 @@ def test_past_five_megabytes_a_file_is_skipped_with_a_warning_not_an_error(tmp_p
     assert message.startswith("kerascheck: warning: generated_pb2.py: not checked: 5.2 MB of Python")
     assert "(5 MB)" in message and "extend-exclude" in message
     assert "kerascheck: error" not in run.stderr and "Traceback" not in run.stderr
+    before = (tmp_path / "generated_pb2.py").read_bytes()
+    run = run_cli(["--fix", "--unsafe-fixes", "--output-format", "concise", "."], cwd=tmp_path)
+    assert run.returncode == 0, run.stderr  # good.py fixed, the big file left alone with the warning
+    assert (tmp_path / "generated_pb2.py").read_bytes() == before
+    assert "kerascheck: warning: generated_pb2.py: not checked" in run.stderr
 
 
 # Each is far past the point where libcst's parser overflows the C stack of a normal thread

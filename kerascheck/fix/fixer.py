@@ -69,7 +69,7 @@ class Fixer:
         atomically, or render its diff. Returns (findings, errors, FileFix or None); the
         findings are those of the content the file has afterwards."""
         shown = display_path(scan.path, self.checker.cwd)
-        if scan.read_error or scan.problem is not None or not self.checker.worth_checking(scan):
+        if scan.read_error or scan.skipped or scan.problem is not None or not self.checker.worth_checking(scan):
             return (*self.checker.check(scan), None)
         data = scan.data
         if data is None:
