@@ -194,38 +194,9 @@ class Notebook:
 
 def load(data: Union[bytes, str]) -> Union[Notebook, SourceProblem]:
     """The notebook as Python, or why it cannot be read (a KC001 finding)."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            return SourceProblem(f"notebook is not valid UTF-8 (byte 0x{data[error.start]:02x})")
-    try:
-        document = json.loads(data)
-    except json.JSONDecodeError as error:
-        return SourceProblem(f"notebook is not valid JSON: {error.msg}", error.lineno, error.colno)
-    except RecursionError:
-        return SourceProblem("notebook JSON is too deeply nested")
-    cells = _raw_cells(document)
-    if isinstance(cells, SourceProblem):
-        return cells
-    if not _is_python(document):
-        return Notebook("", CellMap((), (), ()), {})
-    code = []  # (cell number, its lines)
-    for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict):
-            return SourceProblem(f"not a valid notebook: cell {number} is not an object")
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", cell.get("input", ""))
-        if isinstance(source, list) and all(isinstance(piece, str) for piece in source):
-            source = "".join(source)
-        if not isinstance(source, str):
-            return SourceProblem(f"not a valid notebook: the source of cell {number} is not text")
-        lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        if lines:
-            code.append((number, lines))
+    code = code_cells(data)
+    if isinstance(code, SourceProblem):
+        return code
     # A one-line cell `ls data/` runs `%ls data/` unless the user bound `ls`: the names
     # the notebook binds are only read when some cell could be such a line.
     bound: frozenset = frozenset()
@@ -279,6 +250,45 @@ def _libcst_parses(text: str) -> bool:
     except (cst.ParserSyntaxError, RecursionError):
         return False
     return True
+
+
+def code_cells(data: Union[bytes, str]) -> Union[list[tuple[int, list[str]]], SourceProblem]:
+    """(cell number, its lines as written) of each code cell that has lines, or why the
+    notebook cannot be read; none for a notebook whose kernel is not Python. What a
+    report shows of a cell: nothing here is parsed."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            return SourceProblem(f"notebook is not valid UTF-8 (byte 0x{data[error.start]:02x})")
+    try:
+        document = json.loads(data)
+    except json.JSONDecodeError as error:
+        return SourceProblem(f"notebook is not valid JSON: {error.msg}", error.lineno, error.colno)
+    except RecursionError:
+        return SourceProblem("notebook JSON is too deeply nested")
+    cells = _raw_cells(document)
+    if isinstance(cells, SourceProblem):
+        return cells
+    if not _is_python(document):
+        return []
+    code = []
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            return SourceProblem(f"not a valid notebook: cell {number} is not an object")
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", cell.get("input", ""))
+        if isinstance(source, list) and all(isinstance(piece, str) for piece in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            return SourceProblem(f"not a valid notebook: the source of cell {number} is not text")
+        lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if lines:
+            code.append((number, lines))
+    return code
 
 
 def _raw_cells(document) -> Union[list, SourceProblem]:

@@ -113,11 +113,11 @@ def _read(path: str):
     except OSError:
         return None
     if notebooks.is_notebook(path):
-        notebook = notebooks.load(data)
+        cells = notebooks.code_cells(data)
         # An unreadable notebook's KC001 points into the raw JSON text.
-        if isinstance(notebook, SourceProblem):
+        if isinstance(cells, SourceProblem):
             text = data.decode("utf-8", errors="replace")
             return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        return notebook.sources
+        return dict(cells)
     text = decode(data)
     return None if isinstance(text, SourceProblem) else text.split("\n")
