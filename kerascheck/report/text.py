@@ -43,7 +43,7 @@ def _head(finding: Finding, color: bool, unsafe_fixes: bool) -> str:
     return f"{_style(where, color, bold=True)} {code} {level} {marker}{finding.message}{confirmation_text(finding)}"
 
 
-def render_concise(result: CheckResult, out: TextIO, color: bool = False, *, unsafe_fixes: bool = False, width=None) -> None:
+def render_concise(result: CheckResult, out: TextIO, color: bool = False, *, unsafe_fixes: bool = False) -> None:
     for finding in result.findings:
         out.write(_head(finding, color, unsafe_fixes) + "\n")
 
