@@ -120,6 +120,20 @@ def _check(paths: list, settings: Settings, force_exclude: bool, diff_base: Opti
     return engine.run(request), discovered
 
 
+def files_to_check(
+    paths: Iterable[str] = (".",),
+    config: Optional[Settings] = None,
+    *,
+    diff_base: Optional[str] = None,
+    force_exclude: bool = False,
+) -> list[str]:
+    """The files (absolute paths) a check_paths run with these arguments would check
+    (`kerascheck --show-files`). Raises as check_paths does for bad input."""
+    paths = _path_list(paths)
+    discovered = discover_files(paths, resolve_settings(config), force_exclude)
+    return _changed_and_context(discovered, paths, diff_base)[0]
+
+
 def _path_list(paths) -> list:
     # check_paths("src/") means one path, not the characters s, r, c, /.
     return [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)

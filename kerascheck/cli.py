@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import sys
+from dataclasses import dataclass
 from typing import Optional
 
 import click
@@ -22,11 +23,15 @@ from kerascheck.finding import RunError
 from kerascheck.fix import FixMode
 from kerascheck.gitdiff import GitError
 from kerascheck.pages import page_text
-from kerascheck.report import EDIT_FORMATS, FORMATS, HUMAN_FORMATS, text
+from kerascheck.report import EDIT_FORMATS, FORMATS, HUMAN_FORMATS, json_format, text
 from kerascheck.results import CheckResult
 from kerascheck.rules import all_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+OUTPUT_FORMAT_VARIABLE = "KERASCHECK_OUTPUT_FORMAT"
+# The formats --statistics can print (ruff: text and JSON).
+STATISTICS_FORMATS = ("full", "concise", "json")
+NO_FILES = "No Python files found under the given path(s)"
 
 
 class DefaultCheckGroup(click.Group):
@@ -59,22 +64,22 @@ def _patterns(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
     return tuple(p.strip() for value in values for p in value.split(",") if p.strip())
 
 
-@main.command()
+@main.command(short_help="Lint PATHS (files, directories, notebooks; default: the current directory).")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--select", multiple=True, help="Rule codes or prefixes to enable (replaces the default set); ALL for every rule.")
 @click.option("--extend-select", multiple=True, help="Rule codes or prefixes to enable in addition.")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
 @click.option("--exclude", multiple=True, help="Gitignore-style patterns to exclude (replaces the defaults).")
 @click.option("--extend-exclude", multiple=True, help="Patterns to exclude in addition to the defaults.")
-@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), envvar="KERASCHECK_OUTPUT_FORMAT", help="full (default), concise, json, json-lines, github, sarif, junit or gitlab. Also KERASCHECK_OUTPUT_FORMAT.")
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), help=f"full (default), concise, json, json-lines, github, sarif, junit or gitlab. Also {OUTPUT_FORMAT_VARIABLE}.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file instead of stdout.")
 @click.option("--diff-base", metavar="REF", help="Lint only the files changed since git revision REF (committed, staged, unstaged, untracked).")
-@click.option("--stdin-filename", metavar="PATH", help="Read the source from stdin and report it as PATH.")
+@click.option("--stdin-filename", metavar="PATH", help="Read the source from stdin and report it as PATH (`-` as the only PATH reads stdin too, reported as `-`).")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this kerascheck.toml / pyproject.toml.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings (text, or JSON with --output-format json).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--target-keras", type=click.Choice(TARGET_KERAS), help="Which Keras the code runs on, for every rule: auto (default: per file, from the dependency pins and the module's imports; see --show-settings), 3, 2 (tf.keras/tf_keras 2.12+, with auto-config; migration rules off) or 2.11 (Keras 2.11 and older: no auto-config).")
 @click.option("--no-cache", is_flag=True, envvar="KERASCHECK_NO_CACHE", help="Check every file again; neither read nor write the cache. Also KERASCHECK_NO_CACHE=1.")
@@ -88,14 +93,20 @@ def _patterns(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
 @click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff of what --fix would change and write nothing; exit 1 when there is a diff.")
 @click.option("--fix-only", is_flag=True, help="Apply the fixes and report nothing else; exit 0 unless a fix failed.")
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings and the Keras each file runs on, and why (every rule asks it), then exit without linting.")
+@click.option("--show-files", is_flag=True, help="Print the files a run would check, one per line, then exit 0 without linting.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when a file was fixed, even if no finding is left.")
+@click.option("--color", type=click.Choice(text.COLOR_CHOICES), default="auto", show_default=True, help="Color the text output: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and errors only: no summary, no warnings.")
+@click.option("-s", "--silent", is_flag=True, help="Print nothing but errors; the exit code still says whether there are findings.")
 def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_format,
           output_file, diff_base, stdin_filename, force_exclude,
           config_path, isolated, exit_zero, statistics, jobs, target_keras, no_cache, cache_dir,
           confirm=None, confirm_only=False, confirm_timeout=None, verbose=False,
-          fix=False, unsafe_fixes=False, show_diff=False, fix_only=False, show_settings=False) -> None:
+          fix=False, unsafe_fixes=False, show_diff=False, fix_only=False, show_settings=False,
+          show_files=False, exit_non_zero_on_fix=False, color="auto", quiet=False, silent=False) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
-    if stdin_filename is not None and (diff_base is not None or any(p != "-" for p in paths)):
-        _fail("--stdin-filename reads one file from stdin: give no PATHS (or `-`) and no --diff-base")
+    output_format = output_format or _output_format_from_environment()
+    paths, stdin_filename = _stdin_paths(paths, stdin_filename, diff_base)
     if show_settings:
         _show_settings(
             paths, select=select, extend_select=extend_select, ignore=ignore, exclude=exclude,
@@ -110,6 +121,11 @@ def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_
             config_path, isolated, select, extend_select, ignore, exclude, extend_exclude,
             output_format, target_keras, confirm, confirm_only, confirm_timeout,
         )
+        if show_files:
+            _show_files(paths, settings, stdin_filename, diff_base, force_exclude)
+        output = Output(settings.output_format, statistics, output_file, color, quiet or silent, silent, unsafe_fixes)
+        if statistics and output.format not in STATISTICS_FORMATS:
+            _fail(f"--statistics prints text or JSON: use it with --output-format {', '.join(STATISTICS_FORMATS)}")
         if stdin_filename is not None and settings.confirm:
             click.echo("kerascheck: --confirm does not apply to --stdin-filename (unsaved content)", err=True)
         fixing = _fix_mode(settings, fix, unsafe_fixes, show_diff, fix_only, stdin_filename is not None)
@@ -130,15 +146,67 @@ def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_
                 confirm_only=confirm_only, confirm_options=_confirm_options(settings, verbose),
                 fix_edits=settings.output_format in EDIT_FORMATS,
             )
+    if not result.files_checked and stdin_filename is None and diff_base is None:
+        result.notices.append(NO_FILES)
     if fixing is not None:
-        _finish_fixing(result, fixing, fix_only, data, settings.output_format, statistics, output_file, exit_zero)
+        _finish_fixing(result, fixing, fix_only, data, output, exit_zero, exit_non_zero_on_fix)
     try:
-        _print_result(result, settings.output_format, statistics, output_file)
+        _print_result(result, output)
     except KeyboardInterrupt:
         _interrupted()
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+
+
+@dataclass(frozen=True)
+class Output:
+    """How a run's report is printed (the check command's output options)."""
+
+    format: str
+    statistics: bool = False
+    file: Optional[str] = None
+    color: str = "auto"  # --color
+    quiet: bool = False  # no summary, no warnings (-q, and -s)
+    silent: bool = False  # no report either (-s)
+    unsafe_fixes: bool = False  # --unsafe-fixes: `[*]` and the hints count unsafe fixes too
+
+
+def _output_format_from_environment() -> Optional[str]:
+    """KERASCHECK_OUTPUT_FORMAT, checked here so that a bad value names the variable."""
+    value = os.environ.get(OUTPUT_FORMAT_VARIABLE, "").strip()
+    if not value:
+        return None
+    if value not in OUTPUT_FORMATS:
+        _fail(f"{OUTPUT_FORMAT_VARIABLE}={value!r} is not an output format; use one of {', '.join(OUTPUT_FORMATS)}")
+    return value
+
+
+def _stdin_paths(paths: tuple[str, ...], stdin_filename: Optional[str], diff_base: Optional[str]):
+    """(PATHS, the name stdin is reported as, or None). As in ruff, `-` as the only PATH
+    reads stdin, and so does --stdin-filename (which names it; `-` otherwise)."""
+    if "-" not in paths and stdin_filename is None:
+        return paths, None
+    if diff_base is not None or any(path != "-" for path in paths) or len(paths) > 1:
+        _fail("stdin (`-` or --stdin-filename) is one file: give no other PATHS and no --diff-base")
+    return (), stdin_filename if stdin_filename is not None else "-"
+
+
+def _show_files(paths, settings, stdin_filename, diff_base, force_exclude) -> None:
+    """--show-files: the files a run would check, as findings name them, then exit 0."""
+    cwd = os.getcwd()
+    if stdin_filename is not None:
+        files = [os.path.abspath(stdin_filename)]
+    else:
+        files = api.files_to_check(list(paths) or ["."], settings, diff_base=diff_base, force_exclude=force_exclude)
+    try:
+        for path in files:
+            click.echo(engine.display_path(path, cwd))
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if not files and diff_base is None:
+        click.echo(f"kerascheck: warning: {NO_FILES}", err=True)
+    sys.exit(EXIT_CLEAN)
 
 
 def _settings(config_path, isolated, select, extend_select, ignore, exclude, extend_exclude,
@@ -216,17 +284,20 @@ def _fix_mode(settings, fix: bool, unsafe: bool, show_diff: bool, fix_only: bool
     )
 
 
-def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output_format, statistics, output_file, exit_zero) -> None:
+def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output: Output, exit_zero: bool,
+                   exit_non_zero_on_fix: bool) -> None:
     """Output of a fixing run, then exit. --diff: the diffs on stdout (or in the output
     file), exit 1 when there are any. Stdin: the fixed source on stdout, the report on
     stderr (or in the output file). --fix-only: no report, exit 0. --fix: the findings
-    left, exit 1 when there are any. Exit 2 when a file could not be fixed."""
+    left, exit 1 when there are any. With --exit-non-zero-on-fix, --fix and --fix-only
+    also exit 1 when a file was fixed (--exit-zero wins, as in ruff). Exit 2 when a file
+    could not be fixed."""
     out = sys.stdout.buffer
     try:
         if mode.diff:
-            if output_file is not None:
-                out = open(output_file, "wb")
-            with out if output_file is not None else contextlib.nullcontext(out):
+            if output.file is not None:
+                out = open(output.file, "wb")
+            with out if output.file is not None else contextlib.nullcontext(out):
                 for done in result.fixes:
                     out.write(done.diff.encode(done.diff_encoding, "surrogateescape"))
         elif stdin_data is not None:
@@ -236,49 +307,57 @@ def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output_for
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as error:
-        _fail(f"cannot write {output_file}: {error.strerror or error}")
+        _fail(f"cannot write {output.file}: {error.strerror or error}")
     if not (mode.diff or fix_only or stdin_data is not None):
-        _print_result(result, output_format, statistics, output_file)
+        _print_result(result, output)
     else:
-        if stdin_data is not None and not (mode.diff or fix_only):
-            if output_file is None:
-                _write_report(sys.stderr, result, output_format, statistics)
+        if stdin_data is not None and not (mode.diff or fix_only) and not output.silent:
+            if output.file is None:
+                _write_report(sys.stderr, result, output)
             else:
-                with open(output_file, "w", encoding="utf-8", newline="\n") as report:
-                    _write_report(report, result, output_format, statistics)
+                with open(output.file, "w", encoding="utf-8", newline="\n") as report:
+                    _write_report(report, result, output)
         for error in result.errors:
             click.echo(f"kerascheck: error: {error}", err=True)
-        click.echo(text.summary(result), err=True)
+        if not output.quiet:
+            for notice in result.notices:
+                click.echo(f"kerascheck: warning: {notice}", err=True)
+            click.echo(text.summary(result, fix_only=fix_only), err=True)
     if result.errors:
         sys.exit(EXIT_ERROR)
     if mode.diff:
         sys.exit(EXIT_FINDINGS if result.fixes else EXIT_CLEAN)
+    fixed = exit_non_zero_on_fix and bool(result.fixes)
     if fix_only:
-        sys.exit(EXIT_CLEAN)
-    sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+        sys.exit(EXIT_FINDINGS if fixed and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if (result.findings or fixed) and not exit_zero else EXIT_CLEAN)
 
 
-def _print_result(
-    result: CheckResult, output_format: str, statistics: bool, output_file: Optional[str] = None
-) -> None:
+def _print_result(result: CheckResult, output: Output) -> None:
+    """The report (stdout or --output-file), then on stderr the errors, the warnings and
+    the summary (human formats), as -q and -s allow."""
     try:
-        if output_file is None:
-            _write_report(sys.stdout, result, output_format, statistics)
+        if output.silent:
+            pass
+        elif output.file is None:
+            _write_report(sys.stdout, result, output)
         else:
-            with open(output_file, "w", encoding="utf-8", newline="\n") as out:
-                _write_report(out, result, output_format, statistics)
+            with open(output.file, "w", encoding="utf-8", newline="\n") as out:
+                _write_report(out, result, output)
     except BrokenPipeError:  # `kerascheck | head`: the reader has seen enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as error:
-        _fail(f"cannot write {output_file or 'the report'}: {error.strerror or error}")
+        _fail(f"cannot write {output.file or 'the report'}: {error.strerror or error}")
     except Exception as error:  # a reporter bug must not become a traceback either
         _fail(f"internal error while writing the report: {type(error).__name__}: {error}")
     for error in result.errors:
         click.echo(f"kerascheck: error: {error}", err=True)
+    if output.quiet:
+        return
     for notice in result.notices:
         click.echo(f"kerascheck: warning: {notice}", err=True)
-    if output_format in HUMAN_FORMATS:
-        click.echo(text.summary(result), err=True)
+    if output.format in HUMAN_FORMATS:
+        click.echo(text.summary(result, unsafe_fixes=output.unsafe_fixes), err=True)
     if getattr(result, "confirmation", None) is not None:  # --confirm, in every format
         click.echo(result.confirmation.line(), err=True)
 
@@ -294,11 +373,16 @@ def _confirm_options(settings, verbose: bool):
     return options_from_settings(settings, verbose=verbose, note=bar.note, progress=bar)
 
 
-def _write_report(out, result: CheckResult, output_format: str, statistics: bool) -> None:
-    if statistics:
-        out.write(text.statistics(result))
+def _write_report(out, result: CheckResult, output: Output) -> None:
+    unsafe = output.unsafe_fixes
+    if output.statistics and output.format == "json":
+        json_format.render_statistics(result, out, unsafe)
+    elif output.statistics:
+        out.write(text.statistics(result, unsafe))
+    elif output.format in HUMAN_FORMATS:
+        FORMATS[output.format](result, out, text.use_color(out, output.color), unsafe_fixes=unsafe)
     else:
-        FORMATS[output_format](result, out, text.use_color(out))
+        FORMATS[output.format](result, out, text.use_color(out, output.color))
 
 
 @contextlib.contextmanager
@@ -326,7 +410,7 @@ def _interrupted() -> None:
     sys.exit(EXIT_INTERRUPTED)
 
 
-@main.command()
+@main.command(short_help="Remove the result cache (.kerascheck_cache).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KERASCHECK_CACHE_DIR", help="The cache to remove (default: the one `kerascheck check` uses here).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this kerascheck.toml / pyproject.toml to find the default cache.")
 @click.option("--isolated", is_flag=True, help="Ignore configuration files: the default cache is in the current directory.")
@@ -344,7 +428,7 @@ def clean(cache_dir, config_path, isolated) -> None:
     click.echo(f"kerascheck: removed {directory}" if removed else f"kerascheck: no cache at {directory}", err=True)
 
 
-@main.command()
+@main.command(short_help="Print the documentation page of a rule, e.g. `kerascheck rule KC101`.")
 @click.argument("code")
 def rule(code: str) -> None:
     """Print the documentation page of rule CODE (e.g. KC101)."""
@@ -357,7 +441,7 @@ def rule(code: str) -> None:
     click.echo(page.rstrip("\n"))
 
 
-@main.command(name="rules")
+@main.command(name="rules", short_help="List every rule: code, name, on/off by default, severity, summary.")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
 def list_rules(output_format: str) -> None:
     """List every rule: code, name, default on/off, severity and summary (JSON adds the

@@ -12,7 +12,6 @@ import os
 import re
 import signal
 import stat
-import sys
 import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
@@ -38,7 +37,7 @@ from kerascheck.semantic.external import DEPENDENCY_PREFIX, KnownExternals
 from kerascheck.semantic.facts import ModuleFacts
 from kerascheck.semantic.module import ModuleModel
 from kerascheck.semantic.project import ClassKey, ProjectIndex
-from kerascheck.sources import SourceProblem, decode, parse_ast
+from kerascheck.sources import SourceProblem, decode, maybe_newer_syntax, parse_ast
 from kerascheck.suppress import suppressions_for
 
 if TYPE_CHECKING:
@@ -62,9 +61,12 @@ class _OverBudget(BaseException):
     rules' guards, which catch Exception, let it through)."""
 
 
-# Bigger files are reported and skipped: libcst needs ~700 MB and ~10 s per MB of source,
-# and no hand-written module comes close (the largest of keras-io/keras-hub is 71 kB).
-MAX_SOURCE_CHARS = 1_000_000
+# Bigger files are skipped with a warning (the exit code stays that of the findings): libcst
+# needs ~0.7 GB and 10-15 s per MB of source (measured: 1 MB 10 s and 0.65 GB, 3 MB 44 s and
+# 2 GB), so past this size a check would hit FILE_SECONDS anyway. Generated modules of a
+# few MB are checked like any other file; no hand-written one comes close (the largest of
+# keras-io/keras-hub is 71 kB).
+MAX_SOURCE_CHARS = 5_000_000
 
 
 @dataclass
@@ -80,6 +82,10 @@ class FileScan:
     data: Union[bytes, str, None] = None
     # Content digest of what was read (kerascheck.cache.digest); the cache keys on it.
     digest: str = ""
+    # A notebook's code cells that do not parse (each one KC001; the others are checked).
+    unparsed_cells: int = 0
+    # Why the file is not checked, as a warning (it is too large); not an error.
+    skipped: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,10 @@ def scan_file(path: str, data: Union[bytes, str, None] = None) -> FileScan:
             data = read_bytes(path)
         except OSError as error:
             return FileScan(path, read_error=f"cannot read file: {error.strerror or error}")
-    scan = scan_text(path, load_source(path, data)[0])
+    text, cells = load_source(path, data)
+    scan = scan_text(path, text)
+    if cells is not None:
+        scan.unparsed_cells = len(cells.unparsed)
     if in_memory:
         scan.data = data
     scan.digest = content_digest(data)
@@ -178,8 +187,8 @@ def scan_text(path: str, text) -> FileScan:
     if isinstance(text, SourceProblem):
         return FileScan(path, problem=text)
     if len(text) > MAX_SOURCE_CHARS:
-        return FileScan(path, read_error=(
-            f"skipped: {len(text) / 1e6:.1f} MB of Python is more than kerascheck checks in one file "
+        return FileScan(path, skipped=(
+            f"not checked: {len(text) / 1e6:.1f} MB of Python is more than kerascheck reads in one file "
             f"({MAX_SOURCE_CHARS / 1e6:.0f} MB); exclude it (extend-exclude) if it is generated"
         ))
     tree = parse_ast(text, path, top_level_await=notebooks.is_notebook(path))
@@ -225,7 +234,7 @@ class Checker:
         """Cheap skip: a file that never mentions keras, defines no class that inherits
         from a Keras class in the tree and imports no project function that returns a
         Keras object (`from app.models import build`) cannot contain a Keras pitfall."""
-        if scan.problem is not None or scan.mentions_keras:
+        if scan.problem is not None or scan.unparsed_cells or scan.mentions_keras:
             return True
         facts = scan.facts
         if facts is None:
@@ -242,7 +251,7 @@ class Checker:
         shown = display_path(scan.path, self.cwd)
         if scan.read_error:
             return [], [RunError(shown, scan.read_error)]
-        if not self.worth_checking(scan):
+        if scan.skipped or not self.worth_checking(scan):
             return [], []
         data = scan.data
         if data is None:
@@ -284,14 +293,24 @@ class Checker:
         text, cells = load_source(scan.path, data)
         findings, errors = self.check_text(scan, text)
         if cells is not None:
-            findings = [in_cells(cells, finding) for finding in findings]
+            findings = self.in_notebook(display_path(scan.path, self.cwd), cells, findings)
         return findings, errors
+
+    def in_notebook(self, shown: str, cells, findings: list[Finding]) -> list[Finding]:
+        """Findings of a notebook's Python text in cell terms, with one KC001 for each
+        code cell that was left out of the text because it does not parse."""
+        moved = [in_cells(cells, finding) for finding in findings]
+        for cell, problem in cells.unparsed:
+            moved.extend(self._syntax_finding(shown, problem, cell))
+        return sorted(moved, key=Finding.sort_key)
 
     def check_text(self, scan: FileScan, text) -> tuple[list[Finding], list[RunError]]:
         """Second pass over one file whose (decoded) text is already in hand."""
         shown = display_path(scan.path, self.cwd)
-        if scan.read_error:  # too large
+        if scan.read_error:
             return [], [RunError(shown, scan.read_error)]
+        if scan.skipped:
+            return [], []
         if isinstance(text, SourceProblem):
             return self._syntax_finding(shown, text), []
         # `ast` may have failed where libcst parses (syntax newer than this Python): such
@@ -299,7 +318,7 @@ class Checker:
         # Python 3 does (`except A, e:`): those are KC001. Decided before libcst parses:
         # its native parser overflows the C stack, killing the process, on nesting that
         # `ast` refused with a clean error.
-        if scan.problem is not None and not _maybe_newer_syntax(scan.problem):
+        if scan.problem is not None and not maybe_newer_syntax(scan.problem):
             return self._syntax_finding(shown, scan.problem), []
         shifts = None
         try:
@@ -323,10 +342,13 @@ class Checker:
             return self._syntax_finding(shown, SourceProblem("too deeply nested to parse")), []
         return self.run_rules(scan.path, shown, text, module, column_shifts=shifts)
 
-    def _syntax_finding(self, shown: str, problem: SourceProblem) -> list[Finding]:
+    def _syntax_finding(self, shown: str, problem: SourceProblem, cell: Optional[int] = None) -> list[Finding]:
+        """KC001 for a file that cannot be parsed, or for one notebook `cell` (its position
+        is then already in the cell's terms)."""
         if not self.check_syntax:
             return []
         rule = all_rules()[SYNTAX_ERROR]
+        what, others = ("file", "files") if cell is None else ("cell", "cells")
         return [
             Finding(
                 path=shown,
@@ -337,7 +359,8 @@ class Checker:
                 code=SYNTAX_ERROR,
                 name=rule.name,
                 severity=rule.severity,
-                message=f"cannot parse this file: {problem.message}; the other files are still checked",
+                message=f"cannot parse this {what}: {problem.message}; the other {others} are still checked",
+                cell=cell,
             )
         ]
 
@@ -637,6 +660,7 @@ def run(request: CheckRequest) -> CheckResult:
         outcomes = pool.map_items(Checker.check, scans, jobs, worker=(Checker, (plan,)), on_crash=crashed)
     if cache is not None and cache.warning:
         result.notices.append(cache.warning)
+    result.notices.extend(f"{display_path(scan.path, cwd)}: {scan.skipped}" for scan in scans if scan.skipped)
     for codes, (findings, errors) in zip(ignored, outcomes):
         result.findings.extend(filter_findings(findings, ignored=codes, fixable=fixable))
         result.errors.extend(errors)
@@ -722,28 +746,6 @@ def _without_form_feed_indents(text: str):
 
     stripped = _FORM_FEED_INDENT.sub(cut, text)
     return (stripped, shifts) if shifts else (text, None)
-
-
-# `ast` errors that no Python version accepts, though libcst's parser does.
-_NEVER_VALID = (
-    "multiple exception types must be parenthesized",
-    "too many nested parentheses",
-    # Nesting or size past what CPython's parser takes: never valid either.
-    "too many levels of indentation",
-    "too many statically nested blocks",
-    "maximum recursion depth exceeded",
-    "MemoryError",
-    "too complex",
-)
-
-
-def _maybe_newer_syntax(problem: SourceProblem) -> bool:
-    """Whether an `ast` error where libcst parsed may just be syntax newer than the running
-    Python (PEP 695 `type X = ...` or PEP 701 f-strings on 3.11). From 3.12 on, this
-    Python reads everything libcst does, so the error is real."""
-    if sys.version_info >= (3, 12):
-        return False
-    return not problem.message.startswith(_NEVER_VALID)
 
 
 __all__ = ["run", "Severity", "scan_file", "Checker", "RunPlan", "build_plan", "display_path"]

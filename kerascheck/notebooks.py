@@ -27,6 +27,18 @@ cell). IPython syntax is replaced line for line, so no line moves:
   level of any cell). In a cell of several lines a bare `ls` is a syntax error in Jupyter
   too, and stays one here.
 
+A code cell that still is not Python (a syntax error, a magic no IPython knows, a bare
+magic in a cell of several lines: Jupyter fails on it too) is left out of the module: its
+lines become blank, so the other cells keep their lines, and :attr:`CellMap.unparsed` says
+why it could not be read, in its own lines and columns (one KC001 for that cell). The
+module is then the good cells in order, so what a later cell takes from an earlier one
+(imports, classes) is still there.
+
+Which words are line magics: :data:`LINE_MAGICS`, the list kept here, and, when IPython
+is installed, the line magics its own Magics classes (and ipykernel's) declare. The list
+covers IPython 8 and 9 (a notebook may have been run on either); the installed IPython
+adds a magic newer than the list.
+
 Cells are numbered from 1 counting every cell, markdown included, as they appear in
 the notebook. A notebook whose kernel is not Python contributes no code.
 """
@@ -35,6 +47,7 @@ from __future__ import annotations
 import ast
 import bisect
 import builtins
+import functools
 import json
 import keyword
 import re
@@ -42,7 +55,7 @@ from dataclasses import dataclass, replace
 from typing import Optional, Union
 
 from kerascheck.finding import Edit, Finding
-from kerascheck.sources import SourceProblem, parse_ast
+from kerascheck.sources import SourceProblem, maybe_newer_syntax, parse_ast
 
 SUFFIX = ".ipynb"
 
@@ -53,11 +66,15 @@ PYTHON_CELL_MAGICS = frozenset(
 
 # Line magics IPython 9 added (8.x has none of them): a notebook may have been run on either.
 IPYTHON_9_MAGICS = frozenset({"code_wrap", "mamba", "micromamba", "uv"})
+# The line magics ipykernel's KernelMagics adds in a Jupyter kernel (a plain IPython shell
+# does not have them).
+KERNEL_MAGICS = frozenset({"autosave", "clear", "connect_info", "less", "man", "more", "qtconsole"})
 # The line magics a Jupyter IPython kernel knows at start (IPython 8 and 9: InteractiveShell's
 # magics, the POSIX shell aliases of IPython.core.alias.default_aliases, and ipykernel's
 # KernelMagics with the `ed` alias). With automagic on, a one-line cell `ls data/` runs
-# `%ls data/`. Magics an extension adds later (`%load_ext`) are not in it.
-LINE_MAGICS = IPYTHON_9_MAGICS | frozenset({
+# `%ls data/`. Magics an extension adds later (`%load_ext`) are not in it. This is the one
+# list; installed_line_magics() only adds to it.
+LINE_MAGICS = IPYTHON_9_MAGICS | KERNEL_MAGICS | frozenset({
     "alias", "alias_magic", "autoawait", "autocall", "automagic", "bookmark", "cat", "cd",
     "colors", "conda", "config", "cp", "debug", "dhist", "dirs", "doctest_mode", "ed",
     "edit", "env", "gui", "hist", "history", "killbgscripts", "ldir", "lf", "lk", "ll",
@@ -68,8 +85,6 @@ LINE_MAGICS = IPYTHON_9_MAGICS | frozenset({
     "quickref", "recall", "rehashx", "reload_ext", "rep", "rerun", "reset",
     "reset_selective", "rm", "rmdir", "run", "save", "sc", "set_env", "sx", "system", "tb",
     "time", "timeit", "unalias", "unload_ext", "who", "who_ls", "whos", "xdel", "xmode",
-    # ipykernel's KernelMagics
-    "autosave", "clear", "connect_info", "less", "man", "more", "qtconsole",
 })
 
 _ESCAPES = ("%", "!", "?")
@@ -100,6 +115,9 @@ class CellMap:
     sizes: tuple[int, ...]  # its number of lines
     # per cell: what the dedent took off the start of each of its lines, () if nothing
     removed: tuple[tuple[str, ...], ...] = ()
+    # (cell number, why it is not Python, at its line and column as written) for each code
+    # cell left out of the text (its lines are blank there)
+    unparsed: tuple[tuple[int, SourceProblem], ...] = ()
 
     def _index(self, line: int) -> tuple[int, int]:
         """(index of the cell, 0-based line in it, clamped) of a line of the joined text."""
@@ -176,6 +194,68 @@ class Notebook:
 
 def load(data: Union[bytes, str]) -> Union[Notebook, SourceProblem]:
     """The notebook as Python, or why it cannot be read (a KC001 finding)."""
+    code = code_cells(data)
+    if isinstance(code, SourceProblem):
+        return code
+    # A one-line cell `ls data/` runs `%ls data/` unless the user bound `ls`: the names
+    # the notebook binds are only read when some cell could be such a line.
+    bound: frozenset = frozenset()
+    if any(might_be_automagic(lines) for _, lines in code):
+        bound = frozenset().union(*(
+            bound_names("\n".join(neutralise(lines)) + "\n") for _, lines in code
+        ))
+    starts, numbers, sizes, removed, parts, sources, unparsed = [], [], [], [], [], {}, []
+    next_line = 1
+    for number, lines in code:
+        python, taken = _neutralise(lines, bound)
+        problem = _cell_problem(python, taken)
+        if problem is not None:
+            unparsed.append((number, problem))
+            python = [""] * len(python)
+        sources[number] = lines
+        starts.append(next_line)
+        numbers.append(number)
+        sizes.append(len(lines))
+        removed.append(tuple(taken) if any(taken) else ())
+        parts.append("\n".join(python) + "\n")
+        next_line += len(lines)
+    cell_map = CellMap(
+        tuple(starts), tuple(numbers), tuple(sizes), tuple(removed) if any(removed) else (), tuple(unparsed)
+    )
+    return Notebook("".join(parts), cell_map, sources, bound)
+
+
+def _cell_problem(python: list[str], removed: list[str]) -> Optional[SourceProblem]:
+    """Why a cell's Python (IPython syntax already replaced) cannot be parsed, at its line
+    and column in the cell as written; None when it parses. Each cell is read alone, as
+    IPython compiles it: a bracket one cell opens and the next closes fails in both."""
+    text = "\n".join(python) + "\n"
+    problem = parse_ast(text, "<cell>", top_level_await=True)
+    if not isinstance(problem, SourceProblem):
+        return None
+    if maybe_newer_syntax(problem) and _libcst_parses(text):
+        return None  # newer Python than this one: linted as for a .py file (see the engine)
+    line = min(max(problem.line, 1), max(len(python), 1))
+    shift = len(removed[line - 1]) if line <= len(removed) else 0
+    return SourceProblem(problem.message, line, problem.column + shift)
+
+
+def _libcst_parses(text: str) -> bool:
+    import libcst as cst
+
+    from kerascheck.cstwalk import deep_stack
+
+    try:
+        deep_stack.call(cst.parse_module, text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return False
+    return True
+
+
+def code_cells(data: Union[bytes, str]) -> Union[list[tuple[int, list[str]]], SourceProblem]:
+    """(cell number, its lines as written) of each code cell that has lines, or why the
+    notebook cannot be read; none for a notebook whose kernel is not Python. What a
+    report shows of a cell: nothing here is parsed."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -191,8 +271,8 @@ def load(data: Union[bytes, str]) -> Union[Notebook, SourceProblem]:
     if isinstance(cells, SourceProblem):
         return cells
     if not _is_python(document):
-        return Notebook("", CellMap((), (), ()), {})
-    code = []  # (cell number, its lines)
+        return []
+    code = []
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):
             return SourceProblem(f"not a valid notebook: cell {number} is not an object")
@@ -208,26 +288,7 @@ def load(data: Union[bytes, str]) -> Union[Notebook, SourceProblem]:
             lines.pop()
         if lines:
             code.append((number, lines))
-    # A one-line cell `ls data/` runs `%ls data/` unless the user bound `ls`: the names
-    # the notebook binds are only read when some cell could be such a line.
-    bound: frozenset = frozenset()
-    if any(might_be_automagic(lines) for _, lines in code):
-        bound = frozenset().union(*(
-            bound_names("\n".join(neutralise(lines)) + "\n") for _, lines in code
-        ))
-    starts, numbers, sizes, removed, parts, sources = [], [], [], [], [], {}
-    next_line = 1
-    for number, lines in code:
-        python, taken = _neutralise(lines, bound)
-        sources[number] = lines
-        starts.append(next_line)
-        numbers.append(number)
-        sizes.append(len(lines))
-        removed.append(tuple(taken) if any(taken) else ())
-        parts.append("\n".join(python) + "\n")
-        next_line += len(lines)
-    cell_map = CellMap(tuple(starts), tuple(numbers), tuple(sizes), tuple(removed) if any(removed) else ())
-    return Notebook("".join(parts), cell_map, sources, bound)
+    return code
 
 
 def _raw_cells(document) -> Union[list, SourceProblem]:
@@ -319,10 +380,46 @@ def _is_automagic(line: str, bound: frozenset) -> bool:
     word, rest = word.strip(), rest.lstrip()
     if rest and rest[0] in "=,":  # `ls = 3`, `cd, x = f()`: Python
         return False
-    if word not in LINE_MAGICS:
+    if not _is_line_magic(word, line):
         return False
     # prefilter.is_shadowed: the user's names, the builtins and the keywords win.
     return word not in bound and not hasattr(builtins, word) and not keyword.iskeyword(word)
+
+
+def _is_line_magic(word: str, line: str) -> bool:
+    """Whether `word` names a line magic: one of :data:`LINE_MAGICS`, or of the installed
+    IPython's. IPython is only asked about a line that is not Python as it stands, so a
+    notebook of ordinary cells never imports it."""
+    if word in LINE_MAGICS:
+        return True
+    if not word.isidentifier() or not isinstance(parse_ast(line.strip() + "\n", "<line>"), SourceProblem):
+        return False
+    return word in installed_line_magics()
+
+
+@functools.lru_cache(maxsize=None)
+def installed_line_magics() -> frozenset:
+    """The line magics that the installed IPython's Magics classes declare, with the
+    shell's default aliases (`ls`, `cat`, ...) and ipykernel's KernelMagics when it is
+    installed too; empty without IPython. Read from the classes: a shell is never made."""
+    names: set[str] = set()
+    try:
+        from IPython.core import alias, magics
+    except Exception:  # not installed, or broken: the list alone decides
+        return frozenset()
+    classes = [value for value in vars(magics).values() if isinstance(value, type)]
+    try:
+        from ipykernel.zmqshell import KernelMagics
+    except Exception:
+        pass
+    else:
+        classes.append(KernelMagics)
+    for cls in classes:
+        declared = getattr(cls, "magics", None)
+        if isinstance(declared, dict):
+            names.update(declared.get("line", ()))
+    names.update(name for name, _command in alias.default_aliases())
+    return frozenset(names)
 
 
 def might_be_automagic(lines: list[str]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -89,3 +90,25 @@ def _conflict_marker(text: str, line: int) -> Optional[str]:
 def _one_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
+
+
+# `ast` errors that no Python version accepts, though libcst's parser does.
+_NEVER_VALID = (
+    "multiple exception types must be parenthesized",
+    "too many nested parentheses",
+    # Nesting or size past what CPython's parser takes: never valid either.
+    "too many levels of indentation",
+    "too many statically nested blocks",
+    "maximum recursion depth exceeded",
+    "MemoryError",
+    "too complex",
+)
+
+
+def maybe_newer_syntax(problem: SourceProblem) -> bool:
+    """Whether an `ast` error where libcst parsed may just be syntax newer than the running
+    Python (PEP 695 `type X = ...` or PEP 701 f-strings on 3.11). From 3.12 on, this
+    Python reads everything libcst does, so the error is real."""
+    if sys.version_info >= (3, 12):
+        return False
+    return not problem.message.startswith(_NEVER_VALID)

@@ -85,8 +85,21 @@ def test_explicit_check_subcommand(two_findings):
 def test_version_and_help(tmp_path):
     run = run_cli(["--version"], cwd=tmp_path)
     assert run.returncode == 0 and "kerascheck" in run.stdout and re.search(r"\d+\.\d+\.\d+", run.stdout)
-    run = run_cli(["--help"], cwd=tmp_path)
+    run = run_cli(["--help"], cwd=tmp_path, env={"COLUMNS": "80"})
     assert run.returncode == 0 and "rules" in run.stdout and "check" in run.stdout
+
+
+def test_help_lists_every_command_uncut(tmp_path):
+    """click cuts a command's first sentence to fit the line (`Print the ... (e.g.`); each
+    command's short help is whole, wrapped at any width."""
+    from kerascheck.cli import main
+
+    for width in ("60", "80", "200"):
+        run = run_cli(["--help"], cwd=tmp_path, env={"COLUMNS": width})
+        commands = " ".join(run.stdout.split("Commands:", 1)[1].split())
+        assert "..." not in commands and "(e.g." not in commands
+        for name, command in main.commands.items():
+            assert f"{name} {command.short_help}" in commands
 
 
 # ---- output formats -----------------------------------------------------------------------
@@ -95,18 +108,38 @@ def test_concise_format(two_findings):
     lines = concise_lines(run.stdout)
     assert len(lines) == 2
     for line, path, attribute, column in zip(lines, ["src/a.py", "src/pkg/b.py"], ["w", "kernel"], [18, 23]):
-        assert re.fullmatch(rf"{re.escape(path)}:6:{column}: KC101 \[unsafe fix\] tf\.Variable '{attribute}' .+", line), line
+        assert re.fullmatch(rf"{re.escape(path)}:6:{column}: KC101 \[error\] tf\.Variable '{attribute}' .+", line), line
+    # with --unsafe-fixes, --fix would repair them: ruff's [*], and a hint that names both options
+    run = run_cli(["--output-format", "concise", "--unsafe-fixes", "src"], cwd=two_findings)
+    assert all(" KC101 [error] [*] tf.Variable" in line for line in concise_lines(run.stdout))
+    assert run.stderr.splitlines()[-1] == "[*] 2 fixable with the `--fix --unsafe-fixes` options."
 
 
 def test_full_format_shows_source_and_carets(two_findings):
     run = run_cli(["src/a.py"], cwd=two_findings)
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("src/a.py:6:18: KC101 [unsafe fix] tf.Variable 'w'")
+    assert lines[0].startswith("src/a.py:6:18: KC101 [error] tf.Variable 'w'")
     assert lines[1].strip() == "|"
     assert lines[2] == "6 |         self.w = tf.Variable(1.0)"
     caret_line = lines[3]
     assert caret_line.index("^") == lines[2].index("tf.Variable")
     assert caret_line.count("^") == len("tf.Variable(1.0)")
+    # the unsafe fix this run does not apply is said once, by the options that apply it
+    assert lines[4:] == ["  = help: --fix --unsafe-fixes applies an unsafe fix (it changes what the code does)", ""]
+
+
+def test_a_long_source_line_is_cut_to_the_terminal_width(tmp_path):
+    """The snippet's source line, not the finding's first line, is cut with an ellipsis
+    to the terminal width (COLUMNS here), keeping the carets under the flagged code."""
+    padding = "x" * 200
+    write(tmp_path, {"m.py": KC101_SOURCE.replace("tf.Variable(1.0)", f"tf.Variable(1.0); {padding} = 1")})
+    run = run_cli(["m.py"], cwd=tmp_path, env={"COLUMNS": "60"})
+    head, _, shown, carets, *_ = run.stdout.splitlines()
+    assert len(head) > 60  # the message is never cut
+    assert len(shown) == 60 and shown.endswith("…") and shown.startswith("6 |         self.w = tf.Variable(1.0); xxx")
+    assert carets.index("^") == shown.index("tf.Variable") and carets.count("^") == len("tf.Variable(1.0)")
+    wide = run_cli(["m.py"], cwd=tmp_path, env={"COLUMNS": "400"}).stdout.splitlines()
+    assert wide[2] == f"6 |         self.w = tf.Variable(1.0); {padding} = 1"
 
 
 def test_full_is_the_default(two_findings):
@@ -168,12 +201,19 @@ def test_paths_relative_to_the_cwd_when_below_it(two_findings):
 
 # ---- summary, statistics, color -------------------------------------------------------------
 def test_summary_on_stderr(two_findings):
+    """ruff's order: the problems found, then what --fix can do about them."""
     for fmt in ("full", "concise"):
         run = run_cli(["--output-format", fmt, "src"], cwd=two_findings)
-        assert run.stderr.splitlines()[-1] == "Found 2 problems in 2 files (2 errors)."
+        assert run.stderr.splitlines() == [
+            "Found 2 problems in 2 files (2 errors).",
+            "No fixes available (2 hidden fixes can be enabled with the `--unsafe-fixes` option).",
+        ]
         assert "Found" not in run.stdout
     run = run_cli(["src/a.py"], cwd=two_findings)
-    assert run.stderr.splitlines()[-1] == "Found 1 problem in 1 file (1 error)."
+    assert run.stderr.splitlines() == [
+        "Found 1 problem in 1 file (1 error).",
+        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).",
+    ]
 
 
 def test_statistics(two_findings):
@@ -181,6 +221,25 @@ def test_statistics(two_findings):
     assert run.returncode == 1
     assert [line.split() for line in run.stdout.splitlines()] == [["2", "KC101", "tf-variable-in-layer"]]
     assert "Found 2 problems" in run.stderr
+
+
+def test_statistics_as_json(two_findings):
+    """ruff's `--statistics --output-format json`: one object per rule, no summary."""
+    run = run_cli(["--statistics", "--output-format", "json", "src"], cwd=two_findings)
+    assert run.returncode == 1
+    assert json.loads(run.stdout) == [{"code": "KC101", "name": "tf-variable-in-layer", "count": 2, "fixable": False}]
+    assert run.stderr == ""
+    run = run_cli(["--statistics", "--output-format", "json", "--unsafe-fixes", "src"], cwd=two_findings)
+    assert json.loads(run.stdout)[0]["fixable"] is True
+    run = run_cli(["--statistics", "--unsafe-fixes", "src"], cwd=two_findings)
+    assert [line.split() for line in run.stdout.splitlines()] == [["2", "KC101", "[*]", "tf-variable-in-layer"]]
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "junit", "gitlab", "json-lines"])
+def test_statistics_in_a_format_that_cannot_show_them_is_a_usage_error(two_findings, fmt):
+    run = run_cli(["--statistics", "--output-format", fmt, "src"], cwd=two_findings)
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == "kerascheck: error: --statistics prints text or JSON: use it with --output-format full, concise, json\n"
 
 
 def test_no_color_when_not_a_tty(two_findings):
@@ -218,8 +277,67 @@ def test_color_on_a_tty_unless_no_color(two_findings):
     assert "KC101" in ANSI.sub("", colored)
     plain = _run_in_pty(["src"], two_findings, {"NO_COLOR": "1"})
     assert "KC101" in plain and not ANSI.search(plain)
-    plain = _run_in_pty(["src"], two_findings, {"NO_COLOR": ""})
-    assert not ANSI.search(plain)
+    # no-color.org: an empty NO_COLOR is as if it were not set
+    assert ANSI.search(_run_in_pty(["src"], two_findings, {"NO_COLOR": ""}))
+    assert not ANSI.search(_run_in_pty(["src"], two_findings, {"TERM": "dumb"}))
+    # --color decides over the environment and the terminal
+    assert not ANSI.search(_run_in_pty(["--color", "never", "src"], two_findings, {"FORCE_COLOR": "1"}))
+    assert ANSI.search(_run_in_pty(["--color", "always", "src"], two_findings, {"NO_COLOR": "1"}))
+
+
+def test_color_when_piped_only_if_forced(two_findings):
+    assert ANSI.search(run_cli(["src"], cwd=two_findings, env={"FORCE_COLOR": "1"}).stdout)
+    assert ANSI.search(run_cli(["--color", "always", "src"], cwd=two_findings).stdout)
+    assert not ANSI.search(run_cli(["src"], cwd=two_findings, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout)
+    assert not ANSI.search(run_cli(["src"], cwd=two_findings, env={"FORCE_COLOR": ""}).stdout)
+    colored = run_cli(["--color", "always", "--output-format", "concise", "src"], cwd=two_findings).stdout
+    plain = run_cli(["--output-format", "concise", "src"], cwd=two_findings).stdout
+    assert ANSI.sub("", colored) == plain
+    assert run_cli(["--color", "sometimes", "src"], cwd=two_findings).returncode == 2
+
+
+# ---- what is printed: -q, -s, warnings ----------------------------------------------------------
+def test_quiet_prints_the_findings_only(two_findings):
+    run = run_cli(["-q", "--output-format", "concise", "src"], cwd=two_findings)
+    assert run.returncode == 1
+    assert len(concise_lines(run.stdout)) == 2 and run.stderr == ""
+    assert run_cli(["--quiet", "src"], cwd=two_findings).stderr == ""
+
+
+def test_silent_prints_nothing_but_errors(two_findings, tmp_path):
+    run = run_cli(["-s", "src"], cwd=two_findings)
+    assert (run.returncode, run.stdout, run.stderr) == (1, "", "")
+    assert run_cli(["--silent", "src/clean.py"], cwd=two_findings).returncode == 0
+    os.symlink(two_findings / "loop.py", two_findings / "loop.py")
+    run = run_cli(["-s", "--no-cache", "loop.py"], cwd=two_findings)
+    assert run.returncode == 2 and run.stderr.startswith("kerascheck: error: loop.py: cannot read file")
+
+
+def test_a_bad_output_format_variable_is_named(two_findings):
+    run = run_cli(["src"], cwd=two_findings, env={"KERASCHECK_OUTPUT_FORMAT": "xml"})
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr.startswith("kerascheck: error: KERASCHECK_OUTPUT_FORMAT='xml' is not an output format; use one of full, ")
+    run = run_cli(["src"], cwd=two_findings, env={"KERASCHECK_OUTPUT_FORMAT": "json"})
+    assert len(json.loads(run.stdout)) == 2
+    # the flag wins over the variable, which is then not read
+    for value in ("json", "xml"):
+        run = run_cli(["--output-format", "concise", "src"], cwd=two_findings, env={"KERASCHECK_OUTPUT_FORMAT": value})
+        assert run.returncode == 1 and run.stdout.startswith("src/a.py:6:18: KC101")
+
+
+# ---- --show-files ------------------------------------------------------------------------------
+def test_show_files_lists_what_a_run_would_check(two_findings):
+    write(two_findings, {"src/notes.ipynb": "{}", "venv/lib.py": "x = 1\n", "src/data.txt": "x"})
+    run = run_cli(["--show-files"], cwd=two_findings)
+    assert run.returncode == 0
+    assert run.stdout.splitlines() == ["src/a.py", "src/clean.py", "src/notes.ipynb", "src/pkg/b.py"]
+    assert run.stderr == ""
+    run = run_cli(["--show-files", "--extend-exclude", "pkg", "src"], cwd=two_findings)
+    assert run.stdout.splitlines() == ["src/a.py", "src/clean.py", "src/notes.ipynb"]
+    run = run_cli(["--show-files", "--force-exclude", "venv/lib.py", "src/a.py"], cwd=two_findings)
+    assert run.stdout.splitlines() == ["src/a.py"]
+    run = run_cli(["--show-files", "missing/"], cwd=two_findings)
+    assert run.returncode == 2 and "path does not exist: missing/" in run.stderr
 
 
 # ---- rule / rules ---------------------------------------------------------------------------
@@ -333,7 +451,10 @@ def test_summary_counts_severities(tmp_path):
     write(tmp_path, {"a.py": "import keras\nprint(1)\nprint(2)\n", "b.py": KC101_SOURCE})
     run = run_python(PLUGIN, tmp_path, ["--select", "KC101,KC997", "."])
     assert run.returncode == 1
-    assert run.stderr.splitlines()[-1] == "Found 3 problems in 2 files (1 error, 2 warnings)."
+    assert run.stderr.splitlines()[-2:] == [
+        "Found 3 problems in 2 files (1 error, 2 warnings).",
+        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).",
+    ]
     run = run_python(PLUGIN, tmp_path, ["--statistics", "--select", "KC101,KC997", "."])
     assert [line.split() for line in run.stdout.splitlines()] == [
         ["2", "KC997", "warn-print"],

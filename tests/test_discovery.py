@@ -202,7 +202,18 @@ def test_no_arguments_lints_the_current_directory(tmp_path):
 
 
 def test_empty_directory(tmp_path):
+    """As ruff: a warning that nothing was found, and exit 0."""
+    write(tmp_path, {"notes.txt": "x = 1\n", "venv/lib.py": "x = 1\n"})
     run = run_cli([], cwd=tmp_path)
     assert run.returncode == 0
     assert run.stdout == ""
-    assert run.stderr.strip() == "All checks passed (0 files checked)."
+    assert run.stderr.splitlines() == [
+        "kerascheck: warning: No Python files found under the given path(s)",
+        "All checks passed (0 files checked).",
+    ]
+    for args in (["--fix"], ["--output-format", "json"], ["--show-files"]):
+        run = run_cli(args, cwd=tmp_path)
+        assert run.returncode == 0
+        assert "kerascheck: warning: No Python files found under the given path(s)" in run.stderr.splitlines()
+    run = run_cli(["-q"], cwd=tmp_path)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")

@@ -44,22 +44,24 @@ def test_fix_applies_safe_fixes_and_reports_the_rest(project):
     assert run.returncode == 1  # the unsafe one is left
     assert _read(project) == SAFE_FIXED
     assert run.stdout.splitlines() == [
-        "pkg/model.py:8:23: KC202 [unsafe fix] call() defaults training=True: a plain layer(x) call runs in "
+        "pkg/model.py:8:23: KC202 [error] call() defaults training=True: a plain layer(x) call runs in "
         "training mode: its dropout is active, and a nested Dropout drops too (predict() passes training=False "
         "itself and is not affected); default to training=None"
     ]
-    assert run.stderr.splitlines() == [
-        "Fixed 1 problem in 1 file.",
-        "1 more fixable with --unsafe-fixes.",
-        "Found 1 problem in 1 file (1 error).",
+    assert run.stderr.splitlines() == [  # ruff's words
+        "Found 2 problems in 1 file (1 fixed, 1 remaining: 1 error).",
+        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).",
     ]
+    diff = run_cli(["--isolated", "--diff", "."], cwd=project)
+    assert (diff.returncode, diff.stdout) == (0, "")
+    assert diff.stderr == "No fixes to make (1 fix available with `--unsafe-fixes`).\n"
 
 
 def test_unsafe_fixes_and_a_second_run_changes_nothing(project):
     run = run_cli(["--isolated", "--fix", "--unsafe-fixes", "."], cwd=project)
     assert run.returncode == 0, run.stderr
     assert _read(project) == ALL_FIXED
-    assert run.stderr.splitlines() == ["Fixed 2 problems in 1 file.", "All checks passed (2 files checked)."]
+    assert run.stderr.splitlines() == ["Found 2 problems in 1 file (2 fixed, 0 remaining)."]
     again = run_cli(["--isolated", "--fix", "--unsafe-fixes", "."], cwd=project)
     assert again.returncode == 0 and _read(project) == ALL_FIXED
     assert again.stderr.splitlines() == ["All checks passed (2 files checked)."]
@@ -68,12 +70,16 @@ def test_unsafe_fixes_and_a_second_run_changes_nothing(project):
 def test_check_mode_says_what_is_fixable(project):
     run = run_cli(["--isolated", "--no-cache", "."], cwd=project)
     assert run.returncode == 1 and _read(project) == SOURCE
-    assert run.stderr.splitlines()[-2:] == [
-        "1 fixable with --fix (1 more with --fix --unsafe-fixes).",
+    assert run.stderr.splitlines() == [
         "Found 2 problems in 1 file (2 errors).",
+        "[*] 1 fixable with the `--fix` option (1 hidden fix can be enabled with the `--unsafe-fixes` option).",
     ]
-    assert "  = fix (safe, --fix): pass the name, and the arguments after it, as keywords" in run.stdout
-    assert "  = fix (unsafe, --fix --unsafe-fixes): default to training=None" in run.stdout
+    # each fix is said once: [*] for the one --fix applies, a help line for the unsafe one
+    out = run.stdout.splitlines()
+    assert out[0].startswith("pkg/model.py:6:34: KC104 [error] [*] the weight's name is passed positionally")
+    assert out[5].startswith("pkg/model.py:8:23: KC202 [error] call() defaults training=True")
+    assert out[9:11] == ["  = help: --fix --unsafe-fixes applies an unsafe fix (it changes what the code does)", ""]
+    assert run.stdout.count("help:") == 1 and "pass the name, and the arguments after it" not in run.stdout
 
 
 def test_diff_prints_and_writes_nothing(project):
@@ -93,7 +99,7 @@ def test_diff_prints_and_writes_nothing(project):
         "     def call(self, x, training=True):\n"
         "         return x * self.w\n"
     )
-    assert run.stderr.splitlines() == ["Would fix 1 problem in 1 file.", "1 more fixable with --unsafe-fixes."]
+    assert run.stderr.splitlines() == ["Would fix 1 problem in 1 file (1 additional fix available with `--unsafe-fixes`)."]
     run = run_cli(["--isolated", "--diff", "--unsafe-fixes", "."], cwd=project)
     assert "+    def call(self, x, training=None):" in run.stdout
     assert run.stderr.splitlines() == ["Would fix 2 problems in 1 file."]
@@ -117,12 +123,32 @@ def test_fix_only_reports_nothing_and_exits_0(project):
     assert run.returncode == 0
     assert run.stdout == ""
     assert _read(project) == SAFE_FIXED
-    assert run.stderr.splitlines()[0] == "Fixed 1 problem in 1 file."
+    assert run.stderr.splitlines() == ["Fixed 1 problem in 1 file (1 additional fix available with `--unsafe-fixes`)."]
 
 
-def test_unsafe_fixes_alone_only_changes_nothing(project):
-    run = run_cli(["--isolated", "--no-cache", "--unsafe-fixes", "."], cwd=project)
+def test_exit_non_zero_on_fix(project):
+    """ruff's --exit-non-zero-on-fix: a run that fixed a file exits 1, even with nothing
+    left (--fix) or nothing reported (--fix-only); --exit-zero still wins."""
+    run = run_cli(["--isolated", "--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", "."], cwd=project)
+    assert run.returncode == 1 and _read(project) == ALL_FIXED and run.stdout == ""
+    again = run_cli(["--isolated", "--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", "."], cwd=project)
+    assert again.returncode == 0  # nothing to fix any more
+    write(project, {"pkg/model.py": SOURCE})
+    run = run_cli(["--isolated", "--fix-only", "--exit-non-zero-on-fix", "."], cwd=project)
+    assert run.returncode == 1 and _read(project) == SAFE_FIXED
+    write(project, {"pkg/model.py": SOURCE})
+    run = run_cli(["--isolated", "--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", "--exit-zero", "."], cwd=project)
+    assert run.returncode == 0 and _read(project) == ALL_FIXED
+
+
+def test_unsafe_fixes_alone_changes_no_file_only_the_hints(project):
+    """As in ruff: without --fix, --unsafe-fixes only counts the unsafe fixes as fixable."""
+    run = run_cli(["--isolated", "--no-cache", "--unsafe-fixes", "--output-format", "concise", "."], cwd=project)
     assert run.returncode == 1 and _read(project) == SOURCE
+    assert [line.split(": ", 1)[1].split(" ", 3)[:3] for line in run.stdout.splitlines()] == [
+        ["KC104", "[error]", "[*]"], ["KC202", "[error]", "[*]"],
+    ]
+    assert run.stderr.splitlines()[-1] == "[*] 2 fixable with the `--fix --unsafe-fixes` options."
 
 
 def test_stdin_fix_prints_the_fixed_source(tmp_path):
@@ -132,7 +158,7 @@ def test_stdin_fix_prints_the_fixed_source(tmp_path):
     run = run_cli_input(["--isolated", "--fix", "--stdin-filename", "model.py", "--output-format", "concise"], tmp_path, SOURCE)
     assert run.returncode == 1
     assert run.stdout == SAFE_FIXED
-    assert "model.py:8:23: KC202 [unsafe fix]" in run.stderr  # the report goes to stderr
+    assert "model.py:8:23: KC202 [error] call()" in run.stderr  # the report goes to stderr
     run = run_cli_input(["--isolated", "--diff", "--stdin-filename", "model.py"], tmp_path, SOURCE)
     assert run.returncode == 1 and run.stdout.startswith("--- a/model.py\n+++ b/model.py\n")
 
@@ -168,7 +194,7 @@ def test_edits_survive_a_cached_text_run(project):
     """Text formats skip computing the edits; a JSON run after them, from the same
     cache, must not inherit their edit-less fixes."""
     concise = run_cli(["--isolated", "--output-format", "concise", "."], cwd=project)
-    assert "KC104 [fix]" in concise.stdout
+    assert "KC104 [error] [*]" in concise.stdout
     output = run_cli(["--isolated", "--output-format", "json", "."], cwd=project).stdout
     findings = {f["code"]: f for f in json.loads(output)}
     assert findings["KC104"]["fix"]["edits"] == [

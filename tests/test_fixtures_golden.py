@@ -18,7 +18,10 @@ from kerascheck.rules import all_rules
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "fixtures")
 UPDATE = os.environ.get("KERASCHECK_UPDATE_GOLDEN") == "1"
-CONCISE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<code>KC\d{3}) (?P<message>\S.*)$")
+CONCISE = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<code>KC\d{3}) \[(?P<severity>error|warning|info)\] "
+    r"(?P<fixable>\[\*\] )?(?P<message>\S.*)$"
+)
 
 
 def _projects() -> list[str]:
@@ -74,6 +77,7 @@ def test_golden_files_are_well_formed(project):
         assert match, line
         assert os.path.isfile(os.path.join(FIXTURES, project, match["path"])), line
         assert rules[match["code"]].default, f"{line}: the goldens use the default rule set"
+        assert not match["fixable"] or "safe" in rules[match["code"]].fix_safety, line
         assert not match["path"].startswith(("/", "..")), line
 
 
@@ -111,7 +115,10 @@ def test_newcomer_demo_shows_findings_at_once():
         f"fixtures/{project}/{line}" for project in PROJECTS for line in _read_golden(project)
     )
     assert sorted(lines) == expected
-    assert re.fullmatch(r"Found \d+ problems in \d+ files \(.+\)\.", run.stderr.splitlines()[-1])
+    found, fixable = run.stderr.splitlines()[-2:]
+    assert re.fullmatch(r"Found \d+ problems in \d+ files \(.+\)\.", found)
+    assert re.fullmatch(r"\[\*\] \d+ fixable with the `--fix` option \(\d+ hidden fixes can be enabled with the "
+                        r"`--unsafe-fixes` option\)\.", fixable)
     # exactly what the README tells a newcomer to type: a finding, its source line, a caret
     run = run_cli(["fixtures/"], cwd=ROOT)
     assert run.returncode == 1

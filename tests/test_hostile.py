@@ -119,21 +119,47 @@ def test_python_2_code_is_kc001_never_a_crash(tmp_path, name):
     assert found["good.py"] == [("KC101", 6)]
 
 
-def test_ten_megabytes_of_generated_code_are_skipped_with_a_clear_message(tmp_path):
+def _generated(megabytes: float) -> str:
     block = "def f_{n}(x):\n    return [x, {n}, 'text', {{'k': x}}]\n\n"
     size, parts, number = 0, [], 0
-    while size < 10_000_000:
+    while size < megabytes * 1_000_000:
         part = block.format(n=number)
         parts.append(part)
         size += len(part)
         number += 1
-    write(tmp_path, {"generated_pb2.py": "import keras\n" + "".join(parts), "good.py": KC101_BYTES})
+    return "".join(parts)
+
+
+def test_a_generated_module_of_a_few_megabytes_is_checked_like_any_other(tmp_path):
+    """ruff checks files of any size; a 1.5 MB module (~15 s, ~1 GB for libcst) with a
+    finding at its very end is checked, and the run exits 1 for that finding alone."""
+    write(tmp_path, {"generated.py": KC101_SOURCE + _generated(1.5) + KC101_SOURCE.replace("Scale", "Scale2")})
+    run = run_cli(["--isolated", "--no-cache", "--select", "KC101", "--output-format", "concise", "."], cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert [line.split(": ")[0] for line in run.stdout.splitlines()] == [
+        "generated.py:6:18", f"generated.py:{_lines(KC101_SOURCE + _generated(1.5)) + 6}:18",
+    ]
+    assert "warning" not in run.stderr
+
+
+def _lines(text: str) -> int:
+    return text.count("\n")
+
+
+def test_past_five_megabytes_a_file_is_skipped_with_a_warning_not_an_error(tmp_path):
+    write(tmp_path, {"generated_pb2.py": "import keras\n" + _generated(5.2), "good.py": KC101_BYTES})
     run = run_cli(["--no-cache", "--output-format", "concise", "."], cwd=tmp_path)
-    assert run.returncode == 2, run.stderr
+    assert run.returncode == 1, run.stderr  # the finding in good.py, not the big file
     assert "good.py:6:18: KC101" in run.stdout
     [message] = [line for line in run.stderr.splitlines() if "generated_pb2.py" in line]
-    assert "skipped" in message and "10.0 MB" in message and "extend-exclude" in message
-    assert "Traceback" not in run.stderr
+    assert message.startswith("kerascheck: warning: generated_pb2.py: not checked: 5.2 MB of Python")
+    assert "(5 MB)" in message and "extend-exclude" in message
+    assert "kerascheck: error" not in run.stderr and "Traceback" not in run.stderr
+    before = (tmp_path / "generated_pb2.py").read_bytes()
+    run = run_cli(["--fix", "--unsafe-fixes", "--output-format", "concise", "."], cwd=tmp_path)
+    assert run.returncode == 0, run.stderr  # good.py fixed, the big file left alone with the warning
+    assert (tmp_path / "generated_pb2.py").read_bytes() == before
+    assert "kerascheck: warning: generated_pb2.py: not checked" in run.stderr
 
 
 # Each is far past the point where libcst's parser overflows the C stack of a normal thread

@@ -3,13 +3,14 @@ against IPython's own input transformer), findings reported per cell in every fo
 from __future__ import annotations
 
 import ast
+import difflib
 import json
 import textwrap
 
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from cliutil import KC101_SOURCE, run_cli, write
+from cliutil import KC101_SOURCE, run_cli, run_python, write
 from kerascheck import check_paths, check_source
 from kerascheck.config import Settings
 from kerascheck.notebooks import load, neutralise
@@ -171,6 +172,109 @@ def test_noqa_in_a_cell():
 def test_syntax_error_in_a_cell_is_kc001_in_cell_terms():
     findings = check_source(notebook("import keras", "x = 1\ndef f(:\n    pass"), path="n.ipynb")
     assert [(f.code, f.cell, f.line) for f in findings] == [("KC001", 2, 2)]
+    assert findings[0].message == "cannot parse this cell: invalid syntax; the other cells are still checked"
+
+
+# ---- a cell that does not parse hides nothing else -----------------------------------------------
+# A KC101 in cell 3, a cell that does not parse (cell 4), a KC101 in cell 6. Cell 6 only
+# is a Keras layer through the import of cell 2: the linted module is the good cells joined.
+BROKEN_CELL = notebook(
+    ("markdown", "# Layers"),
+    "import tensorflow as tf\nfrom tensorflow import keras",
+    """\
+    class Scale(keras.layers.Layer):
+        def build(self, input_shape):
+            self.w = tf.Variable(1.0)
+    """,
+    "x = 1\nmodel.fit(x,, epochs=2)\ny = 2",
+    ("markdown", "More"),
+    """\
+    class Shift(keras.layers.Layer):
+
+        def build(self, input_shape):
+            self.b = tf.Variable(0.0)
+    """,
+)
+
+
+def test_a_cell_that_does_not_parse_is_one_kc001_and_the_others_are_checked():
+    findings = check_source(BROKEN_CELL, path="n.ipynb", config=Settings(select=("KC001", "KC101")))
+    assert [(f.code, f.cell, f.line, f.column) for f in findings] == [
+        ("KC101", 3, 3, 18), ("KC001", 4, 2, 13), ("KC101", 6, 4, 18),
+    ]
+    nb = load(BROKEN_CELL)
+    assert nb.sources[4][1][12] == ","  # the KC001 column is the stray comma, as written
+    assert nb.cells.unparsed == ((4, SourceProblem("invalid syntax", 2, 13)),)
+    assert nb.text.splitlines()[5:8] == ["", "", ""]  # cell 4 is blank: the other lines stay put
+    ast.parse(nb.text)
+
+
+def test_the_kc001_of_a_dedented_cell_points_at_the_cell_as_written():
+    nb = load(raw_notebook("import keras", "    x = 1\n    y = f(1,, 2)"))
+    assert nb.cells.unparsed == ((2, SourceProblem("invalid syntax", 2, 13)),)
+
+
+@pytest.mark.parametrize(
+    "cells, unparsed",
+    [
+        # IPython 9's `uv` magic: automagic alone in its cell, a syntax error beside Python.
+        (("uv pip install keras", "import keras"), []),
+        (("uv pip install keras\nimport keras", "import keras"), [1]),
+        # A bracket one cell opens and the next closes: IPython compiles each cell alone.
+        (("x = (1,", "2)", "y = 3"), [1, 2]),
+        # An unknown magic word is not Python either.
+        (("import keras", "frobnicate --all data/"), [2]),
+    ],
+)
+def test_which_cells_do_not_parse(cells, unparsed):
+    nb = load(raw_notebook(*cells))
+    assert [cell for cell, _problem in nb.cells.unparsed] == unparsed
+    ast.parse(nb.text)
+
+
+def test_a_broken_cell_in_a_notebook_without_keras_is_still_kc001():
+    findings = check_source(raw_notebook("x = 1", "y = (", "z = 3"), path="n.ipynb")
+    assert [(f.code, f.cell, f.line) for f in findings] == [("KC001", 2, 1)]
+
+
+def test_fix_leaves_a_broken_cell_byte_identical(tmp_path):
+    """--fix: the fixes of the other cells are applied, the broken cell and every other
+    byte of the notebook stay as they were, the notebook is valid JSON and reads back
+    with the broken cell still its only KC001."""
+    write(tmp_path, {"n.ipynb": BROKEN_CELL})
+    before = (tmp_path / "n.ipynb").read_text(encoding="utf-8")
+    run = run_cli(["--isolated", "--no-cache", "--fix", "--unsafe-fixes", "--select", "KC001,KC101",
+                   "--output-format", "concise", "."], cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    after = (tmp_path / "n.ipynb").read_text(encoding="utf-8")
+    # Byte for byte, the only lines that changed are the two tf.Variable lines.
+    changes = [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:2] in ("- ", "+ ")]
+    assert [line[:2] for line in changes] == ["- ", "+ ", "- ", "+ "]
+    assert all("tf.Variable(" in line for line in changes[0::2])
+    assert all(".add_weight(" in line for line in changes[1::2])
+    old, new = json.loads(before), json.loads(after)
+    assert new["cells"][3] == old["cells"][3]
+    changed = [number for number, (a, b) in enumerate(zip(old["cells"], new["cells"]), start=1) if a != b]
+    assert changed == [3, 6]
+    assert run.stdout.splitlines() == [
+        "n.ipynb:cell 4:2:13: KC001 " + run.stdout.split(" KC001 ", 1)[1].splitlines()[0]
+    ]
+    assert [(f.code, f.cell) for f in check_source(after, path="n.ipynb")] == [("KC001", 4)]
+
+
+def test_fixed_lines_never_go_into_a_broken_cell():
+    """Lines a fix inserts just below a broken cell open the next cell; a fix that would
+    change the broken cell itself is refused."""
+    from kerascheck.fix.notebook import NotebookSource
+    from kerascheck.fix.textfile import RenderFailed
+
+    raw = raw_notebook("x = (", "import keras\ny = 1")
+    source = NotebookSource.read(raw)
+    assert source.text == "\nimport keras\ny = 1\n"
+    fixed = json.loads(source.render("\nimport os\nimport keras\ny = 1\n"))
+    assert [cell["source"] for cell in fixed["cells"]] == ["x = (", "import os\nimport keras\ny = 1"]
+    with pytest.raises(RenderFailed, match="cell 1, which does not parse"):
+        source.render("import os\n\nimport keras\ny = 1\n")
 
 
 def test_invalid_json_is_kc001_at_the_json_position(tmp_path):
@@ -347,12 +451,42 @@ def test_ipython_agrees_on_dedent_and_automagic(ipython):
 def test_line_magics_are_ipythons(ipython):
     """LINE_MAGICS is the line magics of IPython's shell, plus those ipykernel adds: all
     of the installed IPython's, and beyond them only those a newer IPython added."""
-    from kerascheck.notebooks import IPYTHON_9_MAGICS, LINE_MAGICS
+    from kerascheck.notebooks import IPYTHON_9_MAGICS, KERNEL_MAGICS, LINE_MAGICS
 
-    kernel_only = {"autosave", "clear", "connect_info", "less", "man", "more", "qtconsole"}
     installed = ipython([])
     newer = IPYTHON_9_MAGICS if installed["major"] < 9 else set()
-    assert set(installed["magics"]) == LINE_MAGICS - kernel_only - newer
+    assert set(installed["magics"]) == LINE_MAGICS - KERNEL_MAGICS - newer
+
+
+def test_the_installed_ipythons_magics_are_read_from_its_classes(ipython):
+    """What installed_line_magics reads from IPython's Magics classes is what a real shell
+    has, but the three aliases InteractiveShell.init_magics registers by hand."""
+    from kerascheck.notebooks import installed_line_magics
+
+    assert set(ipython([])["magics"]) - installed_line_magics() == {"ed", "hist", "rep"}
+
+
+def test_a_magic_missing_from_the_list_comes_from_the_installed_ipython(monkeypatch):
+    import kerascheck.notebooks as notebooks
+
+    monkeypatch.setattr(notebooks, "LINE_MAGICS", notebooks.LINE_MAGICS - {"ls", "pwd"})
+    assert neutralise(["ls data/"]) == ["pass"]  # not Python: IPython is asked, and knows it
+    assert neutralise(["pwd"]) == ["pwd"]  # Python as it stands: IPython is not asked
+
+
+def test_ordinary_notebooks_never_import_ipython(tmp_path):
+    """IPython is only imported for a one-line cell that is neither Python nor a listed
+    magic: the cost of importing it (~0.5 s) is paid by no ordinary notebook."""
+    code = """
+        import sys
+        from kerascheck.notebooks import load
+        load(sys.argv[1])
+        print("IPython" in sys.modules)
+    """
+    ordinary = raw_notebook("import keras", "ls data/", "model.summary()", "x = (")
+    assert run_python(code, tmp_path, [ordinary]).stdout.split() == ["False"]
+    unknown = raw_notebook("frobnicate --all data/")
+    assert run_python(code, tmp_path, [unknown]).stdout.split() == ["True"]
 
 
 @pytest.mark.parametrize(

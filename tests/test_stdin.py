@@ -1,5 +1,5 @@
-"""`--stdin-filename PATH`: an editor pipes an unsaved buffer; it is linted as PATH, with the
-project around PATH informing the index."""
+"""`--stdin-filename PATH` (or `-`): an editor pipes an unsaved buffer; it is linted as PATH,
+with the project around PATH informing the index."""
 from __future__ import annotations
 
 import json
@@ -49,6 +49,19 @@ def test_dash_and_a_file_that_does_not_exist_yet(tmp_path):
     assert [(f["path"], f["code"]) for f in json.loads(run.stdout)] == [("pkg/new.py", "KC101")]
 
 
+def test_dash_alone_reads_stdin_as_ruff_does(tmp_path):
+    """`kerascheck -`: stdin, reported as `-`, without --stdin-filename."""
+    run = pipe(tmp_path, ["--isolated", "--output-format", "concise", "-"], KC101_SOURCE.encode())
+    assert run.returncode == 1, run.stderr
+    assert run.stdout.decode().startswith("-:6:18: KC101 [error] tf.Variable")
+    run = pipe(tmp_path, ["--isolated", "-"], CLEAN_SOURCE.encode())
+    assert run.returncode == 0 and run.stderr == b"All checks passed (1 file checked).\n"
+    run = pipe(tmp_path, ["--isolated", "--fix", "-"], b"import keras\nx = keras.layers.Dense(2, input_shape=(3))\n")
+    assert run.stdout == b"import keras\nx = keras.layers.Dense(2, input_shape=(3,))\n"
+    run = pipe(tmp_path, ["--isolated", "--show-files", "-"], b"")
+    assert run.stdout == b"-\n"
+
+
 def test_clean_buffer(tmp_path):
     run = pipe(tmp_path, ["--isolated", "--stdin-filename", "m.py"], CLEAN_SOURCE.encode())
     assert run.returncode == 0 and b"1 file checked" in run.stderr
@@ -81,8 +94,11 @@ def test_encoding_cookie_is_honoured(tmp_path):
 
 
 def test_paths_and_stdin_together_is_a_usage_error(tmp_path):
-    run = pipe(tmp_path, ["--stdin-filename", "m.py", "other.py"], b"")
-    assert run.returncode == 2 and b"--stdin-filename" in run.stderr and b"Traceback" not in run.stderr
+    write(tmp_path, {"other.py": "x = 1\n"})
+    for args in (["--stdin-filename", "m.py", "other.py"], ["-", "other.py"], ["-", "-"], ["--diff-base", "HEAD", "-"]):
+        run = pipe(tmp_path, args, b"")
+        assert run.returncode == 2 and b"Traceback" not in run.stderr, args
+        assert run.stderr == b"kerascheck: error: stdin (`-` or --stdin-filename) is one file: give no other PATHS and no --diff-base\n"
 
 
 def test_api(tmp_path, monkeypatch):

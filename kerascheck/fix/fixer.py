@@ -16,7 +16,7 @@ import libcst as cst
 
 from kerascheck import notebooks, pool
 from kerascheck.cstwalk import deep_stack, positions
-from kerascheck.engine import Checker, FileScan, RunPlan, check_crashed, display_path, in_cells, read_bytes, scan_text
+from kerascheck.engine import Checker, FileScan, RunPlan, check_crashed, display_path, read_bytes, scan_text
 from kerascheck.filters import filter_findings
 from kerascheck.finding import Finding, RunError
 from kerascheck.fix import FileFix, FixMode, RenderFailed, read_source
@@ -69,7 +69,7 @@ class Fixer:
         atomically, or render its diff. Returns (findings, errors, FileFix or None); the
         findings are those of the content the file has afterwards."""
         shown = display_path(scan.path, self.checker.cwd)
-        if scan.read_error or scan.problem is not None or not self.checker.worth_checking(scan):
+        if scan.read_error or scan.skipped or scan.problem is not None or not self.checker.worth_checking(scan):
             return (*self.checker.check(scan), None)
         data = scan.data
         if data is None:
@@ -106,7 +106,7 @@ class Fixer:
         findings = self._with_edits(findings, keep, final)
         if notebooks.is_notebook(scan.path):
             cells = source.notebook.cells if final is first else notebooks.load(new_data).cells
-            findings = [in_cells(cells, finding) for finding in findings]
+            findings = self.checker.in_notebook(shown, cells, findings)
         return findings, errors, done
 
     def _fix_pass(self, path: str, shown: str, mode: FixMode, ignored: frozenset, text: str, index=None) -> Pass:
@@ -116,7 +116,7 @@ class Fixer:
             rescan = scan_text(path, text)
             if rescan.facts is None:
                 problem = rescan.problem
-                why = f"{problem.message} (line {problem.line})" if problem else rescan.read_error
+                why = f"{problem.message} (line {problem.line})" if problem else rescan.read_error or rescan.skipped
                 return Pass(text, failure=f"the fixed code does not parse: {why}")
             modules = {**self.checker.index.modules, path: rescan.facts}
             index = ProjectIndex(modules.values(), self.checker.extra_bases, self.checker.external)

@@ -7,8 +7,11 @@ JSON text, in place. Outputs, metadata, execution counts, the key order, the
 indentation and the escapes of everything else stay byte for byte; inside a changed
 cell written as a list of lines, the lines that did not change keep theirs too.
 
-A fix that would change lines of two cells at once, or a line that was IPython syntax
-(a magic the linter read as `pass`), is refused: the notebook is left as it was.
+A fix that would change lines of two cells at once, a line that was IPython syntax
+(a magic the linter read as `pass`) or a cell that does not parse (blank in the linted
+text), is refused: the notebook is left as it was. Lines a fix adds between cells go to
+the end of the cell above, or to the start of the cell below when the one above does not
+parse.
 """
 from __future__ import annotations
 
@@ -92,6 +95,7 @@ class NotebookSource:
         old = split_lines(self.notebook.text)
         new = split_lines(new_text)
         owners = self._owners(len(old))
+        unparsed = {cell for cell, _problem in self.notebook.cells.unparsed}
         changes: dict[int, list] = {}
         for tag, i1, i2, j1, j2 in line_opcodes(old, new):
             if tag == "equal":
@@ -104,11 +108,13 @@ class NotebookSource:
                 last = owners[i2 - 1][1] + 1
             elif not old:
                 raise RenderFailed("the notebook has no code to fix")
-            elif i1 > 0:  # an insertion goes to the end of the cell above
-                cell, before = owners[i1 - 1]
+            elif i1 > 0 and (owners[i1 - 1][0] not in unparsed or i1 == len(owners)):
+                cell, before = owners[i1 - 1]  # an insertion goes to the end of the cell above
                 first = last = before + 1
-            else:
-                cell, first, last = owners[0][0], 0, 0
+            else:  # ... or to the start of the cell below
+                cell, first, last = owners[i1][0], 0, 0
+            if cell in unparsed:
+                raise RenderFailed(f"a fix changes cell {cell}, which does not parse")
             lines = [line.rstrip("\n") for line in new[j1:j2]]
             changes.setdefault(cell, []).append((first, last, lines))
         result = {}

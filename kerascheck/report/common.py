@@ -1,12 +1,15 @@
 """What several output formats share: where a finding is, its source line, its
-confirmation, and the rule metadata. Rendering only; nothing here checks code."""
+confirmation, whether a fix applies, the per-rule statistics and the rule metadata.
+Rendering only; nothing here checks code."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from typing import Optional
 
 from kerascheck import notebooks
 from kerascheck.finding import Finding, Severity
+from kerascheck.results import CheckResult
 from kerascheck.sources import SourceProblem, decode
 
 HOMEPAGE = "https://github.com/kerascheck/kerascheck"
@@ -50,19 +53,28 @@ def confirmation_text(finding: Finding) -> str:
     return f" [{status}: {detail}]" if detail else f" [{status}]"
 
 
-def fix_marker(finding: Finding) -> str:
-    """`[fix] ` or `[unsafe fix] ` before the message of a finding that has a fix."""
-    if finding.fix is None:
-        return ""
-    return "[fix] " if finding.fix.safe else "[unsafe fix] "
-
-
 def fix_text(finding: Finding) -> str:
     """` (fix: <what>, with --fix)` after a message, or "" when the finding has no fix."""
     if finding.fix is None:
         return ""
     how = "--fix" if finding.fix.safe else "--fix --unsafe-fixes"
     return f" (fix: {finding.fix.description}, with {how})"
+
+
+def applies(finding: Finding, unsafe_fixes: bool) -> bool:
+    """Whether `--fix` (with `--unsafe-fixes` when `unsafe_fixes`) repairs the finding."""
+    return finding.fix is not None and (finding.fix.safe or unsafe_fixes)
+
+
+def statistics_rows(result: CheckResult, unsafe_fixes: bool = False) -> list[dict]:
+    """One row per rule with findings, most frequent first: code, name, count and whether
+    `--fix` repairs them (ruff's keys). The text and JSON `--statistics` show them."""
+    counts = Counter((finding.code, finding.name) for finding in result.findings)
+    fixable = {finding.code for finding in result.findings if applies(finding, unsafe_fixes)}
+    return [
+        {"code": code, "name": name, "count": count, "fixable": code in fixable}
+        for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
 
 
 def rule_help_uri(code: str) -> str:
@@ -101,11 +113,11 @@ def _read(path: str):
     except OSError:
         return None
     if notebooks.is_notebook(path):
-        notebook = notebooks.load(data)
+        cells = notebooks.code_cells(data)
         # An unreadable notebook's KC001 points into the raw JSON text.
-        if isinstance(notebook, SourceProblem):
+        if isinstance(cells, SourceProblem):
             text = data.decode("utf-8", errors="replace")
             return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        return notebook.sources
+        return dict(cells)
     text = decode(data)
     return None if isinstance(text, SourceProblem) else text.split("\n")
