@@ -94,6 +94,24 @@ def check_paths(
     return _run(files, settings, jobs, context_files=context, cache_dir=cache_dir, fix=fix, fix_edits=fix_edits)
 
 
+def add_noqa(
+    paths: Iterable[str] = (".",),
+    config: Optional[Settings] = None,
+    jobs: Optional[int] = None,
+    *,
+    diff_base: Optional[str] = None,
+    force_exclude: bool = False,
+) -> CheckResult:
+    """`--add-noqa`: write a `# noqa: CODE` directive for every finding check_paths would
+    show (kerascheck.fix.noqa). `result.fixes` holds the changed files, each with the
+    number of directives it got (`FileFix.noqa`); `result.findings` what no line
+    directive silences (KC001)."""
+    return check_paths(
+        paths, config, jobs, diff_base=diff_base, force_exclude=force_exclude, confirm=False,
+        fix=FixMode(add_noqa=True),
+    )
+
+
 def _files_and_context(paths, settings: Settings, force_exclude: bool, diff_base: Optional[str]):
     """(the files to check, the files that only inform the index: with `diff_base`, the
     unchanged ones)."""
