@@ -111,6 +111,10 @@ class Suppressions:
         at = bisect.bisect_left(lines, line)
         return lines[at] if at < len(lines) else line
 
+    def silenced(self, line: int) -> set[str]:
+        """The codes the directive on `line` silenced (see `used`)."""
+        return {code for used_line, code in self.used if used_line == line}
+
     def suppresses(self, code: str, line: int) -> bool:
         """Whether `code` is silenced on `line`, by the file's or the line's directive; a
         line directive that does it is recorded in `used`."""

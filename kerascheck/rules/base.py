@@ -19,8 +19,8 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.semantic import target
-from kerascheck.suppress import Suppressions
 from kerascheck.semantic.module import KerasClass, ModuleModel
+from kerascheck.suppress import Suppressions
 
 REGISTRY: dict[str, type["Rule"]] = {}
 

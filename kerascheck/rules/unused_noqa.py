@@ -49,7 +49,7 @@ class UnusedNoqa(Rule):
     ) -> list[Report]:
         verdicts = {}
         for line, directive in sorted(noqa.directives.items()):
-            verdict = dead_codes(directive, {code for used, code in noqa.used if used == line}, enabled, known)
+            verdict = dead_codes(directive, noqa.silenced(line), enabled, known)
             if verdict is not None:
                 verdicts[line] = verdict
         reports = []
