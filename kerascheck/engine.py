@@ -418,6 +418,8 @@ class Checker:
         for cls in self.rule_classes:
             try:
                 reports += cls.judge_suppressions(noqa, module, self.enabled, known)
+            except RecursionError:
+                raise  # absurdly deep code: the file is skipped, as for the other rules
             except Exception as error:  # a rule bug must not take the file's findings down
                 errors.append(RunError(shown, f"crashed ({cls.name}): {type(error).__name__}: {error}", cls.code))
         return reports

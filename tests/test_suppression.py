@@ -235,3 +235,25 @@ def test_noqa_through_the_cli(tmp_path):
     assert run.returncode == 1
     assert [line.split(" ")[0] for line in run.stdout.splitlines()] == ["loud.py:6:18:"]
     assert "Found 1 problem in 1 file" in run.stderr
+
+
+def test_a_rule_judging_the_directives_that_crashes_takes_nothing_else_down():
+    """Rule.judge_suppressions runs after the noqa stage; a bug there is reported as the
+    rule's crash, and the other findings stay."""
+
+    class Broken(Rule):
+        code = "KC992"
+        name = "broken-judge"
+        summary = "test rule"
+
+        @classmethod
+        def judge_suppressions(cls, noqa, module, enabled, known):
+            raise ValueError("boom")
+
+    try:
+        source = layer("self.w = tf.Variable(1.0)", "self.v = tf.Variable(1.0)  # noqa: KC101")
+        with pytest.warns(RuntimeWarning, match=r"crashed \(broken-judge\): ValueError: boom"):
+            found_now = found(source, ("KC101", "KC992"))
+        assert found_now == [("KC101", 6)]
+    finally:
+        REGISTRY.pop("KC992", None)
