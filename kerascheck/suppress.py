@@ -60,10 +60,6 @@ class Directive:
     invalid: bool = False
 
     @property
-    def blanket(self) -> bool:
-        return not self.codes and not self.invalid
-
-    @property
     def colon_at(self) -> int:
         """Where an invalid directive's colon belongs: right after `noqa`."""
         return self.comment.lower().index("noqa", self.start) + len("noqa")
@@ -179,7 +175,3 @@ def suppressions_for(text: str) -> Optional[Suppressions]:
         return None
     return Suppressions.parse(text)
 
-
-def comment_lines(text: str) -> Optional[list[int]]:
-    """The sorted lines of `text` that can hold a comment (see Suppressions.noqa_line)."""
-    return _scan(text)[1]

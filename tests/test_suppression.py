@@ -213,11 +213,11 @@ def test_directives_as_written_and_what_the_noqa_stage_used():
     )
     parsed = Suppressions.parse(text)
     first = parsed.directives[1]
-    assert (first.column, first.codes, first.invalid, first.blanket) == (7, ("KC101", "E501"), False, False)
+    assert (first.column, first.codes, first.invalid) == (7, ("KC101", "E501"), False)
     assert first.comment[first.start:first.end] == "# noqa: KC101, e501"
     assert parsed.directives[2].invalid and parsed.directives[2].codes == ("KC101",)
     assert not parsed.suppresses("KC101", 2)
-    assert parsed.directives[3].blanket
+    assert parsed.directives[3].codes == () and not parsed.directives[3].invalid
     assert parsed.noqa_line(4) == 5 and parsed.noqa_line(1) == 1
     assert parsed.suppresses("KC102", 4) and parsed.suppresses("KC101", 1) and parsed.suppresses("KC104", 3)
     assert parsed.used == {(5, "KC102"), (1, "KC101"), (3, "KC104")}

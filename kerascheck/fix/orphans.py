@@ -108,7 +108,7 @@ def _other_top_level_bindings(module: cst.Module) -> set[str]:
         elif kind is cst.AsName:
             found.update(_target_names(node.name))
         elif kind is cst.ImportAlias:
-            found.add((cst_dotted(node.asname.name) if node.asname else cst_dotted(node.name) or "").split(".")[0])
+            found.add(_bound_name(node, is_from=False))
         elif kind in (cst.Global, cst.Nonlocal):
             found.update(item.name.value for item in node.names)
         stack.extend(syntax_children(node))
