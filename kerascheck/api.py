@@ -120,6 +120,24 @@ def _check(paths: list, settings: Settings, force_exclude: bool, diff_base: Opti
     return engine.run(request), discovered
 
 
+def add_noqa(
+    paths: Iterable[str] = (".",),
+    config: Optional[Settings] = None,
+    jobs: Optional[int] = None,
+    *,
+    diff_base: Optional[str] = None,
+    force_exclude: bool = False,
+) -> CheckResult:
+    """`--add-noqa`: write a `# noqa: CODE` directive for every finding check_paths would
+    show (kerascheck.fix.noqa). `result.fixes` holds the changed files, each with the
+    number of directives it got (`FileFix.noqa`); `result.findings` what no line
+    directive silences (KC001)."""
+    return check_paths(
+        paths, config, jobs, diff_base=diff_base, force_exclude=force_exclude, confirm=False,
+        fix=FixMode(add_noqa=True),
+    )
+
+
 def files_to_check(
     paths: Iterable[str] = (".",),
     config: Optional[Settings] = None,

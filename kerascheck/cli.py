@@ -98,15 +98,25 @@ def _patterns(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
 @click.option("--color", type=click.Choice(text.COLOR_CHOICES), default="auto", show_default=True, help="Color the text output: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings and errors only: no summary, no warnings.")
 @click.option("-s", "--silent", is_flag=True, help="Print nothing but errors; the exit code still says whether there are findings.")
+@click.option("--add-noqa", is_flag=True, help="Write a `# noqa: CODE` directive for every finding, print how many were added, exit 0.")
 def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_format,
           output_file, diff_base, stdin_filename, force_exclude,
           config_path, isolated, exit_zero, statistics, jobs, target_keras, no_cache, cache_dir,
           confirm=None, confirm_only=False, confirm_timeout=None, verbose=False,
           fix=False, unsafe_fixes=False, show_diff=False, fix_only=False, show_settings=False,
-          show_files=False, exit_non_zero_on_fix=False, color="auto", quiet=False, silent=False) -> None:
+          show_files=False, exit_non_zero_on_fix=False, color="auto", quiet=False, silent=False,
+          add_noqa=False) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
     output_format = output_format or _output_format_from_environment()
     paths, stdin_filename = _stdin_paths(paths, stdin_filename, diff_base)
+    if add_noqa:
+        if fix or show_diff or fix_only or stdin_filename is not None:
+            _fail("--add-noqa writes directives into files on disk: it takes no --fix, --diff, --fix-only or --stdin-filename")
+        with _errors_reported():
+            settings = _settings(config_path, isolated, select, extend_select, ignore, exclude, extend_exclude,
+                                 output_format, target_keras, False, False, None)
+            result = api.add_noqa(list(paths) or ["."], settings, jobs=jobs, diff_base=diff_base, force_exclude=force_exclude)
+        _finish_add_noqa(result)
     if show_settings:
         _show_settings(
             paths, select=select, extend_select=extend_select, ignore=ignore, exclude=exclude,
@@ -331,6 +341,16 @@ def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output: Ou
     if fix_only:
         sys.exit(EXIT_FINDINGS if fixed and not exit_zero else EXIT_CLEAN)
     sys.exit(EXIT_FINDINGS if (result.findings or fixed) and not exit_zero else EXIT_CLEAN)
+
+
+def _finish_add_noqa(result) -> None:
+    """--add-noqa's output, as ruff's: how many directives were added; exit 0, or 2 when
+    a file could not be given its directives."""
+    for error in result.errors:
+        click.echo(f"kerascheck: error: {error}", err=True)
+    added = sum(done.noqa for done in result.fixes)
+    click.echo(f"Added {added} noqa directive{'' if added == 1 else 's'}.", err=True)
+    sys.exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
 
 
 def _print_result(result: CheckResult, output: Output) -> None:

@@ -3,9 +3,16 @@
 Loaded and validated once per run, never per file. Anything unknown (a key, a rule
 code, a format) is an error that names itself: a typo in `select` must not silently
 turn every rule off.
+
+`extend = "../pyproject.toml"` inherits another configuration file, as ruff's does: the
+path is relative to the directory of the file that says it; that file is read first
+(and what it extends, in turn), then this file's settings are layered on top, as the
+command line's are on the configuration (see Settings.with_overrides). Patterns stay
+relative to the file that wrote them. A cycle is an error.
 """
 from __future__ import annotations
 
+import fnmatch
 import os
 import sys
 from dataclasses import dataclass, field, replace
@@ -58,6 +65,8 @@ class Settings:
     confirm_examples: tuple[tuple[str, str], ...] = ()
     root: str = field(default_factory=os.getcwd)  # patterns are relative to this
     source: Optional[str] = None  # the file the settings came from
+    # The files it extends (`extend`), nearest first: their settings are under its own.
+    extends: tuple[str, ...] = ()
     # The selectors written in that file, so an error names the file only for its own.
     configured_selectors: frozenset = frozenset()
 
@@ -119,7 +128,11 @@ class Settings:
         return frozenset(chosen - _expand(self.unfixable, rules, include_opt_in=True))
 
     def _where(self) -> str:
-        return f" (in {self.source})" if self.source else ""
+        if not self.source:
+            return ""
+        if self.extends:
+            return f" (in {self.source}, or {' or '.join(self.extends)} which it extends)"
+        return f" (in {self.source})"
 
 
 def _defaults(rules: Mapping[str, object]) -> set:
@@ -206,21 +219,35 @@ def load_settings(
         return Settings(root=cwd)
     if config_path and not os.path.isfile(config_path):
         raise ConfigError(f"config file not found: {config_path}")
+    return settings_from_table(_table(path), source=path, root=os.path.dirname(os.path.abspath(path)))
+
+
+def _table(path: str) -> Mapping:
+    """kerascheck's table of a configuration file: `[tool.kerascheck]` of a pyproject.toml
+    (empty when it has none), the whole of a kerascheck.toml."""
     data = _read_toml(path)
     if os.path.basename(path) == "pyproject.toml" or "tool" in data:
-        data = data.get("tool", {}).get("kerascheck", {})
-    return settings_from_table(data, source=path, root=os.path.dirname(os.path.abspath(path)))
+        return data.get("tool", {}).get("kerascheck", {})
+    return data
 
 
-def settings_from_table(data: Mapping, source: Optional[str] = None, root: str = "") -> Settings:
-    values = {}
+def settings_from_table(data: Mapping, source: Optional[str] = None, root: str = "", _chain: tuple = ()) -> Settings:
+    """The settings of one configuration table (from `source`, whose patterns are relative
+    to `root`), on top of those of the file it extends, if any. `_chain`: the files
+    being read, for the cycle check."""
     where = f" in {source}" if source else ""
+    root = root or os.getcwd()
+    base = None
+    if "extend" in data:
+        data = dict(data)
+        base = _extended(data.pop("extend"), source, root, _chain, where)
+    values = {}
     for key, value in data.items():
         if key == "confirm" and isinstance(value, dict):
             values.update(_confirm_table(value, where))
             continue
         if key not in _KEYS:
-            known = ", ".join(sorted(_KEYS))
+            known = ", ".join(sorted([*_KEYS, "extend"]))
             raise ConfigError(f"unknown option '{key}'{where}; known options: {known}")
         field_name, expected = _KEYS[key]
         if key == "target-keras" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -241,9 +268,100 @@ def settings_from_table(data: Mapping, source: Optional[str] = None, root: str =
         *(code for _, codes in values.get("per_file_ignores", ()) for code in codes),
         *values.get("fixable", ()), *values.get("unfixable", ()),
     ]
-    return Settings(
-        root=root or os.getcwd(), source=source, configured_selectors=frozenset(selectors), **values
+    own = Settings(root=root, source=source, configured_selectors=frozenset(selectors), **values)
+    return own if base is None else _on_top(base, values, own)
+
+
+def _extended(extend, source: Optional[str], root: str, chain: tuple, where: str) -> Settings:
+    """The settings of the file `extend` names (relative to `root`, the directory of the
+    file that names it); ConfigError for a bad value, a missing file or a cycle."""
+    if not isinstance(extend, str) or not extend.strip():
+        raise ConfigError(f"option 'extend'{where} must be the path of a configuration file")
+    path = os.path.normpath(os.path.join(root, os.path.expanduser(os.path.expandvars(extend))))
+    seen = chain or ((os.path.realpath(source),) if source else ())
+    real = os.path.realpath(path)
+    if real in seen:
+        shown = " -> ".join([*seen, real])
+        raise ConfigError(f"circular 'extend'{where}: {shown}")
+    if not os.path.isfile(path):
+        raise ConfigError(f"option 'extend'{where} names {extend!r}, which is not a file ({path})")
+    return settings_from_table(_table(path), source=path, root=os.path.dirname(real), _chain=(*seen, real))
+
+
+def _on_top(base: Settings, values: dict, own: Settings) -> Settings:
+    """`own` (the extending file, whose table gave `values`) layered on `base` (what it
+    extends) as the command line is on a file: `select`, `exclude` and the others
+    replace, `extend-select`, `ignore`, `extend-exclude` and `extend-keras-bases` add.
+    The base's patterns are rewritten relative to `own`'s root."""
+    rebased = replace(
+        base,
+        exclude=None if base.exclude is None else _rebased_all(base.exclude, base.root, own.root),
+        extend_exclude=_rebased_all(base.extend_exclude, base.root, own.root),
+        per_file_ignores=tuple(
+            (pattern, codes) for spec, codes in base.per_file_ignores
+            for pattern in [_rebased(spec, base.root, own.root)] if pattern is not None
+        ),
     )
+    given = dict(values)
+    if "extra_bases" in given:
+        given["extra_bases"] = (*base.extra_bases, *given["extra_bases"])
+    return replace(
+        rebased.with_overrides(**given),
+        root=own.root, source=own.source, extends=(base.source, *base.extends),
+        configured_selectors=base.configured_selectors | own.configured_selectors,
+    )
+
+
+def _rebased_all(patterns: Iterable[str], defined_in: str, root: str) -> tuple[str, ...]:
+    return tuple(found for found in (_rebased(p, defined_in, root) for p in patterns) if found is not None)
+
+
+def _rebased(pattern: str, defined_in: str, root: str) -> Optional[str]:
+    """A gitignore pattern written relative to the directory `defined_in`, written
+    relative to `root` instead; None when it cannot match anything below `root`."""
+    here = os.path.relpath(defined_in, root).replace(os.sep, "/")
+    if here == ".":
+        return pattern
+    negated, body = (True, pattern[1:]) if pattern.startswith("!") else (False, pattern)
+    directory = "/" if body.endswith("/") else ""
+    core = body.rstrip("/")
+    down = os.path.relpath(root, defined_in).replace(os.sep, "/")
+    if "/" not in core or core.startswith("**/"):  # matches at any depth below defined_in
+        name = core.removeprefix("**/")
+        if not here.startswith(".."):
+            found = f"/{here}/**/{name}{directory}"
+        elif down.startswith(".."):
+            found = None  # root is not below defined_in
+        elif "/" not in name and any(fnmatch.fnmatchcase(step, name) for step in down.split("/")):
+            found = "**"  # it names a directory root is in: all of root
+        else:
+            found = core + directory
+    elif not here.startswith(".."):
+        found = f"/{here}/{core.lstrip('/')}{directory}"
+    else:
+        found = _below(core.lstrip("/").split("/"), down)
+        if found is not None and found != "**":
+            found += directory
+    if found is None:
+        return None
+    return ("!" if negated else "") + found
+
+
+def _below(parts: list[str], down: str) -> Optional[str]:
+    """An anchored pattern's components `parts`, seen from the directory `down` below
+    the one they are anchored at; None when they lead elsewhere."""
+    if down.startswith(".."):
+        return None
+    steps = down.split("/")
+    for number, step in enumerate(steps):
+        if number == len(parts):
+            return "**"  # the pattern names a directory above root: all of root
+        if parts[number] == "**":
+            return "/".join(parts[number:])
+        if not fnmatch.fnmatchcase(step, parts[number]):
+            return None
+    rest = parts[len(steps):]
+    return "/" + "/".join(rest) if rest else "**"
 
 
 def _as_codes(codes, key: str, where: str) -> list:

@@ -210,6 +210,7 @@ class Checker:
         self.extra_bases = plan.extra_bases
         self.cwd = plan.cwd
         self.check_syntax = SYNTAX_ERROR in plan.rule_codes
+        self.enabled = frozenset(plan.rule_codes)
         self.options = dict(plan.options)
         self.fix_edits = plan.fix_edits
 
@@ -378,20 +379,42 @@ class Checker:
             RunError(shown, f"crashed ({rule.name}): {type(error).__name__}: {error}", rule.code)
             for rule, error in context.crashes
         ]
-        if not context.reports:
+        noqa = suppressions_for(text)
+        if not context.reports and noqa is None:
             return [], errors
+        registry = all_rules()
         try:
-            spans = positions(
-                module,
-                [report.node for report in context.reports],
-                {report.node: report.statement for report in context.reports},
-                text,
-            )
+            located = self._locate(context.reports, module, text, shown, column_shifts)
+            # noqa first (it records what each directive silenced), then the rules about
+            # the directives themselves (KC002, KC003), whose findings noqa may silence too.
+            kept = filter_findings(located, noqa=noqa)
+            late = self._judge_suppressions(noqa, module, frozenset(registry), shown, errors)
+            located += self._locate(late, module, text, shown, column_shifts)
+            kept += filter_findings(located[len(context.reports):], noqa=noqa)
         except RecursionError:
             return [], [*errors, RunError(shown, "too deeply nested to locate its findings; skipped")]
+        report_of = {id(finding): report for finding, report in zip(located, [*context.reports, *late])}
+        findings = []
+        # The fixes of what noqa left next, supersession last (kerascheck.filters).
+        for finding in kept:
+            report = report_of[id(finding)]
+            fix, broken = self.fix_info(report, module, text, edits=keep is None and self.fix_edits)
+            if broken is not None:
+                errors.append(RunError(shown, f"the fix of {report.code} is broken, so not offered: {broken}", report.code))
+            findings.append(replace(finding, fixable=fix is not None, fix=fix))
+            if keep is not None:
+                keep.append((report, findings[-1]))
+        return filter_findings(findings, rules=registry), errors
+
+    def _locate(self, reports, module, text, shown, column_shifts) -> list[Finding]:
+        """The findings of `reports`, where their nodes are (RecursionError for absurdly
+        deep code)."""
+        if not reports:
+            return []
+        spans = positions(module, [report.node for report in reports], {report.node: report.statement for report in reports}, text)
         registry = all_rules()
         located = []
-        for report in context.reports:
+        for report in reports:
             line, column, end_line, end_column = spans.get(report.node, (1, 0, 1, 0))
             if column_shifts:  # columns of the file as written, form feeds included
                 column += column_shifts.get(line, 0)
@@ -407,18 +430,22 @@ class Checker:
                 severity=report.severity,
                 message=report.message,
             ))
-        report_of = {id(finding): report for finding, report in zip(located, context.reports)}
-        findings = []
-        # noqa first, the fixes of what it leaves next, supersession last (kerascheck.filters).
-        for finding in filter_findings(located, noqa=suppressions_for(text)):
-            report = report_of[id(finding)]
-            fix, broken = self.fix_info(report, module, text, edits=keep is None and self.fix_edits)
-            if broken is not None:
-                errors.append(RunError(shown, f"the fix of {report.code} is broken, so not offered: {broken}", report.code))
-            findings.append(replace(finding, fixable=fix is not None, fix=fix))
-            if keep is not None:
-                keep.append((report, findings[-1]))
-        return filter_findings(findings, rules=registry), errors
+        return located
+
+    def _judge_suppressions(self, noqa, module, known: frozenset, shown: str, errors: list) -> list:
+        """The reports of the rules about `# noqa` directives (Rule.judge_suppressions),
+        once the noqa stage has recorded what each directive silenced."""
+        if noqa is None:
+            return []
+        reports = []
+        for cls in self.rule_classes:
+            try:
+                reports += cls.judge_suppressions(noqa, module, self.enabled, known)
+            except RecursionError:
+                raise  # absurdly deep code: the file is skipped, as for the other rules
+            except Exception as error:  # a rule bug must not take the file's findings down
+                errors.append(RunError(shown, f"crashed ({cls.name}): {type(error).__name__}: {error}", cls.code))
+        return reports
 
     @staticmethod
     def fix_info(report, module, text, edits: bool = True):

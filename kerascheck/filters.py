@@ -4,7 +4,11 @@ A run's findings pass these stages, in this order:
 
 1. noqa (`# noqa`, `# kerascheck: noqa`, kerascheck.suppress): the author silenced the
    finding on its line or in its file. First, so that a silenced finding does nothing
-   else: no fix is worked out for it and it supersedes nothing.
+   else: no fix is worked out for it and it supersedes nothing. The stage records which
+   codes each line directive silenced (`Suppressions.used`); the rules about the
+   directives themselves (KC002 unused-noqa, KC003 invalid-noqa) read that record right
+   after it (Rule.judge_suppressions, called by the engine), so they see what every
+   other rule reported, and their own findings pass this stage too.
 2. supersession (a rule's `supersedes`): one finding per problem. After noqa, so that
    silencing the finding that replaces another brings that other one back.
 3. per-file ignores (configuration): codes switched off by path. Stages 1 and 2 depend

@@ -26,9 +26,9 @@ def project(tmp_path):
 # in subprocesses: `python -m pytest -m "not slow"` leaves them out for a fast inner loop.
 # CI and the README's command run everything.
 SLOW_MODULES = frozenset({
-    "test_affects", "test_cache", "test_cli", "test_config", "test_confirm", "test_confirm_migration",
+    "test_add_noqa", "test_affects", "test_cache", "test_cli", "test_config", "test_confirm", "test_confirm_migration",
     "test_cstwalk", "test_diff_base", "test_fix_cli", "test_fix_properties", "test_hostile",
-    "test_interrupt", "test_kc5xx_fixture", "test_kc5xx_probes", "test_kc5xx_tf_ops",
+    "test_interrupt", "test_kc210_fix_keras", "test_kc5xx_fixture", "test_kc5xx_probes", "test_kc5xx_tf_ops",
     "test_output_formats", "test_precommit", "test_private_homes", "test_stdin",
 })
 

@@ -118,10 +118,10 @@ def test_real_opt_in_rules_need_their_code_or_all():
 
 
 def test_registry_defaults_match_the_catalog_opt_ins():
-    """KC207 and KC208 are the catalog's opt-in rules, KC527 the migration table's one;
-    everything else is on by default."""
+    """KC207 and KC208 are the catalog's opt-in rules, KC527 the migration table's one,
+    KC002 (unused-noqa) is opt-in as ruff's RUF100 is; everything else is on by default."""
     for code, rule in all_rules().items():
-        assert rule.default == (code not in ("KC207", "KC208", "KC527")), code
+        assert rule.default == (code not in ("KC002", "KC207", "KC208", "KC527")), code
 
 
 # ---- finding the configuration file -------------------------------------------------------
@@ -423,3 +423,20 @@ def test_clean_project_with_config(tmp_path):
     write(tmp_path, {"pyproject.toml": '[tool.kerascheck]\nselect = ["ALL"]\n', "model.py": CLEAN_SOURCE})
     run = run_cli([], cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_extend_through_the_cli(tmp_path):
+    """`extend` inherits the configuration above; a cycle is exit 2 and one line."""
+    write(tmp_path, {
+        "pyproject.toml": '[tool.kerascheck]\nper-file-ignores = { "pkg/tests/*" = ["KC101"] }\n',
+        "pkg/pyproject.toml": '[tool.kerascheck]\nextend = "../pyproject.toml"\noutput-format = "concise"\n',
+        "pkg/model.py": KC101_SOURCE,
+        "pkg/tests/test_model.py": KC101_SOURCE,
+    })
+    run = run_cli([], cwd=tmp_path / "pkg")
+    assert run.returncode == 1
+    assert [line.split(":")[0] for line in concise_lines(run.stdout)] == ["model.py"]
+    write(tmp_path, {"pyproject.toml": '[tool.kerascheck]\nextend = "pkg/pyproject.toml"\n'})
+    run = run_cli([], cwd=tmp_path / "pkg")
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith("kerascheck: error: circular 'extend'") and len(run.stderr.splitlines()) == 1

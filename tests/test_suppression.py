@@ -63,6 +63,9 @@ def test_unsuppressed_baseline():
         "# noqa: KC302 KC101",
         "# noqa: KC101 -- legacy checkpoint format",
         "# type: ignore  # noqa: KC101",
+        "# noqa : KC101",  # ruff takes a space before the colon too
+        "# noqa E501",  # another tool's code without the colon: theirs, a blanket noqa as in flake8
+        "# noqa because the weight is restored by hand",  # a blanket noqa and its reason
     ],
 )
 def test_line_noqa_suppresses(comment):
@@ -78,6 +81,9 @@ def test_line_noqa_suppresses(comment):
         "# noqa: E501",
         "# no qa",
         "# not a noqa: KC101",  # a mention in prose is not a directive
+        "# noqa KC101",  # no colon: invalid (KC003), never a blanket noqa
+        "#noqaKC101",
+        "# noqa KC302, E501",
     ],
 )
 def test_line_noqa_for_another_code_does_not_suppress(comment):
@@ -96,6 +102,28 @@ def test_noqa_inside_a_multiline_string_does_not_count():
         '"""; self.w = tf.Variable(1.0)',
     )
     assert found(source) == [("KC101", 8)]
+
+
+def test_a_line_inside_a_multiline_string_takes_the_directive_where_the_string_ends():
+    """The finding starts on a line that cannot hold a comment: its directive goes
+    where the string ends, as in ruff."""
+    source = layer(
+        'self.w = tf.Variable(1.0, name="""w',
+        '""")  # noqa: KC101',
+        'self.v = tf.Variable(1.0, name="""v',
+        '""")',
+    )
+    assert found(source) == [("KC101", 8)]
+
+
+def test_a_backslash_continued_line_takes_the_directive_of_the_line_it_continues_on():
+    source = layer(
+        "self.w = \\",
+        "    tf.Variable(1.0)  # noqa: KC101",
+        "self.v = tf.Variable(1.0) + \\",
+        "    0  # noqa: KC101",
+    )
+    assert found(source) == []
 
 
 def test_noqa_applies_to_its_own_line_only():
@@ -173,6 +201,28 @@ def test_suppressions_parse():
     assert suppressions_for("x = 1\n") is None
 
 
+def test_directives_as_written_and_what_the_noqa_stage_used():
+    text = textwrap.dedent(
+        """\
+        x = 1  # type: ignore  # noqa: KC101, e501 -- reason
+        y = 2  # noqa KC101
+        z = 3  # noqa
+        s = '''
+        '''  # noqa: KC102
+        """
+    )
+    parsed = Suppressions.parse(text)
+    first = parsed.directives[1]
+    assert (first.column, first.codes, first.invalid) == (7, ("KC101", "E501"), False)
+    assert first.comment[first.start:first.end] == "# noqa: KC101, e501"
+    assert parsed.directives[2].invalid and parsed.directives[2].codes == ("KC101",)
+    assert not parsed.suppresses("KC101", 2)
+    assert parsed.directives[3].codes == () and not parsed.directives[3].invalid
+    assert parsed.noqa_line(4) == 5 and parsed.noqa_line(1) == 1
+    assert parsed.suppresses("KC102", 4) and parsed.suppresses("KC101", 1) and parsed.suppresses("KC104", 3)
+    assert parsed.used == {(5, "KC102"), (1, "KC101"), (3, "KC104")}
+
+
 def test_noqa_through_the_cli(tmp_path):
     write(
         tmp_path,
@@ -185,3 +235,25 @@ def test_noqa_through_the_cli(tmp_path):
     assert run.returncode == 1
     assert [line.split(" ")[0] for line in run.stdout.splitlines()] == ["loud.py:6:18:"]
     assert "Found 1 problem in 1 file" in run.stderr
+
+
+def test_a_rule_judging_the_directives_that_crashes_takes_nothing_else_down():
+    """Rule.judge_suppressions runs after the noqa stage; a bug there is reported as the
+    rule's crash, and the other findings stay."""
+
+    class Broken(Rule):
+        code = "KC992"
+        name = "broken-judge"
+        summary = "test rule"
+
+        @classmethod
+        def judge_suppressions(cls, noqa, module, enabled, known):
+            raise ValueError("boom")
+
+    try:
+        source = layer("self.w = tf.Variable(1.0)", "self.v = tf.Variable(1.0)  # noqa: KC101")
+        with pytest.warns(RuntimeWarning, match=r"crashed \(broken-judge\): ValueError: boom"):
+            found_now = found(source, ("KC101", "KC992"))
+        assert found_now == [("KC101", 6)]
+    finally:
+        REGISTRY.pop("KC992", None)

@@ -28,6 +28,8 @@ class FixMode:
     diff: bool = False  # render a unified diff of each fixed file
     # The codes whose fixes may be applied (config `fixable` minus `unfixable`); None: all.
     fixable: Optional[frozenset] = None
+    # `--add-noqa`: instead of fixing, write a `# noqa: CODE` for every finding (.noqa).
+    add_noqa: bool = False
 
     def allows(self, code: str, safe: bool) -> bool:
         return (safe or self.unsafe) and (self.fixable is None or code in self.fixable)
@@ -43,6 +45,8 @@ class FileFix:
     diff_encoding: str = "utf-8"
     # The fixed content, when it is not written to the file (stdin).
     content: Union[bytes, str, None] = None
+    # `--add-noqa`: the lines given a new directive, or new codes in theirs.
+    noqa: int = 0
 
     @property
     def count(self) -> int:

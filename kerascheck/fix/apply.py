@@ -17,6 +17,7 @@ import libcst as cst
 
 from kerascheck.cstwalk import children, deep_stack
 from kerascheck.fix.imports import ImportConflict, add_imports
+from kerascheck.fix.orphans import without_orphans
 
 
 class FixFailed(Exception):
@@ -77,7 +78,8 @@ def select(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Candi
 
 
 def apply_fixes(module: cst.Module, fixes: Iterable) -> cst.Module:
-    """`module` with every fix's replacements made and the imports they need added.
+    """`module` with every fix's replacements made, the imports they need added and
+    those they orphaned removed (kerascheck.fix.orphans).
     The fixes must not overlap (see :func:`select`). Raises FixFailed when a node to
     replace is not in the tree, or RecursionError for absurdly deep code."""
     replacements: dict[int, object] = {}
@@ -97,7 +99,8 @@ def apply_fixes(module: cst.Module, fixes: Iterable) -> cst.Module:
             fixed = add_imports(fixed, imports)
         except ImportConflict as error:
             raise FixFailed(str(error)) from None
-    return fixed
+    replaced = [old for fix in unique.values() for old, _new in fix.replacements]
+    return deep_stack.call(without_orphans, module, fixed, replaced)
 
 
 def _transform(module: cst.Module, replacements: dict[int, object]) -> cst.Module:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -24,9 +25,19 @@ from kerascheck.fix.apply import Candidate, FixFailed, spans_of
 from kerascheck.fix.diff import unified_diff
 from kerascheck.fix.imports import conflict as import_conflict
 from kerascheck.fix.loop import Pass, fix_until_stable
+from kerascheck.fix.noqa import silenceable, with_directives
 from kerascheck.fix.writer import WriteFailed, write_atomically
 from kerascheck.semantic.project import ProjectIndex
 from kerascheck.sources import SourceProblem
+
+
+@dataclass
+class _Loaded:
+    """A file read for editing (its bytes and text), or the outcome of not editing it."""
+
+    data: Union[bytes, str, None] = None
+    source: object = None  # a PythonSource or NotebookSource (kerascheck.fix.read_source)
+    outcome: Optional[tuple] = None  # (findings, errors) when the file is not edited
 
 
 @dataclass(frozen=True)
@@ -41,11 +52,12 @@ class FixingRun:
         `ignored` holds each file's per-file-ignored codes, whose fixes are not applied."""
         crashed = functools.partial(check_crashed, plan.cwd)
         done = pool.map_items(
-            Fixer.fix_job, [(scan, self.mode, codes) for scan, codes in zip(scans, ignored)], jobs,
+            Fixer.add_noqa_job if self.mode.add_noqa else Fixer.fix_job,
+            [(scan, self.mode, codes) for scan, codes in zip(scans, ignored)], jobs,
             worker=(Fixer.for_plan, (plan,)), on_crash=lambda job: (*crashed(job[0]), None),
         )
         outcomes = [(findings, errors) for findings, errors, _ in done]
-        fixes = sorted((d for _, _, d in done if d is not None and d.count), key=lambda d: d.path)
+        fixes = sorted((d for _, _, d in done if d is not None and (d.count or d.noqa)), key=lambda d: d.path)
         return outcomes, fixes
 
 
@@ -63,23 +75,69 @@ class Fixer:
         """fix() of a (scan, mode, ignored) job, as FixingRun hands them to the workers."""
         return self.fix(*job)
 
+    def add_noqa_job(self, job):
+        """add_noqa() of a (scan, mode, ignored) job."""
+        return self.add_noqa(*job)
+
+    def add_noqa(self, scan: FileScan, mode: FixMode, ignored: frozenset = frozenset()):
+        """`--add-noqa` for one file: a directive for each finding the run shows (after
+        noqa and per-file-ignores), checked (kerascheck.fix.noqa) and written atomically.
+        Returns (the findings no directive silences, errors, FileFix or None)."""
+        shown = display_path(scan.path, self.checker.cwd)
+        loaded = self._load(scan, shown)
+        if loaded.outcome is not None:
+            return (*loaded.outcome, None)
+        data, source = loaded.data, loaded.source
+        linted = self._fix_pass(scan.path, shown, mode, ignored, source.text, self.checker.index)
+        if linted.result is None:  # libcst does not parse it
+            return (*self.checker.check_data(scan, data), None)
+        findings, errors, _kept = linted.result
+        visible = filter_findings(findings, ignored=ignored)
+        done = FileFix(shown)
+        try:
+            text, done.noqa = with_directives(source.text, visible, scan.path)
+            if done.noqa:
+                new_data = source.render(text)
+                if mode.write and scan.data is None:
+                    write_atomically(scan.path, data, new_data)
+                else:
+                    done.content = new_data
+        except (RenderFailed, WriteFailed) as error:
+            errors = [*errors, RunError(shown, f"no directive added, the file is left as it was: {error}")]
+            done.noqa = 0
+            left = visible
+        else:
+            left = [finding for finding in visible if not silenceable(finding)]
+        if notebooks.is_notebook(scan.path):
+            left = self.checker.in_notebook(shown, source.notebook.cells, left)
+        return left, errors, done
+
+    def _load(self, scan: FileScan, shown: str) -> "_Loaded":
+        """The file to edit, or the (findings, errors) of one that is not edited
+        (unreadable, not parsed, nothing kerascheck checks)."""
+        if scan.read_error or scan.skipped or scan.problem is not None or not self.checker.worth_checking(scan):
+            return _Loaded(outcome=self.checker.check(scan))
+        data = scan.data
+        if data is None:
+            try:
+                data = read_bytes(scan.path)
+            except OSError as error:
+                return _Loaded(outcome=([], [RunError(shown, f"cannot read file: {error.strerror or error}")]))
+        source = read_source(scan.path, data)
+        if isinstance(source, SourceProblem):
+            return _Loaded(outcome=self.checker.check_data(scan, data))
+        return _Loaded(data, source)
+
     def fix(self, scan: FileScan, mode: FixMode, ignored: frozenset = frozenset()):
         """Fix one file as `mode` says: apply the fixes it allows, lint again until none
         is left, prove nothing broke (kerascheck.fix.loop), then write the file
         atomically, or render its diff. Returns (findings, errors, FileFix or None); the
         findings are those of the content the file has afterwards."""
         shown = display_path(scan.path, self.checker.cwd)
-        if scan.read_error or scan.skipped or scan.problem is not None or not self.checker.worth_checking(scan):
-            return (*self.checker.check(scan), None)
-        data = scan.data
-        if data is None:
-            try:
-                data = read_bytes(scan.path)
-            except OSError as error:
-                return [], [RunError(shown, f"cannot read file: {error.strerror or error}")], None
-        source = read_source(scan.path, data)
-        if isinstance(source, SourceProblem):
-            return (*self.checker.check_data(scan, data), None)
+        loaded = self._load(scan, shown)
+        if loaded.outcome is not None:
+            return (*loaded.outcome, None)
+        data, source = loaded.data, loaded.source
         lint = functools.partial(self._fix_pass, scan.path, shown, mode, ignored)
         first = lint(source.text, self.checker.index)
         outcome = fix_until_stable(first, lint)

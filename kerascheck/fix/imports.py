@@ -5,7 +5,7 @@ An import goes after the module's leading block of imports (after the docstring 
 import whose name the module already binds to something else (`from tensorflow import
 keras`, `keras = None`) is never added over it: that would change what the rest of the
 module means, so the fix fails instead (and the file is left as it was). Imports a fix
-leaves unused are not removed: that is another tool's job.
+leaves unused are removed by kerascheck.fix.orphans.
 """
 from __future__ import annotations
 

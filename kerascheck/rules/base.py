@@ -20,6 +20,7 @@ import libcst as cst
 from kerascheck.finding import Severity
 from kerascheck.semantic import target
 from kerascheck.semantic.module import KerasClass, ModuleModel
+from kerascheck.suppress import Suppressions
 
 REGISTRY: dict[str, type["Rule"]] = {}
 
@@ -219,6 +220,17 @@ class Rule(cst.BatchableCSTVisitor):
         ancestors = self.context.ancestors
         statement = ancestors[1] if len(ancestors) > 1 else None
         self.context.reports.append(Report(self.code, node, message, severity or self.severity, fix, statement))
+
+    @classmethod
+    def judge_suppressions(
+        cls, noqa: Suppressions, module: cst.Module, enabled: frozenset, known: frozenset
+    ) -> list[Report]:
+        """Reports on the file's `# noqa` directives themselves, for the rules about them
+        (KC002, KC003); the others report nothing here. The engine calls it after the
+        noqa stage, which recorded in `noqa.used` what each directive silenced (so this
+        comes after every other rule), with the file's tree, the enabled codes and every
+        rule's code."""
+        return []
 
     def consequence(self, situation: str, keras: Optional[str] = None) -> Optional[str]:
         """What `situation` (a key of `effects`) does on this file's Keras, ready for a

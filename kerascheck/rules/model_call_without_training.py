@@ -20,8 +20,8 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, effect
-from kerascheck.rules.support import sublayers
+from kerascheck.rules.base import Fix, Rule, effect
+from kerascheck.rules.support import arg_edits, sublayers
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import cst_dotted, keras_class_name
 from kerascheck.semantic.project import ClassKey, External
@@ -37,6 +37,7 @@ class ModelCallWithoutTraining(Rule):
     severity = Severity.ERROR
     summary = "Model.call() without `training`: Keras 3 fit() never enables Dropout/BatchNorm training."
     affects = "Keras 3 (Keras 2 sets the learning phase globally and trains correctly)"
+    fix_safety = ("unsafe",)
     effects = {
         "not-in-training": effect(
             keras3="fit() never runs them in training mode (Dropout does nothing, BatchNormalization "
@@ -78,7 +79,46 @@ class ModelCallWithoutTraining(Rule):
             f"Model '{node.name.value}' has training-sensitive layers ({shown}) but its call() "
             f"has no `training` parameter: {consequence}; add `training=None` to call() and pass it "
             "to those layers",
+            fix=self._training_fix(node, call) if call is not None else None,
         )
+
+    def _training_fix(self, class_def: cst.ClassDef, call: cst.FunctionDef) -> Optional[Fix]:
+        """`def call(self, x)` -> `def call(self, x, training=None)`, and
+        `training=training` passed to each training-sensitive sub-layer call() runs that
+        passes none (`self.dropout(x)` -> `self.dropout(x, training=training)`). Unsafe:
+        fit() then trains those layers, which it did not. None when `training` already
+        names something in call() (it would be shadowed) or the signature cannot take it."""
+        if "training" in syntax.names_in(call.body):
+            return None
+        parameters = arg_edits.with_param(call.params, _TRAINING_PARAM)
+        if parameters is None:
+            return None
+        owner = syntax.self_name(call)
+        aliases = sublayers.sublayer_aliases(call, owner)
+        sensitive = sublayers.training_sensitive_attributes(self.module, class_def)
+        targets = {
+            id(node) for node in syntax.walk_scope(call)
+            if isinstance(node, cst.Call) and syntax.keyword(node, "training") is None
+            and self._runs_sensitive_layer(node, owner, aliases, sensitive)
+        }
+        new = call.with_changes(params=parameters).visit(_PassTraining(targets)) if targets else call.with_changes(params=parameters)
+        return Fix.replace(
+            call, new, safe=False, description="add `training=None` to call() and pass it to the training-sensitive layers"
+        )
+
+    def _runs_sensitive_layer(self, node: cst.Call, owner, aliases, sensitive) -> bool:
+        """Whether a call runs a training-sensitive layer: a sub-layer attribute holding
+        one (`self.dropout(x)`, `block(x)` over `self.blocks`) or one built on the spot
+        (`layers.Dropout(0.1)(x)`)."""
+        attribute = sublayers.sublayer_called(node, owner, aliases)
+        if attribute is not None:
+            return attribute in sensitive
+        if isinstance(node.func, cst.Call):
+            built = sublayers.layers_constructed(self.module, node.func)
+            return bool(built) and built[0][1] is node.func and bool(
+                sublayers.training_sensitive_label(self.module.index, built[0][0])
+            )
+        return False
 
     def _call_is_trained(self, key: ClassKey, class_def: cst.ClassDef) -> bool:
         """Whether fit() goes through call() without the training flag: always, unless a
@@ -175,6 +215,27 @@ class ModelCallWithoutTraining(Rule):
                 if label and label not in found:
                     found.append(label)
         return found
+
+
+_NO_SPACE = cst.SimpleWhitespace("")
+_TRAINING_PARAM = cst.Param(
+    cst.Name("training"), default=cst.Name("None"), equal=cst.AssignEqual(whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE)
+)
+_TRAINING_ARG = arg_edits.as_keyword(cst.Arg(cst.Name("training")), "training")
+
+
+class _PassTraining(cst.CSTTransformer):
+    """Adds `training=training` to the calls whose original nodes are `targets` (by id),
+    nested ones included."""
+
+    def __init__(self, targets: set[int]):
+        super().__init__()
+        self.targets = targets
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if id(original_node) in self.targets:
+            return arg_edits.with_last_arg(updated_node, _TRAINING_ARG)
+        return updated_node
 
 
 def _as_self(dotted: Optional[str], owner: str) -> Optional[str]:

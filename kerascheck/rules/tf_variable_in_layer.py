@@ -61,7 +61,7 @@ class TfVariableInLayer(Rule):
             return  # an argument of something else: `tf.train.Checkpoint(step=tf.Variable(0))`
         stored_in = self._stored_in(statement, owner)
         if stored_in is not None:
-            self._report(node, stored_in)
+            self._report(node, stored_in, _named_after(statement, node, owner))
             return
         for target in syntax.flatten_targets(syntax.assign_targets(statement)):
             if isinstance(target, cst.Name):
@@ -87,7 +87,7 @@ class TfVariableInLayer(Rule):
         owner = syntax.self_name(found[1])
         for target in targets:
             if owner and syntax.rooted_at(target, owner):
-                self._report(self._locals.pop(value.value), syntax.first_attribute(target))
+                self._report(self._locals.pop(value.value), syntax.first_attribute(target), _named_after(statement, value, owner))
                 return
 
     def _is_stored_value(self, statement) -> bool:
@@ -120,7 +120,9 @@ class TfVariableInLayer(Rule):
                 return syntax.first_attribute(call.func.value) or "?"
         return None
 
-    def _report(self, call: cst.Call, attribute: Optional[str]) -> None:
+    def _report(self, call: cst.Call, attribute: Optional[str], name: Optional[str] = None) -> None:
+        """Report the variable stored in `attribute`; `name`: the attribute it is the
+        value of, which names the weight its fix creates when the call names none."""
         consequence = self.consequence("untracked")
         if consequence is None and _MIXED_PRECISION.search(self.context.source):
             consequence = self.consequence("mixed-float16")
@@ -129,17 +131,20 @@ class TfVariableInLayer(Rule):
         self.report(
             call,
             f"tf.Variable '{attribute}' on a layer: {consequence}; create it with self.add_weight(...)",
-            fix=self._add_weight_fix(call),
+            fix=self._add_weight_fix(call, name),
         )
 
     # ---- the fix: self.add_weight(shape=S, initializer=I, ...) ---------------------------
-    def _add_weight_fix(self, call: cst.Call) -> Optional[Fix]:
+    def _add_weight_fix(self, call: cst.Call, name: Optional[str] = None) -> Optional[Fix]:
         """`tf.Variable(initial_value=init(shape=S, dtype=D), trainable=T, name=N)` ->
         `self.add_weight(shape=S, initializer=init, trainable=T, name=N, dtype=D)`, for an
         initial value made by an initializer object (`w_init = tf.random_normal_initializer()`)
         or by tf.zeros/ones/random.* from a shape alone; `tf.Variable(0.5)` -> a scalar
         weight with a constant initializer. Anything else (a tensor computed from data, a
         numpy array, an argument add_weight has no equivalent for) is left alone.
+        The weight keeps the variable's name: N, or else `name` (the attribute
+        `self.w = tf.Variable(...)` stores it in: `name="w"`), so it is not one more
+        "variable" in the layer's weights and checkpoints.
         Unsafe: the variable becomes a tracked, trained and saved weight."""
         found = self.context.current_method()
         if found is None:
@@ -164,7 +169,10 @@ class TfVariableInLayer(Rule):
         if method.name.value == "__init__" and not _after_parent_init(method, call):
             return None  # add_weight before Layer.__init__ raises
         values = [("shape", shape), ("initializer", initializer)]
-        values += [(key, arguments[key]) for key in ("trainable", "name") if key in arguments]
+        if "trainable" in arguments:
+            values.append(("trainable", arguments["trainable"]))
+        if "name" in arguments or name:
+            values.append(("name", arguments.get("name") or cst.SimpleString(f'"{name}"')))
         if given is not None or dtype is not None:
             values.append(("dtype", given if given is not None else dtype))
         return Fix.replace(
@@ -225,6 +233,16 @@ class TfVariableInLayer(Rule):
             or (name.startswith("tensorflow.") and name.endswith(knowledge.TF_INITIALIZER_SUFFIX))
             for name in names
         )
+
+
+def _named_after(statement, value: cst.BaseExpression, owner: Optional[str]) -> Optional[str]:
+    """`w` when `statement` is `self.w = value` (or `self.w: T = value`): the attribute
+    the value is stored in as it is, not in a container."""
+    if isinstance(statement, cst.Assign) and len(statement.targets) == 1 and statement.value is value:
+        return syntax.self_attribute(statement.targets[0].target, owner)
+    if isinstance(statement, cst.AnnAssign) and statement.value is value:
+        return syntax.self_attribute(statement.target, owner)
+    return None
 
 
 def _variable_arguments(call: cst.Call) -> Optional[dict]:

@@ -15,11 +15,12 @@ class Linear(keras.layers.Layer):
             shape=(input_shape[-1], self.units),
             initializer=w_init,
             trainable=True,
+            name="w",
             dtype="float32",
         )
         self.b = self.add_weight(shape=(self.units,), initializer="zeros", trainable=True, name="bias")
-        self.g = self.add_weight(shape=(self.units, self.units), initializer=keras.initializers.GlorotUniform())
-        self.noise = self.add_weight(shape=(self.units,), initializer=tf.random.normal, trainable=False)
+        self.g = self.add_weight(shape=(self.units, self.units), initializer=keras.initializers.GlorotUniform(), name="g")
+        self.noise = self.add_weight(shape=(self.units,), initializer=tf.random.normal, trainable=False, name="noise")
 
     def call(self, inputs):
         return tf.matmul(inputs, self.w) + self.b
@@ -28,10 +29,10 @@ class Linear(keras.layers.Layer):
 class Counters(keras.layers.Layer):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.steps = self.add_weight(shape=(), initializer="zeros", trainable=False, dtype="int32")
+        self.steps = self.add_weight(shape=(), initializer="zeros", trainable=False, name="steps", dtype="int32")
         self.alpha = self.add_weight(shape=(), initializer="ones", trainable=False, name="alpha", dtype=tf.float32)
-        self.tau = self.add_weight(shape=(), initializer=tf.constant_initializer(0.5))
-        self.count = self.add_weight(shape=(), initializer="zeros", trainable=False, dtype=tf.int64)
+        self.tau = self.add_weight(shape=(), initializer=tf.constant_initializer(0.5), name="tau")
+        self.count = self.add_weight(shape=(), initializer="zeros", trainable=False, name="count", dtype=tf.int64)
 
     def call(self, inputs):
         return inputs

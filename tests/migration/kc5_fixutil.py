@@ -18,3 +18,4 @@ def fix_source(text: str, codes, unsafe: bool = True, path: str = "snippet.py", 
     if isinstance(content, bytes):
         content = content.decode("utf-8")
     return content, findings, errors
+

@@ -23,7 +23,6 @@ CASES = {
             return K.mean(K.square(y_true - y_pred), axis=-1)
         """,
         """
-        from keras import backend as K
         import keras
 
         def loss(y_true, y_pred):
@@ -43,7 +42,6 @@ CASES = {
         None,
         """
         import keras
-        from keras import backend as K
 
         def predict(p):
             return keras.ops.argmax(p, axis=-1)
@@ -61,7 +59,6 @@ CASES = {
         None,
         """
         import keras
-        from keras import backend as K
 
         def f(xs, ref, idx):
             return keras.ops.concatenate(xs, axis=-1), keras.ops.take(ref, idx, axis=0)
@@ -79,7 +76,6 @@ CASES = {
         None,
         """
         import keras
-        from keras import backend as K
 
         def f(pred, targ):
             return keras.ops.in_top_k(targ, pred, 5)
@@ -96,7 +92,6 @@ CASES = {
         """,
         """
         import keras
-        from keras import backend as K
 
         def f(x):
             return keras.activations.relu(x, negative_slope=0.1)
@@ -125,7 +120,6 @@ CASES = {
         """,
         """
         import keras
-        from keras import backend as K
 
         def block(x):
             with keras.name_scope("block"):
@@ -434,7 +428,6 @@ CASES = {
         None,
         """
         import keras
-        import tensorflow as tf
 
         left = keras.Input(shape=(4,))
         right = keras.Input(shape=(4,))
@@ -453,7 +446,6 @@ CASES = {
         """,
         None,
         """
-        import tensorflow as tf
         from tensorflow import keras
 
         inputs = keras.Input(shape=(10,))

@@ -5,9 +5,13 @@ it, and the lines every KC5xx page shares. Each page must read exactly as the ta
 data set in the page's own prose, so a page cannot drift from the table: change an
 example in the table and the page must follow (the assertion's diff shows where).
 """
+import os
 import re
+import sys
 
 import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
 
 from kerascheck import engine
 from kerascheck.fix import FixMode

@@ -536,3 +536,32 @@ def test_cross_file_plain_block_is_quiet(project):
         }
     )
     assert _run(root) == []
+
+
+def test_the_fix_is_offered_only_on_the_class_that_defines_call():
+    """The fix edits call(): a model that inherits its call from an in-tree base gets
+    the finding on the class statement, and no fix."""
+    from lintutil import lint
+
+    source = """
+        import keras
+
+        class Base(keras.layers.Layer):
+            def call(self, inputs):
+                return inputs
+
+        class Net(Base, keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.dropout = keras.layers.Dropout(0.5)
+
+        class Own(keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.dropout = keras.layers.Dropout(0.5)
+
+            def call(self, inputs):
+                return self.dropout(inputs)
+    """
+    found = sorted((finding.line, finding.fixable) for finding in lint(source, ("KC210",)))
+    assert found == [(8, False), (18, True)]

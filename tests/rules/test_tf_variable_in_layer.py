@@ -1,4 +1,6 @@
 """KC101 tf-variable-in-layer: positives and the traps that must stay quiet."""
+import textwrap
+
 from lintutil import lint, rule_tests
 
 INVALID = {
@@ -167,3 +169,36 @@ def test_the_message_names_the_keras_it_is_true_on():
         "fit() and not saved; create it with self.add_weight(...)"
     )
     assert lint(code, ("KC101",), target_keras="2") == []
+
+
+def test_the_fix_names_the_weight_after_the_variable():
+    """The weight keeps the variable's name: the one the call gives, else the attribute
+    it is stored in; a variable kept in a container has no name of its own."""
+    from kerascheck.api import fix_source
+    from kerascheck.config import Settings
+
+    source = textwrap.dedent("""\
+        import tensorflow as tf
+        from tensorflow import keras
+
+
+        class Linear(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = tf.Variable(tf.zeros((3,)), name="kernel")
+                self.b = tf.Variable(tf.zeros((3,)))
+                self.scale: tf.Variable = tf.Variable(1.0)
+                g = tf.Variable(tf.ones((3,)))
+                self.g = g
+                self.extra = [tf.Variable(tf.zeros((3,)))]
+        """)
+    fixed, left, errors = fix_source(source, config=Settings(select=("KC101",)), unsafe=True)
+    assert errors == [] and left == []
+    body = fixed.split("def build(self, input_shape):\n", 1)[1]
+    assert body == textwrap.indent(textwrap.dedent("""\
+        self.w = self.add_weight(shape=(3,), initializer="zeros", name="kernel")
+        self.b = self.add_weight(shape=(3,), initializer="zeros", name="b")
+        self.scale: tf.Variable = self.add_weight(shape=(), initializer="ones", name="scale")
+        g = self.add_weight(shape=(3,), initializer="ones", name="g")
+        self.g = g
+        self.extra = [self.add_weight(shape=(3,), initializer="zeros")]
+        """), " " * 8)

@@ -398,14 +398,7 @@ entry(
         def weighted_sum(x, weights):
             return keras.ops.sum(x * weights, axis=-1)
         """,
-    fixed="""
-        from keras import backend as K
-        import keras
-
-
-        def weighted_sum(x, weights):
-            return keras.ops.sum(x * weights, axis=-1)
-        """,
+    fixed=SAME_AS_GOOD,
     fix_imports=("import keras",),
     needles=("backend",),
     probe=Probe("keras.backend.{member}", ("AttributeError",), member="set_value"),
@@ -755,13 +748,7 @@ entry(
         inputs = keras.Input(shape=(28, 28, 1))
         images = keras.ops.squeeze(inputs, axis=-1)
         """,
-    fixed="""
-        import keras
-        import tensorflow as tf
-
-        inputs = keras.Input(shape=(28, 28, 1))
-        images = keras.ops.squeeze(inputs, axis=-1)
-        """,
+    fixed=SAME_AS_GOOD,
     needles=("Input",),
     probe=Probe("import tensorflow as tf; tf.squeeze(keras.Input((1, 3)), axis=1)", ("ValueError",)),
 )

@@ -62,6 +62,32 @@ def with_star_kwarg(parameters: cst.Parameters, name: str) -> Optional[cst.Param
     return _replace_param(parameters, last, new_last).with_changes(star_kwarg=star)
 
 
+def with_param(parameters: cst.Parameters, param: cst.Param) -> Optional[cst.Parameters]:
+    """`parameters` with `param` (one with a default) added as the last named parameter:
+    after the positional-or-keyword ones, or after the keyword-only ones when there is a
+    `*` or `*args`; before `**kwargs` in both cases. A trailing comma and one-parameter-
+    per-line layout are kept. None when there is nothing before it, or only
+    positional-only parameters (`/` would need moving)."""
+    keyword_only = isinstance(parameters.star_arg, (cst.Param, cst.ParamStar))
+    field = "kwonly_params" if keyword_only else "params"
+    before = [*parameters.posonly_params, *parameters.params]
+    if keyword_only:
+        before += [parameters.star_arg, *parameters.kwonly_params]
+    if not before or (parameters.posonly_params and not parameters.params and not keyword_only):
+        return None
+    last = before[-1]
+    if parameters.star_kwarg is not None:  # `last` has its comma: the new one copies it
+        new = param.with_changes(comma=last.comma)
+    elif isinstance(last.comma, cst.Comma):  # a trailing comma: the new one takes it over
+        previous = before[-2].comma if len(before) > 1 and isinstance(before[-2].comma, cst.Comma) else last.comma
+        new = param.with_changes(comma=last.comma)
+        parameters = _replace_param(parameters, last, last.with_changes(comma=previous))
+    else:
+        new = param
+        parameters = _replace_param(parameters, last, last.with_changes(comma=_comma_like(last)))
+    return parameters.with_changes(**{field: [*getattr(parameters, field), new]})
+
+
 def _replace_param(parameters: cst.Parameters, old, new) -> cst.Parameters:
     if parameters.star_arg is old:
         return parameters.with_changes(star_arg=new)
