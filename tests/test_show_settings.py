@@ -247,3 +247,21 @@ def test_the_readme_example_is_what_it_prints(tmp_path, monkeypatch):
     })
     assert show(root, monkeypatch)[2] == shown.split(HEADER + "\n", 1)[1].splitlines()
     assert show(root, monkeypatch, "--target-keras", "3", "train.py")[2] == forced.splitlines()
+
+
+def test_the_files_a_configuration_extends_are_shown(tmp_path, monkeypatch):
+    root = project(tmp_path, {
+        "base.toml": 'ignore = ["KC2"]\n',
+        "sub/kerascheck.toml": 'extend = "../base.toml"\nextend-select = ["KC207"]\n',
+        "sub/model.py": MODEL,
+    })
+    code, settings, _, _ = show(root, monkeypatch, "--config", "sub/kerascheck.toml")
+    assert code == 0
+    extended = [line for line in settings if line.startswith("extend = ")]
+    assert len(extended) == 1 and extended[0].endswith('base.toml"]  # the files it extends, nearest first')
+    assert 'ignore = ["KC2"]' in settings
+
+
+def test_no_extend_shows_an_empty_list(tmp_path, monkeypatch):
+    root = project(tmp_path, {"model.py": MODEL})
+    assert "extend = []" in show(root, monkeypatch)[1]

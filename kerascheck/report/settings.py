@@ -17,6 +17,7 @@ def entries(
     setting, in the order a configuration file would list them. None: the default."""
     return [
         ("config-file", config, config_note),
+        ("extend", list(settings.extends), "the files it extends, nearest first" if settings.extends else ""),
         ("select", _list(settings.select), "" if settings.select is not None else "the rules on by default"),
         ("extend-select", list(settings.extend_select), ""),
         ("ignore", list(settings.ignore), ""),
