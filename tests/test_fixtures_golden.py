@@ -49,8 +49,9 @@ def test_the_five_projects_exist():
 
 
 @pytest.mark.parametrize("project", PROJECTS)
-def test_golden_output(project):
-    run = run_cli(["--isolated", "--output-format", "concise", "."], cwd=os.path.join(FIXTURES, project))
+def test_golden_output(project, tmp_path):
+    run = run_cli(["--isolated", "--output-format", "concise", "."], cwd=os.path.join(FIXTURES, project),
+                  env={"KERASCHECK_CACHE_DIR": str(tmp_path)})
     assert "Traceback" not in run.stderr
     assert run.returncode in (0, 1), run.stderr
     actual = run.stdout.splitlines()
@@ -106,10 +107,12 @@ def test_goldens_cover_the_default_rules():
     assert default - shown == set()
 
 
-def test_newcomer_demo_shows_findings_at_once():
+def test_newcomer_demo_shows_findings_at_once(tmp_path):
     """`kerascheck fixtures/` from the repository root: findings right away, the same ones
     as the per-project goldens."""
-    run = run_cli(["--isolated", "--output-format", "concise", "fixtures/"], cwd=ROOT)
+    # The cache goes to a temporary directory: a test writes nothing into the repository.
+    cache = {"KERASCHECK_CACHE_DIR": str(tmp_path)}
+    run = run_cli(["--isolated", "--output-format", "concise", "fixtures/"], cwd=ROOT, env=cache)
     assert run.returncode == 1
     lines = run.stdout.splitlines()
     assert lines and CONCISE.match(lines[0])
@@ -122,7 +125,7 @@ def test_newcomer_demo_shows_findings_at_once():
     assert re.fullmatch(r"\[\*\] \d+ fixable with the `--fix` option \(\d+ hidden fixes can be enabled with the "
                         r"`--unsafe-fixes` option\)\.", fixable)
     # exactly what the README tells a newcomer to type: a finding, its source line, a caret
-    run = run_cli(["fixtures/"], cwd=ROOT)
+    run = run_cli(["fixtures/"], cwd=ROOT, env=cache)
     assert run.returncode == 1
     full = run.stdout.splitlines()
     assert CONCISE.match(full[0]) and re.match(r"\s*\d+ \| ", full[2]) and "^" in full[3]
