@@ -11,6 +11,8 @@ slows them all alike; the table gives medians. Measured:
   file (its parse loop alone is shown too) - the cost of merely parsing the tree;
 - cold: `kerascheck --no-cache`, default rules, all cores;
 - warm: `kerascheck` with a cache filled by a previous run (an untimed first run);
+- cold+write: `kerascheck` with an empty cache directory (a new one each run): a cold
+  run that also writes the cache, to compare with `--no-cache`;
 - ruff (`ruff check --select ALL --no-cache`) and fixit (`fixit lint`), as reference
   points, when those commands are installed;
 
@@ -18,11 +20,17 @@ and for kerascheck the peak memory: of its largest process, and of the whole pro
 tree at once (parent plus pool workers), sampled every 20 ms. With `--copies 1,2,4`
 the tree is copied 1, 2 and 4 times side by side to show how the cost grows.
 
+`--notebook-cost` measures instead what a notebook costs against the same code as a
+`.py` file (CPU per 1,000 code lines); `--profile-rules`, the CPU of each rule.
+
 Not collected by pytest (no test_ prefix; `norecursedirs` excludes this folder).
 """
 from __future__ import annotations
 
 import argparse
+import ast
+import contextlib
+import json
 import os
 import shutil
 import statistics
@@ -181,6 +189,8 @@ def measure(roots: list[str], repeat: int, jobs: Optional[int], references: bool
         "floor": [sys.executable, "-c", FLOOR, *files],
         "cold": kerascheck_command(["--no-cache", *common]),
         "warm": kerascheck_command(["--cache-dir", cache_dir, *common]),
+        # a fresh, empty cache directory for each run: see fresh_cache()
+        "cold+write": kerascheck_command(["--cache-dir", FRESH_CACHE, *common]),
     }
     if references and shutil.which("ruff"):
         kinds["ruff"] = ["ruff", "check", "--select", "ALL", "--no-cache", "--isolated", "--exit-zero", "--quiet", *roots]
@@ -192,7 +202,8 @@ def measure(roots: list[str], repeat: int, jobs: Optional[int], references: bool
     runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
     for _ in range(repeat):
         for kind, command in kinds.items():
-            runs[kind].append(timed(command))
+            with fresh_cache(command) as command:
+                runs[kind].append(timed(command))
     shutil.rmtree(cache_dir, ignore_errors=True)
     cold_outputs = {run["stdout"] for run in runs["cold"]}
     warm_outputs = {run["stdout"] for run in runs["warm"]}
@@ -204,6 +215,22 @@ def measure(roots: list[str], repeat: int, jobs: Optional[int], references: bool
         "runs": runs,
         "floor_parse": statistics.median(float(run["stdout"].strip() or "nan") for run in runs["floor"]),
     }
+
+
+FRESH_CACHE = "<a new empty cache directory>"
+
+
+@contextlib.contextmanager
+def fresh_cache(command: list[str]):
+    """`command` with FRESH_CACHE replaced by a new empty directory, removed afterwards."""
+    if FRESH_CACHE not in command:
+        yield command
+        return
+    directory = tempfile.mkdtemp(prefix="kerascheck-bench-fresh-")
+    try:
+        yield [directory if part == FRESH_CACHE else part for part in command]
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def median(runs: list[dict], key: str) -> float:
@@ -231,9 +258,88 @@ def report(label: str, result: dict) -> list[str]:
         f"- floor parse loop alone (inside its process): {result['floor_parse']:.2f} s",
         f"- cold / floor = **{cold / floor:.2f}** (target <= 0.75)",
         f"- warm / cold = **{warm / cold:.3f}** (target <= 0.1)",
+        f"- cold+write / cold = **{median(runs['cold+write'], 'wall') / cold:.2f}** wall, "
+        f"**{median(runs['cold+write'], 'cpu') / median(runs['cold'], 'cpu'):.2f}** CPU (target <= 1.10)",
         f"- peak RSS of kerascheck (cold, whole tree) = **{median(runs['cold'], 'peak_tree_rss') / 2**20:.0f} MB** (target <= 200 MB)",
         "",
     ]
+    return rows
+
+
+def notebook_code_lines(roots: list[str]) -> tuple[int, int]:
+    """(notebooks, lines of their code cells) under `roots`."""
+    notebooks = lines = 0
+    for root in roots:
+        for directory, subdirectories, names in os.walk(root):
+            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+            for name in sorted(names):
+                if name.endswith(".ipynb"):
+                    with open(os.path.join(directory, name), encoding="utf-8") as handle:
+                        try:
+                            cells = json.load(handle).get("cells", [])
+                        except ValueError:  # not a notebook: kerascheck reports KC001 and checks nothing
+                            continue
+                    notebooks += 1
+                    lines += sum(_code_lines("".join(cell.get("source", "")))
+                                 for cell in cells if cell.get("cell_type") == "code")
+    return notebooks, lines
+
+
+def _code_lines(text: str) -> int:
+    """Non-blank lines, less those of top-level bare strings: what a notebook keeps in
+    markdown cells, a keras-io `.py` example keeps in such strings."""
+    lines = text.splitlines()
+    prose = set()
+    try:
+        for statement in ast.parse(text).body:
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+                    and isinstance(statement.value.value, str):
+                prose.update(range(statement.lineno, statement.end_lineno + 1))
+    except SyntaxError:  # IPython syntax in a cell: count its lines as they are
+        pass
+    return sum(1 for number, line in enumerate(lines, 1) if line.strip() and number not in prose)
+
+
+def _python_code_lines(files: list[str]) -> int:
+    total = 0
+    for path in files:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            total += _code_lines(handle.read())
+    return total
+
+
+def notebook_cost(roots: list[str], repeat: int, jobs: Optional[int]) -> list[str]:
+    """A cold run over the `.py` files of `roots` and one over their notebooks,
+    interleaved: the CPU each costs per 1,000 lines of code (for a notebook, the lines of
+    its code cells). keras-io keeps each example twice, as `X.py` and `ipynb/X.ipynb`:
+    the same code, so the two costs should be about the same. A run over an empty
+    directory (start-up: Python, the imports) is measured too and taken off both."""
+    jobs_args = ["-j", str(jobs)] if jobs else []
+    common = ["--no-cache", "--output-format", "concise", "--isolated", *jobs_args]
+    empty = tempfile.mkdtemp(prefix="kerascheck-bench-empty-")
+    kinds = {
+        "start-up": kerascheck_command([*common, empty]),
+        ".py": kerascheck_command([*common, "--extend-exclude", "*.ipynb", *roots]),
+        "notebooks": kerascheck_command([*common, "--extend-exclude", "*.py", *roots]),
+    }
+    files = python_files(roots)
+    sizes = {"start-up": (0, 0), ".py": (len(files), _python_code_lines(files)), "notebooks": notebook_code_lines(roots)}
+    runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
+    for _ in range(repeat):
+        for kind, command in kinds.items():
+            runs[kind].append(timed(command))
+    shutil.rmtree(empty, ignore_errors=True)
+    start_up = median(runs["start-up"], "cpu")
+    rows = ["| files | count | code lines | wall (median) | CPU | CPU less start-up, per 1k code lines |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    per_line = {}
+    for kind, kind_runs in runs.items():
+        count, lines = sizes[kind]
+        cpu = median(kind_runs, "cpu")
+        per_line[kind] = (cpu - start_up) / max(lines, 1)
+        cost = f"{1e6 * per_line[kind]:.0f} ms" if lines else "-"
+        rows.append(f"| {kind} | {count} | {lines:,} | {median(kind_runs, 'wall'):.2f} s | {cpu:.2f} s | {cost} |")
+    rows += ["", f"- notebooks / .py, CPU per code line = **{per_line['notebooks'] / per_line['.py']:.2f}** (target: about 1)", ""]
     return rows
 
 
@@ -315,7 +421,12 @@ def main() -> None:
     parser.add_argument("--no-references", action="store_true", help="skip ruff and fixit even when installed")
     parser.add_argument("-o", "--output", help="also write the table (Markdown) to this file")
     parser.add_argument("--profile-rules", action="store_true", help="instead: CPU time per rule and per phase, in this process")
+    parser.add_argument("--notebook-cost", action="store_true",
+                        help="instead: the CPU per 1k code lines of the roots' notebooks against their .py files")
     options = parser.parse_args()
+    if options.notebook_cost:
+        print("\n".join(notebook_cost(options.roots, options.repeat, options.jobs)))
+        return
     if options.profile_rules:
         print("\n".join(profile_rules(options.roots)))
         return
