@@ -184,7 +184,8 @@ def measure(roots: list[str], repeat: int, jobs: Optional[int], references: bool
     files = python_files(roots)
     cache_dir = tempfile.mkdtemp(prefix="kerascheck-bench-cache-")
     jobs_args = ["-j", str(jobs)] if jobs else []
-    common = ["--output-format", "concise", "--isolated", *jobs_args, *roots]
+    # The .py files only, as the floor parses them (notebooks: --notebook-cost).
+    common = ["--output-format", "concise", "--isolated", "--extend-exclude", "*.ipynb", *jobs_args, *roots]
     kinds = {
         "floor": [sys.executable, "-c", FLOOR, *files],
         "cold": kerascheck_command(["--no-cache", *common]),
