@@ -52,7 +52,9 @@ class CompiledLossInTrainStep(Matcher):
         parent, grandparent = self.parent(), self.parent(2)
         written = code_of(node)
         if shim == "compiled_loss" and isinstance(parent, cst.Call) and parent.func is node:
-            self.flag(node, self.entry.render(written=written, kind="loss"), fix=_loss_fix(parent, owner))
+            # Info: the value is right, only the warning and the ignored argument remain.
+            self.flag(node, self.entry.render(written=written, kind="loss"), fix=_loss_fix(parent, owner),
+                      severity="info")
         elif isinstance(parent, cst.Attribute) and parent.value is node:
             member = parent.attr.value
             if shim == "compiled_metrics" and member == "update_state" and isinstance(grandparent, cst.Call) \
