@@ -1657,6 +1657,322 @@ base_layer.Layer
 """)
 
 
+# ==== issue 15: KC211, KC212, KC405, KC406 (begin) ==============================================
+# ---- KC211 numpy-in-call --------------------------------------------------------------------
+_KC211_LAYER = """
+import numpy as np
+
+class Scale(keras.layers.Layer):
+    def call(self, inputs):
+        return inputs * float(inputs.numpy().mean())
+"""
+_KC211_MODEL = """
+import numpy as np
+
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(1)
+    def call(self, inputs):
+        scale = {scale}
+        return self.dense(inputs) * scale
+"""
+_KC211_FIT = """
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+"""
+case("KC211", "numpy-method/functional", _KC211_LAYER + """
+inputs = keras.Input((3,))
+keras.Model(inputs, Scale()(inputs))
+""")
+case("KC211", "numpy-method/predict", _KC211_LAYER + """
+model = keras.Sequential([keras.Input((3,)), Scale()])
+model.predict(np.ones((2, 3), "float32"), verbose=0)
+""")
+case("KC211", "numpy-method/fit", _KC211_MODEL.format(scale="inputs.numpy().mean()") + _KC211_FIT)
+case("KC211", "numpy-method/sublayer-output", """
+import numpy as np
+
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(3)
+    def call(self, inputs):
+        hidden = self.dense(inputs)
+        return hidden * float(hidden.numpy().mean())
+
+inputs = keras.Input((3,))
+keras.Model(inputs, Block()(inputs))
+""")
+case("KC211", "numpy-function/functional", """
+import numpy as np
+
+class Center(keras.layers.Layer):
+    def call(self, inputs):
+        return inputs - np.mean(inputs)
+
+inputs = keras.Input((3,))
+keras.Model(inputs, Center()(inputs))
+""")
+case("KC211", "numpy-function/fit", _KC211_MODEL.format(scale="float(np.asarray(inputs).mean())") + _KC211_FIT)
+case("KC211", "control:numpy-on-shape", """
+import numpy as np
+
+class Normalize(keras.layers.Layer):
+    def call(self, inputs):
+        return inputs / np.sqrt(inputs.shape[-1])
+
+model = keras.Sequential([keras.Input((3,)), Normalize()])
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 3), "float32"), epochs=1, verbose=0)
+""")
+case("KC211", "control:executing-eagerly", """
+import numpy as np
+import tensorflow as tf
+
+class Trace(keras.layers.Layer):
+    def call(self, inputs):
+        if tf.executing_eagerly():
+            print(inputs.numpy().mean())
+        return inputs * 2.0
+
+model = keras.Sequential([keras.Input((3,)), Trace()])
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 3), "float32"), epochs=1, verbose=0)
+""")
+
+# ---- KC212 tf-function-on-model-call ----------------------------------------------------------
+_KC212_MODEL = """
+import numpy as np
+import tensorflow as tf
+
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(1)
+    @tf.function
+    def call(self, inputs):
+        return self.dense(inputs)
+"""
+case("KC212", "sublayers-built-in-trace/fit", _KC212_MODEL + """
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""")
+case("KC212", "sublayers-built-in-trace/functional", _KC212_MODEL + """
+inputs = keras.Input((3,))
+model = keras.Model(inputs, Net()(inputs))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""")
+case("KC212", "sublayers-built-in-trace/gradient-tape", _KC212_MODEL + """
+model = Net()
+x = np.ones((4, 3), "float32")
+model(x)
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(model(x) ** 2)
+gradients = tape.gradient(loss, model.trainable_variables)
+assert all(g is not None for g in gradients), f"gradients: {gradients}"
+""")
+case("KC212", "sublayers-built-in-trace/layer-in-functional", """
+import numpy as np
+import tensorflow as tf
+
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(1)
+    @tf.function
+    def call(self, inputs):
+        return self.dense(inputs)
+
+inputs = keras.Input((3,))
+model = keras.Model(inputs, Block()(inputs))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""")
+case("KC212", "sublayers-built-in-trace/layer-with-own-build", """
+import numpy as np
+import tensorflow as tf
+
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(1)
+    def build(self, input_shape):
+        super().build(input_shape)
+    @tf.function
+    def call(self, inputs):
+        return self.dense(inputs)
+
+inputs = keras.Input((3,))
+model = keras.Model(inputs, Block()(inputs))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""")
+case("KC212", "control:model-defines-build", """
+import numpy as np
+import tensorflow as tf
+
+class Net(keras.Model):
+    def build(self, input_shape):
+        self.hidden = keras.layers.Dense(4)
+        self.head = keras.layers.Dense(1)
+        super().build(input_shape)
+    @tf.function(input_signature=[tf.TensorSpec(shape=[None, 3], dtype=tf.float32)])
+    def call(self, inputs):
+        return self.head(self.hidden(inputs))
+
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.ones((4, 1), "float32"), epochs=1, verbose=0)
+before = model.head.bias.numpy().copy()  # the bias always gets a gradient here
+model.fit(np.ones((4, 3), "float32"), np.ones((4, 1), "float32"), epochs=1, verbose=0)
+assert not np.allclose(before, model.head.bias.numpy()), "fit did not train the model"
+""")
+case("KC212", "control:built-by-itself", """
+import numpy as np
+import tensorflow as tf
+
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(1)
+        self(tf.zeros((1, 3)))
+    @tf.function
+    def call(self, inputs):
+        return self.dense(inputs)
+
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.ones((4, 1), "float32"), epochs=1, verbose=0)
+before = model.dense.kernel.numpy().copy()
+model.fit(np.ones((4, 3), "float32"), np.ones((4, 1), "float32"), epochs=1, verbose=0)
+assert not np.allclose(before, model.dense.kernel.numpy()), "fit did not train the model"
+""")
+case("KC212", "control:weights-made-in-build", """
+import numpy as np
+import tensorflow as tf
+
+class Linear(keras.layers.Layer):
+    def build(self, input_shape):
+        self.w = self.add_weight(name="w", shape=(input_shape[-1], 1), initializer="ones")
+    @tf.function
+    def call(self, inputs):
+        return tf.matmul(inputs, self.w)
+
+model = keras.Sequential([keras.Input((3,)), Linear()])
+model.compile(optimizer="sgd", loss="mse")
+before = model.trainable_weights[0].numpy().copy()
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+assert not np.allclose(before, model.trainable_weights[0].numpy()), "fit did not train the layer"
+""")
+case("KC212", "control:sublayers-built-in-build", """
+import numpy as np
+import tensorflow as tf
+
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(1)
+    def build(self, input_shape):
+        self.dense.build(input_shape)
+    @tf.function
+    def call(self, inputs):
+        return self.dense(inputs)
+
+model = Net()
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+before = model.dense.kernel.numpy().copy()
+model.fit(np.ones((4, 3), "float32"), np.ones((4, 1), "float32"), epochs=1, verbose=0)
+assert not np.allclose(before, model.dense.kernel.numpy()), "fit did not train the model"
+""")
+
+# ---- KC405 slash-in-layer-name -----------------------------------------------------------------
+case("KC405", "slash/layer", 'keras.layers.Dense(4, name="block1/dense")\n')
+case("KC405", "slash/input", 'keras.Input((3,), name="image/input")\n')
+case("KC405", "slash/sequential", 'keras.Sequential([keras.layers.Dense(1)], name="heads/regression")\n')
+case("KC405", "slash/functional-model", """
+inputs = keras.Input((3,))
+keras.Model(inputs, keras.layers.Dense(1)(inputs), name="tower/a")
+""")
+case("KC405", "slash/f-string", """
+stage = 2
+keras.layers.Conv2D(8, 3, name=f"stage{stage}/conv")
+""")
+case("KC405", "slash/concatenation", """
+prefix = "encoder"
+keras.layers.LayerNormalization(name=prefix + "/norm")
+""")
+case("KC405", "slash/super-init", """
+class Block(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(name="blocks/block", **kwargs)
+
+Block()
+""")
+case("KC405", "slash/add-weight", """
+import numpy as np
+
+class Scale(keras.layers.Layer):
+    def build(self, input_shape):
+        self.scale = self.add_weight(name="scale/gamma", shape=(1,), initializer="ones")
+    def call(self, inputs):
+        return inputs * self.scale
+
+Scale()(np.ones((1, 2), "float32"))
+""")
+case("KC405", "slash/fit-save-reload", """
+import numpy as np
+inputs = keras.Input((3,))
+model = keras.Model(inputs, keras.layers.Dense(1, name="head/dense")(inputs))
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+model.save("model.h5")
+reloaded = keras.models.load_model("model.h5")
+assert reloaded.get_layer("head/dense").kernel.shape == (3, 1)
+""")
+case("KC405", "control:underscore", 'keras.layers.Dense(4, name="block1_dense")\n')
+
+# ---- KC406 sequential-io-before-build ------------------------------------------------------------
+_KC406_NO_INPUT = """
+model = keras.Sequential([keras.layers.Dense(4, name="hidden"), keras.layers.Dense(1)])
+"""
+case("KC406", "model-io/functional", _KC406_NO_INPUT + "keras.Model(model.inputs, model.outputs)\n")
+case("KC406", "model-io/first-input", _KC406_NO_INPUT + "model.inputs[0]\n")
+case("KC406", "model-io/added-layers", """
+model = keras.Sequential()
+model.add(keras.layers.Dense(4))
+model.add(keras.layers.Dense(1))
+model.outputs[0]
+""")
+case("KC406", "layer-io/indexed", _KC406_NO_INPUT + "model.layers[0].output\n")
+case("KC406", "layer-io/get-layer", _KC406_NO_INPUT + 'model.get_layer("hidden").output\n')
+case("KC406", "layer-io/every-layer", _KC406_NO_INPUT + "[layer.output for layer in model.layers]\n")
+case("KC406", "layer-io/last-input", _KC406_NO_INPUT + "model.layers[-1].input\n")
+_KC406_USES = """
+features = keras.Model(model.inputs, model.get_layer("hidden").output)
+model.outputs[0], [layer.output for layer in model.layers]
+"""
+case("KC406", "control:input", """
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, name="hidden"), keras.layers.Dense(1)])
+""" + _KC406_USES)
+case("KC406", "control:input-shape", """
+model = keras.Sequential([keras.layers.Dense(4, input_shape=(3,), name="hidden"), keras.layers.Dense(1)])
+""" + _KC406_USES)
+case("KC406", "control:called-on-input", _KC406_NO_INPUT + "model(keras.Input((3,)))\n" + _KC406_USES)
+case("KC406", "control:built", _KC406_NO_INPUT + "model.build((None, 3))\n" + _KC406_USES)
+case("KC406", "control:fit-first", """
+import numpy as np
+""" + _KC406_NO_INPUT + """
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+""" + _KC406_USES)
+# ==== issue 15: KC211, KC212, KC405, KC406 (end) ================================================
+
+
 # ---- what was measured ------------------------------------------------------------------------
 # case id -> (Keras 3.15.1, tf_keras 2.21): None = runs clean, else a fragment of "Type: message".
 MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
@@ -2553,6 +2869,168 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
     ),
 }
+
+
+# ==== issue 15: KC211, KC212, KC405, KC406 (begin) ==============================================
+MEASURED.update({
+    'KC211:numpy-method/functional': (
+        "'SymbolicTensor' object has no attribute 'numpy'",
+        "'SymbolicTensor' object has no attribute 'numpy'",
+    ),
+    'KC211:numpy-method/predict': (
+        "'SymbolicTensor' object has no attribute 'numpy'",
+        "'SymbolicTensor' object has no attribute 'numpy'",
+    ),
+    'KC211:numpy-method/fit': (
+        "'SymbolicTensor' object has no attribute 'numpy'",
+        "'SymbolicTensor' object has no attribute 'numpy'",
+    ),
+    'KC211:numpy-method/sublayer-output': (
+        "'SymbolicTensor' object has no attribute 'numpy'",
+        "'SymbolicTensor' object has no attribute 'numpy'",
+    ),
+    'KC211:numpy-function/functional': (
+        'Cannot convert a symbolic tf.Tensor',
+        'Cannot convert a symbolic tf.Tensor',
+    ),
+    'KC211:numpy-function/fit': (
+        'Cannot convert a symbolic tf.Tensor',
+        'Cannot convert a symbolic tf.Tensor',
+    ),
+    'KC211:control:numpy-on-shape': (
+        None,
+        None,
+    ),
+    'KC211:control:executing-eagerly': (
+        None,
+        None,
+    ),
+    'KC212:sublayers-built-in-trace/fit': (
+        'ValueError: No gradients provided for any variable',
+        None,
+    ),
+    'KC212:sublayers-built-in-trace/functional': (
+        'ValueError: No gradients provided for any variable',
+        None,
+    ),
+    'KC212:sublayers-built-in-trace/gradient-tape': (
+        'AssertionError: gradients: [None, None]',
+        None,
+    ),
+    'KC212:sublayers-built-in-trace/layer-in-functional': (
+        'ValueError: No gradients provided for any variable',
+        None,
+    ),
+    'KC212:sublayers-built-in-trace/layer-with-own-build': (
+        'ValueError: No gradients provided for any variable',
+        None,
+    ),
+    'KC212:control:model-defines-build': (
+        None,
+        None,
+    ),
+    'KC212:control:built-by-itself': (
+        None,
+        None,
+    ),
+    'KC212:control:weights-made-in-build': (
+        None,
+        None,
+    ),
+    'KC212:control:sublayers-built-in-build': (
+        None,
+        None,
+    ),
+    'KC405:slash/layer': (
+        'ValueError: Argument `name` must be a string and cannot contain character `/`',
+        None,
+    ),
+    'KC405:slash/input': (
+        'ValueError: Argument `name` must be a string and cannot contain character `/`',
+        None,
+    ),
+    'KC405:slash/sequential': (
+        'ValueError: Argument `name` must be a string and cannot contain character `/`',
+        None,
+    ),
+    'KC405:slash/functional-model': (
+        'ValueError: Argument `name` must be a string and cannot contain character `/`',
+        None,
+    ),
+    'KC405:slash/f-string': (
+        'ValueError: Argument `name` must be a string and cannot contain character `/`',
+        None,
+    ),
+    'KC405:slash/concatenation': (
+        'ValueError: Argument `name` must be a string and cannot contain character `/`',
+        None,
+    ),
+    'KC405:slash/super-init': (
+        'ValueError: Argument `name` must be a string and cannot contain character `/`',
+        None,
+    ),
+    'KC405:slash/add-weight': (
+        'ValueError: Argument `name` must be a string and cannot contain character `/`',
+        None,
+    ),
+    'KC405:slash/fit-save-reload': (
+        'ValueError: Argument `name` must be a string and cannot contain character `/`',
+        None,
+    ),
+    'KC405:control:underscore': (
+        None,
+        None,
+    ),
+    'KC406:model-io/functional': (
+        "AttributeError: Sequential model 'sequential' has no defined inputs yet",
+        'ValueError: Found unexpected instance while processing input tensors for keras functional model',
+    ),
+    'KC406:model-io/first-input': (
+        "AttributeError: Sequential model 'sequential' has no defined inputs yet",
+        "TypeError: 'NoneType' object is not subscriptable",
+    ),
+    'KC406:model-io/added-layers': (
+        "AttributeError: Sequential model 'sequential' has no defined outputs yet",
+        "TypeError: 'NoneType' object is not subscriptable",
+    ),
+    'KC406:layer-io/indexed': (
+        'AttributeError: The layer hidden has never been called and thus has no defined output',
+        'AttributeError: Layer hidden has no inbound nodes',
+    ),
+    'KC406:layer-io/get-layer': (
+        'AttributeError: The layer hidden has never been called and thus has no defined output',
+        'AttributeError: Layer hidden has no inbound nodes',
+    ),
+    'KC406:layer-io/every-layer': (
+        'AttributeError: The layer hidden has never been called and thus has no defined output',
+        'AttributeError: Layer hidden has no inbound nodes',
+    ),
+    'KC406:layer-io/last-input': (
+        'AttributeError: The layer dense has never been called and thus has no defined input',
+        'AttributeError: Layer dense is not connected, no input to return',
+    ),
+    'KC406:control:input': (
+        None,
+        None,
+    ),
+    'KC406:control:input-shape': (
+        None,
+        None,
+    ),
+    'KC406:control:called-on-input': (
+        None,
+        None,
+    ),
+    'KC406:control:built': (
+        None,
+        None,
+    ),
+    'KC406:control:fit-first': (
+        None,
+        None,
+    ),
+})
+# ==== issue 15: KC211, KC212, KC405, KC406 (end) ================================================
 
 
 def _cases() -> list[Case]:

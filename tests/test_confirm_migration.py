@@ -7,6 +7,7 @@ by the tests of a module-scoped fixture. The static process never imports Keras.
 import ast
 import importlib.util
 import json
+import os
 import re
 import textwrap
 from importlib.metadata import version
@@ -269,3 +270,65 @@ def test_summary_line_counts_probes_and_classes():
                               "(2 classes, 5 migration probes in 1.0 s).")
     assert "(0 classes in" in Summary().line()
 
+
+
+# ==== issue 15: KC405, KC406 (begin) ================================================================
+# Class rules whose findings sit in module code: their probe introspects the installed Keras
+# like a migration row's. KC406's pitfall bites on Keras 2 too, so a Keras 2 install confirms it.
+MODULE_SNIPPET = textwrap.dedent(
+    """\
+    import keras
+
+    dense = keras.layers.Dense(4, name="block1/dense")
+    model = keras.Sequential([keras.layers.Dense(4), keras.layers.Dense(1)])
+    features = keras.Model(model.inputs, model.outputs)
+    first = model.layers[0].output
+    """
+)
+
+
+def _module_cli(directory, env=None) -> dict:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "module.py").write_text(MODULE_SNIPPET, encoding="utf-8")
+    run = run_cli(["--confirm", "--select", "KC405,KC406", "--target-keras", "3", "--output-format", "json",
+                   "--isolated", "--no-cache", "module.py"], cwd=str(directory), env=env)
+    assert run.returncode == 1, run.stderr
+    return {(f["line"], f["code"]): f["confirmation"] for f in json.loads(run.stdout)}
+
+
+@needs_keras
+def test_module_code_findings_are_confirmed_on_keras3(tmp_path):
+    found = _module_cli(tmp_path / "project")
+    assert set(found) == {(3, "KC405"), (5, "KC406"), (6, "KC406")}
+    assert all(c["status"] == "confirmed" and c["keras_version"] == version("keras") for c in found.values()), found
+    assert "`keras.layers.Dense(1, name='block1/dense')` raises ValueError" in found[(3, "KC405")]["detail"]
+    assert "`keras.Sequential([keras.layers.Dense(1)]).inputs[0]` raises AttributeError" in found[(5, "KC406")]["detail"]
+    assert "has never been called" in found[(6, "KC406")]["detail"]
+
+
+@needs_keras
+@needs_tf_keras
+def test_module_code_findings_on_a_keras2_install(keras2_directory, tmp_path):
+    _, env = keras2_directory
+    # The shim first, then whatever the run already puts on the path (a worktree's checkout).
+    path = os.pathsep.join(filter(None, [env["PYTHONPATH"], os.environ.get("PYTHONPATH")]))
+    found = _module_cli(tmp_path / "project", env={"PYTHONPATH": path})
+    assert found[(3, "KC405")]["status"] == "not-reproduced"  # Keras 2 accepts the name (measured)
+    assert "on the installed Keras 2" in found[(3, "KC405")]["detail"]
+    inputs, layer = found[(5, "KC406")], found[(6, "KC406")]
+    assert inputs["status"] == "confirmed" and "TypeError: 'NoneType' object is not subscriptable" in inputs["detail"]
+    assert layer["status"] == "confirmed" and "has no inbound nodes" in layer["detail"]
+    assert inputs["keras_version"] == version("tf_keras")
+
+
+@pytest.mark.parametrize("text,member", [
+    ("model.inputs", "inputs[0]"),
+    ("model.outputs", "outputs[0]"),
+    ("model.layers[0].output", "layers[0].output"),
+    ('model.get_layer("hidden").input', "layers[0].input"),
+    ("layer.output", "layers[0].output"),
+])
+def test_kc406_probes_what_the_finding_reads(text, member):
+    source = f"x = {text}\n"
+    assert migration_member("KC406", ast.parse(source), source, 1, 5, 1, 5 + len(text))[0] == member
+# ==== issue 15: KC405, KC406 (end) ==================================================================

@@ -40,11 +40,10 @@ from kerascheck import notebooks
 from kerascheck.confirm import KerasMissing, isolation
 from kerascheck.confirm.args import CallSites, Constants, config_example
 from kerascheck.confirm.targets import (
-    CONFIRMABLE, MIGRATION, Item, Target, enclosing_class, hint_for, input_hints, migration_member,
+    CONFIRMABLE, INTROSPECTED, Item, Target, enclosing_class, hint_for, input_hints, migration_member,
 )
 from kerascheck.finding import Confirmation, Finding
-from kerascheck.confirm.probes.migration import takes_member
-from kerascheck.rules.keras3.table import BY_CODE
+from kerascheck.confirm.probes.migration import probe_of, takes_member
 from kerascheck.semantic.project_root import project_root
 
 INSTALL_HINT = "pip install 'kerascheck[confirm]'"
@@ -381,13 +380,13 @@ class Runner:
         return list(targets.values())
 
     def _probes(self, findings, sources: Sources, outcomes: dict) -> dict[tuple, list[int]]:
-        """The KC5xx findings by (code, member): one introspection probe per pair."""
+        """The KC5xx (and KC405/KC406) findings by (code, member): one introspection probe per pair."""
         probes: dict[tuple, list[int]] = {}
         trees: dict[str, Optional[ast.Module]] = {}
         for index, finding in enumerate(findings):
-            if finding.code not in MIGRATION:
+            if finding.code not in INTROSPECTED:
                 continue
-            if BY_CODE[finding.code].probe is None:
+            if probe_of(finding.code) is None:
                 outcomes[index] = Confirmation(
                     "skipped", f"{finding.code} has no introspection probe (its behaviour needs a model and data to show)")
                 continue

@@ -21,16 +21,21 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from kerascheck.confirm.args import Unresolved, evaluate, encode
-from kerascheck.confirm.probes.migration import checkpoint_weights_only, member_of, takes_member, valid_member
+from kerascheck.confirm.probes.migration import (
+    INTROSPECTION_PROBES, checkpoint_weights_only, member_of, takes_member, valid_member,
+)
 from kerascheck.rules.keras3.table import BY_CODE
 from kerascheck.semantic.names import canonical_keras_name
 
 # The codes with a runtime probe (the catalog's "Runtime confirmation" section).
 CONFIRMABLE = frozenset(
     "KC101 KC102 KC103 KC104 KC105 KC201 KC202 KC203 KC204 KC205 KC206 KC210 KC301 KC302 KC303 KC304".split()
+    + ["KC211", "KC212"]  # issue 15
 )
-# The codes whose probe introspects the installed Keras instead (the migration table).
+# The codes whose probe introspects the installed Keras instead (the migration table), and
+# all of those: with the class rules whose findings sit in module code (KC405, KC406).
 MIGRATION = frozenset(BY_CODE)
+INTROSPECTED = MIGRATION | frozenset(INTROSPECTION_PROBES)
 
 
 @dataclass

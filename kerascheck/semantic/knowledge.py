@@ -682,3 +682,50 @@ TF_PYTHON_KERAS_MODEL_NAMES = frozenset({"models", "Model", "Sequential"})
 TF_PYTHON_KERAS_OPTIMIZER_NAMES = frozenset({"optimizers", "optimizer_v1", "optimizer_v2"})
 TF_PYTHON_KERAS_ENGINE_LAYER_MODULES = frozenset({"base_layer", "base_layer_v1", "input_layer", "input_spec"})
 TF_PYTHON_KERAS_ENGINE_MODEL_MODULES = frozenset({"training", "training_v1", "sequential", "functional"})
+
+# ==== issue 15: KC211, KC212, KC405, KC406 (begin) ==============================================
+# ---- KC211: NumPy inside call() ----------------------------------------------------------------
+# NumPy functions that read a tensor's static shape attribute instead of converting it
+# (`np.shape(x)` asks `x.shape` first): measured to work on a symbolic tensor. Every
+# other `np.*` given a tensor converts it, which a symbolic tensor refuses.
+NUMPY_SHAPE_READERS = frozenset({"shape", "ndim"})
+# Tensor functions whose result is a shape, a dtype or a flag, not the tensor's values:
+# NumPy may take it (KC211's data flow stops there).
+TENSOR_METADATA_FUNCTIONS = SHAPE_ONLY_FUNCTIONS | frozenset(
+    {"int_shape", "get_shape", "is_tensor", "is_keras_tensor", "is_symbolic_tensor", "standardize_dtype"}
+)
+# Words in a test or a callee that mean "only when running eagerly / on concrete values":
+# code under such a test, or run only after it, does not meet a symbolic tensor.
+EAGER_ONLY_TESTS = (
+    "executing_eagerly", "run_eagerly", "functions_run_eagerly", "is_symbolic_tensor", "is_keras_tensor",
+    "EagerTensor", "ndarray", "numpy",
+)
+# `tf.config.run_functions_eagerly(True)` and `compile(run_eagerly=True)` make fit() and
+# predict() call the model on concrete tensors.
+RUN_EAGERLY_SWITCHES = frozenset({"run_functions_eagerly", "run_eagerly"})
+
+# ---- KC212: tf.function on call() ------------------------------------------------------------
+# `tf.function` (canonical qualified names of the decorator).
+TF_FUNCTION = frozenset({"tensorflow.function", "tensorflow.compat.v2.function"})
+
+# ---- KC405: names Keras 3 validates --------------------------------------------------------
+# Keras objects whose `name=` Keras 3 rejects when it holds a `/` (measured on 3.15.1:
+# layers, models, keras.Input, add_weight, keras.Variable, optimizers; metrics and losses
+# accept it). Canonical names; built-in and in-tree layer classes are found by kind.
+SLASH_CHECKED_CALLEES = INPUT_FUNCTIONS | MODEL_CLASSES | SEQUENTIAL_CLASSES | KERAS_VARIABLE
+SLASH_CHECKED_MODULES = ("keras.optimizers.",)
+SLASH_CHECKED_METHODS = frozenset({"add_weight", "add_variable"})
+
+# ---- KC406: a Sequential's inputs before it is built ---------------------------------------
+# Constructor keywords that give a Sequential's first layer its input (Keras 3 accepts
+# `input_shape`/`input_dim` with a warning; `batch_input_shape` raises there, KC516).
+SEQUENTIAL_INPUT_KEYWORDS = frozenset({"input_shape", "batch_input_shape", "input_dim"})
+# ...and one that only Keras 2 honours (Keras 3 ignores it: KC514).
+SEQUENTIAL_INPUT_KEYWORDS_KERAS2 = frozenset({"input_length"})
+# Methods of a Sequential that do not build it (the others may: fit, predict, build, ...).
+SEQUENTIAL_NON_BUILDING_METHODS = frozenset({"add", "compile", "summary", "get_layer", "pop", "count_params"})
+# What an unbuilt Sequential lacks: its own `inputs`/`outputs` (its `input`/`output` are
+# KC518's, which Keras 3 refuses even when built), and its layers' `input`/`output`.
+SEQUENTIAL_IO = frozenset({"inputs", "outputs"})
+LAYER_IO = frozenset({"input", "output"})
+# ==== issue 15: KC211, KC212, KC405, KC406 (end) ================================================

@@ -1663,6 +1663,135 @@ VALID = {
     },
 }
 
+
+# ==== issue 15: KC538, KC539 (begin) ================================================================
+INVALID.update({
+    "KC538": {
+        "compiled_loss in train_step": """
+            import keras
+            import tensorflow as tf
+
+            class Net(keras.Model):
+                def train_step(self, data):
+                    x, y = data
+                    with tf.GradientTape() as tape:
+                        loss = self.compiled_loss(y, self(x, training=True))
+                    grads = tape.gradient(loss, self.trainable_variables)
+                    self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+                    return {"loss": loss}
+        """,
+        "compiled_metrics.update_state in test_step, `from tensorflow import keras`": """
+            from tensorflow import keras
+
+            class Net(keras.Model):
+                def test_step(self, data):
+                    x, y = data
+                    y_pred = self(x, training=False)
+                    self.compiled_metrics.update_state(y, y_pred)
+                    return {m.name: m.result() for m in self.metrics}
+        """,
+        "compiled_metrics.metrics in a metrics property (AttributeError)": """
+            import keras
+
+            class Net(keras.Model):
+                @property
+                def metrics(self):
+                    return [self.loss_tracker] + self.compiled_metrics.metrics
+        """,
+        "compiled_metrics.reset_state": """
+            from keras.models import Model
+
+            class Net(Model):
+                def reset_metrics(self):
+                    self.compiled_metrics.reset_state()
+        """,
+        "a method of a Model subclass of a functional model": """
+            import keras
+
+            class Trainer(keras.Model):
+                def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+                    return self.compiled_loss(y, y_pred, sample_weight)
+        """,
+    },
+    "KC539": {
+        "keras.callbacks.experimental.BackupAndRestore, `import keras`": """
+            import keras
+
+            backup = keras.callbacks.experimental.BackupAndRestore("/tmp/backup")
+        """,
+        "from ... import BackupAndRestore": """
+            from tensorflow.keras.callbacks.experimental import BackupAndRestore
+        """,
+        "UpdateEmbeddingCallback (no Keras 3 equivalent)": """
+            import tensorflow as tf
+
+            callback = tf.keras.callbacks.experimental.UpdateEmbeddingCallback(embedding, 100)
+        """,
+    },
+})
+VALID.update({
+    "KC538": {
+        "compute_loss and self.metrics": """
+            import keras
+
+            class Net(keras.Model):
+                def train_step(self, data):
+                    x, y = data
+                    y_pred = self(x, training=True)
+                    loss = self.compute_loss(y=y, y_pred=y_pred)
+                    for metric in self.metrics:
+                        metric.update_state(loss) if metric.name == "loss" else metric.update_state(y, y_pred)
+                    return {m.name: m.result() for m in self.metrics}
+        """,
+        "a layer's own attribute of that name": """
+            import keras
+
+            class Head(keras.layers.Layer):
+                def call(self, inputs):
+                    return self.compiled_loss(inputs)
+        """,
+        "another object's compiled_loss (a wrapped model)": """
+            import keras
+
+            class Wrapper(keras.Model):
+                def train_step(self, data):
+                    return self.inner.compiled_loss(*data)
+        """,
+        "tf_keras code": """
+            import tf_keras
+
+            class Net(tf_keras.Model):
+                def test_step(self, data):
+                    x, y = data
+                    self.compiled_metrics.update_state(y, self(x))
+                    return {m.name: m.result() for m in self.metrics}
+        """,
+        "under a hasattr guard": """
+            import keras
+
+            class Net(keras.Model):
+                def test_step(self, data):
+                    x, y = data
+                    if hasattr(self, "compiled_metrics"):
+                        self.compiled_metrics.update_state(y, self(x))
+                    return {m.name: m.result() for m in self.metrics}
+        """,
+    },
+    "KC539": {
+        "keras.callbacks.BackupAndRestore": """
+            import keras
+
+            backup = keras.callbacks.BackupAndRestore("/tmp/backup")
+        """,
+        "tf_keras keeps it": """
+            import tf_keras
+
+            backup = tf_keras.callbacks.experimental.BackupAndRestore("/tmp/backup")
+        """,
+    },
+})
+# ==== issue 15: KC538, KC539 (end) ==================================================================
+
 # How many findings of its code an INVALID case yields, when not 1.
 COUNTS = {
     ("KC501", "from keras.backend import"): 2,

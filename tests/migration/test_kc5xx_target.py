@@ -491,10 +491,9 @@ NO_RULE = {
     "layers.Merge / multi_gpu_model (fail on both)": (
         "import keras\nm = keras.layers.Merge(mode='sum')\np = keras.utils.multi_gpu_model\n"
     ),
-    "compiled_loss (works with a warning)": (
-        "import keras\nclass M(keras.Model):\n    def train_step(self, data):\n        x, y = data\n"
-        "        return self.compiled_loss(y, self(x, training=True))\n"
-    ),
+    # (`self.compiled_loss(...)`, which the spec lists here as working with a warning, is KC538's
+    # since issue 15: reported at info, next to compiled_metrics, whose shim was measured to make
+    # the logged loss wrong.)
     "model.input_shape / output_shape": "import keras\ndef f(model: keras.Model):\n    return model.input_shape, model.output_shape\n",
 }
 

@@ -1,4 +1,5 @@
-"""`--confirm` for the KC5xx rules: cheap introspection of the installed Keras.
+"""`--confirm` for the KC5xx rules (and the class rules KC405 and KC406, whose findings sit in
+module code): cheap introspection of the installed Keras.
 
 Each migration entry carries a `Probe` (kerascheck/rules/keras3/table.py): a line of code
 that raises the measured error on Keras 3 (`keras.backend.set_value` ->
@@ -30,7 +31,29 @@ import subprocess
 import sys
 from typing import Iterable, Optional
 
-from kerascheck.rules.keras3.table import BY_CODE
+from kerascheck.rules.keras3.table import BY_CODE, Probe
+
+# ==== issue 15: KC405, KC406 (begin) ================================================================
+# Class rules whose findings sit in module code, where there is no class to build: their
+# probe, like a migration row's, runs a line of Keras (no user code). KC405 bites on Keras 3
+# only; KC406's probe shows its pitfall on Keras 2 as well (`model.inputs` is None there,
+# so `inputs[0]` raises TypeError), so a Keras 2 install confirms it too.
+INTROSPECTION_PROBES = {
+    "KC405": Probe("keras.layers.Dense(1, name='block1/dense')", ("ValueError",)),
+    "KC406": Probe("keras.Sequential([keras.layers.Dense(1)]).{member}", ("AttributeError", "TypeError"),
+                   member="inputs[0]"),
+}
+BITES_ON_KERAS2 = frozenset({"KC406"})
+# What KC406's probe reads, by the attribute the finding reads.
+_KC406_MEMBERS = {"inputs": "inputs[0]", "outputs": "outputs[0]", "input": "layers[0].input",
+                  "output": "layers[0].output"}
+# ==== issue 15: KC405, KC406 (end) ==================================================================
+
+
+def probe_of(code: str) -> Optional[Probe]:
+    """The introspection probe of `code`: its migration row's, or a class rule's above."""
+    entry = BY_CODE.get(code)
+    return entry.probe if entry is not None else INTROSPECTION_PROBES.get(code)
 
 
 def checkpoint_weights_only(tree, text: str, line: int, column: int) -> Optional[str]:
@@ -67,6 +90,8 @@ def member_of(code: str, source_text: str) -> str:
     """What a probe needs from the flagged source text: the last name of `K.set_value`,
     the module of `from tensorflow.keras.engine.topology import ...`."""
     text = source_text.strip()
+    if code == "KC406":
+        return _KC406_MEMBERS.get(text.rsplit(".", 1)[-1], "")
     if code == "KC509":
         for prefix in ("tensorflow.keras.", "tf.keras.", "tf_keras."):
             if text.startswith(prefix):
@@ -83,8 +108,8 @@ _LABEL = 80  # a longer probe is named by its code ("the KC535 probe")
 
 def takes_member(code: str) -> bool:
     """Whether the probe of `code` probes the flagged name (`keras.backend.{member}`)."""
-    entry = BY_CODE.get(code)
-    return entry is not None and entry.probe is not None and MEMBER in entry.probe.code
+    probe = probe_of(code)
+    return probe is not None and MEMBER in probe.code
 
 
 def valid_member(code: str, member: str) -> bool:
@@ -94,6 +119,8 @@ def valid_member(code: str, member: str) -> bool:
         return bool(_MODULE_PATH.fullmatch(member))
     if code == "KC506":
         return member in ("True", "False")  # the finding's save_weights_only
+    if code == "KC406":
+        return member in _KC406_MEMBERS.values()
     return member.isidentifier()
 
 
@@ -138,10 +165,9 @@ def run(code: str, member: str = "") -> tuple[str, str]:
     """(status, detail): "confirmed", "not-reproduced", "skipped" or "error" (the raw
     observation, as `python -m kerascheck.confirm.probes.migration` prints it; `observe()` is
     what `kerascheck --confirm` shows)."""
-    entry = BY_CODE.get(code)
-    if entry is None or entry.probe is None:
+    probe = probe_of(code)
+    if probe is None:
         return "skipped", "this entry has no introspection probe (it needs a model and data)"
-    probe = entry.probe
     outcome = _execute(probe, member)
     if outcome.keras is None:
         error = outcome.import_error
@@ -165,11 +191,11 @@ def label(code: str, member: str = "") -> Optional[str]:
     `keras.optimizers.Adam(lr=0.01)`): its statements without the imports and the
     `or True` that makes a call a value, or only the last one (`m.metrics_names ==
     [...]`); None when that is still too long for a line."""
-    entry = BY_CODE.get(code)
-    if entry is None or entry.probe is None:
+    probe = probe_of(code)
+    if probe is None:
         return None
     try:
-        tree = ast.parse(_source(entry.probe, member))
+        tree = ast.parse(_source(probe, member))
     except SyntaxError:
         return None
     statements = [node for node in tree.body if not isinstance(node, (ast.Import, ast.ImportFrom))]
@@ -204,10 +230,9 @@ def observe(code: str, member: str = "") -> tuple[str, str, Optional[str]]:
     `not-reproduced` and says the installed Keras is Keras 2; one that raises or holds
     there is `skipped` (it was written for Keras 3 and fails on Keras 2 for other reasons:
     `Dense(1).output_shape` of an unbuilt layer, `keras.ops`)."""
-    entry = BY_CODE.get(code)
-    if entry is None or entry.probe is None:
+    probe = probe_of(code)
+    if probe is None:
         return "skipped", f"{code} has no introspection probe (its behaviour needs a model and data to show)", None
-    probe = entry.probe
     outcome = _execute(probe, member)
     if outcome.keras is None:
         error = outcome.import_error
@@ -219,7 +244,7 @@ def observe(code: str, member: str = "") -> tuple[str, str, Optional[str]]:
         name = type(outcome.error).__name__
         first = _first_line(outcome.error)
         raised = f"{name}: {first}" if first else name
-    keras2 = (_major(version) or 3) < 3
+    keras2 = (_major(version) or 3) < 3 and code not in BITES_ON_KERAS2
     if keras2:
         if outcome.error is not None or (not probe.raises and outcome.value):
             seen = f"raises {raised}" if outcome.error is not None else ("is true" if shown else "shows it")

@@ -1,4 +1,4 @@
-"""The Keras 2 -> Keras 3 migration table (the spec's 37 entries, KC501-KC537) as data.
+"""The Keras 2 -> Keras 3 migration table (the spec's 37 entries, KC501-KC537, and KC538-KC539) as data.
 
 Each `Entry` is one rule: its metadata (code, name, severity, default, which Keras it
 breaks on), the matchers that find it and their parameters, the message (the measured
@@ -1857,5 +1857,112 @@ entry(
     needles=("l2(", "l1(", "L2(", "L1("),
     probe=Probe("keras.regularizers.l2(l=0.01)", ("TypeError",)),
 )
+
+
+# ==== issue 15: KC538, KC539 (begin) ================================================================
+# 38 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC538",
+    name="compiled-loss-in-train-step",
+    summary="self.compiled_loss / self.compiled_metrics in a custom train_step: deprecated shims in Keras 3 "
+            "(the logged loss goes wrong).",
+    severity=WARNING,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("compiled_loss_in_train_step", {}),),
+    message="",
+    messages={
+        "loss": "`{written}(...)` is a deprecated shim in Keras 3 (UserWarning: `model.compiled_loss()` is deprecated), "
+                "which ignores `regularization_losses=`; call `self.compute_loss(y=..., y_pred=..., "
+                "sample_weight=...)`, which adds self.losses itself",
+        "metrics": "`{written}(...)` is a deprecated shim in Keras 3 that updates every metric in self.metrics, the "
+                   "loss tracker included, with the predictions: the logged `loss` becomes the mean of y_pred, "
+                   "silently; update the metrics yourself: `for metric in self.metrics:` the \"loss\" one with the "
+                   "loss, the others with (y, y_pred)",
+        "attribute": "`{written}` fails on Keras 3 (AttributeError: {owner} has no attribute '{member}'): "
+                     "compiled_loss and compiled_metrics are deprecated shims there; use self.metrics "
+                     "(and self.compute_loss)",
+    },
+    fix_safety=("unsafe",),
+    bad="""
+        import keras
+        import tensorflow as tf
+
+
+        class Regressor(keras.Model):
+            def train_step(self, data):
+                x, y = data
+                with tf.GradientTape() as tape:
+                    y_pred = self(x, training=True)
+                    loss = self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+                gradients = tape.gradient(loss, self.trainable_variables)
+                self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+                self.compiled_metrics.update_state(y, y_pred)
+                return {m.name: m.result() for m in self.metrics}
+        """,
+    good="""
+        import keras
+        import tensorflow as tf
+
+
+        class Regressor(keras.Model):
+            def train_step(self, data):
+                x, y = data
+                with tf.GradientTape() as tape:
+                    y_pred = self(x, training=True)
+                    loss = self.compute_loss(y=y, y_pred=y_pred)
+                gradients = tape.gradient(loss, self.trainable_variables)
+                self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+                for metric in self.metrics:
+                    if metric.name == "loss":
+                        metric.update_state(loss)
+                    else:
+                        metric.update_state(y, y_pred)
+                return {m.name: m.result() for m in self.metrics}
+        """,
+    fixed=SAME_AS_GOOD,
+    needles=("compiled_loss", "compiled_metrics"),
+    # The silent half, measured by the probe: the "loss" that evaluate() reports is the mean of y_pred (3.0, not 9.0).
+    probe=Probe("import numpy as np\nclass M(keras.Model):\n    def test_step(self, data):\n        x, y = data\n"
+                "        self.compiled_metrics.update_state(y, self(x, training=False))\n"
+                "        return {m.name: m.result() for m in self.metrics}\n"
+                "i = keras.Input((1,))\nm = M(i, keras.layers.Dense(1, kernel_initializer='ones', use_bias=False)(i))\n"
+                "m.compile(loss='mean_squared_error')\n"
+                "loss_reported = m.evaluate(np.full((2, 1), 3.0), np.zeros((2, 1)), verbose=0, return_dict=True)['loss']\n"
+                "round(loss_reported, 3) == 3.0"),
+)
+
+# 39 -----------------------------------------------------------------------------------------------------------------
+entry(
+    code="KC539",
+    name="callbacks-experimental",
+    summary="keras.callbacks.experimental.X: Keras 3 has no callbacks.experimental (use keras.callbacks.BackupAndRestore).",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("symbol", {
+        "roots": ("keras.callbacks.experimental",),
+        "symbols": (Symbol("keras.callbacks.experimental", "prefix", "all"),),
+        "moves": (Move("keras.callbacks.experimental.BackupAndRestore", "keras.callbacks.BackupAndRestore"),),
+        "fix": "move",
+        "plain_import_fix": True,
+    }),),
+    message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.callbacks' has no attribute "
+            "'experimental'); BackupAndRestore is `keras.callbacks.BackupAndRestore` (UpdateEmbeddingCallback has no "
+            "Keras 3 equivalent)",
+    fix_safety=("safe",),
+    bad="""
+        from tensorflow import keras
+
+        backup = keras.callbacks.experimental.BackupAndRestore(backup_dir="/tmp/backup")
+        """,
+    good="""
+        from tensorflow import keras
+
+        backup = keras.callbacks.BackupAndRestore(backup_dir="/tmp/backup")
+        """,
+    fixed=SAME_AS_GOOD,
+    needles=("experimental",),
+    probe=Probe("keras.callbacks.experimental", ("AttributeError",)),
+)
+# ==== issue 15: KC538, KC539 (end) ==================================================================
 
 BY_CODE: dict[str, Entry] = {row.code: row for row in ENTRIES}
