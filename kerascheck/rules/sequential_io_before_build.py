@@ -88,20 +88,25 @@ class SequentialIoBeforeBuild(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if isinstance(func, cst.Name) and (self._scope(), func.value) in self._stacks:
-            del self._stacks[(self._scope(), func.value)]  # called: built (or unknown)
-            return
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-            key = (self._scope(), func.value.value)
-            stack = self._stacks.get(key)
-            if stack is not None:
-                method = func.attr.value
-                if method == "add":
-                    layer = next(iter(syntax.positional(node)), None) or syntax.keyword(node, "layer")
-                    self._added(stack, layer.value if layer is not None else None)
-                elif method not in knowledge.SEQUENTIAL_NON_BUILDING_METHODS:
-                    del self._stacks[key]  # build, fit, predict... or anything unknown
+        if self._stacks:
+            if isinstance(func, cst.Name) and (self._scope(), func.value) in self._stacks:
+                del self._stacks[(self._scope(), func.value)]  # called: built (or unknown)
                 return
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+                key = (self._scope(), func.value.value)
+                stack = self._stacks.get(key)
+                if stack is not None:
+                    method = func.attr.value
+                    if method == "add":
+                        layer = next(iter(syntax.positional(node)), None) or syntax.keyword(node, "layer")
+                        self._added(stack, layer.value if layer is not None else None)
+                    elif method not in knowledge.SEQUENTIAL_NON_BUILDING_METHODS:
+                        del self._stacks[key]  # build, fit, predict... or anything unknown
+                    return
+        # Every call passes here: a dotted callee must end in `.Sequential` before its name
+        # is resolved (a bare name may be an alias, so it is always resolved).
+        if isinstance(func, cst.Attribute) and func.attr.value != "Sequential":
+            return
         if resolves_to(self.module.keras_name(func), knowledge.SEQUENTIAL_CLASSES):
             self._sequential(node)
 
