@@ -154,6 +154,11 @@ class ProjectIndex:
         located = self._locate(path, anchor, target)
         return located[0] if located is not None else None
 
+    def locate(self, path: str, anchor: str, target: str) -> Optional[tuple[str, list[str]]]:
+        """The tree file an import in `path` takes `target` from, with the attribute parts
+        that follow its module (`["build"]` for `pkg.models.build`); None outside the tree."""
+        return self._locate(path, anchor, target)
+
     def _locate(self, path: str, anchor: str, target: str):
         """The tree file that the longest module prefix of `target` names, with the
         remaining attribute parts, or None when no prefix is a file of the tree."""

@@ -1,0 +1,332 @@
+"""The first pass for saving (KC305): what a module saves, what it loads, and which class
+names it hands to Keras for a reload.
+
+Stdlib `ast`, one module at a time, nothing resolved across files: calls are kept by their
+dotted name as written (`model.save`, `keras.models.load_model`), and
+:mod:`kerascheck.semantic.saving` resolves them with the project index. A module is cut
+into units: each module-level function and class (all of its body, nested code
+included) and the module's own statements. A unit that saves a model is where the
+classes it constructs (or the builder functions it calls construct) end up in a saved
+model. A saved path's format is read from its known end (a literal, the last text of an
+f-string, `os.path.join(..., "m.h5")`, a local or module-level name assigned one of those).
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Optional
+
+from kerascheck.semantic import knowledge
+from kerascheck.semantic.names import ast_dotted
+
+MODULE_BODY = ""  # the unit of the module's own statements
+_MAX_DEPTH = 3  # names followed to the value they were assigned
+_PATH_WRAPPERS = frozenset({"join", "Path", "PurePath", "str", "abspath", "expanduser", "fspath", "realpath"})
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass(frozen=True)
+class SaveSite:
+    """A whole-model save: `x.save(path)`, `save_model(x, path)`, `ModelCheckpoint(path)`."""
+
+    line: int
+    callee: str  # as written
+    format: Optional[str]  # knowledge.FORMAT_*, None when the path's end is not known
+
+
+@dataclass(frozen=True)
+class LoadSite:
+    """A `load_model(path, ...)` call (resolved later: it may be a project's own function)."""
+
+    line: int
+    callee: str
+    format: Optional[str]
+    compiles: bool  # compile= is not False: the loss and metrics are rebuilt too
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The class names a module hands to Keras: `custom_objects=`, `custom_object_scope(...)`,
+    `get_custom_objects()` updates, `register_keras_serializable(...)(cls)` calls."""
+
+    names: frozenset = frozenset()  # string keys ("Scale")
+    refs: frozenset = frozenset()  # values as written ("Scale", "blocks.Scale")
+    unknown: bool = False  # one was not a literal: it may name any class
+
+    def __or__(self, other: "Coverage") -> "Coverage":
+        return Coverage(self.names | other.names, self.refs | other.refs, self.unknown or other.unknown)
+
+
+@dataclass(frozen=True)
+class Unit:
+    callees: frozenset  # the dotted callables its code calls, as written
+    saves: tuple  # SaveSite, in source order
+
+
+@dataclass(frozen=True)
+class SavingFacts:
+    units: dict  # unit name (MODULE_BODY for the module's statements) -> Unit
+    loads: tuple  # LoadSite
+    coverage: Coverage
+
+
+def collect(tree: ast.Module) -> SavingFacts:
+    module_nodes = [node for statement in tree.body if not isinstance(statement, _DEFINITIONS)
+                    for node in ast.walk(statement)]
+    module_scope = _Scope(module_nodes, None)
+    units: dict = {}
+    loads: list = []
+    coverage = Coverage()
+    bodies = [(MODULE_BODY, module_nodes, module_scope)]
+    for statement in tree.body:
+        if isinstance(statement, _DEFINITIONS):
+            nodes = list(ast.walk(statement))
+            bodies.append((statement.name, nodes, _Scope(nodes, module_scope)))
+    for name, nodes, scope in bodies:
+        reader = _UnitReader(scope)
+        for node in nodes:
+            reader.visit(node)
+        if reader.callees or reader.saves:
+            units[name] = Unit(frozenset(reader.callees), tuple(reader.saves))
+        loads.extend(reader.loads)
+        coverage = coverage | reader.coverage
+    return SavingFacts(units, tuple(loads), coverage)
+
+
+def format_of(end: Optional[str]) -> Optional[str]:
+    """The format Keras writes for a path ending in `end`: .keras, .h5/.hdf5, else (tf_keras)
+    a SavedModel directory; None when the end is unknown or a placeholder (`{epoch}`)."""
+    if end is None:
+        return None
+    text = end.strip().lower()
+    if text.endswith(knowledge.KERAS_FILE_SUFFIXES):
+        return knowledge.FORMAT_KERAS
+    if text.endswith(knowledge.H5_FILE_SUFFIXES):
+        return knowledge.FORMAT_H5
+    if not text or text.endswith(("}", "%s", "%d")):
+        return None
+    return knowledge.FORMAT_DIR
+
+
+class _Scope:
+    """The plain assignments of a unit (`name = value`, `name[key] = value`,
+    `name.update(...)`), falling back to the module's for names the unit does not bind."""
+
+    def __init__(self, nodes: list, outer: Optional["_Scope"]):
+        self.outer = outer
+        self.values: dict[str, list] = {}
+        self.items: dict[str, list] = {}  # name -> [(key node or None, value node)]
+        self.updates: dict[str, list] = {}  # name -> [update Call]
+        for node in nodes:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        self.values.setdefault(target.id, []).append(node.value)
+                    elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                        self.items.setdefault(target.value.id, []).append((target.slice, node.value))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                self.values.setdefault(node.target.id, []).append(node.value)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update" \
+                    and isinstance(node.func.value, ast.Name):
+                self.updates.setdefault(node.func.value.id, []).append(node)
+
+    def value(self, name: str) -> Optional[ast.AST]:
+        """The one value `name` is assigned here (or in the module), else None."""
+        values = self.values.get(name)
+        if values is None:
+            return self.outer.value(name) if self.outer is not None else None
+        return values[0] if len(values) == 1 else None
+
+    def owner(self, name: str) -> "_Scope":
+        """The scope whose assignments `name` refers to."""
+        if name in self.values or self.outer is None:
+            return self
+        return self.outer.owner(name)
+
+
+class _UnitReader:
+    def __init__(self, scope: _Scope):
+        self.scope = scope
+        self.callees: set = set()
+        self.saves: list = []
+        self.loads: list = []
+        self.coverage = Coverage()
+        self._registries = {name for name, values in scope.values.items()
+                            if any(_last_name(value) == knowledge.CUSTOM_OBJECTS_FUNCTION for value in values)}
+        for name in self._registries:  # objects = get_custom_objects(); objects[...] = ...; objects.update(...)
+            self.coverage = self.coverage | self._filled(scope, name)
+
+    def visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:  # get_custom_objects()["Scale"] = Scale
+                if isinstance(target, ast.Subscript) and _last_name(target.value) == knowledge.CUSTOM_OBJECTS_FUNCTION:
+                    self.coverage = self.coverage | _item(target.slice, node.value)
+            return
+        if not isinstance(node, ast.Call):
+            return
+        dotted = ast_dotted(node.func)
+        if dotted is not None:
+            self.callees.add(dotted)
+        name = _last_name(node)
+        for keyword in node.keywords:
+            # `custom_objects=` of any call; a load_model(path, **options) may hold one too.
+            if keyword.arg == knowledge.CUSTOM_OBJECTS_KEYWORD or (keyword.arg is None and name == knowledge.LOAD_CALL_NAME):
+                self.coverage = self.coverage | self._objects(keyword.value)
+        if name in knowledge.SAVED_CALL_NAMES:
+            self._save(node, dotted, name)
+        elif name == knowledge.LOAD_CALL_NAME:
+            self._load(node, dotted)
+        elif name in knowledge.CUSTOM_OBJECT_SCOPES:
+            for argument in node.args:
+                self.coverage = self.coverage | self._objects(argument)
+        elif name == "update" and isinstance(node.func, ast.Attribute) \
+                and _last_name(node.func.value) == knowledge.CUSTOM_OBJECTS_FUNCTION:
+            self.coverage = self.coverage | self._update(node)
+        elif isinstance(node.func, ast.Call) and _last_name(node.func) == knowledge.REGISTER_DECORATOR:
+            refs = frozenset(filter(None, map(ast_dotted, node.args)))  # register(...)(Scale)
+            self.coverage = self.coverage | Coverage(refs=refs)
+
+    # ---- saves and loads -------------------------------------------------------------------
+    def _save(self, node: ast.Call, dotted: Optional[str], name: str) -> None:
+        if dotted is None:
+            return
+        if name == "ModelCheckpoint":
+            weights_only = _keyword(node, "save_weights_only")
+            if weights_only is not None and not _is_false(weights_only):
+                return
+            path = _argument(node, 0, "filepath")
+        else:
+            path = _argument(node, 1 if name == "save_model" else 0, "filepath")
+        if path is None:
+            return
+        found = format_of(_end(path, self.scope))
+        requested = _keyword(node, "save_format")
+        if isinstance(requested, ast.Constant) and requested.value in knowledge.SAVE_FORMATS:
+            found = knowledge.SAVE_FORMATS[requested.value]
+        if name == knowledge.SAVE_METHOD and found not in (knowledge.FORMAT_KERAS, knowledge.FORMAT_H5):
+            # `x.save(path)` on anything: a checkpoint, a tokenizer, a TF1 Saver. Without a
+            # model file's name, only a receiver named like a model counts.
+            receiver = dotted.rpartition(".")[0].rpartition(".")[2]
+            if "model" not in receiver.lower():
+                return
+        self.saves.append(SaveSite(node.lineno, dotted, found))
+
+    def _load(self, node: ast.Call, dotted: Optional[str]) -> None:
+        if dotted is None:
+            return
+        path = _argument(node, 0, "filepath")
+        objects = _argument(node, 1, knowledge.CUSTOM_OBJECTS_KEYWORD)
+        if objects is not None and _keyword(node, knowledge.CUSTOM_OBJECTS_KEYWORD) is None:
+            self.coverage = self.coverage | self._objects(objects)  # load_model(path, {"Scale": Scale})
+        compile_flag = _argument(node, 2, "compile")
+        self.loads.append(LoadSite(node.lineno, dotted, format_of(_end(path, self.scope)) if path else None,
+                                   compile_flag is None or not _is_false(compile_flag)))
+
+    # ---- what the custom objects name ---------------------------------------------------------
+    def _objects(self, node: ast.AST, depth: int = 0) -> Coverage:
+        """The names and classes a custom-objects value holds."""
+        if isinstance(node, ast.Constant) and node.value is None:
+            return Coverage()
+        if isinstance(node, ast.Dict):
+            found = Coverage()
+            for key, value in zip(node.keys, node.values):
+                found = found | (self._objects(value, depth + 1) if key is None else _item(key, value))
+            return found
+        if isinstance(node, ast.Call) and _last_name(node) == "dict":
+            found = Coverage()
+            for argument in node.args:
+                found = found | self._objects(argument, depth + 1)
+            for keyword in node.keywords:
+                if keyword.arg is None:
+                    found = found | self._objects(keyword.value, depth + 1)
+                else:
+                    found = found | _item(ast.Constant(keyword.arg), keyword.value)
+            return found
+        if isinstance(node, ast.Name) and depth < _MAX_DEPTH and node.id not in self._registries:
+            value = self.scope.value(node.id)
+            if value is not None:
+                return self._objects(value, depth + 1) | self._filled(self.scope.owner(node.id), node.id)
+        return Coverage(unknown=True)
+
+    def _filled(self, scope: _Scope, name: str) -> Coverage:
+        """What `name[key] = value` and `name.update(...)` add to a dict."""
+        found = Coverage()
+        for key, value in scope.items.get(name, ()):
+            found = found | _item(key, value)
+        for call in scope.updates.get(name, ()):
+            found = found | self._update(call)
+        return found
+
+    def _update(self, call: ast.Call) -> Coverage:
+        found = Coverage()
+        for argument in call.args:
+            found = found | self._objects(argument)
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                found = found | self._objects(keyword.value)
+            else:
+                found = found | _item(ast.Constant(keyword.arg), keyword.value)
+        return found
+
+
+def _item(key: ast.AST, value: ast.AST) -> Coverage:
+    """One entry `key: value` of a custom-objects dict."""
+    names = frozenset({key.value}) if isinstance(key, ast.Constant) and isinstance(key.value, str) else frozenset()
+    ref = ast_dotted(value)
+    if not names and ref is None:
+        return Coverage(unknown=True)
+    return Coverage(names=names, refs=frozenset({ref}) if ref else frozenset())
+
+
+def _end(node: ast.AST, scope: _Scope, depth: int = 0) -> Optional[str]:
+    """The known end of a path expression, or None."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        last = node.values[-1] if node.values else None
+        return last.value if isinstance(last, ast.Constant) and isinstance(last.value, str) else None
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, (ast.Add, ast.Div)):
+            return _end(node.right, scope, depth)
+        if isinstance(node.op, ast.Mod):  # "m_%d.h5" % epoch
+            return _end(node.left, scope, depth)
+        return None
+    if isinstance(node, ast.Call):
+        name = _last_name(node)
+        if name in _PATH_WRAPPERS and node.args and not isinstance(node.args[-1], ast.Starred):
+            return _end(node.args[-1], scope, depth)
+        if name == "format" and isinstance(node.func, ast.Attribute):
+            return _end(node.func.value, scope, depth)
+        return None
+    if isinstance(node, ast.Name) and depth < _MAX_DEPTH:
+        value = scope.value(node.id)
+        return _end(value, scope, depth + 1) if value is not None else None
+    return None
+
+
+def _last_name(node: ast.AST) -> Optional[str]:
+    """The last name of a call's callee (`load_model` in `keras.models.load_model(...)`)."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
+
+
+def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
+    return next((keyword.value for keyword in call.keywords if keyword.arg == name), None)
+
+
+def _argument(call: ast.Call, position: int, name: str) -> Optional[ast.AST]:
+    found = _keyword(call, name)
+    if found is not None:
+        return found
+    if any(isinstance(argument, ast.Starred) for argument in call.args[: position + 1]):
+        return None
+    return call.args[position] if len(call.args) > position else None
+
+
+def _is_false(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
