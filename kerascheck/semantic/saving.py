@@ -2,13 +2,21 @@
 back (KC305), from the first pass's saving facts (kerascheck.semantic.saving_facts).
 
 - A save (`model.save(path)`, `keras.models.save_model`, a `ModelCheckpoint` that saves the
-  whole model) happens in a unit: a module-level function or class, or the module's own
-  statements. The Keras classes that unit constructs, directly or through the project's
-  builder functions it calls (followed across files), are in the saved model. So is a
-  Model class that saves itself (`self.save(...)` in one of its methods). The classes a
+  whole model) saves what the code before it built: the Keras classes constructed along
+  its backward slice (kerascheck.semantic.model_slice; the whole function or class when
+  the slice is empty), directly or through the project's builder functions (followed
+  across files). So is a Model class that saves itself (`self.save(...)`). The classes a
   layer or model builds inside its own body are not followed: Keras rebuilds them by
   running that body, never by looking their names up.
-- A load is a call of Keras's `load_model`, wherever the project makes it.
+- A load is a call of Keras's `load_model`. It may read what a save wrote when their paths
+  may name the same file (the formats agree, and so do the file names where both are known
+  in full; in a script's own statements, the load comes after the save), and either both
+  sit in one file, or the two files are related (side by side in
+  one folder, or reaching a common module of the tree through their imports) and their paths
+  say it is the same file (one file name, or one shared path expression such as
+  `config.MODEL_PATH`). A folder of independent example scripts is no project, and in a
+  library every module reaches every other: a load of some path elsewhere is not taken
+  to read this save.
 - A class is covered when the project names it to Keras anywhere: a `custom_objects=`
   argument, a `custom_object_scope`, a `get_custom_objects()` update. One that is not a
   literal may name any class, and then every class counts as covered.
@@ -30,12 +38,14 @@ from kerascheck.semantic.saving_facts import MODULE_BODY, LoadSite, SaveSite
 
 LAYER, MODEL, LOSS, METRIC = "layer", "model", "loss", "metric"
 _MAX_DEPTH = 6  # builder functions followed from a unit that saves
+_MAX_REACH = 400  # files followed through imports to relate a save and a load
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
 class Save:
     path: str
+    unit: str
     site: SaveSite
 
 
@@ -58,6 +68,36 @@ def saved_kind(index: ProjectIndex, key: ClassKey) -> Optional[str]:
         if canonical.startswith(knowledge.METRIC_MODULES):
             return METRIC
     return None
+
+
+def _may_read(save: Save, load: Load) -> bool:
+    """Whether the paths of a save and a load may name the same file: the formats agree
+    (or one is unknown); the file names are equal where both are known, and a load of a
+    named file does not read a save whose name is unknown. A load above the save in the
+    same function reads an earlier run's file: only through the same path (a resumed
+    run); one above it in a script's or notebook's own statements reads another file."""
+    saved, loaded = save.site, load.site
+    if saved.format is not None and loaded.format is not None and saved.format != loaded.format:
+        return False
+    if loaded.name is not None and saved.name != loaded.name:
+        return False
+    if load.path == save.path and loaded.unit == save.unit and loaded.line < saved.line:
+        if save.unit == MODULE_BODY:
+            return False  # a script or notebook runs top down: the load read an earlier file
+        return (saved.path is not None and saved.path == loaded.path) or (
+            saved.name is not None and saved.name == loaded.name)
+    return True
+
+
+def _same_file(save: Save, load: Load) -> bool:
+    """Evidence that a save and a load in two files name the same file: the same file name
+    (`"model.keras"` in both), or the same shared path expression (`config.MODEL_PATH`,
+    `MODEL_PATH`; a bare local name like `path` says nothing)."""
+    saved, loaded = save.site, load.site
+    if saved.name is not None and saved.name == loaded.name:
+        return True
+    text = saved.path
+    return text is not None and text == loaded.path and ("." in text or text.isupper())
 
 
 def top_package(path: str) -> Optional[str]:
@@ -84,7 +124,8 @@ class ProjectSaving:
         self._names: set = set()
         self._refs: set = set()
         self._unknown = False
-        self._constructed: dict[tuple[str, str], frozenset] = {}
+        self._built_by: dict[tuple[str, str], frozenset] = {}
+        self._reach: dict[str, frozenset] = {}
         for path, facts in list(index.modules.items()):
             saving = facts.saving
             if saving is None:
@@ -103,14 +144,39 @@ class ProjectSaving:
         return self._unknown or key.name in self._names or key in self._refs
 
     def loads_for(self, save: Save, compiled: bool) -> list[Load]:
-        """The loads that may read what `save` wrote: the formats agree (or one is not
-        known); `compiled`: only those that rebuild the loss and metrics."""
-        wanted = save.site.format
+        """The loads that may read what `save` wrote (see the module docstring);
+        `compiled`: only those that rebuild the loss and metrics."""
         return [
             load for load in self.loads
-            if (wanted is None or load.site.format is None or load.site.format == wanted)
-            and (load.site.compiles or not compiled)
+            if (load.site.compiles or not compiled) and _may_read(save, load)
+            and (load.path == save.path or (_same_file(save, load) and self._related(save.path, load.path)))
         ]
+
+    def _related(self, first: str, second: str) -> bool:
+        """Two files of one program: side by side (train.py and predict.py, two notebooks),
+        or reaching a common module of the tree."""
+        return os.path.dirname(first) == os.path.dirname(second) or bool(self.reach(first) & self.reach(second))
+
+    def reach(self, path: str) -> frozenset:
+        """The file, the tree modules it imports (transitively), and the packages (folders
+        with an `__init__.py` in the tree) that hold any of them."""
+        found = self._reach.get(path)
+        if found is not None:
+            return found
+        modules = self.index.modules
+        files, todo = {path}, [path]
+        while todo and len(files) < _MAX_REACH:
+            file = todo.pop()
+            facts = modules.get(file)
+            for anchor, target in [*facts.imports.values(), *facts.star_imports] if facts is not None else ():
+                imported = self.index.module_file(file, anchor, target)
+                if imported is not None and imported not in files:
+                    files.add(imported)
+                    todo.append(imported)
+        packages = {os.path.dirname(file) for file in files
+                    if os.path.join(os.path.dirname(file), "__init__.py") in modules}
+        found = self._reach[path] = frozenset(files | packages)
+        return found
 
     def registers(self, path: str, dotted: str) -> bool:
         """Whether the decorator `dotted` (as written in `path`) registers the class: Keras's
@@ -142,11 +208,10 @@ class ProjectSaving:
             if self._keras_call(path, site.callee, knowledge.LOAD_FUNCTIONS):
                 self.loads.append(Load(path, site))
         for name, unit in saving.units.items():
-            saves = [Save(path, site) for site in unit.saves if self._model_save(path, site)]
-            if not saves:
-                continue
-            for key in self._classes_built(path, name, 0, set()):
-                self.saved.setdefault(key, []).extend(saves)
+            for site in unit.saves:
+                if self._model_save(path, site):
+                    for key in self._saved_classes(path, name, unit, site):
+                        self.saved.setdefault(key, []).append(Save(path, name, site))
 
     def _keras_call(self, path: str, callee: str, names: frozenset) -> bool:
         target = self.index.resolve(path, callee)
@@ -161,20 +226,24 @@ class ProjectSaving:
         # x.save(path): a model, unless x names a module or a class (np.save, tf.saved_model.save)
         return bool(receiver) and self.index.resolve(path, receiver) is None
 
-    def _classes_built(self, path: str, unit_name: str, depth: int, seen: set) -> frozenset:
-        """The Keras classes a unit constructs, itself or through the project functions it calls."""
-        memo = (path, unit_name)
-        if memo in self._constructed:
-            return self._constructed[memo]
-        seen.add(memo)
-        facts = self.index.modules.get(path)
-        unit = facts.saving.units.get(unit_name) if facts is not None and facts.saving else None
-        found: set = set()
-        if unit_name != MODULE_BODY and facts is not None and unit_name in facts.classes:
+    def _saved_classes(self, path: str, unit_name: str, unit, site: SaveSite) -> set:
+        """The Keras classes in the model `site` saves: those the code that built it
+        constructs (its backward slice, else the whole function or class), directly or
+        through the project's functions it calls."""
+        facts = self.index.modules[path]
+        if unit_name != MODULE_BODY and unit_name in facts.classes:
             key = ClassKey(path, unit_name)
             if saved_kind(self.index, key) == MODEL:
-                found.add(key)  # a model class that saves itself
-        for callee in unit.callees if unit is not None else ():
+                return {key}  # a model that saves itself: what its body builds is not looked up
+        if site.built is not None:
+            callees = site.built
+        else:
+            callees = unit.callees if unit_name != MODULE_BODY else frozenset()
+        return self._constructed(path, callees, 0, set())
+
+    def _constructed(self, path: str, callees, depth: int, seen: set) -> set:
+        found: set = set()
+        for callee in callees:
             target = self.index.resolve(path, callee)
             if isinstance(target, ClassKey):
                 if saved_kind(self.index, target):
@@ -182,11 +251,19 @@ class ProjectSaving:
             elif target is None and depth < _MAX_DEPTH:
                 function = self._function(path, callee)
                 if function is not None and function not in seen:
-                    found |= self._classes_built(*function, depth + 1, seen)
-        result = frozenset(found)
-        if depth == 0:
-            self._constructed[memo] = result
-        return result
+                    seen.add(function)
+                    found |= self._function_classes(function, depth + 1, seen)
+        return found
+
+    def _function_classes(self, function: tuple[str, str], depth: int, seen: set) -> frozenset:
+        """The Keras classes a project function constructs, itself or through the functions it calls."""
+        if function in self._built_by:
+            return self._built_by[function]
+        path, name = function
+        unit = self.index.modules[path].saving.units[name]
+        found = frozenset(self._constructed(path, unit.callees, depth, seen))
+        self._built_by[function] = found
+        return found
 
     def _function(self, path: str, dotted: str, depth: int = 0) -> Optional[tuple[str, str]]:
         """(file, name) of the module-level function of the tree `dotted` names in `path`."""

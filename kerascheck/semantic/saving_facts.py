@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from kerascheck.semantic import knowledge
+from kerascheck.semantic.model_slice import Slicer
 from kerascheck.semantic.names import ast_dotted
 
 MODULE_BODY = ""  # the unit of the module's own statements
@@ -32,6 +33,11 @@ class SaveSite:
     line: int
     callee: str  # as written
     format: Optional[str]  # knowledge.FORMAT_*, None when the path's end is not known
+    name: Optional[str] = None  # the file's name ("model.keras"), when known in full
+    path: Optional[str] = None  # the path expression, as written (`checkpoint_path`)
+    # The callables called to build the saved model (kerascheck.semantic.model_slice),
+    # None when the unit does not show how it was built.
+    built: Optional[frozenset] = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,9 @@ class LoadSite:
     callee: str
     format: Optional[str]
     compiles: bool  # compile= is not False: the loss and metrics are rebuilt too
+    name: Optional[str] = None
+    path: Optional[str] = None
+    unit: str = MODULE_BODY  # the unit that makes the call
 
 
 @dataclass(frozen=True)
@@ -77,13 +86,15 @@ def collect(tree: ast.Module) -> SavingFacts:
     units: dict = {}
     loads: list = []
     coverage = Coverage()
-    bodies = [(MODULE_BODY, module_nodes, module_scope)]
+    bodies = [(MODULE_BODY, module_nodes, module_scope, ())]
     for statement in tree.body:
         if isinstance(statement, _DEFINITIONS):
             nodes = list(ast.walk(statement))
-            bodies.append((statement.name, nodes, _Scope(nodes, module_scope)))
-    for name, nodes, scope in bodies:
-        reader = _UnitReader(scope)
+            methods = tuple(item for item in statement.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))) \
+                if isinstance(statement, ast.ClassDef) else ()
+            bodies.append((statement.name, nodes, _Scope(nodes, module_scope), methods))
+    for name, nodes, scope, methods in bodies:
+        reader = _UnitReader(name, scope, Slicer(nodes, methods))
         for node in nodes:
             reader.visit(node)
         if reader.callees or reader.saves:
@@ -93,12 +104,12 @@ def collect(tree: ast.Module) -> SavingFacts:
     return SavingFacts(units, tuple(loads), coverage)
 
 
-def format_of(end: Optional[str]) -> Optional[str]:
-    """The format Keras writes for a path ending in `end`: .keras, .h5/.hdf5, else (tf_keras)
-    a SavedModel directory; None when the end is unknown or a placeholder (`{epoch}`)."""
+def format_of(end: Optional[tuple[str, bool]]) -> Optional[str]:
+    """The format Keras writes for a path with this known end: .keras, .h5/.hdf5, else
+    (tf_keras) a SavedModel directory; None when the end is unknown or a placeholder."""
     if end is None:
         return None
-    text = end.strip().lower()
+    text = end[0].strip().lower()
     if text.endswith(knowledge.KERAS_FILE_SUFFIXES):
         return knowledge.FORMAT_KERAS
     if text.endswith(knowledge.H5_FILE_SUFFIXES):
@@ -106,6 +117,20 @@ def format_of(end: Optional[str]) -> Optional[str]:
     if not text or text.endswith(("}", "%s", "%d")):
         return None
     return knowledge.FORMAT_DIR
+
+
+def file_name(end: Optional[tuple[str, bool]]) -> Optional[str]:
+    """The file's name (its last path component) when the known end holds all of it:
+    a whole literal, or text after a "/"; None for a placeholder or a partial name
+    (`f"{run}_best.keras"`)."""
+    if end is None:
+        return None
+    text, whole = end
+    if "/" in text:
+        text, whole = text.rstrip("/").rpartition("/")[2], True
+    if not whole or not text or any(mark in text for mark in "{}%*"):
+        return None
+    return text
 
 
 class _Scope:
@@ -137,6 +162,12 @@ class _Scope:
             return self.outer.value(name) if self.outer is not None else None
         return values[0] if len(values) == 1 else None
 
+    def all_values(self, name: str) -> list:
+        """Every value `name` is assigned here (or, if never here, in the module)."""
+        if name not in self.values and self.outer is not None:
+            return self.outer.all_values(name)
+        return self.values.get(name, [])
+
     def owner(self, name: str) -> "_Scope":
         """The scope whose assignments `name` refers to."""
         if name in self.values or self.outer is None:
@@ -145,8 +176,10 @@ class _Scope:
 
 
 class _UnitReader:
-    def __init__(self, scope: _Scope):
+    def __init__(self, name: str, scope: _Scope, slicer: Slicer):
+        self.name = name
         self.scope = scope
+        self.slicer = slicer
         self.callees: set = set()
         self.saves: list = []
         self.loads: list = []
@@ -199,7 +232,8 @@ class _UnitReader:
             path = _argument(node, 1 if name == "save_model" else 0, "filepath")
         if path is None:
             return
-        found = format_of(_end(path, self.scope))
+        end = _end(path, self.scope)
+        found = format_of(end)
         requested = _keyword(node, "save_format")
         if isinstance(requested, ast.Constant) and requested.value in knowledge.SAVE_FORMATS:
             found = knowledge.SAVE_FORMATS[requested.value]
@@ -209,7 +243,16 @@ class _UnitReader:
             receiver = dotted.rpartition(".")[0].rpartition(".")[2]
             if "model" not in receiver.lower():
                 return
-        self.saves.append(SaveSite(node.lineno, dotted, found))
+        self.saves.append(SaveSite(node.lineno, dotted, found, file_name(end), _source(path), self._built(node, name)))
+
+    def _built(self, node: ast.Call, name: str) -> Optional[frozenset]:
+        """What the saved model is built from, by a backward slice from the save."""
+        if name == "ModelCheckpoint":
+            fitted = self.slicer.fitted_model(node)
+            return self.slicer.built_from(*fitted) if fitted is not None else None
+        model = node.func.value if name == knowledge.SAVE_METHOD else _argument(node, 0, "model")
+        receiver = ast_dotted(model) if model is not None else None
+        return self.slicer.built_from(receiver, node.lineno) if receiver is not None else None
 
     def _load(self, node: ast.Call, dotted: Optional[str]) -> None:
         if dotted is None:
@@ -219,8 +262,9 @@ class _UnitReader:
         if objects is not None and _keyword(node, knowledge.CUSTOM_OBJECTS_KEYWORD) is None:
             self.coverage = self.coverage | self._objects(objects)  # load_model(path, {"Scale": Scale})
         compile_flag = _argument(node, 2, "compile")
-        self.loads.append(LoadSite(node.lineno, dotted, format_of(_end(path, self.scope)) if path else None,
-                                   compile_flag is None or not _is_false(compile_flag)))
+        end = _end(path, self.scope) if path is not None else None
+        self.loads.append(LoadSite(node.lineno, dotted, format_of(end), compile_flag is None or not _is_false(compile_flag),
+                                   file_name(end), _source(path) if path is not None else None, self.name))
 
     # ---- what the custom objects name ---------------------------------------------------------
     def _objects(self, node: ast.AST, depth: int = 0) -> Coverage:
@@ -278,29 +322,36 @@ def _item(key: ast.AST, value: ast.AST) -> Coverage:
     return Coverage(names=names, refs=frozenset({ref}) if ref else frozenset())
 
 
-def _end(node: ast.AST, scope: _Scope, depth: int = 0) -> Optional[str]:
-    """The known end of a path expression, or None."""
+def _end(node: ast.AST, scope: _Scope, depth: int = 0) -> Optional[tuple[str, bool]]:
+    """The known end of a path expression, and whether it is a whole path or path
+    component (a literal) rather than the tail of a longer name; None when unknown."""
     if isinstance(node, ast.Constant):
-        return node.value if isinstance(node.value, str) else None
+        return (node.value, True) if isinstance(node.value, str) else None
     if isinstance(node, ast.JoinedStr):
         last = node.values[-1] if node.values else None
-        return last.value if isinstance(last, ast.Constant) and isinstance(last.value, str) else None
+        whole = len(node.values) == 1
+        return (last.value, whole) if isinstance(last, ast.Constant) and isinstance(last.value, str) else None
     if isinstance(node, ast.BinOp):
-        if isinstance(node.op, (ast.Add, ast.Div)):
+        if isinstance(node.op, ast.Div):  # Path(d) / "m.keras": a whole component
             return _end(node.right, scope, depth)
+        if isinstance(node.op, ast.Add):
+            found = _end(node.right, scope, depth)
+            return (found[0], False) if found else None
         if isinstance(node.op, ast.Mod):  # "m_%d.h5" % epoch
-            return _end(node.left, scope, depth)
+            found = _end(node.left, scope, depth)
+            return (found[0], False) if found else None
         return None
     if isinstance(node, ast.Call):
         name = _last_name(node)
         if name in _PATH_WRAPPERS and node.args and not isinstance(node.args[-1], ast.Starred):
             return _end(node.args[-1], scope, depth)
         if name == "format" and isinstance(node.func, ast.Attribute):
-            return _end(node.func.value, scope, depth)
+            found = _end(node.func.value, scope, depth)
+            return (found[0], False) if found else None
         return None
     if isinstance(node, ast.Name) and depth < _MAX_DEPTH:
-        value = scope.value(node.id)
-        return _end(value, scope, depth + 1) if value is not None else None
+        ends = {_end(value, scope, depth + 1) for value in scope.all_values(node.id)}
+        return ends.pop() if len(ends) == 1 else None  # assigned once, or the same end each time
     return None
 
 
@@ -326,6 +377,11 @@ def _argument(call: ast.Call, position: int, name: str) -> Optional[ast.AST]:
     if any(isinstance(argument, ast.Starred) for argument in call.args[: position + 1]):
         return None
     return call.args[position] if len(call.args) > position else None
+
+
+def _source(node: ast.AST) -> Optional[str]:
+    text = ast.unparse(node)
+    return text if len(text) <= 200 else None
 
 
 def _is_false(node: ast.AST) -> bool:

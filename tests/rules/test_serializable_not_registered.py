@@ -138,6 +138,32 @@ INVALID = {
         model.save("model.keras")
         keras.models.load_model("model.keras")
     """,
+    "a trainer class whose builder method constructs the layer": """
+        import keras
+
+        class Scale(keras.layers.Layer):
+            def call(self, x):
+                return x * 2
+
+        class Trainer:
+            def __init__(self):
+                self.model = self.build_model()
+
+            def build_model(self):
+                inputs = keras.Input((3,))
+                return keras.Model(inputs, Scale()(inputs))
+
+            def export(self):
+                self.model.save("exported.keras")
+
+            def restore(self):
+                self.model = keras.models.load_model("exported.keras")
+    """,
+    "a checkpoint given to fit through a callbacks list": _script("import keras\n", """
+    callbacks = [keras.callbacks.ModelCheckpoint("best.keras", save_best_only=True)]
+    model.fit(data, callbacks=callbacks)
+    best = keras.models.load_model("best.keras")
+    """),
     "two custom layers, two findings": Invalid(_script("import keras\n", """
     class Shift(keras.layers.Layer):
         def call(self, x):
@@ -270,6 +296,23 @@ VALID = {
     model.save("saved_model")
     keras.models.load_model("saved_model")
     """),
+    "a tutorial that saves another model than the one with the layer": _script("import keras\n", """
+    other = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    other.save("plain.keras")
+    restored = keras.models.load_model("plain.keras")
+    """),
+    "a load above the save in a script reads another file": _script("import keras\n", """
+    pretrained = keras.models.load_model(path)
+    model.save(path)
+    """),
+    "a path assigned the same directory twice (a SavedModel directory on Keras 3)": _script("import keras\n", """
+    path = "/tmp/export"
+    first = keras.Sequential([keras.layers.Dense(2)])
+    first.save(path)
+    path = "/tmp/export"
+    model.save(path)
+    restored = keras.models.load_model(path)
+    """),
     "a project's own load_model that passes custom_objects": _script("import keras\n", """
     def load_model(path):
         return keras.models.load_model(path, custom_objects={"Scale": Scale})
@@ -382,10 +425,18 @@ _PROJECT = {
             model = models.build()
             model.save("out/model.keras")
     """,
+    "pkg/data.py": """
+        import numpy as np
+
+        def batch():
+            return np.ones((1, 3), "float32")
+    """,
     "predict.py": """
         import keras
+        from pkg.data import batch
 
         model = keras.models.load_model("out/model.keras")
+        print(model.predict(batch()))
     """,
 }
 
@@ -397,17 +448,49 @@ def _lint_project(root):
 def test_saved_through_a_builder_in_another_file_and_loaded_in_a_third(project):
     [finding] = _lint_project(project(_PROJECT))
     assert finding.path.endswith("layers.py") and finding.line == 4
-    assert "(model.save to a .keras file, train.py:6) and loaded back (predict.py:4)" in finding.message
+    assert "(model.save to a .keras file, train.py:6) and loaded back (predict.py:5)" in finding.message
     assert 'package="pkg"' in finding.message
 
 
 def test_custom_objects_in_another_file_cover_the_class(project):
     files = dict(_PROJECT, **{"predict.py": """
         import keras
+        from pkg.data import batch
         from pkg.layers import Scale
 
         model = keras.models.load_model("out/model.keras", custom_objects={"Scale": Scale})
     """})
+    assert _lint_project(project(files)) == []
+
+
+def test_a_script_beside_the_training_script_counts(project):
+    """train.py and predict.py side by side, predict.py importing nothing of the project."""
+    files = dict(_PROJECT, **{"predict.py": """
+        import keras
+
+        model = keras.models.load_model("out/model.keras")
+    """})
+    [finding] = _lint_project(project(files))
+    assert "loaded back (predict.py:4)" in finding.message
+
+
+def test_unrelated_scripts_do_not_read_each_others_files(project):
+    """A folder of independent examples (keras-io): a load in one script is not a reload
+    of what another saved, unless the two sit side by side or reach a common module."""
+    files = {name: text for name, text in _PROJECT.items() if name not in ("train.py", "predict.py")}
+    files["examples/vision/train.py"] = _PROJECT["train.py"]
+    files["examples/nlp/predict.py"] = """
+        import keras
+
+        model = keras.models.load_model("out/model.keras")
+    """
+    assert _lint_project(project(files)) == []
+    files["examples/vision/predict.py"] = files.pop("examples/nlp/predict.py")
+    assert len(_lint_project(project(files))) == 1  # side by side: the same program
+
+
+def test_a_load_of_another_file_name_is_not_a_reload(project):
+    files = dict(_PROJECT, **{"predict.py": _PROJECT["predict.py"].replace("out/model.keras", "out/other.keras")})
     assert _lint_project(project(files)) == []
 
 
