@@ -28,7 +28,7 @@ from kerascheck.semantic.names import canonical_keras_name
 # The codes with a runtime probe (the catalog's "Runtime confirmation" section).
 CONFIRMABLE = frozenset(
     "KC101 KC102 KC103 KC104 KC105 KC201 KC202 KC203 KC204 KC205 KC206 KC210 KC301 KC302 KC303 KC304".split()
-)
+) | {"KC305"}  # KC305: confirm/probes/saving.py
 # The codes whose probe introspects the installed Keras instead (the migration table).
 MIGRATION = frozenset(BY_CODE)
 

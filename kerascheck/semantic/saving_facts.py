@@ -80,28 +80,76 @@ class SavingFacts:
 
 
 def collect(tree: ast.Module) -> SavingFacts:
-    module_nodes = [node for statement in tree.body if not isinstance(statement, _DEFINITIONS)
-                    for node in ast.walk(statement)]
-    module_scope = _Scope(module_nodes, None)
+    module_statements = [statement for statement in tree.body if not isinstance(statement, _DEFINITIONS)]
+    bodies = [(MODULE_BODY, module_statements, ())]
+    for statement in tree.body:
+        if isinstance(statement, _DEFINITIONS):
+            methods = tuple(item for item in statement.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))) \
+                if isinstance(statement, ast.ClassDef) else ()
+            bodies.append((statement.name, [statement], methods))
     units: dict = {}
     loads: list = []
     coverage = Coverage()
-    bodies = [(MODULE_BODY, module_nodes, module_scope, ())]
-    for statement in tree.body:
-        if isinstance(statement, _DEFINITIONS):
-            nodes = list(ast.walk(statement))
-            methods = tuple(item for item in statement.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))) \
-                if isinstance(statement, ast.ClassDef) else ()
-            bodies.append((statement.name, nodes, _Scope(nodes, module_scope), methods))
-    for name, nodes, scope, methods in bodies:
+    module_scope: Optional[_Scope] = None
+    for name, roots, methods in bodies:
+        nodes = _walk(roots)
+        callees, relevant = _callees(nodes)
+        if not relevant:  # most code saves, loads and registers nothing: its calls are enough
+            if callees:
+                units[name] = Unit(frozenset(callees), ())
+            continue
+        if module_scope is None:
+            module_scope = _Scope(nodes if name == MODULE_BODY else _walk(module_statements), None)
+        scope = module_scope if name == MODULE_BODY else _Scope(nodes, module_scope)
         reader = _UnitReader(name, scope, Slicer(nodes, methods))
         for node in nodes:
             reader.visit(node)
-        if reader.callees or reader.saves:
-            units[name] = Unit(frozenset(reader.callees), tuple(reader.saves))
+        units[name] = Unit(frozenset(callees), tuple(reader.saves))
         loads.extend(reader.loads)
         coverage = coverage | reader.coverage
     return SavingFacts(units, tuple(loads), coverage)
+
+
+# Nodes that hold no call and no name: not visited (a third of a tree).
+_LEAVES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+
+
+def _walk(roots: list) -> list:
+    """Every node under the roots (in no particular order), as `ast.walk` gives them,
+    without the operator and context leaves."""
+    found: list = []
+    todo = list(roots)
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                todo.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                todo.append(value)
+    return found
+
+
+# The last names of the calls that make a unit worth reading in full.
+_RELEVANT_CALLS = knowledge.SAVED_CALL_NAMES | knowledge.CUSTOM_OBJECT_SCOPES | {
+    knowledge.LOAD_CALL_NAME, knowledge.CUSTOM_OBJECTS_FUNCTION, knowledge.REGISTER_DECORATOR}
+
+
+def _callees(nodes: list) -> tuple[set, bool]:
+    """The dotted callables the nodes call, and whether any call saves, loads or names
+    custom objects."""
+    callees: set = set()
+    relevant = False
+    for node in nodes:
+        if type(node) is ast.Call:
+            dotted = ast_dotted(node.func)
+            if dotted is not None:
+                callees.add(dotted)
+            if not relevant:
+                relevant = _last_name(node) in _RELEVANT_CALLS or any(
+                    keyword.arg == knowledge.CUSTOM_OBJECTS_KEYWORD for keyword in node.keywords)
+    return callees, relevant
 
 
 def format_of(end: Optional[tuple[str, bool]]) -> Optional[str]:
@@ -180,7 +228,6 @@ class _UnitReader:
         self.name = name
         self.scope = scope
         self.slicer = slicer
-        self.callees: set = set()
         self.saves: list = []
         self.loads: list = []
         self.coverage = Coverage()
@@ -198,8 +245,6 @@ class _UnitReader:
         if not isinstance(node, ast.Call):
             return
         dotted = ast_dotted(node.func)
-        if dotted is not None:
-            self.callees.add(dotted)
         name = _last_name(node)
         for keyword in node.keywords:
             # `custom_objects=` of any call; a load_model(path, **options) may hold one too.

@@ -14,6 +14,7 @@ from typing import Callable
 def class_probes() -> dict[str, Callable]:
     """Every class rule's probe, by code (imports numpy and the probe modules; worker only)."""
     from kerascheck.confirm.probes import call_contract, serialization, weights  # noqa: F401 - registration
+    from kerascheck.confirm.probes import saving  # noqa: F401 - registration (KC305)
     from kerascheck.confirm.probes.base import PROBES
 
     return PROBES
