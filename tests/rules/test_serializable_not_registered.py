@@ -292,6 +292,10 @@ VALID = {
     checkpoint.save(prefix)
     keras.models.load_model(path)
     """),
+    "load_model(path, **options): the options may hold custom_objects": _script("import keras\n", """
+    model.save("model.keras")
+    keras.models.load_model("model.keras", **LOAD_OPTIONS)
+    """),
     "a SavedModel directory on Keras 3 (KC507's finding)": _script("import keras\n", """
     model.save("saved_model")
     keras.models.load_model("saved_model")
@@ -334,6 +338,10 @@ INVALID_KERAS2 = {
     "a layer in .h5 (tf_keras)": _script("import tf_keras\nkeras = tf_keras\n", """
     model.save("model.h5")
     tf_keras.models.load_model("model.h5")
+    """),
+    "save_format=\"h5\" makes an .h5 file of any path": _script("import tf_keras as keras\n", """
+    model.save(output_path, save_format="h5")
+    keras.models.load_model(output_path)
     """),
     "a loss in a SavedModel directory": """
         import tensorflow as tf
