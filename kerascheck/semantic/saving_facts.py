@@ -104,8 +104,8 @@ def collect(tree: ast.Module) -> SavingFacts:
         reader = _UnitReader(name, scope, Slicer(nodes, methods))
         for node in nodes:
             reader.visit(node)
-        units[name] = Unit(frozenset(callees), tuple(reader.saves))
-        loads.extend(reader.loads)
+        units[name] = Unit(frozenset(callees), tuple(sorted(reader.saves, key=lambda site: site.line)))
+        loads.extend(sorted(reader.loads, key=lambda site: site.line))
         coverage = coverage | reader.coverage
     return SavingFacts(units, tuple(loads), coverage)
 

@@ -563,3 +563,39 @@ def test_the_fix_files_the_class_under_its_top_level_package(project):
     assert result.findings == []
     with open(f"{root}/pkg/layers.py", encoding="utf-8") as handle:
         assert '@keras.saving.register_keras_serializable(package="pkg")\nclass Scale' in handle.read()
+
+
+def test_a_shared_path_expression_links_two_scripts(project):
+    """train.py and predict.py name the file through one setting, not a literal."""
+    files = {name: text for name, text in _PROJECT.items() if name not in ("train.py", "predict.py")}
+    files["config.py"] = 'MODEL_PATH = "out/" + "model.keras"\n'
+    files["train.py"] = """
+        import config
+        from pkg import model as models
+
+        model = models.build()
+        model.save(config.MODEL_PATH)
+    """
+    files["predict.py"] = """
+        import keras
+        from config import MODEL_PATH
+
+        model = keras.models.load_model(MODEL_PATH)
+    """
+    assert len(_lint_project(project(files))) == 0  # config.MODEL_PATH and MODEL_PATH: two spellings
+    files["predict.py"] = files["predict.py"].replace("from config import MODEL_PATH", "import config").replace(
+        "load_model(MODEL_PATH)", "load_model(config.MODEL_PATH)")
+    [finding] = _lint_project(project(files))
+    assert "loaded back (predict.py:5)" in finding.message
+
+
+def test_the_cache_rechecks_the_class_when_the_loading_file_changes(project, tmp_path):
+    """The finding on the class depends on another file: fixing the load there clears it."""
+    root = project(_PROJECT)
+    settings = Settings(select=("KC305",))
+    cache = str(tmp_path / "cache")
+    assert len(check_paths([root], settings, cache_dir=cache).findings) == 1
+    (tmp_path / "predict.py").write_text(textwrap.dedent(_PROJECT["predict.py"]).replace(
+        'load_model("out/model.keras")', 'load_model("out/model.keras", custom_objects={"Scale": Scale})'
+    ).replace("import keras\n", "import keras\nfrom pkg.layers import Scale\n"), encoding="utf-8")
+    assert check_paths([root], settings, cache_dir=cache).findings == []
