@@ -26,7 +26,9 @@ from kerascheck.rules.base import Fix, Rule, effect, everywhere
 from kerascheck.semantic import knowledge, target
 from kerascheck.semantic.file_state import SHIM, STANDALONE, TF_KERAS, FileState, flavor
 from kerascheck.semantic.names import cst_dotted
-from kerascheck.semantic.saving import LAYER, LOSS, METRIC, MODEL, Load, ProjectSaving, Save, saved_kind, top_package
+from kerascheck.semantic.saving import (
+    LAYER, LOSS, METRIC, MODEL, Load, ProjectSaving, Save, registers, saved_kind, top_package,
+)
 
 _KERAS, _H5, _DIR = knowledge.FORMAT_KERAS, knowledge.FORMAT_H5, knowledge.FORMAT_DIR
 # (kind, format saved to) -> situation. A layer or model in a SavedModel directory is no
@@ -40,6 +42,7 @@ _SITUATIONS = {
 }
 _FORMAT_LABELS = {_KERAS: "a .keras file", _H5: "an .h5 file", _DIR: "a SavedModel directory", None: "a file"}
 _NOT_FOUND = "load_model fails: TypeError (the class of the saved name is not found)"
+_RELOAD = " while it rebuilds the compiled loss and metrics"
 _DECORATOR = {STANDALONE: "saving.register_keras_serializable", SHIM: "utils.register_keras_serializable"}
 
 
@@ -51,12 +54,9 @@ class SerializableNotRegistered(Rule):
     affects = ("Keras 3; Keras 2 for a layer in a .keras or .h5 file and a loss or metric in .h5 or a "
                "SavedModel directory")
     fix_safety = ("unsafe",)
-    _RELOAD = " while it rebuilds the compiled loss and metrics"
     effects = {
         # (Before Keras 2.12 there is no .keras format: save() writes a SavedModel there.)
-        "layer+keras-file": effect(
-            keras3=_NOT_FOUND, keras2=_NOT_FOUND, keras2_old=None,
-        ),
+        "layer+keras-file": effect(keras3=_NOT_FOUND, keras2=_NOT_FOUND, keras2_old=None),
         "layer+h5-file": everywhere("load_model fails: ValueError (\"Unknown layer\")"),
         # tf_keras imports the class's module and finds it there (measured with an
         # importable module, as a project's is); it cannot write a subclassed model to .h5.
@@ -79,15 +79,17 @@ class SerializableNotRegistered(Rule):
         index = self.module.index
         key = self.module.class_key(node)
         kind = saved_kind(index, key) if index.class_facts(key) is not None else None
-        if kind is None:
-            return
-        project = ProjectSaving.of(index)
-        saves = project.saved.get(key)
-        if not saves or project.covered(key) or self._registered(node, project):
+        if kind is None or self._registered(node):
             return
         keras = self.context.target.keras
         if keras == target.KERAS3 and top_package(self.context.path) in knowledge.KERAS3_IMPORTED_PACKAGES:
             return  # Keras 3 imports modules of these packages to find a class
+        # What the whole project saves and loads: asked last, as it makes this file's
+        # findings depend on every file (the cache re-checks it when any file changes).
+        project = ProjectSaving.of(index)
+        saves = project.saved.get(key)
+        if not saves or project.covered(key):
+            return
         for save in saves:
             found = save.site.format or (_KERAS if keras == target.KERAS3 else None)  # Keras 3 writes .keras or .h5
             situation = _SITUATIONS.get((kind, found))
@@ -97,25 +99,25 @@ class SerializableNotRegistered(Rule):
                 self._report(node, kind, save, loads[0], consequence)
                 return
 
-    def _registered(self, node: cst.ClassDef, project: ProjectSaving) -> bool:
+    def _registered(self, node: cst.ClassDef) -> bool:
         for decorator in node.decorators:
             expression = decorator.decorator
             dotted = cst_dotted(expression.func if isinstance(expression, cst.Call) else expression)
-            if dotted and project.registers(self.context.path, dotted):
+            if dotted and registers(self.module.index, self.context.path, dotted):
                 return True
         return False
 
     def _report(self, node: cst.ClassDef, kind: str, save: Save, load: Load, consequence: str) -> None:
         name = node.name.value
-        fix = self._fix(node)
-        how = f"@{fix.description.partition('@')[2]}" if fix else "@keras.saving.register_keras_serializable()"
+        decorator = self._decorator(node)
         self.report(
             node.name,
             f"{kind} '{name}' is saved in a model ({save.site.callee} to {_FORMAT_LABELS[save.site.format]}, "
             f"{self._where(save.path, save.site.line)}) and loaded back ({self._where(load.path, load.site.line)}), "
-            f"but never registered nor passed as custom_objects: {consequence}; decorate it with {how} "
+            f"but never registered nor passed as custom_objects: {consequence}; decorate it with "
+            f"@{decorator[0] if decorator else 'keras.saving.register_keras_serializable()'} "
             f"(or pass custom_objects={{\"{name}\": {name}}} to load_model)",
-            fix=fix,
+            fix=_fix(node, *decorator) if decorator else None,
         )
 
     def _where(self, path: str, line: int) -> str:
@@ -124,21 +126,14 @@ class SerializableNotRegistered(Rule):
         return f"{os.path.basename(path)}:{line}"
 
     # ---- the fix ---------------------------------------------------------------------------
-    def _fix(self, node: cst.ClassDef) -> Optional[Fix]:
-        """`@keras.saving.register_keras_serializable(package=...)` on top, spelled the way
-        the module spells Keras. Unsafe: the registered name ("package>Class") is what new
-        files record, so a file saved before under the bare class name needs
-        custom_objects to load."""
+    def _decorator(self, node: cst.ClassDef) -> Optional[tuple[str, tuple[str, ...]]]:
+        """`keras.saving.register_keras_serializable(package="...")` spelled the way the module
+        spells Keras, and the import it needs; None without a safe spelling."""
         spelled = self._decorator_name(node)
         if spelled is None:
             return None
         callee, imports = spelled
-        text = f'{callee}(package="{_package(self.context.path)}")'
-        decorator = cst.Decorator(decorator=cst.parse_expression(text))
-        return Fix.replace(
-            node, node.with_changes(decorators=[decorator, *node.decorators]), safe=False,
-            description=f"register the class for serialization: @{text}", imports=imports,
-        )
+        return f'{callee}(package="{_package(self.context.path)}")', imports
 
     def _decorator_name(self, node: cst.ClassDef) -> Optional[tuple[str, tuple[str, ...]]]:
         index = self.module.index
@@ -156,6 +151,17 @@ class SerializableNotRegistered(Rule):
             if facts is not None and "tf_keras" not in facts.defined:
                 return "tf_keras.saving.register_keras_serializable", ("import tf_keras",)
         return None
+
+
+def _fix(node: cst.ClassDef, text: str, imports: tuple[str, ...]) -> Fix:
+    """The decorator on top. Unsafe: the registered name ("package>Class") is what files
+    record from then on, so a file saved before under the bare class name still needs
+    custom_objects to load."""
+    decorator = cst.Decorator(decorator=cst.parse_expression(text))
+    return Fix.replace(
+        node, node.with_changes(decorators=[decorator, *node.decorators]), safe=False,
+        description=f"register the class for serialization: @{text}", imports=imports,
+    )
 
 
 def _package(path: str) -> str:

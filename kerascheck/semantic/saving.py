@@ -178,23 +178,6 @@ class ProjectSaving:
         found = self._reach[path] = frozenset(files | packages)
         return found
 
-    def registers(self, path: str, dotted: str) -> bool:
-        """Whether the decorator `dotted` (as written in `path`) registers the class: Keras's
-        `register_keras_serializable` under any name, or a project function or class that
-        calls it (or fills `get_custom_objects()`)."""
-        if dotted.rpartition(".")[2] == knowledge.REGISTER_DECORATOR:
-            return True
-        target = self.index.resolve(path, dotted)
-        if isinstance(target, External):
-            return target.qualified.rpartition(".")[2] == knowledge.REGISTER_DECORATOR
-        found = (target.path, target.name) if isinstance(target, ClassKey) else self._function(path, dotted)
-        if found is None:
-            return False
-        facts = self.index.modules.get(found[0])
-        unit = facts.saving.units.get(found[1]) if facts is not None and facts.saving else None
-        registering = (knowledge.REGISTER_DECORATOR, knowledge.CUSTOM_OBJECTS_FUNCTION)
-        return unit is not None and any(callee.rpartition(".")[2] in registering for callee in unit.callees)
-
     # ---- building it --------------------------------------------------------------------------
     def _collect(self, path: str, saving) -> None:
         coverage = saving.coverage
@@ -249,7 +232,7 @@ class ProjectSaving:
                 if saved_kind(self.index, target):
                     found.add(target)
             elif target is None and depth < _MAX_DEPTH:
-                function = self._function(path, callee)
+                function = project_function(self.index, path, callee)
                 if function is not None and function not in seen:
                     seen.add(function)
                     found |= self._function_classes(function, depth + 1, seen)
@@ -265,22 +248,41 @@ class ProjectSaving:
         self._built_by[function] = found
         return found
 
-    def _function(self, path: str, dotted: str, depth: int = 0) -> Optional[tuple[str, str]]:
-        """(file, name) of the module-level function of the tree `dotted` names in `path`."""
-        facts = self.index.modules.get(path)
-        if facts is None or depth > _MAX_DEPTH:
-            return None
-        head, _, rest = dotted.partition(".")
-        if head in facts.imports:
-            anchor, target = facts.imports[head]
-            located = self.index.locate(path, anchor, f"{target}.{rest}" if rest else target)
-            if located is None or len(located[1]) != 1:
-                return None
-            return self._function(located[0], located[1][0], depth + 1)
-        if rest or facts.saving is None:
-            return None
-        if head in facts.aliases:
-            return self._function(path, facts.aliases[head], depth + 1)
-        if head in facts.saving.units and head not in facts.classes:
-            return path, head
+
+def registers(index: ProjectIndex, path: str, dotted: str) -> bool:
+    """Whether the decorator `dotted` (as written in `path`) registers the class: Keras's
+    `register_keras_serializable` under any name, or a project function or class that
+    calls it (or fills `get_custom_objects()`)."""
+    if dotted.rpartition(".")[2] == knowledge.REGISTER_DECORATOR:
+        return True
+    target = index.resolve(path, dotted)
+    if isinstance(target, External):
+        return target.qualified.rpartition(".")[2] == knowledge.REGISTER_DECORATOR
+    found = (target.path, target.name) if isinstance(target, ClassKey) else project_function(index, path, dotted)
+    if found is None:
+        return False
+    facts = index.modules.get(found[0])
+    unit = facts.saving.units.get(found[1]) if facts is not None and facts.saving else None
+    registering = (knowledge.REGISTER_DECORATOR, knowledge.CUSTOM_OBJECTS_FUNCTION)
+    return unit is not None and any(callee.rpartition(".")[2] in registering for callee in unit.callees)
+
+
+def project_function(index: ProjectIndex, path: str, dotted: str, depth: int = 0) -> Optional[tuple[str, str]]:
+    """(file, name) of the module-level function of the tree `dotted` names in `path`."""
+    facts = index.modules.get(path)
+    if facts is None or depth > _MAX_DEPTH:
         return None
+    head, _, rest = dotted.partition(".")
+    if head in facts.imports:
+        anchor, target = facts.imports[head]
+        located = index.locate(path, anchor, f"{target}.{rest}" if rest else target)
+        if located is None or len(located[1]) != 1:
+            return None
+        return project_function(index, located[0], located[1][0], depth + 1)
+    if rest or facts.saving is None:
+        return None
+    if head in facts.aliases:
+        return project_function(index, path, facts.aliases[head], depth + 1)
+    if head in facts.saving.units and head not in facts.classes:
+        return path, head
+    return None
