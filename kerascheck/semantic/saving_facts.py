@@ -119,15 +119,19 @@ def _walk(roots: list) -> list:
     without the operator and context leaves."""
     found: list = []
     todo = list(roots)
+    pop, push, keep = todo.pop, todo.append, found.append
+    node_type, leaves = ast.AST, _LEAVES
     while todo:
-        node = todo.pop()
-        found.append(node)
+        node = pop()
+        keep(node)
         for field in node._fields:
             value = getattr(node, field, None)
-            if type(value) is list:
-                todo.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
-                todo.append(value)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_type):
+                        push(item)
+            elif isinstance(value, node_type) and not isinstance(value, leaves):
+                push(value)
     return found
 
 
