@@ -85,7 +85,7 @@ class SerializableNotRegistered(Rule):
         if keras == target.KERAS3 and top_package(self.context.path) in knowledge.KERAS3_IMPORTED_PACKAGES:
             return  # Keras 3 imports modules of these packages to find a class
         # What the whole project saves and loads: asked last, as it makes this file's
-        # findings depend on every file (the cache re-checks it when any file changes).
+        # findings depend on the files that save or load (the cache re-checks it when they change).
         project = ProjectSaving.of(index)
         saves = project.saved.get(key)
         if not saves or project.covered(key):

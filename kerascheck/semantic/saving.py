@@ -21,8 +21,9 @@ back (KC305), from the first pass's saving facts (kerascheck.semantic.saving_fac
   argument, a `custom_object_scope`, a `get_custom_objects()` update. One that is not a
   literal may name any class, and then every class counts as covered.
 
-Computed once per project index, on first use (it reads every module's facts, so a
-check that asks depends on every file).
+Computed once per project index, on first use, from the files that save, load or name
+custom objects (ModuleTable.saving_paths): a check that asks depends on that list and on
+those files, not on every file of the run.
 """
 from __future__ import annotations
 
@@ -126,11 +127,8 @@ class ProjectSaving:
         self._unknown = False
         self._built_by: dict[tuple[str, str], frozenset] = {}
         self._reach: dict[str, frozenset] = {}
-        for path, facts in list(index.modules.items()):
-            saving = facts.saving
-            if saving is None:
-                continue
-            self._collect(path, saving)
+        for path in index.modules.saving_paths():
+            self._collect(path, index.modules[path].saving)
 
     @classmethod
     def of(cls, index: ProjectIndex) -> "ProjectSaving":

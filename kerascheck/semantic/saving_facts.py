@@ -78,6 +78,13 @@ class SavingFacts:
     loads: tuple  # LoadSite
     coverage: Coverage
 
+    @property
+    def relevant(self) -> bool:
+        """Whether the module saves a model, loads one or names custom objects."""
+        coverage = self.coverage
+        return bool(self.loads or coverage.names or coverage.refs or coverage.unknown
+                    or any(unit.saves for unit in self.units.values()))
+
 
 def collect(tree: ast.Module) -> SavingFacts:
     module_statements = [statement for statement in tree.body if not isinstance(statement, _DEFINITIONS)]

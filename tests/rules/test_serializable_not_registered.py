@@ -1,4 +1,5 @@
 """KC305 serializable-not-registered: positives and the traps that must stay quiet."""
+import os
 import textwrap
 
 from lintutil import Invalid, assert_clean, assert_triggers, rule_tests
@@ -599,3 +600,25 @@ def test_the_cache_rechecks_the_class_when_the_loading_file_changes(project, tmp
         'load_model("out/model.keras")', 'load_model("out/model.keras", custom_objects={"Scale": Scale})'
     ).replace("import keras\n", "import keras\nfrom pkg.layers import Scale\n"), encoding="utf-8")
     assert check_paths([root], settings, cache_dir=cache).findings == []
+
+
+def test_the_cache_rechecks_the_class_when_a_file_starts_loading(project, tmp_path, monkeypatch):
+    """A new load elsewhere: the class's file is checked again; an edit that touches no
+    save, load or custom object leaves it cached (its finding depends on the list of
+    saving files, not on every file)."""
+    from kerascheck import engine
+
+    checked = []
+    original = engine.Checker.check_recording
+    monkeypatch.setattr(engine.Checker, "check_recording",
+                        lambda self, scan: checked.append(os.path.basename(scan.path)) or original(self, scan))
+    root = project({name: text for name, text in _PROJECT.items() if name != "predict.py"})
+    settings = Settings(select=("KC305",))
+    cache = str(tmp_path / "cache")
+    assert check_paths([root], settings, cache_dir=cache).findings == []
+    checked.clear()
+    (tmp_path / "pkg" / "data.py").write_text("import numpy as np\n\n\ndef batch():\n    return np.zeros(3)\n")
+    assert check_paths([root], settings, cache_dir=cache).findings == []
+    assert checked == ["data.py"]
+    (tmp_path / "predict.py").write_text(textwrap.dedent(_PROJECT["predict.py"]), encoding="utf-8")
+    assert len(check_paths([root], settings, cache_dir=cache).findings) == 1
