@@ -36,7 +36,7 @@ from kerascheck.semantic.context import ImportClosure
 from kerascheck.semantic.external import DEPENDENCY_PREFIX, KnownExternals
 from kerascheck.semantic.facts import ModuleFacts
 from kerascheck.semantic.module import ModuleModel
-from kerascheck.semantic.project import ClassKey, ProjectIndex
+from kerascheck.semantic.project import SAVING_DEPENDENCY, ClassKey, ProjectIndex, saving_paths
 from kerascheck.sources import SourceProblem, decode, maybe_newer_syntax, parse_ast
 from kerascheck.suppress import suppressions_for
 
@@ -560,6 +560,11 @@ class _LookupRecorder(Mapping):
         self.everything = True
         return len(self._modules)
 
+    def saving_paths(self) -> tuple:
+        """ModuleTable.saving_paths, recorded as one dependency (SAVING_DEPENDENCY)."""
+        self.asked.add(SAVING_DEPENDENCY)
+        return self._modules.saving_paths()
+
 
 class _CachedPasses:
     """Both passes through the cache: a file whose content is unchanged reuses its first
@@ -596,6 +601,8 @@ class _CachedPasses:
         # again every run, so an upgrade that changes the answer is never served stale).
         for name, found in plan.external:
             digests[DEPENDENCY_PREFIX + name] = content_digest(_external_fingerprint(found))
+        # Which files save, load or name custom objects (KC305 asks it of every file).
+        digests[SAVING_DEPENDENCY] = content_digest("\n".join(saving_paths(plan.modules)))
         snapshot = Snapshot(digests)
         outcomes: list = [None] * len(scans)
         todo = []

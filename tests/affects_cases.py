@@ -16,6 +16,7 @@ Measured with Keras 3.15.1 / TensorFlow 2.21 (CPU) and tf_keras 2.21.
 """
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Optional
@@ -1371,6 +1372,155 @@ _model_matrix("KC303", "control:model-defaulted-arg+get-config",
               _NET_WITH_GET_CONFIG.replace("num_classes, **kwargs", "num_classes=5, **kwargs"), _MODEL_CHECK,
               ("keras", "from-config"))
 
+# ---- KC305 serializable-not-registered (begin) --------------------------------------------------
+# Each program keeps its classes in a module that can be imported (as a project's are):
+# tf_keras imports a class's module to find a class that is not registered, Keras 3 does
+# not. The module has a name of its own per case, so no case finds another's classes.
+def _kc305_module(name: str) -> str:
+    return f"""
+import sys
+import types
+
+import numpy as np
+
+__name__ = "kc305_{name}"
+sys.modules[__name__] = _module = types.ModuleType(__name__)
+"""
+
+
+_KC305_SCALE = """
+class Scale(keras.layers.Layer):
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+    def call(self, x):
+        return x * self.factor
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+"""
+_KC305_NET = """
+class Net(keras.Model):
+    def __init__(self, units=2, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.dense = keras.layers.Dense(units)
+    def call(self, x):
+        return self.dense(x)
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+"""
+_KC305_LOSS = """
+class SquaredError(keras.losses.Loss):
+    def call(self, y_true, y_pred):
+        return (y_true - y_pred) ** 2
+"""
+_KC305_METRIC = """
+class Batches(keras.metrics.Metric):
+    def __init__(self, name="batches", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.count = self.add_weight(name="count", initializer="zeros")
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        self.count.assign_add(1.0)
+    def result(self):
+        return self.count
+"""
+_KC305_PUBLISH = "\nvars(_module).update(globals())\n"
+_KC305_FUNCTIONAL = """
+inp = keras.Input((3,))
+model = keras.Model(inp, Scale()(inp))
+"""
+_KC305_SEQUENTIAL = """
+model = keras.Sequential([keras.Input((3,)), Scale()])
+"""
+_KC305_SUBCLASSED = """
+model = Net()
+model(np.ones((1, 3), "float32"))
+"""
+_KC305_COMPILED = {
+    "loss": """
+inp = keras.Input((3,))
+model = keras.Model(inp, keras.layers.Dense(2)(inp))
+model.compile(optimizer="sgd", loss=SquaredError())
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), verbose=0)
+""",
+    "metric": """
+inp = keras.Input((3,))
+model = keras.Model(inp, keras.layers.Dense(2)(inp))
+model.compile(optimizer="sgd", loss="mean_squared_error", metrics=[Batches()])
+model.fit(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), verbose=0)
+""",
+}
+_KC305_SAME = """
+x = np.ones((1, 3), "float32")
+assert np.allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0)), "the reloaded model computes something else"
+"""
+
+
+def _kc305(variant: str, classes: str, build: str, tail: str) -> None:
+    name = re.sub(r"\W", "_", variant)
+    case("KC305", variant, _kc305_module(name) + classes + _KC305_PUBLISH + build + tail)
+
+
+def _save_load(path: str, options: str = "") -> str:
+    return f'model.save("{path}")\nloaded = keras.models.load_model("{path}"{options})\n'
+
+
+# Keras 3 cannot write a SavedModel directory (KC507); tf_keras cannot write a subclassed
+# model to .h5 (NotImplementedError at save, whatever the registration): those paths run
+# on the other Keras only.
+def _only_on(major: str, statements: str) -> str:
+    body = "".join(f"    {line}\n" for line in statements.strip().splitlines())
+    return f'if keras.__version__.startswith("{major}"):\n{body}'
+
+
+_kc305("layer+keras-file/functional", _KC305_SCALE, _KC305_FUNCTIONAL, _save_load("m.keras"))
+_kc305("layer+keras-file/sequential", _KC305_SCALE, _KC305_SEQUENTIAL, _save_load("m.keras"))
+_kc305("layer+h5-file/functional", _KC305_SCALE, _KC305_FUNCTIONAL, _save_load("m.h5"))
+_kc305("layer+h5-file/sequential", _KC305_SCALE, _KC305_SEQUENTIAL, _save_load("m.h5"))
+# tf_keras revives the layer from the saved graph (a generic layer that computes the same).
+_kc305("control:layer+savedmodel-dir", _KC305_SCALE, _KC305_FUNCTIONAL,
+       _only_on("2", _save_load("m_dir") + _KC305_SAME))
+_kc305("model+keras-file/subclassed", _KC305_NET, _KC305_SUBCLASSED, _save_load("m.keras"))
+_kc305("model+h5-file/subclassed", _KC305_NET, _KC305_SUBCLASSED, _only_on("3", _save_load("m.h5")))
+_kc305("control:model+savedmodel-dir", _KC305_NET, _KC305_SUBCLASSED,
+       _only_on("2", _save_load("m_dir") + _KC305_SAME))
+# Keras 3 reloads a custom metric from .h5 without it: the first evaluate (or fit) fails.
+_KC305_EVALUATE = 'loaded.evaluate(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), verbose=0)\n'
+for _kind, _classes in (("loss", _KC305_LOSS), ("metric", _KC305_METRIC)):
+    _build = _KC305_COMPILED[_kind]
+    _kc305(f"loss-or-metric+keras-file/{_kind}", _classes, _build, _save_load("m.keras") + _KC305_EVALUATE)
+    _kc305(f"loss-or-metric+h5-file/{_kind}", _classes, _build, _save_load("m.h5") + _KC305_EVALUATE)
+    _kc305(f"loss-or-metric+savedmodel-dir/{_kind}", _classes, _build,
+           _only_on("2", _save_load("m_dir") + _KC305_EVALUATE))
+    # compile=False: the loss and metrics are not rebuilt.
+    _kc305(f"control:loss-or-metric+h5-file/compile-false/{_kind}", _classes, _build,
+           _save_load("m.h5", ", compile=False"))
+
+# The ways to tell Keras the class: registered, custom_objects, a scope, the global dict.
+_kc305("control:registered", '\n@keras.saving.register_keras_serializable(package="kc305")' + _KC305_SCALE,
+       _KC305_FUNCTIONAL, _save_load("m.keras") + _KC305_SAME)
+_kc305("control:custom-objects", _KC305_SCALE, _KC305_FUNCTIONAL,
+       _save_load("m.keras", ', custom_objects={"Scale": Scale}') + _KC305_SAME)
+_kc305("control:custom-object-scope", _KC305_SCALE, _KC305_FUNCTIONAL, """
+model.save("m.keras")
+with keras.saving.custom_object_scope({"Scale": Scale}):
+    loaded = keras.models.load_model("m.keras")
+""" + _KC305_SAME)
+# (A name of its own: the global dict outlives the case.)
+_kc305("control:get-custom-objects", _KC305_SCALE.replace("Scale", "GloballyKnownScale"), """
+keras.saving.get_custom_objects()["GloballyKnownScale"] = GloballyKnownScale
+inp = keras.Input((3,))
+model = keras.Model(inp, GloballyKnownScale()(inp))
+""", _save_load("m.keras") + _KC305_SAME)
+# Saved, never loaded: nothing fails.
+_kc305("control:saved-only", _KC305_SCALE, _KC305_FUNCTIONAL, 'model.save("m.keras")\n')
+# A layer built inside a registered model's body is rebuilt by running that body.
+_kc305("control:inner-layer", _KC305_SCALE + '\n@keras.saving.register_keras_serializable(package="kc305")'
+       + _KC305_NET.replace("self.dense(x)", "self.dense(self.scale(x))").replace(
+           "self.dense = keras.layers.Dense(units)", "self.dense = keras.layers.Dense(units)\n        self.scale = Scale()"),
+       _KC305_SUBCLASSED, _save_load("m.keras") + _KC305_SAME)
+# ---- KC305 (end) ---------------------------------------------------------------------------------
+
 # ---- KC401 sequential-not-linear --------------------------------------------------------------
 case("KC401", "list-layer-inside/concatenate-after-dense", """
 model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2), keras.layers.Concatenate()])
@@ -2624,6 +2774,96 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
         None,
         None,
     ),
+    # ---- KC305 (begin) ----
+    'KC305:layer+keras-file/functional': (
+        "TypeError: <class 'keras.src.models.functional.Functional'> could not be deserialized properly",
+        "TypeError: 'str' object is not callable",
+    ),
+    'KC305:layer+keras-file/sequential': (
+        "TypeError: <class 'keras.src.models.sequential.Sequential'> could not be deserialized properly",
+        "TypeError: The added layer must be an instance of class Layer. Received: layer=Scale of type <class 'str'>",
+    ),
+    'KC305:layer+h5-file/functional': (
+        "ValueError: Unknown layer: 'Scale'",
+        "ValueError: Unknown layer: 'Scale'",
+    ),
+    'KC305:layer+h5-file/sequential': (
+        "ValueError: Unknown layer: 'Scale'",
+        "ValueError: Unknown layer: 'Scale'",
+    ),
+    'KC305:control:layer+savedmodel-dir': (
+        None,
+        None,
+    ),
+    'KC305:model+keras-file/subclassed': (
+        "TypeError: Could not locate class 'Net'",
+        None,
+    ),
+    'KC305:model+h5-file/subclassed': (
+        "ValueError: Unknown layer: 'Net'",
+        None,
+    ),
+    'KC305:control:model+savedmodel-dir': (
+        None,
+        None,
+    ),
+    'KC305:loss-or-metric+keras-file/loss': (
+        "TypeError: Could not locate class 'SquaredError'",
+        None,
+    ),
+    'KC305:loss-or-metric+h5-file/loss': (
+        'ValueError: Could not interpret loss identifier: squared_error',
+        "ValueError: Unknown loss function: 'SquaredError'",
+    ),
+    'KC305:loss-or-metric+savedmodel-dir/loss': (
+        None,
+        "ValueError: Unknown loss function: 'SquaredError'",
+    ),
+    'KC305:control:loss-or-metric+h5-file/compile-false/loss': (
+        None,
+        None,
+    ),
+    'KC305:loss-or-metric+keras-file/metric': (
+        "TypeError: Could not locate class 'Batches'",
+        None,
+    ),
+    'KC305:loss-or-metric+h5-file/metric': (
+        'ValueError: Could not interpret metric identifier: Batches',
+        "ValueError: Unknown metric function: 'Batches'",
+    ),
+    'KC305:loss-or-metric+savedmodel-dir/metric': (
+        None,
+        'ValueError: Unable to restore custom object of class "Batches"',
+    ),
+    'KC305:control:loss-or-metric+h5-file/compile-false/metric': (
+        None,
+        None,
+    ),
+    'KC305:control:registered': (
+        None,
+        None,
+    ),
+    'KC305:control:custom-objects': (
+        None,
+        None,
+    ),
+    'KC305:control:custom-object-scope': (
+        None,
+        None,
+    ),
+    'KC305:control:get-custom-objects': (
+        None,
+        None,
+    ),
+    'KC305:control:saved-only': (
+        None,
+        None,
+    ),
+    'KC305:control:inner-layer': (
+        None,
+        None,
+    ),
+    # ---- KC305 (end) ----
     'KC401:list-layer-inside/concatenate-after-dense': (
         'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',
         'ValueError: A `Concatenate` layer should be called on a list of at least 1 input. Received:',

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Optional
 
+from kerascheck.semantic import saving_facts
 from kerascheck.semantic.names import ast_dotted
 
 # An import target: (anchor directory for relative imports or "" for absolute, dotted name).
@@ -53,6 +54,8 @@ class ModuleFacts:
     # or `model = build_model(); ...; return model`): the dotted callables, as written.
     # A function with any other return, or none, or a `yield`, is not here.
     returns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # What it saves and loads, and the class names it hands to Keras (KC305).
+    saving: Optional[saving_facts.SavingFacts] = None
 
 
 def _anchor(path: str, level: int) -> str:
@@ -229,6 +232,7 @@ def collect(path: str, tree: ast.Module) -> ModuleFacts:
         else:
             facts.classes[name] = _class_facts(node)
     facts.defined = frozenset(defined | set(facts.imports))
+    facts.saving = saving_facts.collect(tree)
     return facts
 
 

@@ -528,6 +528,40 @@ FUNCTIONAL_MODEL_UNUSED_CONFIG_KEYS = frozenset({"dtype"})
 # The keywords that make a Model constructor call build a functional model.
 FUNCTIONAL_MODEL_ARGUMENTS = frozenset({"inputs", "outputs"})
 
+# ---- KC305: saving a model and loading it back (begin) -----------------------------------
+# The first pass (semantic/saving_facts.py) records calls by their last name; the project
+# index then resolves them, so a project's own `load_model` wrapper is not Keras's (the
+# Keras call inside it is recorded where it is).
+SAVE_METHOD = "save"  # model.save(path): whatever the receiver, unless it is a module
+SAVE_FUNCTIONS = frozenset({"keras.models.save_model", "keras.saving.save_model"})
+LOAD_FUNCTIONS = frozenset({"keras.models.load_model", "keras.saving.load_model"})
+# A checkpoint callback saves the whole model unless save_weights_only=True.
+CHECKPOINT_CALLBACKS = frozenset({"keras.callbacks.ModelCheckpoint"})
+SAVED_CALL_NAMES = frozenset({SAVE_METHOD, "save_model", "ModelCheckpoint"})
+LOAD_CALL_NAME = "load_model"
+# How a project tells Keras what a saved class name means: the decorator (any spelling:
+# keras.saving., keras.utils., tf.keras.utils., tf_keras.), the global dict it fills,
+# the scope, and the `custom_objects=` argument (of load_model, model_from_json...).
+REGISTER_DECORATOR = "register_keras_serializable"
+CUSTOM_OBJECTS_FUNCTION = "get_custom_objects"
+CUSTOM_OBJECT_SCOPES = frozenset({"custom_object_scope", "CustomObjectScope"})
+CUSTOM_OBJECTS_KEYWORD = "custom_objects"
+# File formats by the saved path's end: tf_keras writes a TensorFlow SavedModel directory
+# for any other path (Keras 3 refuses it: KC507).
+KERAS_FILE_SUFFIXES = (".keras",)
+H5_FILE_SUFFIXES = (".h5", ".hdf5")
+FORMAT_KERAS, FORMAT_H5, FORMAT_DIR = "keras", "h5", "savedmodel"
+SAVE_FORMATS = {"keras": FORMAT_KERAS, "h5": FORMAT_H5, "tf": FORMAT_DIR}  # tf_keras's save_format=
+# Packages whose modules Keras 3 imports to find a class that is not registered
+# (keras/src/saving/serialization_lib.py, _retrieve_class_or_fn): a class defined in them
+# reloads without registration. tf_keras imports any class's module.
+KERAS3_IMPORTED_PACKAGES = frozenset({"keras", "keras_hub", "keras_cv", "keras_nlp"})
+# The homes of Keras's Loss and Metric classes (canonical prefixes): a subclass is a
+# custom loss or metric, saved by name in the model's compile config.
+LOSS_MODULES = ("keras.losses.", "keras.src.losses.")
+METRIC_MODULES = ("keras.metrics.", "keras.src.metrics.")
+# ---- KC305 (end) ---------------------------------------------------------------------------
+
 # Functions whose result is an index, a one-hot code or a size, not features (KC102):
 # a value computed by them no longer carries the input's width, and multiplying a
 # weight by a one-hot code is a table lookup.

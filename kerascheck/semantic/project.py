@@ -57,12 +57,37 @@ Resolved = Union[ClassKey, External, ModuleRef, None]
 _WEIGHT_CREATORS = knowledge.TF_VARIABLE | knowledge.KERAS_VARIABLE
 
 
+# ---- KC305: a summary over every module (begin) ------------------------------------------
+# The result cache records a check that asked ModuleTable.saving_paths() under this name
+# (never a path), whose content is the list of those files: the check then depends on it,
+# and on the saving files it reads, not on every file of the run.
+SAVING_DEPENDENCY = "summary:saving"
+
+
+def saving_paths(modules: Iterable[ModuleFacts]) -> tuple[str, ...]:
+    """The files whose first pass saw a save, a load or custom objects, in path order."""
+    return tuple(sorted(facts.path for facts in modules if facts.saving is not None and facts.saving.relevant))
+
+
+class ModuleTable(dict):
+    """The run's first-pass facts by path, with the summaries a question over every module
+    needs, computed once (the engine's recording view answers them as one dependency)."""
+
+    _saving_paths: Optional[tuple[str, ...]] = None
+
+    def saving_paths(self) -> tuple[str, ...]:
+        if self._saving_paths is None:
+            self._saving_paths = saving_paths(self.values())
+        return self._saving_paths
+# ---- KC305 (end) ---------------------------------------------------------------------------
+
+
 class ProjectIndex:
     def __init__(self, modules: Iterable[ModuleFacts], extra_bases: Iterable[str] = (), external=None):
         """`external`: what classes of installed packages are (an object with
         `get(qualified) -> ExternalClass or None`, see kerascheck.semantic.external);
         by default they are read from this interpreter's sys.path when first asked."""
-        self.modules: dict[str, ModuleFacts] = {m.path: m for m in modules}
+        self.modules: ModuleTable = ModuleTable((m.path, m) for m in modules)
         self._extra_bases = tuple(extra_bases)
         self.external = external if external is not None else ExternalResolver()
         self._resolve = lru_cache(maxsize=None)(self._resolve_uncached)
@@ -153,6 +178,11 @@ class ProjectIndex:
         """The tree file of the module an import in `path` takes `target` from."""
         located = self._locate(path, anchor, target)
         return located[0] if located is not None else None
+
+    def locate(self, path: str, anchor: str, target: str) -> Optional[tuple[str, list[str]]]:
+        """The tree file an import in `path` takes `target` from, with the attribute parts
+        that follow its module (`["build"]` for `pkg.models.build`); None outside the tree."""
+        return self._locate(path, anchor, target)
 
     def _locate(self, path: str, anchor: str, target: str):
         """The tree file that the longest module prefix of `target` names, with the

@@ -13,7 +13,7 @@ from typing import Callable
 
 def class_probes() -> dict[str, Callable]:
     """Every class rule's probe, by code (imports numpy and the probe modules; worker only)."""
-    from kerascheck.confirm.probes import call_contract, graph_mode, serialization, weights  # noqa: F401 - registration
+    from kerascheck.confirm.probes import call_contract, graph_mode, saving, serialization, weights  # noqa: F401 - registration
     from kerascheck.confirm.probes.base import PROBES
 
     return PROBES
