@@ -344,6 +344,19 @@ def clean(cache_dir, config_path, isolated) -> None:
 
 
 @main.command()
+@click.option("--tcp", "port", type=click.IntRange(1, 65535), metavar="PORT", help="Listen on 127.0.0.1:PORT instead of stdin/stdout.")
+def server(port: Optional[int]) -> None:
+    """Run the language server (LSP) for editors, over stdin/stdout. Needs the `lsp`
+    extra: pip install 'kerascheck[lsp]'."""
+    from kerascheck.server import missing_extra, serve
+
+    problem = missing_extra()
+    if problem is not None:
+        _fail(problem)
+    sys.exit(serve(port))
+
+
+@main.command()
 @click.argument("code")
 def rule(code: str) -> None:
     """Print the documentation page of rule CODE (e.g. KC101)."""
