@@ -218,7 +218,10 @@ class KerascheckServer(LanguageServer):
         self.recheck(await self.run(self.checker.close, path) or ())
 
     # ---- the workspace -------------------------------------------------------------------
-    async def change_folders(self, added=(), removed=()) -> None:
+    async def change_folders(self, added=(), removed=(), recheck: bool = True) -> None:
+        """Add and remove workspace folders, index the new ones, and (`recheck`) check the
+        open documents again (at start there is nothing to check again: the first checks
+        wait behind the index on the worker)."""
         loaded = await self.run(self._change_folders, list(added), list(removed))
         for root, count, error in loaded or ():
             self.log(f"kerascheck {__version__}: {count} file{'' if count == 1 else 's'} indexed in {root}")
@@ -226,8 +229,9 @@ class KerascheckServer(LanguageServer):
                 self.window_show_message(types.ShowMessageParams(
                     type=types.MessageType.Error, message=f"kerascheck: {error}; using the default settings"
                 ))
-        for key in list(self.documents.snapshots):
-            self.schedule(key, 0)
+        if recheck:
+            for key in list(self.documents.snapshots):
+                self.schedule(key, 0)
 
     def _change_folders(self, added: list, removed: list):
         """(worker)"""
@@ -401,7 +405,7 @@ def create_server() -> KerascheckServer:
             folders = [os.path.abspath(params.root_path)]
         if folders:
             ls.fallback_directory = folders[0]
-        ls.spawn(ls.change_folders(added=folders))
+        ls.spawn(ls.change_folders(added=folders, recheck=False))
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: KerascheckServer, params: types.InitializedParams) -> None:

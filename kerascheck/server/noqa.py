@@ -4,7 +4,8 @@ A line that already has `# noqa: KC101` gets the code added to that list (a seco
 `# noqa` in the same comment would not be read); any other line gets `  # noqa: KCxxx`
 after its code or comment. The edit is offered only when it works: the new text must
 suppress the code on that line as kerascheck reads it (kerascheck.suppress), which it
-does not when the line ends inside a string or with a backslash continuation.
+does not when the line ends inside a string; and a line continued by a backslash gets
+none (a comment after the backslash is a syntax error).
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def noqa_edit(text: str, line: int, code: str) -> Optional[tuple[int, int, int, 
     listed = _CODES.search(content, comment) if comment is not None else None
     if listed is not None:
         edit = (number, listed.end(), listed.end(), f", {code}")
+    elif comment is None and content.rstrip().endswith("\\"):
+        return None  # a backslash continuation: nothing may follow it
     else:
         end = len(content.rstrip())
         edit = (number, end, len(content), f"  # noqa: {code}")

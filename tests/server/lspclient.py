@@ -61,7 +61,7 @@ class Session:
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def published(params: types.PublishDiagnosticsParams):
-            self.published.setdefault(params.uri, []).append(params.diagnostics)
+            self.published.setdefault(params.uri, []).append(list(params.diagnostics))
             self._changed.set()
 
         @self.client.feature(types.WINDOW_LOG_MESSAGE)
