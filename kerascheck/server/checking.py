@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Optional, Sequence, Union
 
 from kerascheck import api, engine, notebooks
@@ -106,17 +106,28 @@ class Project:
 
     Its settings are read as the CLI reads them when run from `root`; its files are those
     `kerascheck` run there would check, and, as for the CLI, the project files they
-    import (the import closure). An open document's facts replace its file's."""
+    import (the import closure). An open document's facts replace its file's.
+
+    The checker (the rules and the `ProjectIndex` over every file's facts, whose answers
+    it memoises) is kept warm between checks, and built again only when some file's facts
+    change. Facts that differ only in the line numbers of classes count as unchanged:
+    nothing resolves names by line, and typing a line above a class moves it."""
 
     def __init__(self, root: str, scan_tree: bool = True):
         self.root = root
         self.scan_tree = scan_tree
         self.disk: dict[str, engine.FileScan] = {}  # first pass of the files as on disk
         self.buffers: dict[str, engine.FileScan] = {}  # ... of the open documents (last parse)
-        # open path -> the paths its last check looked up (None: all of them)
-        self.dependencies: dict[str, Optional[frozenset]] = {}
+        # open path -> the project files it imports, transitively (what its findings may
+        # depend on), as of its last check
+        self.dependencies: dict[str, frozenset] = {}
+        self._imports_read: dict[str, int] = {}  # open path -> the checker it was read with
         self.loaded = False
         self.settings_error: Optional[str] = None
+        self._checker: Optional[engine.Checker] = None
+        self._generation = 0  # counts the checkers built
+        self._options: Optional[dict] = None  # engine.prepare_options of _option_paths
+        self._option_paths: set = set()
         self._read_settings()
 
     def _read_settings(self) -> None:
@@ -132,12 +143,14 @@ class Project:
         self._codes = self.settings.enabled_codes(rules)
         self._fixable = self.settings.fixable_codes(rules)
         self._ignores = self.settings.per_file_ignore_matcher()
+        self._checker = self._options = None
 
     # ---- the index ------------------------------------------------------------------------
     def load(self, stop: Optional[threading.Event] = None) -> int:
         """The first pass over the project's files and their import closure; the number of
         files read. Stops early (and stays unloaded) when `stop` is set."""
         self.disk = {}
+        self._checker = self._options = None
         if self.scan_tree:
             try:
                 files = api.discover_files([self.root], self.settings)
@@ -148,12 +161,17 @@ class Project:
                     return len(self.disk)
                 self._scan_from_disk(path)
         self._follow_imports(list(self.disk.values()))
+        self._option_paths = set(self.disk) | set(self.buffers)
         self.loaded = True
         return len(self.disk)
 
     def reload(self, stop: Optional[threading.Event] = None) -> None:
         self._read_settings()
         self.load(stop)
+
+    def pins_changed(self) -> None:
+        """A file that may declare the Keras version (requirements, setup.cfg...) changed."""
+        self._checker = self._options = None
 
     def _scan_from_disk(self, path: str) -> None:
         scan = engine.scan_file(path)
@@ -162,11 +180,13 @@ class Project:
         else:
             self.disk.pop(path, None)
 
-    def _follow_imports(self, scans: Iterable[engine.FileScan]) -> None:
-        """Read the project files that `scans` import, transitively, as the CLI does."""
+    def _follow_imports(self, scans: Iterable[engine.FileScan]) -> bool:
+        """Read the project files that `scans` import, transitively, as the CLI does;
+        whether any was new."""
         closure = ImportClosure()
         batch = [scan.facts for scan in scans if scan.facts is not None]
         known = set(self.disk) | set(self.buffers)
+        found = False
         while batch:
             pending = closure.frontier(batch, known)
             known.update(pending)
@@ -175,33 +195,54 @@ class Project:
                 self._scan_from_disk(path)
                 if path in self.disk:
                     batch.append(self.disk[path].facts)
+                    found = True
+        if found:
+            self._checker = None
+        return found
 
-    def _facts_of(self, path: str):
+    def _shape(self, path: str):
+        """The facts of `path` as the index reads them (class line numbers left out)."""
         scan = self.buffers.get(path) or self.disk.get(path)
-        return scan.facts if scan is not None else None
-
-    def _scans(self) -> list:
-        return list({**self.disk, **self.buffers}.values())
+        return _without_lines(scan.facts) if scan is not None else None
 
     def _dependents(self, path: str) -> frozenset:
-        """The open files whose last check looked `path` up (or everything)."""
-        return frozenset(
-            other for other, asked in self.dependencies.items()
-            if other != path and (asked is None or path in asked)
-        )
+        """The open files that import `path`, directly or not."""
+        return frozenset(other for other, imported in self.dependencies.items() if other != path and path in imported)
+
+    def _changed(self, path: str, before) -> frozenset:
+        """After `path`'s facts were replaced: the open files to check again (none when
+        its facts are the same but for line numbers)."""
+        if self._shape(path) == before:
+            return frozenset()
+        self._checker = None
+        return self._dependents(path)
 
     def _remember(self, scan: engine.FileScan) -> frozenset:
         """Take an open document's first pass into the index; the open files to check again
         when its facts changed. A buffer that does not parse keeps its last facts: while
         it is being typed, its subclasses elsewhere should not flicker."""
-        before = self._facts_of(scan.path)
         if scan.facts is None:
             return frozenset()
+        before = self._shape(scan.path)
         self.buffers[scan.path] = scan
-        if scan.facts == before:
-            return frozenset()
-        self._follow_imports([scan])
-        return self._dependents(scan.path)
+        recheck = self._changed(scan.path, before)
+        if recheck or before != self._shape(scan.path):
+            self._follow_imports([scan])
+        return recheck
+
+    def _warm_checker(self, path: str) -> engine.Checker:
+        if path not in self._option_paths:  # pins are read per folder: a new file may need its own
+            self._option_paths.add(path)
+            self._checker = self._options = None
+        if self._options is None:
+            self._options = engine.prepare_options(sorted(self._option_paths), {"target_keras": self.settings.target_keras})
+        if self._checker is None:
+            scans = list({**self.disk, **self.buffers}.values())
+            self._checker = engine.Checker(engine.build_plan(
+                self._codes, scans, self.settings.extra_bases, cwd=self.root, options=self._options
+            ))
+            self._generation += 1
+        return self._checker
 
     # ---- documents ------------------------------------------------------------------------
     def check(self, path: str, content: Content) -> Checked:
@@ -209,9 +250,11 @@ class Project:
         the project root would report them for that content."""
         scan = engine.scan_file(path, _data(path, content))
         recheck = self._remember(scan)
-        checker = engine.Checker(self._plan(path))
-        findings, errors, asked = checker.check_recording(scan)
-        self.dependencies[path] = None if asked is None else frozenset(asked)
+        checker = self._warm_checker(path)
+        findings, errors = checker.check(scan)
+        if self._imports_read.get(path) != self._generation:
+            self.dependencies[path] = _imported(checker.index, path)
+            self._imports_read[path] = self._generation
         return Checked(self._filtered(path, findings), errors, recheck)
 
     def fix_all(self, path: str, content: Content) -> tuple[Optional[Content], list]:
@@ -222,7 +265,7 @@ class Project:
         self._remember(scan)
         mode = FixMode(unsafe=False, write=False, fixable=self._fixable)
         ignored = ignored_codes(path, self.settings.root, self._ignores)
-        _findings, errors, done = Fixer.for_plan(self._plan(path)).fix(scan, mode, ignored)
+        _findings, errors, done = Fixer(self._warm_checker(path)).fix(scan, mode, ignored)
         if done is None or done.content is None or done.content == data:
             return None, errors
         if notebooks.is_notebook(path):
@@ -232,27 +275,36 @@ class Project:
     def close(self, path: str) -> frozenset:
         """The document is closed: its file on disk counts again. The open files to check
         again when that changes the facts."""
+        recheck = self._dependents(path)
         self.dependencies.pop(path, None)
-        before = self._facts_of(path)
+        self._imports_read.pop(path, None)
+        before = self._shape(path)
         self.buffers.pop(path, None)
         if os.path.isfile(path) and (path in self.disk or self._discoverable(path)):
             self._scan_from_disk(path)
         else:
             self.disk.pop(path, None)
-        return self._dependents(path) if self._facts_of(path) != before else frozenset()
+        return recheck if self._changed(path, before) else frozenset()
 
     def file_changed(self, path: str, deleted: bool) -> frozenset:
         """A file changed on disk (the editor's file watcher): the open files to check again."""
         if path in self.buffers:
             return frozenset()  # the open document is what counts
-        before = self._facts_of(path)
+        known = path in self.disk
+        before = self._shape(path)
         if deleted or not os.path.isfile(path):
             self.disk.pop(path, None)
-        elif path in self.disk or self._discoverable(path) or self._dependents(path):
+        elif known or self._discoverable(path):
             self._scan_from_disk(path)
             if path in self.disk:
                 self._follow_imports([self.disk[path]])
-        return self._dependents(path) if self._facts_of(path) != before else frozenset()
+        elif not self._follow_imports(list(self.buffers.values())):
+            return frozenset()  # a file nothing here reads
+        if not known and path in self.disk:
+            # A new module may be what an import of any open file resolves to now.
+            self._checker = None
+            return frozenset(self.dependencies)
+        return self._changed(path, before)
 
     def _discoverable(self, path: str) -> bool:
         """Whether `kerascheck` run from the root would check this file."""
@@ -263,15 +315,37 @@ class Project:
         except DiscoveryError:
             return False
 
-    def _plan(self, path: str):
-        options = engine.prepare_options([path], {"target_keras": self.settings.target_keras})
-        return engine.build_plan(
-            self._codes, self._scans(), self.settings.extra_bases, cwd=self.root, options=options
-        )
-
     def _filtered(self, path: str, findings: list) -> list:
         ignored = ignored_codes(path, self.settings.root, self._ignores)
         return sorted(filter_findings(findings, ignored=ignored, fixable=self._fixable), key=Finding.sort_key)
+
+
+def _without_lines(facts):
+    """ModuleFacts with every class's line number set to 0."""
+    if facts is None:
+        return None
+    return replace(
+        facts,
+        classes={name: replace(found, line=0) for name, found in facts.classes.items()},
+        redefinitions={name: [replace(found, line=0) for found in later] for name, later in facts.redefinitions.items()},
+    )
+
+
+def _imported(index, path: str) -> frozenset:
+    """The files of the index that the module `path` imports, directly or through others:
+    what a class of `path` may derive from or be resolved through."""
+    seen: set = set()
+    todo = [path]
+    while todo:
+        facts = index.modules.get(todo.pop())
+        if facts is None:
+            continue
+        for anchor, target in [*facts.imports.values(), *facts.star_imports]:
+            found = index.module_file(facts.path, anchor, target)
+            if found is not None and found not in seen:
+                seen.add(found)
+                todo.append(found)
+    return frozenset(seen)
 
 
 def _cells_of(notebook: Union[str, bytes], before: Sequence[Cell]) -> Sequence[Cell]:
@@ -344,22 +418,31 @@ class Workspace:
 
     def files_changed(self, changes: Iterable[tuple[str, bool]]) -> tuple[frozenset, list]:
         """Files created, changed or deleted on disk: [(path, deleted)]. A configuration
-        file or .gitignore reloads the projects it may concern. (The open files to check
-        again, [(root, why its settings file cannot be used)] of the projects reloaded.)"""
+        file or .gitignore reloads the projects it may concern; any other file that is not
+        a module may declare the Keras version (requirements, setup.cfg), and so may a
+        setup.py. (The open files to check again, [(root, why its settings file cannot be
+        used)] of the projects reloaded.)"""
         recheck: set = set()
         reloaded: dict = {}
         for path, deleted in changes:
             path = os.path.abspath(path)
             name = os.path.basename(path)
+            concerned = [
+                project for project in self.projects.values()
+                if _inside(project.root, os.path.dirname(path)) or _inside(path, project.root)
+            ]
             if name in RELOAD_FILES:
-                for project in self.projects.values():
-                    if project.root not in reloaded and (_inside(project.root, os.path.dirname(path)) or _inside(path, project.root)):
+                for project in concerned:
+                    if project.root not in reloaded:
                         project.reload()
                         reloaded[project.root] = project
-                        recheck |= set(project.dependencies)
             elif name.endswith(SUFFIXES):
                 for project in self.projects.values():
                     recheck |= project.file_changed(path, deleted)
+            if name == "setup.py" or not name.endswith(SUFFIXES):
+                for project in concerned:
+                    project.pins_changed()
+                    recheck |= set(project.dependencies)
         errors = [(root, project.settings_error) for root, project in reloaded.items() if project.settings_error]
         return frozenset(recheck), errors
 

@@ -43,8 +43,13 @@ from kerascheck.server.text import Lines, line_edits
 DEBOUNCE_SECONDS = 0.05
 FIX_ALL = "source.fixAll.kerascheck"
 SHOW_RULE = "kerascheck.showRule"
-# What the server asks the editor to watch: the files of the index and the settings.
-WATCHED = ("**/*.py", "**/*.ipynb", "**/pyproject.toml", "**/kerascheck.toml", "**/.kerascheck.toml", "**/.gitignore")
+# What the server asks the editor to watch: the files of the index, the settings, and
+# the files that declare the Keras version (kerascheck.semantic.target reads them).
+WATCHED = (
+    "**/*.py", "**/*.ipynb", "**/pyproject.toml", "**/kerascheck.toml", "**/.kerascheck.toml", "**/.gitignore",
+    "**/requirements*.txt", "**/requirements*.in", "**/constraints*.txt", "**/constraints*.in",
+    "**/setup.cfg", "**/Pipfile",
+)
 
 
 def _capability(capabilities, dotted: str):

@@ -214,3 +214,30 @@ def test_notebook_json_is_a_notebook_the_checker_reads(tmp_path):
     assert loaded_notebook.text == "x = 1\ny = 2\n"
     assert loaded_notebook.cells.locate(2) == (2, 2)
     assert json.loads(text)["cells"][1]["outputs"] == []
+
+
+def test_a_change_elsewhere_does_not_make_the_subclass_forget_its_base(tmp_path):
+    write(tmp_path, {"base.py": LAYER_BASE, "sub.py": SUBCLASS, "other.py": "x = 1\n"})
+    workspace = loaded(tmp_path)
+    sub, base, other = (str(tmp_path / name) for name in ("sub.py", "base.py", "other.py"))
+    workspace.check(sub, SUBCLASS)
+    assert workspace.check(other, "import keras\n").recheck == frozenset()  # nobody imports it
+    assert workspace.check(base, PLAIN_BASE).recheck == {sub}
+
+
+def test_moving_a_class_down_a_line_rechecks_nothing(tmp_path):
+    write(tmp_path, {"base.py": LAYER_BASE, "sub.py": SUBCLASS})
+    workspace = loaded(tmp_path)
+    workspace.check(str(tmp_path / "sub.py"), SUBCLASS)
+    assert workspace.check(str(tmp_path / "base.py"), "\n\n" + LAYER_BASE).recheck == frozenset()
+
+
+def test_a_changed_pin_file_rechecks_the_open_files_with_the_new_target(tmp_path):
+    write(tmp_path, {"model.py": "x = 1\n"})
+    workspace = loaded(tmp_path)
+    model = str(tmp_path / "model.py")
+    assert codes(workspace.check(model, KC101)) == ["KC101"]  # Keras 3 by default
+    write(tmp_path, {"requirements.txt": "tensorflow==2.15.0\n"})  # Keras 2: a tracked tf.Variable is fine
+    recheck, _ = workspace.files_changed([(str(tmp_path / "requirements.txt"), False)])
+    assert recheck == {model}
+    assert codes(workspace.check(model, KC101)) == []
