@@ -4,15 +4,13 @@ Everything the server asks kerascheck (the settings, the first pass, the cross-f
 index, the rules, the fixes, the rule pages) goes through this module, so that a change
 to the engine's internals is adapted here alone. It reaches below the public API
 (`kerascheck.api`) for one reason: the API builds the cross-file index anew for every
-call (`check_stdin` reads the import closure of the buffer again each time), and an
-editor needs it warm. Here a workspace folder's first pass (`engine.scan_file`, the
-facts of every file) is done once; afterwards only the file that changed is scanned
-again, an open buffer's facts stand in for its file's, and every check builds its
-`ProjectIndex` over those facts (that costs a dictionary; the index answers lazily).
-What the engine internals used here are: `scan_file`, `build_plan`, `prepare_options`,
-`Checker.check_recording` (which also says which files a check looked at, so that a
-change to a base class re-checks exactly the open files that asked about it) and the
-fixer's `Fixer`.
+call (`check_stdin` reads the buffer's import closure from disk each time), and an
+editor needs it warm. Here a workspace folder's first pass (the facts of every file) is
+done once; afterwards only a file that changed is scanned again, an open buffer's facts
+stand in for its file's, and the checker (the rules, and the `ProjectIndex` whose
+answers it memoises) lives until some file's facts change. The engine internals used:
+`engine.scan_file`, `engine.build_plan`, `engine.prepare_options`, `engine.Checker`
+(its `check` and its `index`), and the fixer's `Fixer`.
 
 Nothing here imports pygls. The protocol layer (kerascheck.server.lsp) calls this
 module from a single worker thread, so its state needs no lock. `--confirm` is never
@@ -30,7 +28,7 @@ from kerascheck import api, engine, notebooks
 from kerascheck.config import CONFIG_FILES, ConfigError, Settings, load_settings
 from kerascheck.discovery import DiscoveryError, SUFFIXES
 from kerascheck.filters import filter_findings, ignored_codes
-from kerascheck.finding import Finding, RunError
+from kerascheck.finding import Finding
 from kerascheck.fix import FixMode
 from kerascheck.fix.fixer import Fixer
 from kerascheck.pages import page_text
@@ -144,6 +142,7 @@ class Project:
         self._fixable = self.settings.fixable_codes(rules)
         self._ignores = self.settings.per_file_ignore_matcher()
         self._checker = self._options = None
+        self._exclusions: dict[str, bool] = {}
 
     # ---- the index ------------------------------------------------------------------------
     def load(self, stop: Optional[threading.Event] = None) -> int:
@@ -248,6 +247,8 @@ class Project:
     def check(self, path: str, content: Content) -> Checked:
         """The findings of the unsaved content of the file `path`, as `kerascheck` run from
         the project root would report them for that content."""
+        if self._excluded(path):
+            return Checked([], [])
         scan = engine.scan_file(path, _data(path, content))
         recheck = self._remember(scan)
         checker = self._warm_checker(path)
@@ -260,6 +261,8 @@ class Project:
     def fix_all(self, path: str, content: Content) -> tuple[Optional[Content], list]:
         """(the content with every safe fix applied, as `--fix` would, or None when nothing
         changes; kerascheck's errors, e.g. a fix that was refused)."""
+        if self._excluded(path):
+            return None, []
         data = _data(path, content)
         scan = engine.scan_file(path, data)
         self._remember(scan)
@@ -305,6 +308,17 @@ class Project:
             self._checker = None
             return frozenset(self.dependencies)
         return self._changed(path, before)
+
+    def _excluded(self, path: str) -> bool:
+        """Whether the settings exclude the file (`exclude`, `extend-exclude`), as
+        `kerascheck --force-exclude PATH` (pre-commit's run) decides: such a file gets no
+        diagnostics in the editor either. A file not saved yet is never excluded."""
+        if path not in self._exclusions:
+            try:
+                self._exclusions[path] = not api.discover_files([path], self.settings, force_exclude=True)
+            except DiscoveryError:
+                return False
+        return self._exclusions[path]
 
     def _discoverable(self, path: str) -> bool:
         """Whether `kerascheck` run from the root would check this file."""
@@ -406,9 +420,7 @@ class Workspace:
         return done
 
     def check(self, path: str, content: Content) -> Checked:
-        project = self._ready(path)
-        checked = project.check(path, content)
-        return checked
+        return self._ready(path).check(path, content)
 
     def fix_all(self, path: str, content: Content):
         return self._ready(path).fix_all(path, content)
@@ -454,6 +466,6 @@ class Workspace:
 
 
 __all__ = [
-    "Cell", "Checked", "Content", "Finding", "Project", "RunError", "Workspace",
+    "Cell", "Checked", "Content", "Project", "Workspace",
     "is_python_path", "notebook_json", "rule_page", "rule_url",
 ]

@@ -241,3 +241,12 @@ def test_a_changed_pin_file_rechecks_the_open_files_with_the_new_target(tmp_path
     recheck, _ = workspace.files_changed([(str(tmp_path / "requirements.txt"), False)])
     assert recheck == {model}
     assert codes(workspace.check(model, KC101)) == []
+
+
+def test_an_excluded_file_gets_no_findings_as_with_force_exclude(tmp_path):
+    write(tmp_path, {"kerascheck.toml": 'extend-exclude = ["generated/"]\n', "generated/model.py": "x = 1\n"})
+    workspace = loaded(tmp_path)
+    assert codes(workspace.check(str(tmp_path / "generated" / "model.py"), KC101)) == []
+    assert workspace.fix_all(str(tmp_path / "generated" / "model.py"), KC104) == (None, [])
+    # a buffer never saved is checked
+    assert codes(workspace.check(str(tmp_path / "generated" / "new.py"), KC101)) == ["KC101"]
