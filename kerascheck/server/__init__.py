@@ -3,11 +3,14 @@
 It needs the `lsp` extra (pygls 2 and lsprotocol); the plain install stays without
 them, and nothing outside this package imports it. The parts:
 
-- `checking`: the one door into the checker (settings, the warm cross-file index, the
-  rules, the fixes, the rule pages); no pygls;
-- `text`, `noqa`: positions in the client's units, and the `# noqa` edit; no pygls;
+- `checking`: the one door into the checker (settings, the first pass, the rules and
+  the cross-file index, the fixes, `# noqa`, the rule pages); nothing else here calls
+  into kerascheck;
+- `workspace`: projects, the first pass of their files kept warm, open buffers standing
+  in for their files, and what to check again when a file changes;
+- `text`, `noqa`: positions in the client's units, and the `# noqa` edit;
 - `documents`, `convert`, `lsp`: the protocol (open documents, diagnostics, code
-  actions, hover, the `kerascheck.showRule` command), on pygls.
+  actions, hover, the `kerascheck.showRule` command), on pygls. Only these import it.
 """
 from __future__ import annotations
 

@@ -10,8 +10,7 @@ from typing import Optional
 from lsprotocol import types
 
 from kerascheck.finding import Edit, Finding, Severity
-from kerascheck.report.common import end
-from kerascheck.server.checking import rule_url
+from kerascheck.server.checking import finding_end, rule_url
 from kerascheck.server.text import Lines
 
 SOURCE = "kerascheck"
@@ -29,7 +28,7 @@ def _position(lines: Lines, line: int, column: int, encoding: str) -> types.Posi
 
 
 def finding_range(finding: Finding, lines: Lines, encoding: str) -> types.Range:
-    end_line, end_column = end(finding)
+    end_line, end_column = finding_end(finding)
     return types.Range(
         start=_position(lines, finding.line, finding.column, encoding),
         end=_position(lines, end_line, end_column, encoding),

@@ -31,6 +31,7 @@ from pygls.lsp.server import LanguageServer
 
 from kerascheck import __version__
 from kerascheck.server import checking
+from kerascheck.server.workspace import Checked, Workspace
 from kerascheck.server.convert import (
     contains, diagnostic, finding_range, kind_wanted, line_text_edits, overlaps, text_edit, workspace_edit,
 )
@@ -79,7 +80,7 @@ class KerascheckServer(LanguageServer):
             ),
         )
         self.documents = Documents()
-        self.checker = checking.Workspace()
+        self.checker = Workspace()
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerascheck-check")
         self.stopping = threading.Event()
         self.debounce = DEBOUNCE_SECONDS
@@ -87,7 +88,7 @@ class KerascheckServer(LanguageServer):
         self.shut_down_requested = False  # the client sent `shutdown` (exit code 0)
         self.fallback_directory = os.getcwd()
         # key -> (the snapshot checked, its Checked): what code actions and hovers read
-        self.results: dict[str, tuple[Snapshot, checking.Checked]] = {}
+        self.results: dict[str, tuple[Snapshot, Checked]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._queued: set = set()
         self._shown_errors: dict[str, tuple] = {}
@@ -171,7 +172,7 @@ class KerascheckServer(LanguageServer):
             self._show(*done)
         return done
 
-    def _show(self, snapshot: Snapshot, checked: checking.Checked) -> None:
+    def _show(self, snapshot: Snapshot, checked: Checked) -> None:
         self.results[snapshot.key] = (snapshot, checked)
         if self.documents.get(snapshot.key) is snapshot:
             self.publish(snapshot, checked.findings)

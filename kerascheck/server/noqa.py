@@ -3,7 +3,7 @@
 A line that already has `# noqa: KC101` gets the code added to that list (a second
 `# noqa` in the same comment would not be read); any other line gets `  # noqa: KCxxx`
 after its code or comment. The edit is offered only when it works: the new text must
-suppress the code on that line as kerascheck reads it (kerascheck.suppress), which it
+suppress the code on that line as kerascheck reads it, which it
 does not when the line ends inside a string; and a line continued by a backslash gets
 none (a comment after the backslash is a syntax error).
 """
@@ -14,7 +14,7 @@ import re
 import tokenize
 from typing import Optional
 
-from kerascheck.suppress import Suppressions
+from kerascheck.server.checking import suppresses
 from kerascheck.server.text import Lines
 
 # The code list of a `# noqa: ...` comment, as kerascheck.suppress reads it.
@@ -41,7 +41,7 @@ def noqa_edit(text: str, line: int, code: str) -> Optional[tuple[int, int, int, 
         edit = (number, end, len(content), f"  # noqa: {code}")
     start = lines.starts[number]
     new = text[:start + edit[1]] + edit[3] + text[start + edit[2]:]
-    if not Suppressions.parse(new).suppresses(code, line):
+    if not suppresses(new, code, line):
         return None
     return edit
 

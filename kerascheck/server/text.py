@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from kerascheck.fix.textfile import line_opcodes, split_lines
+from kerascheck.server.checking import line_opcodes, split_lines
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 _BREAK = re.compile(r"\r\n|\r|\n")

@@ -4,7 +4,8 @@ import json
 import textwrap
 
 from kerascheck import api
-from kerascheck.server.checking import Cell, Workspace, rule_page
+from kerascheck.server.checking import Cell, rule_page
+from kerascheck.server.workspace import Workspace
 
 LAYER_BASE = """\
 import keras
