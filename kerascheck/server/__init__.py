@@ -14,6 +14,8 @@ them, and nothing outside this package imports it. The parts:
 """
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+from importlib.util import find_spec
 from typing import Optional
 
 INSTALL_HINT = "pip install 'kerascheck[lsp]'"
@@ -21,12 +23,7 @@ INSTALL_HINT = "pip install 'kerascheck[lsp]'"
 
 def missing_extra() -> Optional[str]:
     """Why the server cannot start here (pygls 2 or lsprotocol missing), or None."""
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-
-        import lsprotocol  # noqa: F401
-        import pygls  # noqa: F401
-    except ImportError:
+    if find_spec("pygls") is None or find_spec("lsprotocol") is None:
         return f"the language server needs the `lsp` extra: {INSTALL_HINT}"
     try:
         major = int(version("pygls").split(".")[0])

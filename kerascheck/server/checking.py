@@ -31,9 +31,9 @@ from kerascheck.filters import filter_findings, ignored_codes
 from kerascheck.finding import Finding
 from kerascheck.fix import FixMode
 from kerascheck.fix.fixer import Fixer
-from kerascheck.fix.textfile import line_opcodes, split_lines  # noqa: F401 (fix-all's line edits)
+from kerascheck.fix.textfile import line_opcodes, split_lines  # fix-all's edits are line diffs
 from kerascheck.pages import page_text
-from kerascheck.report.common import end as finding_end  # noqa: F401 (where a finding's range ends)
+from kerascheck.report.common import end as finding_end  # where a finding's range ends
 from kerascheck.report.common import rule_help_uri
 from kerascheck.rules import all_rules
 from kerascheck.semantic.context import ImportClosure
@@ -238,3 +238,10 @@ def _cells_of(notebook: Union[str, bytes], before: Sequence[Cell]) -> Sequence[C
         source = cell.get("source", "")
         out.append(Cell(old.kind, "".join(source) if isinstance(source, list) else source))
     return out
+
+
+__all__ = [
+    "Cell", "Checker", "Content", "Imports", "ProjectSettings", "SETTINGS_FILES", "SOURCE_SUFFIXES", "Scan",
+    "finding_end", "is_python_path", "line_opcodes", "notebook_json", "parses", "rule_page", "rule_url",
+    "scan", "shape", "split_lines", "suppresses",
+]
