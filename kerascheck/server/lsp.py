@@ -173,9 +173,14 @@ class KerascheckServer(LanguageServer):
         return done
 
     def _show(self, snapshot: Snapshot, checked: Checked) -> None:
+        """Publish a check's diagnostics if the document is still as that check read it,
+        unless the same ones were published for this version already (a check again,
+        after a change elsewhere, that changed nothing here)."""
+        previous = self.results.get(snapshot.key)
         self.results[snapshot.key] = (snapshot, checked)
         if self.documents.get(snapshot.key) is snapshot:
-            self.publish(snapshot, checked.findings)
+            if previous is None or previous[0] is not snapshot or _shown(previous[1]) != _shown(checked):
+                self.publish(snapshot, checked.findings)
             self._log_errors(snapshot, checked.errors)
         self.recheck(checked.recheck)
 
@@ -227,28 +232,38 @@ class KerascheckServer(LanguageServer):
         self.recheck(await self.run(self.checker.close, path) or ())
 
     # ---- the workspace -------------------------------------------------------------------
-    async def change_folders(self, added=(), removed=(), recheck: bool = True) -> None:
-        """Add and remove workspace folders, index the new ones, and (`recheck`) check the
-        open documents again (at start there is nothing to check again: the first checks
-        wait behind the index on the worker)."""
-        loaded = await self.run(self._change_folders, list(added), list(removed))
-        for root, count, error in loaded or ():
+    async def change_folders(self, added=(), removed=(), recheck_all: bool = False) -> None:
+        """Add and remove workspace folders, and index the new ones a step at a time: the
+        checks waiting run between two steps (with the files read so far, and those the
+        checked file imports); when a folder is read, its documents checked meanwhile are
+        checked again, and with `recheck_all` every open document (it may have moved to
+        another folder's project)."""
+        steps = await self.run(self._change_folders, list(added), list(removed))
+        finished = object()
+        while steps is not None and not self.shut_down:
+            step = await self.run(next, steps, finished)
+            if step is finished or self.shut_down:
+                break
+            if step is None:
+                continue
+            root, count, error, recheck = step
             self.log(f"kerascheck {__version__}: {count} file{'' if count == 1 else 's'} indexed in {root}")
             if error:
                 self.window_show_message(types.ShowMessageParams(
                     type=types.MessageType.Error, message=f"kerascheck: {error}; using the default settings"
                 ))
-        if recheck:
+            self.recheck(recheck)
+        if recheck_all:
             for key in list(self.documents.snapshots):
                 self.schedule(key, 0)
 
     def _change_folders(self, added: list, removed: list):
-        """(worker)"""
+        """(worker) The generator of the load's steps."""
         for root in removed:
             self.checker.remove_folder(root)
         for root in added:
             self.checker.add_folder(root)
-        return self.checker.load(self.stopping)
+        return self.checker.load_steps(self.stopping)
 
     async def files_changed(self, changes: list) -> None:
         found = await self.run(self.checker.files_changed, changes)
@@ -393,6 +408,10 @@ class KerascheckServer(LanguageServer):
         self.worker.shutdown(wait=False, cancel_futures=True)
 
 
+def _shown(checked: Checked) -> list:
+    return [finding.to_dict() for finding in checked.findings]
+
+
 def _is_file_change(event: types.FileEvent) -> bool:
     return event.uri.startswith("file:")
 
@@ -414,7 +433,7 @@ def create_server() -> KerascheckServer:
             folders = [os.path.abspath(params.root_path)]
         if folders:
             ls.fallback_directory = folders[0]
-        ls.spawn(ls.change_folders(added=folders, recheck=False))
+        ls.spawn(ls.change_folders(added=folders))
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: KerascheckServer, params: types.InitializedParams) -> None:
@@ -501,7 +520,7 @@ def create_server() -> KerascheckServer:
     def folders_changed(ls: KerascheckServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
         added = [uri_path(folder.uri, ls.fallback_directory) for folder in params.event.added]
         removed = [uri_path(folder.uri, ls.fallback_directory) for folder in params.event.removed]
-        ls.spawn(ls.change_folders(added, removed))
+        ls.spawn(ls.change_folders(added, removed, recheck_all=True))
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

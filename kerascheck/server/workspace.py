@@ -23,6 +23,9 @@ from kerascheck.server.checking import Content
 
 # Files whose change means a project's settings, or its set of files, must be read again.
 RELOAD_FILES = checking.SETTINGS_FILES | {".gitignore"}
+# Files read per step of a project's first load: between two steps the worker checks the
+# documents waiting, so a large workspace does not keep the first diagnostics back.
+LOAD_STEP = 100
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Project:
         # bases may be), as of its last check
         self.dependencies: dict[str, frozenset] = {}
         self.loaded = False
+        self.loading = False
+        self._partial: set = set()  # the open files checked while the project was loading
         self._imports_read: dict[str, int] = {}  # open path -> the checker it was read with
         self._checker: Optional[checking.Checker] = None
         self._generation = 0  # counts the checkers built
@@ -63,19 +68,37 @@ class Project:
         return self.settings.error
 
     # ---- the index ------------------------------------------------------------------------
-    def load(self, stop: Optional[threading.Event] = None) -> int:
-        """The first pass over the project's files and their import closure; the number of
-        files read. Stops early (and stays unloaded) when `stop` is set."""
+    def load_steps(self, stop: Optional[threading.Event] = None):
+        """The first pass over the project's files and their import closure, LOAD_STEP
+        files per step (a generator: each `next` is one step). Meanwhile an open file is
+        checked with the files read so far and those it imports, as `kerascheck FILE`
+        would check it. Stops early (and stays unloaded) when `stop` is set."""
+        self.loading, self.loaded = True, False
         self.disk = {}
         self._checker = self._pins = None
-        for path in self.settings.files() if self.scan_tree else ():
+        files = self.settings.files() if self.scan_tree else []
+        for start in range(0, len(files), LOAD_STEP):
             if stop is not None and stop.is_set():
-                return len(self.disk)
-            self._scan_from_disk(path)
-        self._follow_imports(list(self.disk.values()))
+                self.loading = False
+                return
+            for path in files[start:start + LOAD_STEP]:
+                self._scan_from_disk(path)
+            self._checker = None
+            yield
+        self._follow_imports([*self.disk.values(), *self.buffers.values()])
         self._pinned = set(self.disk) | set(self.buffers)
-        self.loaded = True
+        self.loading, self.loaded = False, True
+
+    def load(self, stop: Optional[threading.Event] = None) -> int:
+        """load_steps at once; the number of files read."""
+        for _ in self.load_steps(stop):
+            pass
         return len(self.disk)
+
+    def checked_while_loading(self) -> frozenset:
+        """The open files checked before the load was complete (to check again), once."""
+        partial, self._partial = frozenset(self._partial), set()
+        return partial
 
     def reload(self, stop: Optional[threading.Event] = None) -> None:
         self.settings = checking.ProjectSettings(self.root)
@@ -157,6 +180,8 @@ class Project:
         the project root would report them for that content."""
         if self.settings.excluded(path):
             return Checked([], [])
+        if self.loading:
+            self._partial.add(path)
         found = checking.scan(path, content)
         recheck = self._remember(found)
         checker = self._warm_checker(path)
@@ -248,13 +273,21 @@ class Workspace:
             project = self.projects[directory] = Project(directory, scan_tree=False)
         return project
 
-    def load(self, stop: Optional[threading.Event] = None) -> list:
-        """The first pass over every project not read yet: [(root, files, settings error)]."""
-        done = []
+    def load_steps(self, stop: Optional[threading.Event] = None):
+        """The first pass over every project not read yet, a step at a time (a generator).
+        After a project's last step it yields (root, files read, settings error, the open
+        files checked meanwhile, to check again); between steps, None."""
         for project in list(self.projects.values()):
-            if not project.loaded:
-                done.append((project.root, project.load(stop), project.settings_error))
-        return done
+            if project.loaded or project.loading:
+                continue
+            for _ in project.load_steps(stop):
+                yield None
+            if project.loaded:
+                yield project.root, len(project.disk), project.settings_error, project.checked_while_loading()
+
+    def load(self, stop: Optional[threading.Event] = None) -> list:
+        """load_steps at once: [(root, files read, settings error, open files to check again)]."""
+        return [step for step in self.load_steps(stop) if step is not None]
 
     def check(self, path: str, content: Content) -> Checked:
         return self._ready(path).check(path, content)
@@ -297,6 +330,6 @@ class Workspace:
 
     def _ready(self, path: str) -> Project:
         project = self.project_of(path)
-        if not project.loaded:
+        if not project.loaded and not project.loading:
             project.load()
         return project

@@ -251,3 +251,20 @@ def test_an_excluded_file_gets_no_findings_as_with_force_exclude(tmp_path):
     assert workspace.fix_all(str(tmp_path / "generated" / "model.py"), KC104) == (None, [])
     # a buffer never saved is checked
     assert codes(workspace.check(str(tmp_path / "generated" / "new.py"), KC101)) == ["KC101"]
+
+
+def test_a_file_checked_while_the_workspace_loads_sees_the_bases_it_imports(tmp_path, monkeypatch):
+    from kerascheck.server import workspace as module
+
+    monkeypatch.setattr(module, "LOAD_STEP", 2)
+    write(tmp_path, {"a_sub.py": SUBCLASS, "b.py": "x = 1\n", "c.py": "y = 2\n", "z/base.py": PLAIN_BASE, "base.py": LAYER_BASE})
+    workspace = Workspace([str(tmp_path)])
+    steps = workspace.load_steps()
+    assert next(steps) is None  # a_sub.py and b.py read; base.py not yet
+    project = workspace.projects[str(tmp_path)]
+    assert str(tmp_path / "base.py") not in project.disk
+    sub = str(tmp_path / "a_sub.py")
+    assert codes(workspace.check(sub, SUBCLASS)) == ["KC101"]  # base.py read as imported
+    rest = [step for step in steps if step is not None]
+    assert rest == [(str(tmp_path), 5, None, frozenset({sub}))]
+    assert project.loaded and not project.loading
