@@ -72,10 +72,14 @@ class Project:
         """The first pass over the project's files and their import closure, LOAD_STEP
         files per step (a generator: each `next` is one step). Meanwhile an open file is
         checked with the files read so far and those it imports, as `kerascheck FILE`
-        would check it. Stops early (and stays unloaded) when `stop` is set."""
+        would check it. Stops early (and stays unloaded) when `stop` is set. The project
+        counts as loading from this call on, before the first step."""
         self.loading, self.loaded = True, False
         self.disk = {}
         self._checker = self._pins = None
+        return self._steps(stop)
+
+    def _steps(self, stop: Optional[threading.Event]):
         files = self.settings.files() if self.scan_tree else []
         for start in range(0, len(files), LOAD_STEP):
             if stop is not None and stop.is_set():
@@ -276,11 +280,15 @@ class Workspace:
     def load_steps(self, stop: Optional[threading.Event] = None):
         """The first pass over every project not read yet, a step at a time (a generator).
         After a project's last step it yields (root, files read, settings error, the open
-        files checked meanwhile, to check again); between steps, None."""
-        for project in list(self.projects.values()):
-            if project.loaded or project.loading:
-                continue
-            for _ in project.load_steps(stop):
+        files checked meanwhile, to check again); between steps, None. The projects count
+        as loading from this call on, before the first step."""
+        pending = [project for project in self.projects.values() if not project.loaded and not project.loading]
+        return self._steps([(project, project.load_steps(stop)) for project in pending])
+
+    @staticmethod
+    def _steps(loads: list):
+        for project, steps in loads:
+            for _ in steps:
                 yield None
             if project.loaded:
                 yield project.root, len(project.disk), project.settings_error, project.checked_while_loading()

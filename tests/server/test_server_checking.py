@@ -268,3 +268,12 @@ def test_a_file_checked_while_the_workspace_loads_sees_the_bases_it_imports(tmp_
     rest = [step for step in steps if step is not None]
     assert rest == [(str(tmp_path), 5, None, frozenset({sub}))]
     assert project.loaded and not project.loading
+
+
+def test_a_check_before_the_first_load_step_does_not_load_the_project_itself(tmp_path):
+    write(tmp_path, {"base.py": LAYER_BASE, "sub.py": SUBCLASS})
+    workspace = Workspace([str(tmp_path)])
+    steps = workspace.load_steps()  # the server hands this to its worker; a check may come first
+    sub = str(tmp_path / "sub.py")
+    assert codes(workspace.check(sub, SUBCLASS)) == ["KC101"]
+    assert [step for step in steps if step is not None] == [(str(tmp_path), 2, None, frozenset({sub}))]
