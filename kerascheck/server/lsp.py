@@ -8,8 +8,9 @@ touched by that thread alone.
 
 When a document is checked:
 - when it is opened or saved: at once;
-- when it changes: `debounce` seconds after its last change (a burst of changes is
-  checked once), with never more than one check of a document waiting: a waiting check
+- when it changes: at once if it had not changed for `debounce` seconds, else
+  `debounce` seconds after its last change (a burst of changes is checked at its start
+  and at its end), with never more than one check of a document waiting: a waiting check
   reads the document when it starts. A result is shown only if the document has not
   changed since that check read it; otherwise the next check's result will be;
 - when a file's classes change (its open buffer, or the file on disk as the editor's
@@ -39,11 +40,11 @@ from kerascheck.server.documents import Documents, Snapshot, uri_path
 from kerascheck.server.noqa import noqa_edit
 from kerascheck.server.text import Lines, line_edits
 
-# Seconds between a document's last change and its check (initializationOptions
-# `{"debounce": milliseconds}` changes it): changes that come in a burst (an edit the
-# editor sends in pieces, a paste) are checked once, and a check of a typical file (about
-# 50 ms) still shows its result within 100 ms of the keystroke (tests/benchmarks/bench.py
-# --server measures it).
+# Changes to a document less than this many seconds apart are a burst, checked this long
+# after its last change (initializationOptions `{"debounce": milliseconds}` changes it);
+# a change after a quiet spell is checked at once. Waiting even a millisecond before
+# every check costs more than that on a busy machine (the process goes to sleep and
+# waits to be scheduled again: measured with tests/benchmarks/bench.py --server).
 DEBOUNCE_SECONDS = 0.03
 FIX_ALL = "source.fixAll.kerascheck"
 SHOW_RULE = "kerascheck.showRule"
@@ -91,6 +92,7 @@ class KerascheckServer(LanguageServer):
         self.results: dict[str, tuple[Snapshot, Checked]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._queued: set = set()
+        self._last_change: dict[str, float] = {}  # key -> loop time of its last change
         self._shown_errors: dict[str, tuple] = {}
 
     # ---- client facts --------------------------------------------------------------------
@@ -134,6 +136,15 @@ class KerascheckServer(LanguageServer):
             self.log(f"kerascheck: internal error: {type(error).__name__}: {error}", types.MessageType.Error)
 
     # ---- checking ------------------------------------------------------------------------
+    def changed(self, key: str) -> None:
+        """A document changed: check it at once when it had been quiet for `debounce`
+        seconds, else `debounce` seconds after this change (a burst of changes is checked
+        at its first change and after its last: the leading and trailing edges)."""
+        now = asyncio.get_running_loop().time()
+        quiet = now - self._last_change.get(key, float("-inf")) >= self.debounce
+        self._last_change[key] = now
+        self.schedule(key, 0 if quiet else self.debounce)
+
     def schedule(self, key: str, delay: float) -> None:
         """Check the document `key` in `delay` seconds (a pending timer is replaced)."""
         timer = self._timers.pop(key, None)
@@ -221,6 +232,7 @@ class KerascheckServer(LanguageServer):
         timer = self._timers.pop(snapshot.key, None)
         if timer is not None:
             timer.cancel()
+        self._last_change.pop(snapshot.key, None)
         self.results.pop(snapshot.key, None)
         self._shown_errors.pop(snapshot.key, None)
         for uri, version in ([(snapshot.key, snapshot.version)] if snapshot.cells is None
@@ -470,7 +482,7 @@ def create_server() -> KerascheckServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: KerascheckServer, params: types.DidChangeTextDocumentParams) -> None:
         if ls.documents.change_text(params, ls.encoding) is not None:
-            ls.schedule(params.text_document.uri, ls.debounce)
+            ls.changed(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: KerascheckServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -494,7 +506,7 @@ def create_server() -> KerascheckServer:
         for uri in closed:
             ls._publish(uri, [])
         if snapshot is not None:
-            ls.schedule(snapshot.key, ls.debounce)
+            ls.changed(snapshot.key)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
     def notebook_saved(ls: KerascheckServer, params: types.DidSaveNotebookDocumentParams) -> None:

@@ -143,6 +143,18 @@ class Session:
             except asyncio.TimeoutError:
                 pass
 
+    async def indexed(self) -> None:
+        """Wait until the server has read the whole workspace (it logs it)."""
+        deadline = time.monotonic() + TIMEOUT
+        while not any(" indexed in " in message.message for message in self.messages):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the workspace was never read; messages: {[m.message for m in self.messages]}")
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), 1.0)
+            except asyncio.TimeoutError:
+                pass
+
     def count(self, document: str) -> int:
         return len(self.published.get(document, []))
 
