@@ -396,6 +396,11 @@ EDITS = {
 }
 
 
+# Seconds between one edit's diagnostics and the next edit: a typist's pace (edits closer
+# together than the server's debounce are a burst, which it checks after the burst).
+TYPING_PAUSE = 0.1
+
+
 def measure_server(roots: list[str], example: str, edits: int, debounce: Optional[float]) -> dict:
     """`kerascheck server` on a workspace made of the Python files of `roots` plus the file
     `example` in it: the time from initialize to the example's first diagnostics, and to
@@ -457,7 +462,8 @@ def measure_server(roots: list[str], example: str, edits: int, debounce: Optiona
                     arrived, message = server.wait(published(version))
                     if number >= 3:  # the first three edits of a kind warm the server up
                         latencies[kind].append(arrived - sent)
-                cpu[kind] = (_cpu_seconds(server.process.pid) - cpu_before) / edits
+                    time.sleep(TYPING_PAUSE)
+                cpu[kind] = (_cpu_seconds(server.process.pid) - cpu_before) / edits  # idle in the pauses
             rss, peak = _memory(server.process.pid), _memory(server.process.pid, "VmHWM:")
             server.request("shutdown", None)
             server.notify("exit", None)
