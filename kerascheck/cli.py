@@ -448,6 +448,19 @@ def clean(cache_dir, config_path, isolated) -> None:
     click.echo(f"kerascheck: removed {directory}" if removed else f"kerascheck: no cache at {directory}", err=True)
 
 
+@main.command(short_help="Run the language server (LSP) for editors; needs kerascheck[lsp].")
+@click.option("--tcp", "port", type=click.IntRange(1, 65535), metavar="PORT", help="Listen on 127.0.0.1:PORT instead of stdin/stdout.")
+def server(port: Optional[int]) -> None:
+    """Run the language server (LSP) for editors, over stdin/stdout. Needs the `lsp`
+    extra: pip install 'kerascheck[lsp]'."""
+    from kerascheck.server import missing_extra, serve
+
+    problem = missing_extra()
+    if problem is not None:
+        _fail(problem)
+    sys.exit(serve(port))
+
+
 @main.command(short_help="Print the documentation page of a rule, e.g. `kerascheck rule KC101`.")
 @click.argument("code")
 def rule(code: str) -> None:

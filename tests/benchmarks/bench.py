@@ -15,6 +15,9 @@ slows them all alike; the table gives medians. Measured:
   run that also writes the cache, to compare with `--no-cache`;
 - ruff (`ruff check --select ALL --no-cache`) and fixit (`fixit lint`), as reference
   points, when those commands are installed;
+- with `--server EXAMPLE`, instead: the language server (`kerascheck server`, needs the
+  `lsp` extra) holding a workspace made of the trees, the time from a didChange of
+  EXAMPLE to the publishDiagnostics of that version, and the server's memory;
 
 and for kerascheck the peak memory: of its largest process, and of the whole process
 tree at once (parent plus pool workers), sampled every 20 ms. With `--copies 1,2,4`
@@ -32,6 +35,7 @@ import ast
 import contextlib
 import json
 import os
+import queue
 import shutil
 import statistics
 import subprocess
@@ -413,6 +417,207 @@ def profile_rules(roots: list[str]) -> list[str]:
     return lines
 
 
+# ---- the language server -----------------------------------------------------------------------
+class LspPipe:
+    """A bare JSON-RPC client on a language server's stdin/stdout: no client library between
+    the clock and the wire. A reader thread timestamps every message the server sends and
+    answers its requests (client/registerCapability) with null."""
+
+    def __init__(self, command: list[str], cwd: str):
+        self.process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL)
+        self.inbox: "queue.Queue[tuple[float, dict]]" = queue.Queue()
+        self._next_id = 0
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _write(self, message: dict) -> None:
+        body = json.dumps(message).encode("utf-8")
+        with self._lock:
+            self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            self.process.stdin.flush()
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        while True:
+            length = None
+            while True:
+                header = stream.readline()
+                if not header:
+                    return
+                if header in (b"\r\n", b"\n"):
+                    break
+                name, _, value = header.decode("ascii").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            message = json.loads(stream.read(length))
+            stamp = time.perf_counter()
+            if "method" in message and "id" in message:  # a request of the server's
+                self._write({"jsonrpc": "2.0", "id": message["id"], "result": None})
+            self.inbox.put((stamp, message))
+
+    def notify(self, method: str, params) -> float:
+        """Send a notification; the time it was written."""
+        self._write({"jsonrpc": "2.0", "method": method, "params": params})
+        return time.perf_counter()
+
+    def request(self, method: str, params, timeout: float = 600):
+        self._next_id += 1
+        self._write({"jsonrpc": "2.0", "id": self._next_id, "method": method, "params": params})
+        return self.wait(lambda message: message.get("id") == self._next_id and "method" not in message, timeout)[1]
+
+    def wait(self, wanted, timeout: float = 600) -> tuple[float, dict]:
+        """The first message from now on that `wanted` accepts, and when it arrived."""
+        deadline = time.monotonic() + timeout
+        while True:
+            stamp, message = self.inbox.get(timeout=max(0.0, deadline - time.monotonic()))
+            if wanted(message):
+                return stamp, message
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time a live process has used, all its threads (from /proc)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def median_sized_file(path: str) -> str:
+    """`path` itself, or the median-sized .py file below the directory `path`."""
+    if os.path.isfile(path):
+        return path
+    sized = sorted((os.path.getsize(file), file) for file in python_files([path]))
+    if not sized:
+        sys.exit(f"no Python file below {path}")
+    return sized[len(sized) // 2][1]
+
+
+# The edits timed: the example's last line rewritten, as typing does. A comment leaves the
+# file's facts (imports, classes) as they are, so the server's index stays warm; an import
+# changes them, so the index is built again for the check.
+EDITS = {
+    "a comment": lambda number: f"# edit {number}\n",
+    "an import (the index rebuilt)": lambda number: ("import os\n", "import sys\n")[number % 2],
+}
+
+
+# Seconds between one edit's diagnostics and the next edit: a typist's pace (edits closer
+# together than the server's debounce are a burst, which it checks after the burst).
+TYPING_PAUSE = 0.1
+
+
+def measure_server(roots: list[str], example: str, edits: int, debounce: Optional[float]) -> dict:
+    """`kerascheck server` on a workspace made of the Python files of `roots` plus the file
+    `example` in it: the time from initialize to the example's first diagnostics, and to
+    the whole workspace read; then, warm, for each kind of EDITS, `edits` times the time from a
+    didChange of the example to the publishDiagnostics of that version; and the server's
+    memory holding the workspace."""
+    with tempfile.TemporaryDirectory(prefix="kerascheck-bench-lsp-") as into:
+        make_copies(roots, 1, into)
+        workspace = os.path.join(into, "copy0")
+        target = os.path.join(workspace, "example", os.path.basename(example))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(example, target)
+        with open(target, encoding="utf-8") as handle:
+            text = handle.read().rstrip("\n") + "\n# the line the benchmark edits\n"
+        document = "file://" + target
+        last = text.count("\n") - 1
+        files = python_files([workspace])
+        lines = count_lines(files)
+        server = LspPipe(kerascheck_command(["server"]), cwd=workspace)
+        try:
+            start = time.perf_counter()
+            server.request("initialize", {
+                "processId": os.getpid(), "rootUri": "file://" + workspace, "capabilities": {},
+                "workspaceFolders": [{"uri": "file://" + workspace, "name": "workspace"}],
+                "initializationOptions": {"debounce": debounce} if debounce is not None else None,
+            })
+            server.notify("initialized", {})
+            server.notify("textDocument/didOpen", {"textDocument": {
+                "uri": document, "languageId": "python", "version": 1, "text": text,
+            }})
+
+            def published(version: int):
+                return lambda m: (m.get("method") == "textDocument/publishDiagnostics"
+                                  and m["params"]["uri"] == document and m["params"].get("version") == version)
+
+            def indexed(m):
+                return m.get("method") == "window/logMessage" and " indexed in " in m["params"]["message"]
+
+            seen: dict = {}  # the first diagnostics may come before the workspace is read
+            while len(seen) < 2:
+                stamp, message = server.wait(lambda m: published(1)(m) or indexed(m))
+                seen.setdefault("indexed" if indexed(message) else "first", stamp - start)
+            version = 1
+            latencies: dict = {}
+            cpu: dict = {}
+            for kind, line_of in EDITS.items():
+                latencies[kind] = []
+                for number in range(edits + 3):
+                    if number == 3:
+                        cpu_before = _cpu_seconds(server.process.pid)
+                    version += 1
+                    sent = server.notify("textDocument/didChange", {
+                        "textDocument": {"uri": document, "version": version},
+                        "contentChanges": [{
+                            "range": {"start": {"line": last, "character": 0}, "end": {"line": last + 1, "character": 0}},
+                            "text": line_of(number),
+                        }],
+                    })
+                    arrived, message = server.wait(published(version))
+                    if number >= 3:  # the first three edits of a kind warm the server up
+                        latencies[kind].append(arrived - sent)
+                    time.sleep(TYPING_PAUSE)
+                cpu[kind] = (_cpu_seconds(server.process.pid) - cpu_before) / edits  # idle in the pauses
+            rss, peak = _memory(server.process.pid), _memory(server.process.pid, "VmHWM:")
+            server.request("shutdown", None)
+            server.notify("exit", None)
+            code = server.process.wait(timeout=60)
+        finally:
+            if server.process.poll() is None:
+                server.process.kill()
+                server.process.wait()
+    return {
+        "files": len(files), "lines": lines, "example": example, "example_lines": text.count("\n"),
+        "findings": len(message["params"]["diagnostics"]), "first": seen["first"], "indexed": seen["indexed"],
+        "latencies": latencies, "cpu": cpu,
+        "rss": rss, "peak": peak, "exit": code, "debounce": debounce,
+    }
+
+
+def report_server(result: dict) -> list[str]:
+    debounce = "the default debounce" if result["debounce"] is None else f"debounce {result['debounce']:g} ms"
+    rows = [
+        f"### language server: {result['files']} workspace files ({result['lines']:,} lines), "
+        f"editing {os.path.basename(result['example'])} ({result['example_lines']} lines, "
+        f"{result['findings']} findings), {debounce}",
+        "",
+        "| measure | value |",
+        "| --- | ---: |",
+        f"| start: initialize -> the example's first diagnostics | {result['first']:.2f} s |",
+        f"| start: initialize -> the whole workspace read (its log message) | {result['indexed']:.2f} s |",
+    ]
+    for kind, latencies in result["latencies"].items():
+        latencies = sorted(latencies)
+        tenth = latencies[len(latencies) // 10]
+        ninetieth = latencies[min(len(latencies) - 1, len(latencies) * 9 // 10)]
+        rows.append(
+            f"| didChange -> publishDiagnostics, editing {kind}: median of {len(latencies)} "
+            f"(10th-90th percentile) | **{1000 * statistics.median(latencies):.0f} ms** ({1000 * tenth:.0f}-{1000 * ninetieth:.0f}) |"
+        )
+        rows.append(f"| ... the server's CPU time per edit (mean) | {1000 * result['cpu'][kind]:.0f} ms |")
+    rows += [
+        f"| server RSS holding the workspace, after the edits | {result['rss'] / 2**20:.0f} MB |",
+        f"| server peak RSS | {result['peak'] / 2**20:.0f} MB |",
+        "",
+        f"- target: median <= 100 ms on 2 cores; exit code after shutdown/exit: {result['exit']}; "
+        f"load average when done: {os.getloadavg()[0]:.1f}",
+        "",
+    ]
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("roots", nargs="+", help="directories of Python files (e.g. keras-io's examples and guides)")
@@ -424,12 +629,26 @@ def main() -> None:
     parser.add_argument("--profile-rules", action="store_true", help="instead: CPU time per rule and per phase, in this process")
     parser.add_argument("--notebook-cost", action="store_true",
                         help="instead: the CPU per 1k code lines of the roots' notebooks against their .py files")
+    parser.add_argument("--server", metavar="EXAMPLE", help="instead: the language server's latency, editing EXAMPLE (a .py file, or a directory: its median-sized .py file) inside a workspace made of the roots")
+    parser.add_argument("--edits", type=int, default=50, help="with --server: timed edits (default 50)")
+    parser.add_argument("--debounce", default="default", help="with --server: comma-separated debounce values in ms to measure, `default` for the server's (default: default)")
     options = parser.parse_args()
     if options.notebook_cost:
         print("\n".join(notebook_cost(options.roots, options.repeat, options.jobs)))
         return
     if options.profile_rules:
         print("\n".join(profile_rules(options.roots)))
+        return
+    if options.server:
+        example = median_sized_file(options.server)
+        lines = [f"kerascheck language server benchmark - {os.cpu_count()} cores, Python {sys.version.split()[0]}", ""]
+        for value in options.debounce.split(","):
+            result = measure_server(options.roots, example, options.edits, None if value == "default" else float(value))
+            lines += report_server(result)
+            print("\n".join(report_server(result)), flush=True)
+        if options.output:
+            with open(options.output, "w", encoding="utf-8") as out:
+                out.write("\n".join(lines) + "\n")
         return
     lines = [
         f"kerascheck benchmark - {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
