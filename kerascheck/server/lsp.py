@@ -226,6 +226,17 @@ class KerascheckServer(LanguageServer):
             for line in key:
                 self.log(f"kerascheck: {line}", types.MessageType.Warning)
 
+    def saved(self, uri: str) -> None:
+        """A document (a file or a notebook) was saved: check it now, if it is open."""
+        if self.documents.get(uri) is not None:
+            self.schedule(uri, 0)
+
+    def closed(self, uri: str) -> None:
+        """A document (a file or a notebook) was closed."""
+        snapshot = self.documents.close(uri)
+        if snapshot is not None:
+            self.forget(snapshot)
+
     def forget(self, snapshot: Snapshot) -> None:
         """A document was closed: clear what was shown for it, and let its file on disk
         count again in the index."""
@@ -486,14 +497,11 @@ def create_server() -> KerascheckServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: KerascheckServer, params: types.DidSaveTextDocumentParams) -> None:
-        if ls.documents.get(params.text_document.uri) is not None:
-            ls.schedule(params.text_document.uri, 0)
+        ls.saved(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: KerascheckServer, params: types.DidCloseTextDocumentParams) -> None:
-        snapshot = ls.documents.close(params.text_document.uri)
-        if snapshot is not None:
-            ls.forget(snapshot)
+        ls.closed(params.text_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     def notebook_opened(ls: KerascheckServer, params: types.DidOpenNotebookDocumentParams) -> None:
@@ -510,14 +518,11 @@ def create_server() -> KerascheckServer:
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
     def notebook_saved(ls: KerascheckServer, params: types.DidSaveNotebookDocumentParams) -> None:
-        if ls.documents.get(params.notebook_document.uri) is not None:
-            ls.schedule(params.notebook_document.uri, 0)
+        ls.saved(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_closed(ls: KerascheckServer, params: types.DidCloseNotebookDocumentParams) -> None:
-        snapshot = ls.documents.close(params.notebook_document.uri)
-        if snapshot is not None:
-            ls.forget(snapshot)
+        ls.closed(params.notebook_document.uri)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files_changed(ls: KerascheckServer, params: types.DidChangeWatchedFilesParams) -> None:
