@@ -205,6 +205,9 @@ class Checker:
         self.rule_classes: list[type[Rule]] = [registry[code] for code in plan.rule_codes]
         self.external = KnownExternals(plan.external)
         self.index = ProjectIndex(plan.modules, plan.extra_bases, self.external)
+        # Module lookups, shared by the per-file recording indexes of check_recording:
+        # a hit still records every path the lookup examined.
+        self._located: dict = {}
         self._modules = plan.modules
         self.timed_out = False
         self.extra_bases = plan.extra_bases
@@ -221,7 +224,7 @@ class Checker:
         shared = self.index
         recorder = _LookupRecorder(shared.modules)
         external: set = set()
-        self.index = ProjectIndex((), self.extra_bases, self.external.recording(external))
+        self.index = ProjectIndex((), self.extra_bases, self.external.recording(external), located=self._located)
         self.index.modules = recorder
         try:
             findings, errors = self.check(scan)
@@ -559,6 +562,9 @@ class _LookupRecorder(Mapping):
     def __len__(self) -> int:
         self.everything = True
         return len(self._modules)
+
+    def looked_up(self, paths) -> None:
+        self.asked.update(paths)
 
     def saving_paths(self) -> tuple:
         """ModuleTable.saving_paths, recorded as one dependency (SAVING_DEPENDENCY)."""

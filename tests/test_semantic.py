@@ -626,3 +626,38 @@ def test_a_sibling_module_named_keras_does_not_shadow_keras(project):
         }
     )
     assert run_kc101(root) == [("pkg/model.py", 7)]
+
+
+def test_a_shared_lookup_memo_still_records_what_each_lookup_examined(tmp_path):
+    """The engine's per-file recording indexes share one memo of module lookups (the
+    cache-writing run redid them for every file). A memo hit must still tell the
+    recording view every path the lookup examined: they are the file's dependencies."""
+    from kerascheck.semantic.project import ModuleTable
+
+    class Recording(ModuleTable):
+        def __init__(self, table):
+            super().__init__(table)
+            self.asked = set()
+
+        def __contains__(self, path):
+            self.asked.add(path)
+            return super().__contains__(path)
+
+        def looked_up(self, paths):
+            self.asked.update(paths)
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "base.py").write_text("import keras\nclass Base(keras.layers.Layer):\n    pass\n")
+    (tmp_path / "app" / "a.py").write_text("from base import Base\n")
+    (tmp_path / "app" / "b.py").write_text("from base import Base\n")
+    shared = index_of(str(tmp_path))
+    memo: dict = {}
+    seen = []
+    for name in ("a.py", "b.py"):
+        index = ProjectIndex((), external=shared.external, located=memo)
+        index.modules = Recording(shared.modules)
+        path = str(tmp_path / "app" / name)
+        assert index.locate(path, "", "base.Base") == (str(tmp_path / "app" / "base.py"), ["Base"])
+        seen.append(index.modules.asked)
+    assert len(memo) == 1  # b.py's lookup was a hit
+    assert seen[0] == seen[1] and str(tmp_path / "app" / "base.py") in seen[1]

@@ -75,6 +75,10 @@ class ModuleTable(dict):
 
     _saving_paths: Optional[tuple[str, ...]] = None
 
+    def looked_up(self, paths: Iterable[str]) -> None:
+        """`paths` were looked up through a memo instead of this table (see
+        ProjectIndex._locate): nothing to note here; a recording view notes them."""
+
     def saving_paths(self) -> tuple[str, ...]:
         if self._saving_paths is None:
             self._saving_paths = saving_paths(self.values())
@@ -83,17 +87,21 @@ class ModuleTable(dict):
 
 
 class ProjectIndex:
-    def __init__(self, modules: Iterable[ModuleFacts], extra_bases: Iterable[str] = (), external=None):
+    def __init__(self, modules: Iterable[ModuleFacts], extra_bases: Iterable[str] = (), external=None,
+                 located: Optional[dict] = None):
         """`external`: what classes of installed packages are (an object with
         `get(qualified) -> ExternalClass or None`, see kerascheck.semantic.external);
-        by default they are read from this interpreter's sys.path when first asked."""
+        by default they are read from this interpreter's sys.path when first asked.
+        `located`: a memo of module lookups to share with other indexes over the same
+        modules (the engine's per-file recording indexes); each hit tells `modules`
+        which paths the lookup examined."""
         self.modules: ModuleTable = ModuleTable((m.path, m) for m in modules)
         self._extra_bases = tuple(extra_bases)
         self.external = external if external is not None else ExternalResolver()
         self._resolve = lru_cache(maxsize=None)(self._resolve_uncached)
         self._kind = lru_cache(maxsize=None)(self._kind_uncached)
         self._traits: dict[tuple[str, ClassKey], bool] = {}
-        self._located: dict[tuple[str, str, str], tuple] = {}
+        self._located: dict[tuple[str, str, str], tuple] = located if located is not None else {}
 
     # ---- name resolution ---------------------------------------------------------------
     def resolve(self, path: str, dotted: str) -> Resolved:
@@ -194,21 +202,24 @@ class ProjectIndex:
             # integration module): inside a package, Python 3 imports are absolute.
             roots = [root for root in roots if os.path.join(root, "__init__.py") not in self.modules]
         key = (os.path.dirname(path), anchor, target)
-        found = self._located.get(key)
-        if found is None:  # the files of one directory import the same modules
-            found = self._located[key] = self._first_files(roots, parts, bool(anchor))
-        return next(((file, list(rest)) for file, rest in found if file != path), None)
+        memo = self._located.get(key)
+        if memo is None:  # the files of one directory import the same modules
+            memo = self._located[key] = self._first_files(roots, parts, bool(anchor))
+        else:
+            self.modules.looked_up(memo[1])
+        return next(((file, list(rest)) for file, rest in memo[0] if file != path), None)
 
     def _first_files(self, roots: list, parts: list, anchored: bool) -> tuple:
-        """The first two tree files among the module candidates (the first may be the
-        importing file itself, which an import never names)."""
-        found = []
+        """(the first two tree files among the module candidates (the first may be the
+        importing file itself, which an import never names), every candidate examined)."""
+        found, examined = [], []
         for candidate, rest in module_candidates(roots, parts, anchored):
+            examined.append(candidate)
             if candidate in self.modules:
                 found.append((candidate, tuple(rest)))
                 if len(found) == 2:
                     break
-        return tuple(found)
+        return tuple(found), tuple(examined)
 
     # ---- class questions -----------------------------------------------------------------
     def class_facts(self, key: ClassKey) -> Optional[ClassFacts]:
