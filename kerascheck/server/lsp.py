@@ -350,8 +350,9 @@ class KerascheckServer(LanguageServer):
         )
         return workspace_edit({uri: [types.TextEdit(range=where, new_text=content)]}, {uri: version}, self.versioned_edits)
 
-    async def code_actions(self, params: types.CodeActionParams) -> Optional[list]:
-        uri = params.text_document.uri
+    async def _checked_document(self, uri: str):
+        """(snapshot, its latest check, the text of `uri`, its cell number or None) for a
+        request about an open file or notebook cell; None when nothing is known of it."""
         key = self.documents.key_of(uri)
         done = await self.latest(key) if key is not None else None
         if done is None:
@@ -360,7 +361,14 @@ class KerascheckServer(LanguageServer):
         text = snapshot.text_of(uri)
         if text is None:
             return None
-        cell = snapshot.cell_number(uri) if snapshot.cells is not None else None
+        return snapshot, checked, text, snapshot.cell_number(uri) if snapshot.cells is not None else None
+
+    async def code_actions(self, params: types.CodeActionParams) -> Optional[list]:
+        uri = params.text_document.uri
+        found = await self._checked_document(uri)
+        if found is None:
+            return None
+        snapshot, checked, text, cell = found
         version = snapshot.version if cell is None else snapshot.cells[cell - 1].version
         lines = Lines(text)
         only = params.context.only
@@ -398,15 +406,10 @@ class KerascheckServer(LanguageServer):
 
     async def hover(self, params: types.HoverParams) -> Optional[types.Hover]:
         uri = params.text_document.uri
-        key = self.documents.key_of(uri)
-        done = await self.latest(key) if key is not None else None
-        if done is None:
+        found = await self._checked_document(uri)
+        if found is None:
             return None
-        snapshot, checked = done
-        text = snapshot.text_of(uri)
-        if text is None:
-            return None
-        cell = snapshot.cell_number(uri) if snapshot.cells is not None else None
+        snapshot, checked, text, cell = found
         lines = Lines(text)
         codes: dict = {}
         for finding in checked.findings:
