@@ -432,6 +432,7 @@ class Checker:
                 name=registry[report.code].name,
                 severity=report.severity,
                 message=report.message,
+                help=report.help,
             ))
         return located
 

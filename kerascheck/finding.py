@@ -103,6 +103,9 @@ class Finding:
     confirmation: Optional[Confirmation] = field(compare=False, default=None)
     # The fix the rule offers (`fixable` is then true), with its safety and edits.
     fix: Optional[FixInfo] = field(compare=False, default=None)
+    # The detail the short message leaves out: the exact error Keras raises, where, and
+    # what to write instead (shown by the full text format, JSON, SARIF and the editor).
+    help: str = field(compare=False, default="")
 
     def sort_key(self) -> tuple:
         """Reading order: by file, cell, line, column, code."""
@@ -119,6 +122,7 @@ class Finding:
             "end_line": self.end_line or self.line,
             "end_column": self.end_column or self.column,
             "message": self.message,
+            "help": self.help,
             "fixable": self.fixable,
             # Only for notebook findings, so a plain Python file keeps the documented keys.
             **({"cell": self.cell} if self.cell is not None else {}),

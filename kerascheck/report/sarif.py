@@ -112,6 +112,8 @@ def _result(finding: Finding, index: dict) -> dict:
     if finding.fix is not None and finding.fix.edits:
         entry["fixes"] = [_fix(finding)]
     properties = {}
+    if finding.help:
+        properties["help"] = finding.help
     if finding.cell is not None:
         properties["cell"] = finding.cell
     confirmed = confirmation(finding)

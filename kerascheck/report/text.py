@@ -6,9 +6,11 @@ A finding's first line is
     path:line:column: CODE [severity] [*] message
 
 (`path:cell N:line:column` in a notebook). `[*]` marks a finding that `--fix` repairs as
-the run is set up (an unsafe fix only with `--unsafe-fixes`), as in ruff. The message says
-what to do, so the fix is said once: by `[*]`, or, in the full format, for an unsafe fix
-that this run does not apply, by a `= help:` line naming the options that apply it.
+the run is set up (an unsafe fix only with `--unsafe-fixes`), as in ruff. The message is
+short (what is wrong, what happens on the file's Keras); the full format adds, under the
+source line, a `= help:` line with the finding's help (the exact error, what to write
+instead) and, for an unsafe fix that this run does not apply, one naming the options that
+apply it. So the fix is said once: by `[*]`, or by that line.
 """
 from __future__ import annotations
 
@@ -61,6 +63,8 @@ def render_full(
         line = sources.line(finding)
         if line is not None:
             out.write(_snippet(finding, line.expandtabs(1).rstrip(), color, width))
+        if finding.help:
+            out.write(f"  = help: {finding.help}\n")
         if finding.fix is not None and not applies(finding, unsafe_fixes):
             out.write("  = help: --fix --unsafe-fixes applies an unsafe fix (it changes what the code does)\n")
         out.write("\n")

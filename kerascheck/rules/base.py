@@ -12,6 +12,7 @@ reports how code should read and claims no consequence.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, ClassVar, Mapping, Optional
 
@@ -26,6 +27,40 @@ REGISTRY: dict[str, type["Rule"]] = {}
 
 # What one situation a rule reports does on each Keras target: {target: consequence}.
 Effect = dict
+
+# A message reads in one line of a terminal, as ruff's do: at most this many characters of
+# its own, not counting what it quotes of the user's code (`...` and '...' spans, which
+# `own_length` counts as 3). The detail goes to the finding's `help` and the rule's page.
+MESSAGE_LIMIT = 120
+_QUOTED = re.compile(r"`[^`]*`|'[^']*'")
+
+
+def own_length(message: str) -> int:
+    """The length of a message with each quoted span of user code counted as 3."""
+    return len(_QUOTED.sub("...", message))
+
+
+class Said(str):
+    """A consequence as the rule page's table states it (the whole string), with the
+    `headline` a message has room for ("load_model fails"); the rest goes to help."""
+
+    headline: str
+
+    def __new__(cls, headline: str, detail: str = "", joiner: str = ": "):
+        said = super().__new__(cls, f"{headline}{joiner}{detail}" if detail else headline)
+        said.headline = headline
+        return said
+
+
+def said(headline: str, detail: str = "", joiner: str = ": ") -> Said:
+    """A consequence whose message form is `headline` and whose page and help form is
+    `headline` + `joiner` + `detail` (the measured error, and where it happens)."""
+    return Said(headline, detail, joiner)
+
+
+def headline(consequence: str) -> str:
+    """The short form of a consequence (its `said` headline; a plain string is short)."""
+    return getattr(consequence, "headline", consequence)
 
 
 def effect(keras3: Optional[str] = None, keras2: Optional[str] = None, keras2_old: Optional[str] = "as keras2") -> Effect:
@@ -81,6 +116,7 @@ class Report:
     # The top-level statement being visited when it was reported (the one that usually
     # holds `node`): positions are then computed from that statement alone.
     statement: Optional[cst.CSTNode] = None
+    help: str = ""
 
     @property
     def fixable(self) -> bool:
@@ -216,10 +252,14 @@ class Rule(cst.BatchableCSTVisitor):
         *,
         severity: Optional[Severity] = None,
         fix: Optional[Fix] = None,
+        help: str = "",
     ) -> None:
+        """Report `node`. `message`: what is wrong and what happens, in at most
+        MESSAGE_LIMIT characters of its own; `help`: the detail (the exact error Keras
+        raises, and what to write instead)."""
         ancestors = self.context.ancestors
         statement = ancestors[1] if len(ancestors) > 1 else None
-        self.context.reports.append(Report(self.code, node, message, severity or self.severity, fix, statement))
+        self.context.reports.append(Report(self.code, node, message, severity or self.severity, fix, statement, help))
 
     @classmethod
     def judge_suppressions(
@@ -232,17 +272,20 @@ class Rule(cst.BatchableCSTVisitor):
         rule's code."""
         return []
 
-    def consequence(self, situation: str, keras: Optional[str] = None) -> Optional[str]:
+    def consequence(self, situation: str, keras: Optional[str] = None, short: bool = False) -> Optional[str]:
         """What `situation` (a key of `effects`) does on this file's Keras, ready for a
         message ("on Keras 3, load_model fails: ..."; no target named when it is the same
         on every Keras), or None: nothing happens there, so nothing is reported. `keras`
         names another Keras the rule has seen in play in this file (KC403: tf.keras that
-        TF_USE_LEGACY_KERAS turns into tf_keras, next to the file's Keras 3)."""
+        TF_USE_LEGACY_KERAS turns into tf_keras, next to the file's Keras 3). `short`: the
+        consequence's headline, for the message (the whole of it goes to help)."""
         happens = self.effects[situation]
         file_target = self.context.target
         found = happens.get(keras or file_target.keras)
         if found is None:
             return None
+        if short:
+            found = headline(found)
         if len(happens) == len(target.LABELS) and len(set(happens.values())) == 1:
             return found
         if keras is not None:

@@ -38,7 +38,8 @@ def finding_range(finding: Finding, lines: Lines, encoding: str) -> types.Range:
 def diagnostic(finding: Finding, lines: Lines, encoding: str) -> types.Diagnostic:
     return types.Diagnostic(
         range=finding_range(finding, lines, encoding),
-        message=finding.message,
+        # The help on a second line: editors show the whole of it on hover, under the message.
+        message=f"{finding.message}\n{finding.help}" if finding.help else finding.message,
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.code,
         code_description=types.CodeDescription(href=rule_url(finding.code)),

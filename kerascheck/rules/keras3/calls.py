@@ -360,13 +360,13 @@ class PositionalMatcher(Matcher):
         written = code_of(node.func)
         fix = edits.fix([(node, edits.without_args(node, removed))], False, f"remove the positional {members}")
         if len(positional) <= keeps:  # no TypeError: the last one lands on a Keras 3 parameter
-            message = self.entry.render(written=written, member=members, method=method, value=becomes,
+            text = self.entry.render(written=written, member=members, method=method, value=becomes,
                                         kind="positional-silent")
         else:
-            message = self.entry.render(written=written, member=members, method=method, kind="positional",
+            text = self.entry.render(written=written, member=members, method=method, kind="positional",
                                         value=f"takes from {2 if method == 'predict' else 1} to {keeps + 1} "
                                               f"positional arguments but {len(positional) + 1} were given")
-        self.flag(removed[0], message, fix=fix)
+        self.flag(removed[0], text, fix=fix)
 
 
 @matcher("method")

@@ -2,7 +2,7 @@
 
 A row of `table.ENTRIES` names one or more matchers and gives each its parameters (data).
 A matcher is instantiated per file and rule; its `visit_*` methods join the batched
-traversal, and it reports through `rule.flag(node, message, fix=...)`, which applies the
+traversal, and it reports through `rule.flag(node, entry.render(...), fix=...)`, which applies the
 per-module Keras decision and the version guards (kerascheck.semantic.file_state).
 
 The generic matchers, configured by many rows, are `symbols` (removed or moved module
@@ -50,8 +50,8 @@ class Matcher:
             if name.startswith(("visit_", "leave_")) and callable(getattr(self, name))
         }
 
-    def flag(self, node, message: str, fix=None, severity=None, guarded=None) -> None:
-        self.rule.flag(node, message, fix=fix, severity=severity, guarded=guarded)
+    def flag(self, node, text, fix=None, severity=None, guarded=None) -> None:
+        self.rule.flag(node, text, fix=fix, severity=severity, guarded=guarded)
 
     def parent(self, skip: int = 1) -> Optional[cst.CSTNode]:
         chain = self.context.ancestors

@@ -5,7 +5,7 @@ from typing import Callable, ClassVar, Optional
 
 from kerascheck.finding import Severity
 from kerascheck.rules.keras3.matcher import MATCHERS
-from kerascheck.rules.keras3.table import Entry
+from kerascheck.rules.keras3.table import Entry, Text
 from kerascheck.rules.base import Rule
 from kerascheck.semantic.file_state import FileState
 
@@ -46,7 +46,7 @@ class MigrationRule(Rule):
     def get_visitors(self) -> dict[str, Callable]:
         return {} if self.skip_file else super().get_visitors()
 
-    def flag(self, node, message: str, *, fix=None, severity=None, guarded: Optional[bool] = None) -> None:
+    def flag(self, node, text: Text, *, fix=None, severity=None, guarded: Optional[bool] = None) -> None:
         """Report unless the node being visited only runs on Keras 2. Matchers that report
         at the end of the module pass `guarded` as computed when they saw the node."""
         if guarded is None:
@@ -55,7 +55,7 @@ class MigrationRule(Rule):
             return
         if isinstance(severity, str):
             severity = Severity(severity)
-        self.report(node, message, severity=severity, fix=fix)
+        self.report(node, text.message, severity=severity, fix=fix, help=text.help)
 
 
 def make_hook(name: str) -> Callable:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import Mapping, NamedTuple, Optional
 
 from kerascheck.finding import Severity
 from kerascheck.semantic.knowledge import (
@@ -98,12 +98,17 @@ class Entry:
     severity: Severity
     affects: str
     matchers: tuple  # ((kind, params), ...)
-    message: str  # str.format template: written, member, hint, kind, value
+    # str.format templates over written, member, hint, kind, value: the message (what is
+    # wrong and what Keras 3 does, at most MESSAGE_LIMIT characters of its own) and the
+    # help (the exact error and what to write instead).
+    message: str
     bad: str  # the page's examples: Bad triggers the rule, Good does not
     good: str
     fixed: Optional[str] = None  # the Bad example after `--fix`/`--unsafe-fixes`
     fix_imports: tuple = ()  # imports the fix of the Bad example adds
-    messages: Mapping[str, str] = field(default_factory=dict)  # per `kind` overrides
+    # Per `kind` overrides: a message template, or a (message, help) pair of templates.
+    messages: Mapping[str, object] = field(default_factory=dict)
+    help: str = ""
     default: bool = True
     needles: tuple = ()  # substrings one of which a module must contain to be looked at
     probe: Optional[Probe] = None
@@ -115,10 +120,19 @@ class Entry:
     # states it in bold; empty when it offers none. The rule class declares it.
     fix_safety: tuple = ()
 
-    def render(self, **fields) -> str:
+    def render(self, **fields) -> "Text":
+        """The finding's message and help for these fields."""
         template = self.messages.get(fields.get("kind") or "", self.message)
+        message, help = template if isinstance(template, tuple) else (template, self.help)
         values = defaultdict(str, {k: v for k, v in fields.items() if v is not None})
-        return template.format_map(values)
+        return Text(message.format_map(values), help.format_map(values))
+
+
+class Text(NamedTuple):
+    """A finding's words: the short message and its help."""
+
+    message: str
+    help: str = ""
 
 
 # ---- §A: keras.backend -> Keras 3 ---------------------------------------------------------------------
