@@ -11,6 +11,7 @@ from kerascheck import check_source
 from kerascheck.config import Settings
 from kerascheck.finding import Severity
 from kerascheck.rules import all_rules
+from kerascheck.rules.base import MESSAGE_LIMIT, own_length
 
 
 def lint(code: str, select: Optional[Iterable[str]] = ("ALL",), path: str = "snippet.py", target_keras: str = "auto"):
@@ -22,6 +23,14 @@ def lint(code: str, select: Optional[Iterable[str]] = ("ALL",), path: str = "sni
 
 def codes(code: str, select=("ALL",)) -> list[str]:
     return [finding.code for finding in lint(code, select)]
+
+
+def assert_short(findings) -> None:
+    """Each finding's message fits MESSAGE_LIMIT characters of its own (what it quotes of
+    the user's code not counted) and carries the detail in its help."""
+    for finding in findings:
+        assert own_length(finding.message) <= MESSAGE_LIMIT, (own_length(finding.message), finding.message)
+        assert finding.help, f"{finding.code} gives no help: {finding.message}"
 
 
 def assert_triggers(rule_code: str, code: str, count: int = 1, line: Optional[int] = None, target_keras: str = "auto"):
@@ -61,7 +70,8 @@ def rule_tests(rule_code: str, invalid: dict[str, Union[str, Invalid]], valid: d
         found = assert_triggers(rule_code, expected.code, count=expected.count, target_keras=target_keras)
         severity = expected.severity or all_rules()[rule_code].severity
         assert [f.severity for f in found] == [severity] * expected.count, found
-        assert all(expected.message_contains in f.message for f in found), found
+        assert all(expected.message_contains in f.message + " " + f.help for f in found), found
+        assert_short(found)
 
     @pytest.mark.parametrize("code", list(valid.values()), ids=list(valid))
     def test_does_not_trigger(code: str):

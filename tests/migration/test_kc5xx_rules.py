@@ -16,7 +16,7 @@ from kerascheck.config import Settings  # noqa: E402
 from kerascheck.rules.keras3.table import BY_CODE, ENTRIES  # noqa: E402
 from kerascheck.semantic.target import KERAS3_MARKERS, STANDALONE_KERAS_IMPORT, TF_KERAS_USE  # noqa: E402
 from kerascheck.rules import all_rules  # noqa: E402
-from lintutil import lint  # noqa: E402
+from lintutil import assert_short, lint  # noqa: E402
 
 CODES = [entry.code for entry in ENTRIES]
 RULES = all_rules()
@@ -52,6 +52,7 @@ def test_invalid(code, name, text):
     assert len(found) == COUNTS.get((code, name), 1), found
     for finding in found:
         assert "Keras 3" in finding.message  # every message says which Keras it breaks on
+    assert_short(found)
 
 
 @pytest.mark.parametrize("code,name,text", VALID_CASES, ids=[f"{c}-{n}" for c, n, _ in VALID_CASES])
