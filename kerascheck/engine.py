@@ -348,7 +348,8 @@ class Checker:
 
     def _syntax_finding(self, shown: str, problem: SourceProblem, cell: Optional[int] = None) -> list[Finding]:
         """KC001 for a file that cannot be parsed, or for one notebook `cell` (its position
-        is then already in the cell's terms)."""
+        is then already in the cell's terms). The parser's words vary in length (a decoding
+        error, a notebook's JSON error): they go to the help, the message stays one line."""
         if not self.check_syntax:
             return []
         rule = all_rules()[SYNTAX_ERROR]
@@ -363,7 +364,8 @@ class Checker:
                 code=SYNTAX_ERROR,
                 name=rule.name,
                 severity=rule.severity,
-                message=f"cannot parse this {what}: {problem.message}; the other {others} are still checked",
+                message=f"cannot parse this {what}: it cannot run, and no rule can check it",
+                help=f"{problem.message} (the other {others} are still checked)",
                 cell=cell,
             )
         ]

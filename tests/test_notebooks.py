@@ -172,7 +172,8 @@ def test_noqa_in_a_cell():
 def test_syntax_error_in_a_cell_is_kc001_in_cell_terms():
     findings = check_source(notebook("import keras", "x = 1\ndef f(:\n    pass"), path="n.ipynb")
     assert [(f.code, f.cell, f.line) for f in findings] == [("KC001", 2, 2)]
-    assert findings[0].message == "cannot parse this cell: invalid syntax; the other cells are still checked"
+    assert findings[0].message == "cannot parse this cell: it cannot run, and no rule can check it"
+    assert findings[0].help == "invalid syntax (the other cells are still checked)"
 
 
 # ---- a cell that does not parse hides nothing else -----------------------------------------------
@@ -287,7 +288,7 @@ def test_invalid_json_is_kc001_at_the_json_position(tmp_path):
     # Not a cell position: the line and column are those of the .ipynb file itself.
     assert "cell" not in finding
     assert (finding["code"], finding["path"], finding["line"], finding["column"]) == ("KC001", "bad.ipynb", 2, 13)
-    assert "not valid JSON" in finding["message"]
+    assert "not valid JSON" in finding["help"]
 
 
 @pytest.mark.parametrize("data", [b"\xff\xfe garbage", b"", b"null", '{"cells": "x"}'.encode()])

@@ -18,7 +18,7 @@ def lint_files(root, files: dict, select=("KC001", "KC101")):
     result = check_paths([str(root)], Settings(select=select, root=str(root)), jobs=1)
     assert result.errors == []
     return {
-        os.path.basename(f.path): (f.code, f.line, f.column, f.message) for f in result.findings
+        os.path.basename(f.path): (f.code, f.line, f.column, f.message, f.help) for f in result.findings
     }, result
 
 
@@ -69,11 +69,12 @@ BROKEN = {
 @pytest.mark.parametrize("data, line, column, needle", BROKEN.values(), ids=BROKEN.keys())
 def test_unparsable_file_is_kc001_and_the_run_goes_on(tmp_path, data, line, column, needle):
     found, result = lint_files(tmp_path, {"broken.py": data, "good.py": KC101_BYTES})
-    code, found_line, found_column, message = found["broken.py"]
+    code, found_line, found_column, message, help = found["broken.py"]
     assert (code, found_line, found_column) == ("KC001", line, column), message
-    assert needle in message
-    assert message.startswith("cannot parse this file: ")
-    assert "\n" not in message
+    # a one-line message; the parser's own words are in the help
+    assert message == "cannot parse this file: it cannot run, and no rule can check it"
+    assert needle in help and help.endswith(" (the other files are still checked)")
+    assert "\n" not in help
     # the other file is still checked
     assert found["good.py"][:3] == ("KC101", 6, 18)
     assert result.files_checked == 2
@@ -120,7 +121,7 @@ EXPECTED_LINE = {
 @pytest.mark.parametrize("name", ENCODED_FINE)
 def test_files_python_reads_parse_fine(tmp_path, name):
     found, _ = lint_files(tmp_path, {"model.py": ENCODED_FINE[name]})
-    code, line, column, _message = found["model.py"]
+    code, line, column, _message, _help = found["model.py"]
     assert code == "KC101"
     assert line == EXPECTED_LINE[name]
     assert column == (12 if name == "tabs for indentation" else 18)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, effect
+from kerascheck.rules.base import Fix, Rule, effect, said
 from kerascheck.rules.support import arg_edits
 from kerascheck.semantic import syntax
 from kerascheck.semantic.names import canonical_keras_name
@@ -40,8 +40,11 @@ class AddWeightPositionalName(Rule):
     affects = "Keras 3 (Keras 2's add_weight takes the name first)"
     fix_safety = ('safe',)
     effects = {
-        "layer": effect(keras3="add_weight raises ValueError (\"`name` must be passed as a keyword argument\")", keras2=None),
-        "metric": effect(keras3="add_weight raises ValueError: it takes the name for a shape", keras2=None),
+        "layer": effect(
+            keras3=said("add_weight raises ValueError", "\"`name` must be passed as a keyword argument\")", " ("),
+            keras2=None,
+        ),
+        "metric": effect(keras3=said("add_weight raises ValueError", "it takes the name for a shape"), keras2=None),
     }
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -51,7 +54,8 @@ class AddWeightPositionalName(Rule):
         if not arguments or arguments[0] is not node.args[0] or not _is_text(arguments[0].value):
             return
         in_metric = self._in_metric()
-        consequence = self.consequence("metric" if in_metric else "layer")
+        situation = "metric" if in_metric else "layer"
+        consequence = self.consequence(situation)
         if consequence is None:
             return  # Keras 2's add_weight takes the name first
         if in_metric:
@@ -59,9 +63,9 @@ class AddWeightPositionalName(Rule):
             consequence += f" (\"Cannot convert {repr(text) if text is not None else '...'} to a shape\")"
         self.report(
             arguments[0],
-            f"the weight's name is passed positionally to add_weight(): {consequence}; "
-            "write add_weight(name=..., shape=...)",
+            f"the weight's name is passed positionally to add_weight(): {self.consequence(situation, short=True)}",
             fix=_keywords_fix(node, arguments),
+            help=f"{consequence}; write add_weight(name=..., shape=...)",
         )
 
     def _in_metric(self) -> bool:

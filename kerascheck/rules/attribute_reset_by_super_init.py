@@ -13,17 +13,19 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, effect
+from kerascheck.rules.base import Fix, Rule, effect, said
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import keras_base_kind
 
 
 def _consequence(attribute: str) -> str:
-    """What setting `attribute` before the parent initializer does (measured)."""
+    """What setting `attribute` before the parent initializer does (measured); the message
+    has room for the value it reads back, the help says where another value comes from."""
     value = knowledge.LAYER_INIT_RESET_VALUES.get(attribute)
     if value is None:
-        return "the assignment raises AttributeError, as the layer is not initialized yet"
-    return f"the parent initializer resets it, so it reads back {value}"
+        return said("the assignment raises AttributeError", "as the layer is not initialized yet", ", ")
+    value, _, unless = value.partition(" (")
+    return said(f"the parent initializer resets it, so it reads back {value}", unless, " (")
 
 
 class AttributeResetBySuperInit(Rule):
@@ -79,10 +81,16 @@ class AttributeResetBySuperInit(Rule):
             if attribute == "supports_masking" and self._computes_mask(found[0]):
                 continue  # Layer.__init__ sets supports_masking itself when compute_mask is overridden
             reported.append((attribute, target))
-        reported = [(attribute, target) for attribute, target in reported if self._message(attribute)]
+        reported = [(attribute, target) for attribute, target in reported if self._situation(attribute)]
         fix, movable = self._move_after_init(node, owner, last_call, reported)
         for attribute, target in reported:
-            self.report(target, self._message(attribute), fix=fix if id(target) in movable else None)
+            situation = self._situation(attribute)
+            self.report(
+                target,
+                f"'{attribute}' is set before super().__init__(): {self.consequence(situation, short=True)}",
+                fix=fix if id(target) in movable else None,
+                help=f"{self.consequence(situation)}; assign it after the super().__init__(...) call",
+            )
 
     def _computes_mask(self, keras_class) -> bool:
         """Whether the class (or an in-tree ancestor) overrides compute_mask: measured on
@@ -153,11 +161,10 @@ class AttributeResetBySuperInit(Rule):
         qualified = self.module.qualified_name(base)
         return qualified is not None and keras_base_kind(qualified) is not None
 
-    def _message(self, attribute: str) -> Optional[str]:
-        consequence = self.consequence(attribute.replace("_", "-"))
-        if consequence is None:
-            return None
-        return f"'{attribute}' is set before super().__init__(): {consequence}; assign it after the super().__init__(...) call"
+    def _situation(self, attribute: str) -> Optional[str]:
+        """The situation of setting `attribute` early, when something happens on this file's Keras."""
+        situation = attribute.replace("_", "-")
+        return situation if self.consequence(situation) is not None else None
 
 
 def _expression_of(line: cst.CSTNode) -> Optional[cst.BaseExpression]:

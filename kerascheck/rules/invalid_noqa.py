@@ -40,8 +40,9 @@ class InvalidNoqa(Rule):
             written = directive.comment[directive.start:directive.end]
             reports.append(Report(
                 cls.code, node,
-                f"Invalid `noqa` directive `{written}`: without a colon it suppresses nothing; "
-                f"write `# noqa: {', '.join(directive.codes)}`",
+                f"Invalid `noqa` directive `{written}`: without a colon it suppresses nothing",
                 cls.severity, fix,
+                help=f"flake8 reads it as a blanket `# noqa` for the whole line, and kerascheck ignores it; "
+                f"write `# noqa: {', '.join(directive.codes)}`",
             ))
         return reports

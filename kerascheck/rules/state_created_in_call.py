@@ -19,7 +19,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, effect, everywhere
+from kerascheck.rules.base import Rule, effect, everywhere, said
 from kerascheck.rules.support import sublayers
 from kerascheck.semantic import knowledge, syntax
 
@@ -35,19 +35,24 @@ class StateCreatedInCall(Rule):
     summary = "Weights, variables or weight-owning layers created inside call()."
     affects = "Keras 2 and Keras 3"
     effects = {
-        "layer-in-call": everywhere(
-            "it is rebuilt with fresh weights on every call and never tracked (the layer owns 0 "
-            "weights), and fit() fails (\"tf.function only supports singleton tf.Variables created "
-            "on the first call\")"
-        ),
-        "variable-in-call": everywhere(
-            "a new variable is made on every call, and calling the layer on a keras.Input (a "
-            "functional model) fails (\"could not be lifted out of a tf.function\")"
-        ),
+        "layer-in-call": everywhere(said(
+            "it is rebuilt with fresh weights on every call and never tracked",
+            "the layer owns 0 weights), and fit() fails (\"tf.function only supports singleton "
+            "tf.Variables created on the first call\")",
+            " (",
+        )),
+        "variable-in-call": everywhere(said(
+            "a new variable is made on every call",
+            "and calling the layer on a keras.Input (a functional model) fails (\"could not be "
+            "lifted out of a tf.function\")",
+            ", ",
+        )),
         "add-weight-in-call": effect(
-            keras3="calling the layer raises \"You cannot add new elements of state ... to a layer "
-            "that is already built\"",
-            keras2="every call silently adds another weight (2 weights after two calls)",
+            keras3=said(
+                "calling the layer fails",
+                "\"You cannot add new elements of state ... to a layer that is already built\"",
+            ),
+            keras2=said("every call silently adds another weight", "2 weights after two calls)", " ("),
         ),
     }
 
@@ -73,21 +78,19 @@ class StateCreatedInCall(Rule):
         consequence = self.consequence(situation)
         if consequence is None:
             return
+        happens = self.consequence(situation, short=True)
         if kind == "add_weight":
-            message = f"self.add_weight() inside call(): {consequence}; create the weight in build()"
+            message = f"self.add_weight() inside call(): {happens}"
+            instead = "create the weight in build()"
         elif kind == "variable":
-            where = f"by {via.name.value}() called " if via is not None else "created "
-            message = (
-                f"{label} {where}inside call(): {consequence}; create it in build() with "
-                "self.add_weight(...)"
-            )
+            where = f"by `{via.name.value}()` called " if via is not None else "created "
+            message = f"{label} {where}inside call(): {happens}"
+            instead = "create it in build() with self.add_weight(...)"
         else:
-            where = f"by {via.name.value}() called " if via is not None else "constructed "
-            message = (
-                f"{label} layer {where}inside call(): {consequence}; create it in __init__ and only "
-                "call it here"
-            )
-        self.report(node, message)
+            where = f"by `{via.name.value}()` called " if via is not None else "constructed "
+            message = f"`{label}` layer {where}inside call(): {happens}"
+            instead = "create it in __init__ and only call it here"
+        self.report(node, message, help=f"{consequence}; {instead}")
 
     def _helper(self, call: cst.Call) -> Optional[cst.FunctionDef]:
         """The module-level function of this file that `call` calls by name (`make(...)`)."""

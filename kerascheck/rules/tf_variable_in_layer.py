@@ -123,15 +123,18 @@ class TfVariableInLayer(Rule):
     def _report(self, call: cst.Call, attribute: Optional[str], name: Optional[str] = None) -> None:
         """Report the variable stored in `attribute`; `name`: the attribute it is the
         value of, which names the weight its fix creates when the call names none."""
-        consequence = self.consequence("untracked")
-        if consequence is None and _MIXED_PRECISION.search(self.context.source):
-            consequence = self.consequence("mixed-float16")
+        situation = "untracked"
+        if self.consequence(situation) is None and _MIXED_PRECISION.search(self.context.source):
+            situation = "mixed-float16"
+        consequence = self.consequence(situation)
         if consequence is None:
             return  # Keras 2 tracks it: style only
         self.report(
             call,
-            f"tf.Variable '{attribute}' on a layer: {consequence}; create it with self.add_weight(...)",
+            f"tf.Variable '{attribute}' on a layer: {self.consequence(situation, short=True)}",
             fix=self._add_weight_fix(call, name),
+            help=f"{consequence}; create it with self.add_weight(...): Keras tracks, trains and saves "
+            "the weights it creates, and casts them under mixed precision",
         )
 
     # ---- the fix: self.add_weight(shape=S, initializer=I, ...) ---------------------------

@@ -30,8 +30,14 @@ from kerascheck.rules.base import Report, Rule
 from kerascheck.rules.support.comments import directive_comments
 from kerascheck.suppress import Directive, Suppressions, own
 
-# How each kind of dead code is named in the message, in this order (ruff's words).
-_KINDS = ("unused", "non-enabled", "unknown", "duplicated")
+# How each kind of dead code is named in the message, in this order (ruff's words), and
+# what it means, for the help.
+_KINDS = {
+    "unused": "the rule ran and reported nothing on this line",
+    "non-enabled": "the rule did not run (not selected, or opt-in)",
+    "unknown": "no kerascheck rule has that code",
+    "duplicated": "the code is listed twice",
+}
 
 
 class UnusedNoqa(Rule):
@@ -59,7 +65,9 @@ class UnusedNoqa(Rule):
             description = "Remove the unused codes" if kept else "Remove the unused `noqa` directive"
             fix = comments.fix(directive.line, directive.column, text, description)
             shown = "; ".join(f"{kind}: {', '.join(f'`{code}`' for code in codes)}" for kind, codes in dead.items())
-            reports.append(Report(cls.code, node, f"Unused `noqa` directive ({shown})", cls.severity, fix))
+            meanings = "; ".join(f"{kind}: {_KINDS[kind]}" for kind in dead)
+            help = f"{meanings}. Left in place, a code hides the next finding of its rule on this line"
+            reports.append(Report(cls.code, node, f"Unused `noqa` directive ({shown})", cls.severity, fix, help=help))
         return reports
 
 

@@ -149,9 +149,10 @@ class WeightsSizedByConstructor(Rule):
         source = _source(culprit)
         self.report(
             weight.creation,
-            f"weight '{weight.attribute}' takes the width of the inputs from the constructor "
-            f"(`{source}`) and call() multiplies the inputs by it: {consequence}; create it in "
-            "build(self, input_shape) sized by input_shape[-1]",
+            f"weight '{weight.attribute}' is sized by the constructor (`{source}`): "
+            f"{self.consequence('other-input-width', short=True)}",
+            help=f"call() multiplies the inputs by it, so `{source}` fixes the width of the inputs and "
+            f"{consequence}; create it in build(self, input_shape) sized by input_shape[-1]",
         )
 
 

@@ -132,9 +132,10 @@ def test_reports_the_name_argument():
         ("import tensorflow as tf", "tf.keras.metrics.Mean", "\"Cannot convert 'total' to a shape\""),
     ],
 )
-def test_the_message_quotes_the_error_of_the_class_kind(header, base, error):
+def test_the_help_quotes_the_error_of_the_class_kind(header, base, error):
     """Measured on Keras 3.15: Layer.add_weight refuses a positional string by name; a
-    Metric's add_weight takes it for the shape and fails converting it."""
+    Metric's add_weight takes it for the shape and fails converting it. The message says
+    ValueError; the help quotes it, with what to write instead."""
     [found] = assert_triggers(
         "KC104",
         f"""
@@ -146,4 +147,5 @@ def test_the_message_quotes_the_error_of_the_class_kind(header, base, error):
                 self.total = self.add_weight("total", initializer="zeros")
         """,
     )
-    assert "add_weight raises ValueError" in found.message and f"({error})" in found.message
+    assert found.message.endswith("on Keras 3 (unpinned), add_weight raises ValueError")
+    assert f"({error}); write add_weight(name=..., shape=...)" in found.help

@@ -196,6 +196,7 @@ def test_message_names_the_measured_read_back():
     assert "reads back False" in found[0].message
     found = assert_triggers("KC105", INVALID["dtype_policy (Keras 3 raises AttributeError)"])
     assert "AttributeError" in found[0].message
+    assert "as the layer is not initialized yet; assign it after the super().__init__(...) call" in found[0].help
 
 
 def test_each_attribute_once():

@@ -166,8 +166,10 @@ def test_the_message_names_the_keras_it_is_true_on():
     [finding] = lint(code, ("KC101",))
     assert finding.message == (
         "tf.Variable 'w' on a layer: on Keras 3 (unpinned), it is not in layer.weights, not trained by "
-        "fit() and not saved; create it with self.add_weight(...)"
+        "fit() and not saved"
     )
+    assert finding.help.endswith("; create it with self.add_weight(...): Keras tracks, trains and saves "
+                                 "the weights it creates, and casts them under mixed precision")
     assert lint(code, ("KC101",), target_keras="2") == []
 
 

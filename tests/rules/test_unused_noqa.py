@@ -139,6 +139,15 @@ def test_the_kinds_are_named_as_ruff_names_them():
     )]
 
 
+def test_the_help_says_what_each_kind_means():
+    source = LAYER.format(comment="  # noqa: KC101, KC104, KC998")
+    [finding] = [f for f in lint(source, ("KC101", "KC104", "KC002")) if f.code == "KC002"]
+    assert finding.help == (
+        "unused: the rule ran and reported nothing on this line; unknown: no kerascheck rule has that code. "
+        "Left in place, a code hides the next finding of its rule on this line"
+    )
+
+
 def test_target_aware_a_directive_for_a_finding_this_keras_does_not_have():
     """KC101 bites on Keras 3 only: on a Keras 2 target its directive silences nothing."""
     source = LAYER.format(comment="  # noqa: KC101")

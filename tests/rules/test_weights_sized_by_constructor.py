@@ -302,6 +302,7 @@ test_triggers, test_does_not_trigger = rule_tests("KC102", INVALID, VALID)
 def test_reported_at_the_weight_with_its_parameter():
     found = assert_triggers("KC102", INVALID["the tutorial's Linear(units, input_dim), tf.matmul"], line=8)
     assert "`input_dim`" in found[0].message
+    assert "sized by input_shape[-1]" in found[0].help
     assert found[0].severity.value == "warning"
 
 
