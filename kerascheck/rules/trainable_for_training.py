@@ -71,7 +71,9 @@ class TrainableForTraining(Rule):
         "call-param-named-trainable": everywhere(
             "fit(), evaluate() and predict() set `training` instead, so it always keeps its default"
         ),
-        "training-from-self-trainable": everywhere(said(_IN_TRAINING, f"{_TRAINING_MODE} at inference, in predict()", " ")),
+        "training-from-self-trainable": everywhere(
+            said(_IN_TRAINING, f"{_TRAINING_MODE} at inference, in predict()", " ")
+        ),
         # The same written while building a functional model (outside any class): Keras 3
         # hands the outer call's training flag through the graph, so only a plain call of
         # the model is affected; Keras 2 keeps the flag baked in.

@@ -63,7 +63,10 @@ class TrainingNotForwarded(Rule):
             message = f"{shown} ({label}) acts differently in training, but call() takes no `training` (style)"
             advice = "add `training=None` to call() and pass it on"
         self.report(
-            node, message, help=f"{advice}; nothing breaks without it: Keras 3 and tf_keras propagate the flag through the call context"
+            node,
+            message,
+            help=f"{advice}; nothing breaks without it: Keras 3 and tf_keras propagate the flag through the "
+            "call context",
         )
 
     def _enter(self, keras_class, call: cst.FunctionDef) -> None:
