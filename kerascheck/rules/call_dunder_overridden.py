@@ -13,18 +13,21 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, effect
+from kerascheck.rules.base import Rule, effect, said
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.module import KerasClass
 from kerascheck.semantic.names import resolves_to
 from kerascheck.semantic.project import External
 
 
-_KERAS3 = (
-    "fit() runs it with `training` unset (Dropout and BatchNormalization never train), `built` "
-    "stays False after a call, and a .keras save holds no weights (the reloaded model computes "
-    "something else)"
+_KERAS3 = said(
+    "fit() runs it with `training` unset",
+    "(Dropout and BatchNormalization never train), `built` stays False after a call, and a .keras save "
+    "holds no weights (the reloaded model computes something else)",
+    " ",
 )
+# What fit() does on Keras 2 to a __call__ that takes no `training` (it passes one).
+_KERAS2_FIT = "fit() raises TypeError"
 
 
 class CallDunderOverridden(Rule):
@@ -36,14 +39,19 @@ class CallDunderOverridden(Rule):
     effects = {
         "no-training": effect(
             keras3=_KERAS3,
-            keras2="fit() raises TypeError (unexpected keyword argument 'training'), `built` stays "
-            "False after a call, and load_model fails (\"expected 0 variables\")",
-            keras2_old="fit() raises TypeError (unexpected keyword argument 'training') and `built` "
-            "stays False after a call",
+            keras2=said(
+                _KERAS2_FIT,
+                "(unexpected keyword argument 'training'), `built` stays False after a call, and load_model "
+                "fails (\"expected 0 variables\")",
+                " ",
+            ),
+            keras2_old=said(
+                _KERAS2_FIT, "(unexpected keyword argument 'training') and `built` stays False after a call", " "
+            ),
         ),
         "takes-training": effect(
             keras3=_KERAS3,
-            keras2="`built` stays False after a call, and load_model fails (\"expected 0 variables\")",
+            keras2=said("`built` stays False after a call, and load_model fails", "(\"expected 0 variables\")", " "),
             keras2_old="`built` stays False after a call",
         ),
     }
@@ -55,14 +63,16 @@ class CallDunderOverridden(Rule):
         dunder = syntax.methods(node).get("__call__")
         if dunder is None or self._has_call(keras_class) or _delegates(dunder) or _is_metric(dunder):
             return
-        consequence = self.consequence("takes-training" if _takes_training(dunder) else "no-training")
+        situation = "takes-training" if _takes_training(dunder) else "no-training"
+        consequence = self.consequence(situation, short=True)
         if consequence is None:
             return
         what = "model" if keras_class.is_model else "layer"
         self.report(
             dunder.name,
-            f"__call__ overridden in a Keras {what} that defines no call(): Keras's own "
-            f"__call__ never runs: {consequence}; rename the method to call()",
+            f"Keras {what} overrides __call__ and defines no call(): {consequence}",
+            help=f"Keras's own __call__ (build, training and mask propagation) never runs: "
+            f"{self.consequence(situation)}; rename the method to call()",
         )
 
     def _has_call(self, keras_class: KerasClass) -> bool:

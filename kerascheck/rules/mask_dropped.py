@@ -20,7 +20,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, everywhere
+from kerascheck.rules.base import Rule, everywhere, said
 from kerascheck.rules.support import sublayers
 from kerascheck.semantic import knowledge, syntax
 
@@ -28,6 +28,8 @@ from kerascheck.semantic import knowledge, syntax
 # mask), "raw" (mask lost), "scores" (raw attention scores computed from masked steps).
 State = Optional[tuple[str, str]]
 _PRODUCER, _CONSUMER, _LAYER = "producer", "consumer", "layer"
+# What every situation ends in (the detail of each effect).
+_CHANGES = "so the result changes with the padding length"
 
 
 class MaskDropped(Rule):
@@ -37,13 +39,9 @@ class MaskDropped(Rule):
     summary = "Masked Embedding/Masking output reduced or fed through raw ops without its mask."
     affects = "Keras 2 and Keras 3, the same on both"
     effects = {
-        "reduction": everywhere("the padded steps are included, so the result changes with the padding length"),
-        "raw-op-before-mask-consumer": everywhere(
-            "the layer treats the padded steps as data, so the result changes with the padding length"
-        ),
-        "attention": everywhere(
-            "padded steps receive attention weight, so the result changes with the padding length"
-        ),
+        "reduction": everywhere(said("the padded steps are included", _CHANGES, ", ")),
+        "raw-op-before-mask-consumer": everywhere(said("the layer treats the padded steps as data", _CHANGES, ", ")),
+        "attention": everywhere(said("padded steps receive attention weight", _CHANGES, ", ")),
     }
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -205,38 +203,39 @@ class _Flow:
         if kind == _PRODUCER:
             return "masked", attribute or name
         if kind == _CONSUMER:
-            consequence = self.rule.consequence("raw-op-before-mask-consumer")
+            situation = "raw-op-before-mask-consumer"
+            consequence = self.rule.consequence(situation, short=True)
             if flowing is not None and flowing[0] != "masked" and syntax.keyword(call, "mask") is None and consequence:
-                shown = f"'{attribute}' ({name})" if attribute else name
+                shown = f"'{attribute}' (`{name}`)" if attribute else f"`{name}`"
                 self.rule.report(
                     call,
-                    f"the padding mask of '{flowing[1]}' is lost in a raw op before {shown} (Keras only "
-                    f"passes masks from layer to layer): {consequence}; pass `mask=` explicitly or use "
-                    "layers for the ops in between (e.g. keras.layers.Activation)",
+                    f"the padding mask of '{flowing[1]}' is lost in a raw op before {shown}: {consequence}",
+                    help=f"{self.rule.consequence(situation)} (Keras only passes masks from layer to layer); "
+                    "pass `mask=` explicitly or use layers for the ops in between (e.g. keras.layers.Activation)",
                 )
             return None
         return None if flowing is None else (("raw" if flowing[0] == "scores" else flowing[0]), flowing[1])
 
     def _report_reduction(self, call: cst.Call, bare: str, data) -> None:
-        consequence = self.rule.consequence("reduction")
+        consequence = self.rule.consequence("reduction", short=True)
         if consequence is None:
             return
         self.rule.report(
             call,
-            f"'{data[1]}' produces a padding mask, but {bare}() ignores it: {consequence}; weight by the mask "
-            f"(self.{data[1]}.compute_mask(inputs)) or use a mask-aware layer such as "
-            "GlobalAveragePooling1D",
+            f"{bare}() ignores the padding mask of '{data[1]}': {consequence}",
+            help=f"{self.rule.consequence('reduction')}; weight by the mask (self.{data[1]}.compute_mask(inputs)) "
+            "or use a mask-aware layer such as GlobalAveragePooling1D",
         )
 
     def _report_attention(self, call: cst.Call, bare: str, data) -> None:
-        consequence = self.rule.consequence("attention")
+        consequence = self.rule.consequence("attention", short=True)
         if consequence is None:
             return
         self.rule.report(
             call,
-            f"attention scores over the masked output of '{data[1]}' go through {bare}() "
-            f"without the mask: {consequence}; add a large negative "
-            "value at masked positions first, or use keras.layers.MultiHeadAttention",
+            f"attention scores over '{data[1]}' go through {bare}() without its padding mask: {consequence}",
+            help=f"{self.rule.consequence('attention')}; add a large negative value at masked positions first, "
+            "or use keras.layers.MultiHeadAttention",
         )
 
 

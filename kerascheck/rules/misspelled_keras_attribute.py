@@ -64,13 +64,14 @@ class MisspelledKerasAttribute(Rule):
             real = intended_attribute(attribute)
             if real is None or self._exists(keras_class, attribute):
                 continue
-            consequence = self.consequence(_SITUATION[real])
+            consequence = self.consequence(_SITUATION[real], short=True)
             if consequence is None:
                 continue
             self.report(
                 target,
-                f"'{attribute}' looks like a misspelling of '{real}': Keras never reads it, so "
-                f"{consequence}; assign self.{real} instead",
+                f"'{attribute}' looks like a misspelling of '{real}': {consequence}",
+                help=f"Keras never reads '{attribute}', so {self.consequence(_SITUATION[real])}; "
+                f"assign self.{real} instead",
                 fix=Fix.replace(target, cst.Name(real), safe=True, description=f"assign {real} instead"),
             )
 

@@ -20,7 +20,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, effect
+from kerascheck.rules.base import Fix, Rule, effect, said
 from kerascheck.rules.support import arg_edits, sublayers
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import cst_dotted, keras_class_name
@@ -40,8 +40,11 @@ class ModelCallWithoutTraining(Rule):
     fix_safety = ("unsafe",)
     effects = {
         "not-in-training": effect(
-            keras3="fit() never runs them in training mode (Dropout does nothing, BatchNormalization "
-            "never updates its moving statistics), silently",
+            keras3=said(
+                "fit() never runs them in training mode",
+                "(Dropout does nothing, BatchNormalization never updates its moving statistics), silently",
+                " ",
+            ),
             keras2=None,
         ),
     }
@@ -67,18 +70,17 @@ class ModelCallWithoutTraining(Rule):
             if index.keras_kind(owner) == "model" and self._sensitive_layers(owner):
                 return  # reported on the model that defines that call
             anchor = node.name
-        consequence = self.consequence("not-in-training")
+        consequence = self.consequence("not-in-training", short=True)
         if consequence is None or not self._call_is_trained(keras_class.key, node):
             return
         sensitive = self._sensitive_layers(keras_class.key)
         if not sensitive or (call is not None and self._training_pinned(node, call)):
             return
-        shown = ", ".join(sensitive[:_SHOWN]) + (", ..." if len(sensitive) > _SHOWN else "")
+        shown = ", ".join(f"`{label}`" for label in sensitive[:_SHOWN]) + (", ..." if len(sensitive) > _SHOWN else "")
         self.report(
             anchor,
-            f"Model '{node.name.value}' has training-sensitive layers ({shown}) but its call() "
-            f"has no `training` parameter: {consequence}; add `training=None` to call() and pass it "
-            "to those layers",
+            f"Model '{node.name.value}' has {shown} but call() takes no `training`: {consequence}",
+            help=f"{self.consequence('not-in-training')}; add `training=None` to call() and pass it to those layers",
             fix=self._training_fix(node, call) if call is not None else None,
         )
 

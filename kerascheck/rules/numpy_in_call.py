@@ -26,7 +26,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, everywhere
+from kerascheck.rules.base import Rule, everywhere, said
 from kerascheck.rules.support import sublayers
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.file_state import code_of
@@ -37,6 +37,8 @@ _RUN_EAGERLY = re.compile(r"run_eagerly\s*=\s*True|run_functions_eagerly\(\s*Tru
 _CATCHING = frozenset({"AttributeError", "NotImplementedError", "TypeError", "Exception", "BaseException"})
 # Builtins whose result is a Python value, never a tensor.
 _PYTHON_VALUES = frozenset({"len", "int", "float", "bool", "str", "isinstance", "type", "range", "list", "tuple"})
+# Where call() meets tensors without values (the start of both effects).
+_SYMBOLIC = "fit(), predict() and functional models run call() on symbolic tensors"
 
 
 class NumpyInCall(Rule):
@@ -47,12 +49,16 @@ class NumpyInCall(Rule):
     affects = "Keras 2 and Keras 3, the same on both"
     effects = {
         "numpy-method": everywhere(
-            "fit(), predict() and functional models run call() on symbolic tensors, which have no value: "
-            "AttributeError ('SymbolicTensor' object has no attribute 'numpy')"
+            said(
+                f"{_SYMBOLIC}, which have no value",
+                "AttributeError ('SymbolicTensor' object has no attribute 'numpy')",
+            )
         ),
         "numpy-function": everywhere(
-            "fit(), predict() and functional models run call() on symbolic tensors, which NumPy cannot "
-            "convert: NotImplementedError (Cannot convert a symbolic tf.Tensor to a numpy array)"
+            said(
+                f"{_SYMBOLIC}, which NumPy cannot convert",
+                "NotImplementedError (Cannot convert a symbolic tf.Tensor to a numpy array)",
+            )
         ),
     }
 
@@ -76,13 +82,14 @@ class NumpyInCall(Rule):
         situation, shown = self._situation(node, tensors, owner, aliases)
         if situation is None or self._eager_only(method) or _dynamic(keras_class.node):
             return
-        consequence = self.consequence(situation)
+        consequence = self.consequence(situation, short=True)
         if consequence is None:
             return
         self.report(
             node,
-            f"`{shown}` in {keras_class.key.name}.call(): {consequence}; compute with keras.ops (or TensorFlow) "
-            "on the tensor instead, or wrap the NumPy code in tf.numpy_function",
+            f"`{shown}` in `{keras_class.key.name}.call()`: {consequence}",
+            help=f"{self.consequence(situation)}; compute with keras.ops (or TensorFlow) on the tensor instead, "
+            "or wrap the NumPy code in tf.numpy_function",
         )
 
     def _situation(self, node: cst.Call, tensors, owner, aliases) -> tuple[Optional[str], str]:

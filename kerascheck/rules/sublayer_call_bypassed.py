@@ -17,7 +17,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, effect, everywhere
+from kerascheck.rules.base import Fix, Rule, effect, everywhere, said
 from kerascheck.rules.support import sublayers, training_flag
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
@@ -36,8 +36,11 @@ class SublayerCallBypassed(Rule):
     effects = {
         # A training-sensitive sub-layer, or one of unknown kind, called without `training`.
         "training-lost": everywhere(
-            "a Dropout or BatchNormalization reached this way gets no training flag, so it runs in "
-            "inference mode even in fit() (a Dropout drops nothing)"
+            said(
+                "a Dropout or BatchNormalization reached this way gets no training flag",
+                "so it runs in inference mode even in fit() (a Dropout drops nothing)",
+                ", ",
+            )
         ),
         # A sub-layer with weights that nothing builds (no `.build(...)`, no normal call).
         "never-built": everywhere(
@@ -46,8 +49,11 @@ class SublayerCallBypassed(Rule):
         # `training` handed to a built-in layer whose call() takes it on Keras 3 only.
         "extra-training-arg": effect(
             keras3=None,
-            keras2="the layer's call() takes no `training` there, so it raises TypeError "
-            "(\"Dense.call() takes 2 positional arguments but 3 were given\")",
+            keras2=said(
+                "the layer's call() takes no `training` there, so it raises TypeError",
+                "(\"Dense.call() takes 2 positional arguments but 3 were given\")",
+                " ",
+            ),
         ),
     }
 
@@ -78,16 +84,18 @@ class SublayerCallBypassed(Rule):
         if self._not_a_layer(values):
             return
         situation = self._situation(node, values, keras_class.node, attribute, owner)
-        consequence = self.consequence(situation) if situation else None
+        consequence = self.consequence(situation, short=True) if situation else None
         if consequence is None:
             return
-        shown = cst_dotted(receiver) or "the sub-layer"
+        dotted = cst_dotted(receiver)
+        shown = f"`{dotted}(...)`" if dotted else "the sub-layer"
         self.report(
             func,
-            f"{shown}.call(...) skips Layer.__call__ (building, the training flag, masks, "
-            f"autocasting): {consequence}; call {shown}(...) instead",
+            f"`{dotted or ''}.call(...)` skips Layer.__call__: {consequence}",
+            help=f"{self.consequence(situation)}; call {shown} instead: Layer.__call__ builds the sub-layer, "
+            "passes it the training flag and masks, and autocasts its inputs",
             # Unsafe: the sub-layer now gets built, the training flag, masks, autocasting.
-            fix=Fix.replace(func, receiver, safe=False, description=f"call {shown}(...) instead"),
+            fix=Fix.replace(func, receiver, safe=False, description=f"call {dotted or 'the sub-layer'}(...) instead"),
         )
 
     def _situation(self, call, values, class_def, attribute, owner) -> Optional[str]:

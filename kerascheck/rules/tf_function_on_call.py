@@ -24,7 +24,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, effect
+from kerascheck.rules.base import Rule, effect, said
 from kerascheck.rules.support import sublayers
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import resolves_to
@@ -38,9 +38,12 @@ class TfFunctionOnCall(Rule):
     affects = "Keras 3 (tf_keras 2 trains the same code)"
     effects = {
         "sublayers-built-in-trace": effect(
-            keras3="the sub-layers create their weights inside the traced call, which Keras 3 cannot "
-            "differentiate: fit() raises ValueError (No gradients provided for any variable) and a "
-            "GradientTape gets None gradients",
+            keras3=said(
+                "fit() finds no gradients",
+                "the sub-layers create their weights inside the traced call, which Keras 3 cannot "
+                "differentiate, so fit() raises ValueError (No gradients provided for any variable) and a "
+                "GradientTape gets None gradients",
+            ),
             keras2=None,
         ),
     }
@@ -61,15 +64,15 @@ class TfFunctionOnCall(Rule):
         unbuilt = self._unbuilt_sublayers(keras_class)
         if not unbuilt:
             return
-        consequence = self.consequence("sublayers-built-in-trace")
+        consequence = self.consequence("sublayers-built-in-trace", short=True)
         if consequence is None:
             return
-        shown = ", ".join(f"self.{name}" for name in unbuilt[:3]) + (", ..." if len(unbuilt) > 3 else "")
+        shown = ", ".join(f"`self.{name}`" for name in unbuilt[:3]) + (", ..." if len(unbuilt) > 3 else "")
         self.report(
             decorator,
-            f"@tf.function on {class_def.name.value}.call(), whose sub-layers ({shown}) are first built "
-            f"inside it: {consequence}; build them in build() (`self.{unbuilt[0]}.build(input_shape)`), "
-            "or drop the decorator",
+            f"@tf.function on `{class_def.name.value}.call()`, which builds {shown} in the trace: {consequence}",
+            help=f"{self.consequence('sublayers-built-in-trace')}; build them in build() "
+            f"(`self.{unbuilt[0]}.build(input_shape)`), or drop the decorator",
         )
 
     def _tf_function(self, function: cst.FunctionDef) -> Optional[cst.Decorator]:

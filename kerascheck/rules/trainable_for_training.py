@@ -18,15 +18,21 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, effect, everywhere
+from kerascheck.rules.base import Fix, Rule, effect, everywhere, said
 from kerascheck.rules.support import training_flag
 from kerascheck.semantic import knowledge, syntax
+from kerascheck.semantic.file_state import code_of
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
 
 _FACTORY_NAMES = frozenset(name for name in knowledge.LAYER_FACTORIES if not name.endswith("."))
 _FACTORY_PREFIXES = tuple(name for name in knowledge.LAYER_FACTORIES if name.endswith("."))
 _TRAINING_FLAGS = frozenset({"training", "is_training"})
 _TYPE_ERROR = "the call raises TypeError (unexpected keyword argument 'trainable')"
+# The same as the message's headline: the call fails.
+_RAISES = said("the call raises TypeError", "(unexpected keyword argument 'trainable')", " ")
+# A layer run in training mode where it should not be, with what that means.
+_IN_TRAINING = "the layer then runs in training mode"
+_TRAINING_MODE = "(Dropout active, batch statistics)"
 # Model classes whose call() ignores unknown keywords on Keras 3 when run on data.
 _CONTAINER_MODELS = frozenset({"keras.Model", "keras.models.Model", "keras.Sequential", "keras.models.Sequential"})
 
@@ -40,38 +46,46 @@ class TrainableForTraining(Rule):
     affects = "Keras 2 and Keras 3"
     effects = {
         # A layer, or a model with a call() of its own (a subclassed Model).
-        "call-kwarg-layer": everywhere(_TYPE_ERROR),
+        "call-kwarg-layer": everywhere(_RAISES),
         # A Sequential or functional model (keras.Model(inputs, outputs)).
         "call-kwarg-model": effect(
-            keras3=f"{_TYPE_ERROR} when the model is called on a keras.Input, and it is silently "
-            "ignored when the model is called on data (the weights stay trainable)",
-            keras2=_TYPE_ERROR,
+            keras3=said(
+                "TypeError on a keras.Input, ignored on data",
+                f"{_TYPE_ERROR} when the model is called on a keras.Input, and it is silently ignored "
+                "when the model is called on data (the weights stay trainable)",
+            ),
+            keras2=_RAISES,
         ),
         # A callee the source does not show the kind of (`model.layers[0]`, a loaded model).
         "call-kwarg-unknown": effect(
-            keras3=f"{_TYPE_ERROR} on a layer, or on a model called on a keras.Input, and a "
-            "Sequential or functional model called on data silently ignores it (the weights stay "
-            "trainable)",
-            keras2=_TYPE_ERROR,
+            keras3=said(
+                "TypeError, or ignored by a model called on data",
+                f"{_TYPE_ERROR} on a layer, or on a model called on a keras.Input, and a Sequential or "
+                "functional model called on data silently ignores it (the weights stay trainable)",
+            ),
+            keras2=_RAISES,
         ),
         "trainable-from-training": everywhere(
-            "a call with the training flag unset (None) raises (\"Expected `trainable` to be a boolean\")"
+            said("a call with the training flag unset (None) raises", "(\"Expected `trainable` to be a boolean\")", " ")
         ),
         "call-param-named-trainable": everywhere(
             "fit(), evaluate() and predict() set `training` instead, so it always keeps its default"
         ),
         "training-from-self-trainable": everywhere(
-            "the layer then runs in training mode (Dropout active, batch statistics) at inference, "
-            "in predict()"
+            said(_IN_TRAINING, f"{_TRAINING_MODE} at inference, in predict()", " ")
         ),
         # The same written while building a functional model (outside any class): Keras 3
         # hands the outer call's training flag through the graph, so only a plain call of
         # the model is affected; Keras 2 keeps the flag baked in.
         "training-from-trainable-in-graph": effect(
-            keras3="a plain model(x) call runs the layer in training mode (Dropout active, batch "
-            "statistics); predict() and evaluate() pass training=False through and are not affected",
-            keras2="the layer then runs in training mode (Dropout active, batch statistics) at "
-            "inference, in predict(), evaluate() and a plain model(x) call",
+            keras3=said(
+                "a plain model(x) call runs the layer in training mode",
+                f"{_TRAINING_MODE}; predict() and evaluate() pass training=False through and are not affected",
+                " ",
+            ),
+            keras2=said(
+                _IN_TRAINING, f"{_TRAINING_MODE} at inference, in predict(), evaluate() and a plain model(x) call", " "
+            ),
         ),
     }
 
@@ -87,8 +101,8 @@ class TrainableForTraining(Rule):
         if param is not None and consequence:
             self.report(
                 param,
-                f"call() takes `trainable`, which Keras never passes: {consequence}; "
-                "rename it to training=None",
+                f"call() parameter `trainable`: {consequence}",
+                help="Keras passes `training` to call(), never `trainable`: rename it to training=None",
             )
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -97,37 +111,38 @@ class TrainableForTraining(Rule):
             flag = _flag_name(trainable.value, _TRAINING_FLAGS)
             kind = self._callee_kind(node)
             if kind is not None:
-                consequence = self.consequence(f"call-kwarg-{kind}")
+                situation = f"call-kwarg-{kind}"
+                consequence = self.consequence(situation, short=True)
                 if consequence:
-                    fed = f" (fed from `{flag}`)" if flag else ""
                     self.report(
                         trainable,
-                        f"trainable={fed} is not an argument of a layer call: {consequence}; freeze with `layer.trainable = False`, "
-                        "or pass training= for the training or inference mode",
+                        f"`trainable={code_of(trainable.value)}` is not an argument of a layer call: {consequence}",
                         fix=_as_training(node, trainable),
+                        help=f"{self.consequence(situation)}; freeze with `layer.trainable = False`, or pass "
+                        "training= for the training or inference mode",
                     )
             elif flag is not None and self._makes_layer(node):
-                consequence = self.consequence("trainable-from-training")
+                consequence = self.consequence("trainable-from-training", short=True)
                 if consequence:
                     self.report(
                         trainable,
-                        f"trainable= is fed from `{flag}`: {consequence}; trainable freezes the "
-                        "weights, training selects training or inference behaviour: pass training= "
-                        "to the layer call and set trainable once, on the layer",
+                        f"trainable= is fed from `{flag}`: {consequence}",
+                        help=f"{self.consequence('trainable-from-training')}; trainable freezes the weights, "
+                        "training selects training or inference behaviour: pass training= to the layer call "
+                        "and set trainable once, on the layer",
                     )
         training = syntax.keyword(node, "training")
         if training is not None:
             flag = _flag_name(training.value, None)
             in_graph = not any(isinstance(node, cst.ClassDef) for node in self.context.ancestors)
-            consequence = self.consequence(
-                "training-from-trainable-in-graph" if in_graph else "training-from-self-trainable"
-            )
+            situation = "training-from-trainable-in-graph" if in_graph else "training-from-self-trainable"
+            consequence = self.consequence(situation, short=True)
             if flag is not None and consequence:
                 self.report(
                     training,
-                    f"training= is fed from `{flag}`, which says whether weights are updated, "
-                    f"not whether the model is training: {consequence}; pass the training flag "
-                    "of the surrounding call instead",
+                    f"training= is fed from `{flag}`: {consequence}",
+                    help=f"{self.consequence(situation)}; `{flag}` says whether weights are updated, not "
+                    "whether the model is training: pass the training flag of the surrounding call instead",
                 )
 
     # ---- is the callee a layer or model instance (not a class being constructed)? ----

@@ -12,7 +12,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, everywhere
+from kerascheck.rules.base import Fix, Rule, everywhere, said
 from kerascheck.semantic import syntax
 
 
@@ -25,8 +25,11 @@ class TrainingDefaultsTrue(Rule):
     affects = "Keras 2 and Keras 3, the same on both"
     effects = {
         "default-true": everywhere(
-            "a plain layer(x) call runs in training mode: its dropout is active, and a nested Dropout "
-            "drops too (predict() passes training=False itself and is not affected)"
+            said(
+                "a plain layer(x) call runs in training mode",
+                "its dropout is active, and a nested Dropout drops too (predict() passes training=False "
+                "itself and is not affected)",
+            )
         ),
     }
 
@@ -36,12 +39,13 @@ class TrainingDefaultsTrue(Rule):
         param = syntax.find_param(node, "training")
         if param is None or not _is_true(param.default):
             return
-        consequence = self.consequence("default-true")
+        consequence = self.consequence("default-true", short=True)
         if consequence is None:
             return
         self.report(
             param,
-            f"call() defaults training=True: {consequence}; default to training=None",
+            f"call() defaults training=True: {consequence}",
+            help=f"{self.consequence('default-true')}; default to training=None",
             # Unsafe: a caller relying on the default gets inference behaviour now.
             fix=Fix.replace(param.default, cst.Name("None"), safe=False, description="default to training=None"),
         )

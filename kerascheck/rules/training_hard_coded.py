@@ -13,7 +13,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, everywhere
+from kerascheck.rules.base import Rule, everywhere, said
 from kerascheck.rules.support import sublayers
 from kerascheck.semantic import syntax
 
@@ -31,11 +31,13 @@ class TrainingHardCoded(Rule):
     affects = "Keras 2 and Keras 3, the same on both"
     effects = {
         "training-false": everywhere(
-            "it stays in inference mode during fit() too: a BatchNormalization there never updates its "
-            "moving statistics"
+            said(
+                "it stays in inference mode during fit() too",
+                "a BatchNormalization there never updates its moving statistics",
+            )
         ),
         "training-true": everywhere(
-            "it stays in training mode in predict() too: a Dropout there keeps dropping units"
+            said("it stays in training mode in predict() too", "a Dropout there keeps dropping units")
         ),
     }
 
@@ -69,15 +71,15 @@ class TrainingHardCoded(Rule):
         statement = self.context.enclosing(_STATEMENT)
         if statement is None or id(statement) in self._reported:
             return
-        consequence = self.consequence(_SITUATION[value])
+        consequence = self.consequence(_SITUATION[value], short=True)
         if consequence is None:
             return
         self._reported.add(id(statement))
         self.report(
             argument,
-            f"{target} is called with training={value} hard-coded: {consequence}; pass "
-            "`training=training` unless this is deliberate (a frozen BatchNormalization or "
-            "backbone), then suppress with `# noqa: KC208`",
+            f"{target} is called with training={value} hard-coded: {consequence}",
+            help=f"{self.consequence(_SITUATION[value])}; pass `training=training` unless this is deliberate "
+            "(a frozen BatchNormalization or backbone), then suppress with `# noqa: KC208`",
         )
 
     def _sublayer(self, node: cst.Call, keras_class) -> Optional[str]:

@@ -57,17 +57,17 @@ class TrainingNotForwarded(Rule):
             return
         self._reported.add(id(statement))
         if "training" in syntax.param_names(call):
-            message = (
-                f"{shown} ({label}) is called without `training=training`: pass the flag on "
-                "explicitly (style: Keras 3 and tf_keras propagate it through the call context)"
-            )
+            message = f"{shown} ({label}) is called without `training=training` (style)"
+            advice = "pass the flag on explicitly"
         else:
-            message = (
-                f"{shown} ({label}) behaves differently in training, but call() does not "
-                "accept `training`: add `training=None` to call() and pass it on (style: Keras 3 "
-                "and tf_keras propagate it through the call context)"
-            )
-        self.report(node, message)
+            message = f"{shown} ({label}) acts differently in training, but call() takes no `training` (style)"
+            advice = "add `training=None` to call() and pass it on"
+        self.report(
+            node,
+            message,
+            help=f"{advice}; nothing breaks without it: Keras 3 and tf_keras propagate the flag through the "
+            "call context",
+        )
 
     def _enter(self, keras_class, call: cst.FunctionDef) -> None:
         self._call, self._reported = call, set()

@@ -52,14 +52,15 @@ class UngatedDropout(Rule):
             return
         if _dropout_on_purpose(found[0].node):
             return
-        consequence = self.consequence("tf-nn-dropout-in-predict")
+        consequence = self.consequence("tf-nn-dropout-in-predict", short=True)
         if consequence is None:
             return
         op = cst_dotted(node.func) or "dropout"
         self.report(
             node,
-            f"{op}() in call() is not gated on `training`: {consequence}; apply it only under "
-            "`if training:` or use a keras.layers.Dropout layer",
+            f"{op}() in call() is not gated on `training`: {consequence}",
+            help="apply it only under `if training:`, or use a keras.layers.Dropout layer, which checks "
+            "the training flag itself",
         )
 
     def _result_picked_by_training(self, node, method, names) -> bool:

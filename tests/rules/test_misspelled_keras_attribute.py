@@ -162,6 +162,7 @@ test_triggers, test_does_not_trigger = rule_tests("KC209", INVALID, VALID)
 def test_message_names_the_real_attribute_and_effect():
     [finding] = assert_triggers("KC209", INVALID["support_masking, `import keras`"], line=7)
     assert "supports_masking" in finding.message and "drops the incoming mask" in finding.message
+    assert "Keras never reads 'support_masking'" in finding.help and "assign self.supports_masking" in finding.help
     assert finding.column == 14  # at the attribute name, not at `self`
 
 

@@ -415,7 +415,8 @@ test_triggers, test_does_not_trigger = rule_tests("KC210", INVALID, VALID)
 def test_reported_at_call_with_keras_3_consequence():
     [finding] = assert_triggers("KC210", INVALID["the tutorial's model with Dropout, `import keras`"], line=11)
     assert "training" in finding.message and "Keras 3" in finding.message
-    assert "Dropout" in finding.message
+    assert "`Dropout`" in finding.message
+    assert "BatchNormalization never updates its moving statistics" in finding.help
 
 
 def test_inherited_model_is_reported_once():

@@ -222,5 +222,5 @@ def test_the_message_names_the_expression_and_the_error():
             def call(self, inputs):
                 return inputs * float(inputs.numpy().mean())
     """)
-    assert "`inputs.numpy()` in Scale.call()" in found[0].message
-    assert "'SymbolicTensor' object has no attribute 'numpy'" in found[0].message
+    assert "`inputs.numpy()` in `Scale.call()`" in found[0].message and "which have no value" in found[0].message
+    assert "'SymbolicTensor' object has no attribute 'numpy'" in found[0].help

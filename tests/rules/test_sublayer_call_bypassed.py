@@ -318,10 +318,11 @@ def test_the_flag_handed_to_a_keras2_dense_is_reported_on_keras_2_only():
     assert lint(code, ("KC204",), target_keras="3") == []
     [on2] = lint(code, ("KC204",), target_keras="2")
     assert "raises TypeError" in on2.message and "takes no `training`" in on2.message
+    assert "Dense.call() takes 2 positional arguments but 3 were given" in on2.help
 
 
 def test_the_message_says_what_breaks():
     [dropout] = assert_triggers("KC204", INVALID["self.dropout.call, `import keras`"])
-    assert "Dropout drops nothing" in dropout.message
+    assert "gets no training flag" in dropout.message and "Dropout drops nothing" in dropout.help
     [unbuilt] = assert_triggers("KC204", INVALID["model, `from tensorflow import keras`"])
     assert "nothing builds the sub-layer" in unbuilt.message

@@ -206,5 +206,5 @@ def test_quiet_where_the_project_targets_keras2():
 
 def test_the_finding_is_on_the_decorator_and_names_the_sub_layers():
     found = assert_triggers("KC212", INVALID["a Model with sub-layers and no build(), `import keras`"], line=10)
-    assert "(self.dense)" in found[0].message
-    assert "No gradients provided for any variable" in found[0].message
+    assert "builds `self.dense` in the trace" in found[0].message and "fit() finds no gradients" in found[0].message
+    assert "No gradients provided for any variable" in found[0].help

@@ -221,14 +221,17 @@ def test_the_message_says_what_happens_for_the_callee_and_the_file_s_keras():
     from lintutil import lint
 
     [layer] = lint(INVALID["calling a sub-layer with trainable=, `import keras`"], ("KC203",), target_keras="3")
-    assert "raises TypeError" in layer.message and "ignored" not in layer.message
+    assert "raises TypeError" in layer.message and "ignored" not in layer.message + layer.help
+    assert "unexpected keyword argument 'trainable'" in layer.help
     sequential = INVALID["a Sequential built in the class"]
     [on3] = lint(sequential, ("KC203",), target_keras="3")
-    assert "silently ignored when the model is called on data" in on3.message
+    assert "TypeError on a keras.Input, ignored on data" in on3.message
+    assert "silently ignored when the model is called on data" in on3.help
     [on2] = lint(sequential, ("KC203",), target_keras="2")
-    assert "raises TypeError" in on2.message and "ignored" not in on2.message
+    assert "raises TypeError" in on2.message and "ignored" not in on2.message + on2.help
     unknown = lint(INVALID["a layer taken from model.layers"].code, ("KC203",), target_keras="3")
-    assert unknown and all("on a layer, or on a model called on a keras.Input" in f.message for f in unknown)
+    assert unknown and all("TypeError, or ignored by a model called on data" in f.message for f in unknown)
+    assert all("on a layer, or on a model called on a keras.Input" in f.help for f in unknown)
 
 
 def test_training_fed_from_trainable_while_building_a_functional_model():
@@ -243,6 +246,7 @@ def test_training_fed_from_trainable_while_building_a_functional_model():
     """
     [on3] = lint(code, ("KC203",), target_keras="3")
     assert "a plain model(x) call runs the layer in training mode" in on3.message
-    assert "predict() and evaluate() pass training=False through and are not affected" in on3.message
+    assert "predict() and evaluate() pass training=False through and are not affected" in on3.help
     [on2] = lint(code, ("KC203",), target_keras="2")
-    assert "in predict(), evaluate() and a plain model(x) call" in on2.message
+    assert "the layer then runs in training mode" in on2.message
+    assert "in predict(), evaluate() and a plain model(x) call" in on2.help
