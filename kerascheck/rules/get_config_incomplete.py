@@ -13,7 +13,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, everywhere
+from kerascheck.rules.base import Rule, everywhere, said
 from kerascheck.rules.support import parents
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import cst_dotted, resolves_to
@@ -33,8 +33,11 @@ class GetConfigIncomplete(Rule):
             "trainable=True and the default dtype"
         ),
         "no-return": everywhere(
-            "get_config() returns None, so model.save() fails (.keras: TypeError \"should return a dict\"; "
-            ".h5: AttributeError) and so does from_config (TypeError)"
+            said(
+                "get_config() returns None, so model.save() fails",
+                "(.keras: TypeError \"should return a dict\"; .h5: AttributeError) and so does from_config (TypeError)",
+                " ",
+            )
         ),
     }
 
@@ -49,9 +52,9 @@ class GetConfigIncomplete(Rule):
             if consequence is not None:
                 self.report(
                     node.name,
-                    f"get_config() can reach its end without a return: there {consequence}; return "
-                    "the config on every path",
+                    f"get_config() can reach its end without a return: there {self.consequence('no-return', short=True)}",
                     severity=Severity.ERROR,
+                    help=f"on that path {consequence}; return the config on every path",
                 )
             return
         if parents.merges_parent_config(node) or self._delegates(node):
@@ -66,7 +69,8 @@ class GetConfigIncomplete(Rule):
         self.report(
             node.name,
             f"get_config() does not include super().get_config(): {', '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} lost on reload ({_consequence(missing)}); start "
+            f"{'is' if len(missing) == 1 else 'are'} lost on reload",
+            help=f"on reload (load_model from .keras or .h5, from_config) {_consequence(missing)}; start "
             "from config = super().get_config() and update it",
         )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, effect, everywhere
+from kerascheck.rules.base import Rule, effect, everywhere, said
 from kerascheck.rules.support import parents, serializable, sublayers
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted
@@ -25,21 +25,26 @@ class GetConfigMissing(Rule):
     severity = Severity.WARNING
     summary = "Layer given sub-layers/callables (or Model given any required argument) without get_config()."
     affects = "Keras 2 and Keras 3 (a sub-layer or callable passed in); Keras 3 (a Model's arguments, a callable default)"
-    _SAVE_FAILS = "saving fails: NotImplementedError (\"must override get_config()\")"
+    _SAVE_FAILS = said("saving fails", "NotImplementedError (\"must override get_config()\")")
     effects = {
         # tf_keras still writes a TensorFlow SavedModel directory (`model.save("dir")`,
         # measured); Keras 3 has no such format in save().
         "sublayer-arg+no-get-config": effect(
             keras3=_SAVE_FAILS,
-            keras2="saving to .keras or .h5 fails: NotImplementedError (\"must override get_config()\"); "
-            "a TensorFlow SavedModel directory still saves",
+            keras2=said(
+                "saving to .keras or .h5 fails",
+                "NotImplementedError (\"must override get_config()\"); a TensorFlow SavedModel directory still saves",
+            ),
         ),
         # A Model subclass given one: tf_keras writes a .keras file with an empty config
         # and its reload fails; .h5 refuses any subclassed model (measured).
         "model-sublayer-arg+no-get-config": effect(
             keras3=_SAVE_FAILS,
-            keras2="a .keras file saves an empty config and load_model then fails (TypeError: missing "
-            "the constructor's arguments); a TensorFlow SavedModel directory still saves and reloads",
+            keras2=said(
+                "its .keras file does not reload",
+                "the file holds an empty config, and load_model fails (TypeError: missing the constructor's "
+                "arguments); a TensorFlow SavedModel directory still saves and reloads",
+            ),
         ),
         # Keras 2's auto-config records only the arguments a caller passed; before it
         # (2.11 and older) get_config() refuses any layer whose constructor takes arguments.
@@ -49,8 +54,10 @@ class GetConfigMissing(Rule):
         # A functional Model subclass: its config is the graph, without the constructor's
         # arguments, so it saves and the reload fails, on both (measured).
         "functional-model-arg": everywhere(
-            "the model saves, but load_model fails: TypeError (the config holds the graph, not the "
-            "constructor's arguments)"
+            said(
+                "the model saves, but load_model fails",
+                "TypeError (the config holds the graph, not the constructor's arguments)",
+            )
         ),
     }
 
@@ -72,8 +79,10 @@ class GetConfigMissing(Rule):
         offending = serializable.non_serializable_parameters(self.module, node, init)
         if offending:
             first, why, kind = offending[0]
-            others = [param.name.value for param, _, _ in offending[1:]]
-            also = f" (also {', '.join(others)})" if others else ""
+            # The message names the first; the help names them all.
+            more = f" (and {len(offending) - 1} more)" if len(offending) > 1 else ""
+            names = ", ".join(f"'{param.name.value}'" for param, _, _ in offending)
+            which = f"{names} cannot be recorded: " if more else ""
             if functional:
                 situation = "functional-model-arg"
             elif kind == serializable.DEFAULT:
@@ -84,17 +93,20 @@ class GetConfigMissing(Rule):
             if consequence:
                 self.report(
                     first.name,
-                    f"'{first.name.value}' {why}{also}, and the class defines no get_config(): {consequence}; "
-                    "implement get_config() and from_config() (keras.saving.serialize_keras_object)",
+                    f"'{first.name.value}' {why}{more}, and no get_config(): {self.consequence(situation, short=True)}",
+                    help=f"{which}{consequence}; implement get_config() and from_config() "
+                    "(keras.saving.serialize_keras_object)",
                 )
         elif keras_class.is_model:
             required = serializable.required_parameters(init)
-            consequence = self.consequence("functional-model-arg" if functional else "model-required-arg")
+            situation = "functional-model-arg" if functional else "model-required-arg"
+            consequence = self.consequence(situation)
             if required and consequence:
                 self.report(
                     required[0].name,
                     f"a Model subclass with '{required[0].name.value}' required and no get_config(): "
-                    f"{consequence}; implement get_config() returning the constructor arguments",
+                    f"{self.consequence(situation, short=True)}",
+                    help=f"{consequence}; implement get_config() returning the constructor arguments",
                 )
 
     def _sequential(self, key) -> bool:

@@ -17,12 +17,17 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, effect, everywhere
+from kerascheck.rules.base import Fix, Rule, effect, everywhere, said
 from kerascheck.rules.support import arg_edits, parents, serializable, sublayers
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.rules.support.serializable import non_serializable_parameters
 
 _BUILTINS = frozenset(dir(builtins))
+# `cls(**config)` given a keyword `__init__` does not take (measured): the message says
+# that the reload fails, the help which keyword.
+_REJECTS_TRAINABLE = said("load_model and from_config fail", "unexpected keyword argument 'trainable'")
+_REJECTS_NAME = said("load_model and from_config fail", "unexpected keyword argument 'name'")
+_FORWARD = "call super().__init__(**{})"
 
 
 class InitKwargs(Rule):
@@ -35,25 +40,11 @@ class InitKwargs(Rule):
     effects = {
         # A Layer without **kwargs that keeps Keras's get_config: Keras 2's auto-config
         # records only the constructor's arguments; Keras 3 adds name/trainable/dtype.
-        "no-kwargs+no-get-config": effect(
-            keras3="load_model and from_config fail: unexpected keyword argument 'trainable'",
-            keras2=None,
-        ),
-        "no-kwargs+merged-get-config": everywhere(
-            "load_model and from_config fail: unexpected keyword argument 'name'"
-        ),
-        "model-no-kwargs+no-get-config": effect(
-            keras3="load_model and from_config fail: unexpected keyword argument 'trainable'",
-            keras2=None,
-        ),
-        "functional-model-no-kwargs+no-get-config": effect(
-            keras3="load_model and from_config fail: unexpected keyword argument 'name'",
-            keras2=None,
-        ),
-        "model-no-kwargs+merged-get-config": effect(
-            keras3="load_model and from_config fail: unexpected keyword argument 'name'",
-            keras2=None,
-        ),
+        "no-kwargs+no-get-config": effect(keras3=_REJECTS_TRAINABLE, keras2=None),
+        "no-kwargs+merged-get-config": everywhere(_REJECTS_NAME),
+        "model-no-kwargs+no-get-config": effect(keras3=_REJECTS_TRAINABLE, keras2=None),
+        "functional-model-no-kwargs+no-get-config": effect(keras3=_REJECTS_NAME, keras2=None),
+        "model-no-kwargs+merged-get-config": effect(keras3=_REJECTS_NAME, keras2=None),
         "kwargs-not-forwarded": everywhere("the name, dtype and trainable given to it are silently dropped"),
         "kwargs-routed-to-sublayer": everywhere("the name, dtype and trainable given to it configure the sub-layer"),
         "undefined-splat": everywhere("the parent initializer call raises NameError"),
@@ -75,12 +66,13 @@ class InitKwargs(Rule):
         undefined = self._undefined_splats(init, calls)
         if undefined:
             for name in undefined:
+                consequence = self.consequence("undefined-splat")
                 self.report(
                     name,
-                    f"'{name.value}' is not defined: {self.consequence('undefined-splat')}; "
-                    f"{self._did_you_mean(name.value, init)}",
+                    f"'{name.value}' is not defined: {consequence}",
                     severity=Severity.ERROR,
                     fix=_respelled_splat(name, init, calls),
+                    help=f"{consequence}; {self._did_you_mean(name.value, init)}",
                 )
             return
         kwargs = syntax.star_kwargs_name(init)
@@ -90,9 +82,9 @@ class InitKwargs(Rule):
             if consequence:
                 self.report(
                     init.name,
-                    f"__init__ takes no **kwargs: {consequence}; accept **kwargs and pass them to "
-                    "super().__init__(**kwargs)",
+                    f"__init__ takes no **kwargs: {self.consequence(situation, short=True)}",
                     fix=_accept_and_forward(init, calls),
+                    help=f"{consequence}; accept **kwargs and pass them to super().__init__(**kwargs)",
                 )
             return
         if calls and not any(self._forwards(init, call, kwargs) for call in calls):
@@ -101,18 +93,19 @@ class InitKwargs(Rule):
                 kind = "model" if keras_class.is_model else "layer"
                 self.report(
                     init.name,
-                    f"**{kwargs} goes to {routed}, not to super().__init__(): the name, dtype "
-                    f"and trainable=False given to this {kind} (and those from_config passes back) "
-                    f"configure that sub-layer instead; take its options as a separate argument "
-                    f"and call super().__init__(**{kwargs})",
+                    f"`**{kwargs}` goes to `{routed}`, not to super().__init__(): "
+                    f"{self.consequence('kwargs-routed-to-sublayer')}",
+                    help=f"the name, dtype and trainable=False given to this {kind} (and those from_config "
+                    f"passes back) configure that sub-layer instead; take its options as a separate "
+                    f"argument and {_FORWARD.format(kwargs)}",
                 )
                 return
             self.report(
                 init.name,
-                f"**{kwargs} is accepted but never passed to super().__init__(): name, dtype and "
-                f"trainable given by the caller (and by from_config) are silently dropped; call "
-                f"super().__init__(**{kwargs})",
+                f"`**{kwargs}` is never passed to super().__init__(): {self.consequence('kwargs-not-forwarded')}",
                 fix=_forward(init, calls, kwargs),
+                help=f"the name, dtype and trainable given by the caller (and by from_config) are silently "
+                f"dropped; {_FORWARD.format(kwargs)}",
             )
 
     # ---- the parent call ---------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, effect
+from kerascheck.rules.base import Fix, Rule, effect, said
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import cst_dotted
 
@@ -32,9 +32,10 @@ _SITUATIONS = {
     ("layer", "input_shape"): "layer-input-shape",
     ("layer", "batch_input_shape"): "layer-batch-input-shape",
 }
-_CANNOT_CONVERT = "it raises ValueError: Cannot convert '{}' to a shape"
-_NOT_SUBSCRIPTABLE = "it raises TypeError: 'int' object is not subscriptable"
-_NOT_ITERABLE = "it raises TypeError: 'int' object is not iterable"
+_VALUE_ERROR, _TYPE_ERROR = "it raises ValueError", "it raises TypeError"
+_CANNOT_CONVERT = said(_VALUE_ERROR, "Cannot convert '{}' to a shape")
+_NOT_SUBSCRIPTABLE = said(_TYPE_ERROR, "'int' object is not subscriptable")
+_NOT_ITERABLE = said(_TYPE_ERROR, "'int' object is not iterable")
 
 
 class InputShapeNotTuple(Rule):
@@ -50,14 +51,16 @@ class InputShapeNotTuple(Rule):
         "input-batch-shape": effect(keras3=_CANNOT_CONVERT, keras2=_NOT_SUBSCRIPTABLE),
         "inputlayer-input-shape": effect(keras3=_CANNOT_CONVERT, keras2=None),
         # Keras 2's InputLayer knows neither keyword: it raises on the name, not the int.
-        "inputlayer-shape": effect(keras3=_CANNOT_CONVERT, keras2="it raises ValueError: Unrecognized keyword arguments: ['shape']"),
+        "inputlayer-shape": effect(
+            keras3=_CANNOT_CONVERT, keras2=said(_VALUE_ERROR, "Unrecognized keyword arguments: ['shape']")
+        ),
         "inputlayer-batch-shape": effect(
-            keras3=_CANNOT_CONVERT, keras2="it raises ValueError: Unrecognized keyword arguments: ['batch_shape']"
+            keras3=_CANNOT_CONVERT, keras2=said(_VALUE_ERROR, "Unrecognized keyword arguments: ['batch_shape']")
         ),
         "inputlayer-batch-input-shape": effect(keras3=_CANNOT_CONVERT, keras2=_NOT_SUBSCRIPTABLE),
         "layer-input-shape": effect(keras3=_CANNOT_CONVERT, keras2=_NOT_ITERABLE),
         "layer-batch-input-shape": effect(
-            keras3="it raises ValueError: Unrecognized keyword arguments passed to the layer: batch_input_shape",
+            keras3=said(_VALUE_ERROR, "Unrecognized keyword arguments passed to the layer: batch_input_shape"),
             keras2=_NOT_ITERABLE,
         ),
     }
@@ -105,7 +108,8 @@ class InputShapeNotTuple(Rule):
         number = self._int_text(value)
         if number is None:
             return
-        consequence = self.consequence(_SITUATIONS[(kind, keyword)])
+        situation = _SITUATIONS[(kind, keyword)]
+        consequence = self.consequence(situation)
         if consequence is None:
             return
         consequence = consequence.format(number)
@@ -117,11 +121,13 @@ class InputShapeNotTuple(Rule):
             shown, fix = f"{written}{source})", f"{written}{fix})"
         else:
             shown, fix = f"{written}{source}", f"{written}{fix}"
-        parentheses = " (parentheses alone make no tuple: it needs a comma)" if value.lpar else ""
         self.report(
             value,
-            f"{shown} passes a number where a shape tuple is needed{parentheses}: {consequence}; write {fix}",
+            f"`{shown}` passes a number where a shape tuple is needed{' (no comma: no tuple)' if value.lpar else ''}: "
+            f"{self.consequence(situation, short=True)}",
             fix=_tuple_fix(value, batch),
+            help=f"{'parentheses alone make no tuple, it needs a comma: ' if value.lpar else ''}{consequence}; "
+            f"write {fix}",
         )
 
     def _int_text(self, value: cst.BaseExpression) -> Optional[str]:

@@ -21,7 +21,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, effect
+from kerascheck.rules.base import Rule, effect, said
 from kerascheck.semantic import knowledge, syntax, target
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_flavor
 
@@ -91,8 +91,12 @@ class MixedKerasNamespaces(Rule):
         # On TensorFlow 2.21 without the legacy switch, keras and tf.keras are one Keras 3.
         "two-libraries": effect(
             keras3=None,
-            keras2="they are two libraries whose objects do not mix (Sequential, optimizers and fit "
-            "raise; a functional model trains none of the other library's weights)",
+            keras2=said(
+                "they are two libraries whose objects do not mix",
+                "(Sequential, optimizers and fit raise; a functional model trains none of the other library's "
+                "weights)",
+                " ",
+            ),
         ),
     }
 
@@ -281,13 +285,16 @@ class MixedKerasNamespaces(Rule):
         legacy = target.sets_legacy_keras(self.context.source) or "TF_USE_LEGACY_KERAS" in (pins.reason if pins else "")
         # Under TF_USE_LEGACY_KERAS, tf.keras is tf_keras (Keras 2) even where the module's own
         # `import keras` keeps it on Keras 3.
-        consequence = self.consequence("two-libraries", target.KERAS2 if legacy else None)
+        keras = target.KERAS2 if legacy else None
+        consequence = self.consequence("two-libraries", keras)
         multi_backend = pins is not None and pins.multi_backend
         if consequence is None or not _different_libraries({first, second}, legacy, multi_backend):
             return
         self.report(
             node,
-            f"this module takes Keras objects from both {first} (`{first_name}`) and {second} "
+            f"{first} `{first_name}` mixed with {second} `{second_name}`: "
+            f"{self.consequence('two-libraries', keras, short=True)}",
+            help=f"this module takes Keras objects from both {first} (`{first_name}`) and {second} "
             f"(`{second_name}`): {consequence}; take every Keras object from one of them",
         )
 

@@ -19,7 +19,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, effect
+from kerascheck.rules.base import Rule, effect, headline, said
 from kerascheck.semantic import knowledge, syntax, target
 from kerascheck.semantic.names import cst_dotted
 from kerascheck.semantic.project import ClassKey, ModuleRef
@@ -27,17 +27,27 @@ from kerascheck.semantic.project import ClassKey, ModuleRef
 _PRIVATE_LAST_PARTS = frozenset(prefix.rpartition(".")[2] for prefix in knowledge.PRIVATE_KERAS_MODULES)
 _LEGACY = "tensorflow.python.keras"
 
-_NO_KERAS_SRC = "importing it fails: keras.src exists only from Keras 2.13 on (ModuleNotFoundError)"
-# What each situation is, for the message.
+_FAILS = "importing it fails"
+_NO_KERAS_SRC = said(_FAILS, "keras.src exists only from Keras 2.13 on (ModuleNotFoundError)")
+_LEGACY_COPY = "TensorFlow's frozen copy of Keras 2.6"
+_LEGACY_MODELS = said(
+    "its models do not train on TensorFlow 2.21",
+    "fit() raises AttributeError (module 'tensorflow.python.distribute.input_lib' has no attribute "
+    "'DistributedDatasetInterface')",
+)
+_LEGACY_OPTIMIZERS = said(
+    "compile() does not take its optimizers", "(ValueError: Could not interpret optimizer identifier)", " "
+)
+# What each situation is: the message says the headline, the help all of it.
 _WHAT = {
-    "engine": "Keras 2's internal package (Keras 2.12 and older)",
-    "src-keras2-only": "an internal module of Keras 2 (the keras.src of Keras 2.13 to 2.15)",
+    "engine": said("Keras 2's internal package", "(Keras 2.12 and older)", " "),
+    "src-keras2-only": said("an internal module of Keras 2", "(the keras.src of Keras 2.13 to 2.15)", " "),
     "src-keras3-only": "an internal module of Keras 3",
     "src": "Keras's internal tree",
     "private-tf-keras": "the private package behind tf.keras in Keras 3",
-    "tensorflow-python-keras-layer": "TensorFlow's frozen copy of Keras 2.6",
-    "tensorflow-python-keras-model": "TensorFlow's frozen copy of Keras 2.6",
-    "tensorflow-python-keras-optimizer": "TensorFlow's frozen copy of Keras 2.6",
+    "tensorflow-python-keras-layer": _LEGACY_COPY,
+    "tensorflow-python-keras-model": _LEGACY_COPY,
+    "tensorflow-python-keras-optimizer": _LEGACY_COPY,
 }
 # What to use instead, where the advice is not a name-by-name public home.
 _INSTEAD = {
@@ -136,44 +146,44 @@ class PrivateKerasImport(Rule):
     # nothing for tensorflow.python.keras, which was not measured on TensorFlow <= 2.11.
     effects = {
         "engine": effect(
-            keras3="importing it fails: ModuleNotFoundError (AttributeError when reached as `keras.engine`)",
-            keras2="importing it fails from Keras 2.13 on, where it moved to keras.src.engine: "
-            "ModuleNotFoundError (AttributeError when reached as `keras.engine`)",
+            keras3=said(_FAILS, "ModuleNotFoundError (AttributeError when reached as `keras.engine`)"),
+            keras2=said(
+                "importing it fails from Keras 2.13 on",
+                "where it moved to keras.src.engine: ModuleNotFoundError (AttributeError when reached as "
+                "`keras.engine`)",
+                ", ",
+            ),
             keras2_old=None,  # keras.engine is there
         ),
         "src-keras2-only": effect(
-            keras3="importing it fails: Keras 3 has no such module (ModuleNotFoundError or ImportError)",
+            keras3=said(_FAILS, "Keras 3 has no such module (ModuleNotFoundError or ImportError)"),
             keras2=None,
             keras2_old=_NO_KERAS_SRC,
         ),
         "src-keras3-only": effect(
             keras3=None,
-            keras2="importing it fails: Keras 2 has no such module (ModuleNotFoundError or ImportError)",
+            keras2=said(_FAILS, "Keras 2 has no such module (ModuleNotFoundError or ImportError)"),
         ),
         "src": effect(keras3=None, keras2=None, keras2_old=_NO_KERAS_SRC),
         "private-tf-keras": effect(
             keras3=None,
-            keras2="importing it fails: Keras 2 has no keras._tf_keras (ModuleNotFoundError)",
+            keras2=said(_FAILS, "Keras 2 has no keras._tf_keras (ModuleNotFoundError)"),
         ),
         "tensorflow-python-keras-layer": effect(
-            keras3="its layers are not Keras 3 layers: a Sequential model refuses them (ValueError: Only "
-            "instances of `keras.Layer` can be added to a Sequential model), a functional model fails on "
-            "them or trains none of their weights",
-            keras2="its layers are not this Keras's layers: a functional model fails on them (TypeError) or "
-            "trains none of their weights",
+            keras3=said(
+                "its layers are not Keras 3 layers",
+                "a Sequential model refuses them (ValueError: Only instances of `keras.Layer` can be added to a "
+                "Sequential model), a functional model fails on them or trains none of their weights",
+            ),
+            keras2=said(
+                "its layers are not this Keras's layers",
+                "a functional model fails on them (TypeError) or trains none of their weights",
+            ),
             keras2_old=None,
         ),
-        "tensorflow-python-keras-model": effect(
-            keras3="its models do not train on TensorFlow 2.21: fit() raises AttributeError (module "
-            "'tensorflow.python.distribute.input_lib' has no attribute 'DistributedDatasetInterface')",
-            keras2="its models do not train on TensorFlow 2.21: fit() raises AttributeError (module "
-            "'tensorflow.python.distribute.input_lib' has no attribute 'DistributedDatasetInterface')",
-            keras2_old=None,
-        ),
+        "tensorflow-python-keras-model": effect(keras3=_LEGACY_MODELS, keras2=_LEGACY_MODELS, keras2_old=None),
         "tensorflow-python-keras-optimizer": effect(
-            keras3="compile() does not take its optimizers (ValueError: Could not interpret optimizer identifier)",
-            keras2="compile() does not take its optimizers (ValueError: Could not interpret optimizer identifier)",
-            keras2_old=None,
+            keras3=_LEGACY_OPTIMIZERS, keras2=_LEGACY_OPTIMIZERS, keras2_old=None
         ),
     }
 
@@ -257,7 +267,12 @@ class PrivateKerasImport(Rule):
             if consequence is None:
                 continue
             advice = _INSTEAD.get(situation) or self._homes(names)
-            self.report(node, f"'{shown}' is {_WHAT[situation]}: {consequence}; {advice}")
+            what = _WHAT[situation]
+            self.report(
+                node,
+                f"'{shown}' is {headline(what)}: {self.consequence(situation, short=True)}",
+                help=f"it is {what}: {consequence}; {advice}",
+            )
             return True
         return False
 

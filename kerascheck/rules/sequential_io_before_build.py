@@ -25,12 +25,13 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, effect
+from kerascheck.rules.base import Rule, effect, said
 from kerascheck.semantic import knowledge, syntax, target
 from kerascheck.semantic.file_state import code_of
 from kerascheck.semantic.names import resolves_to
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+_ATTRIBUTE_ERROR = "it raises AttributeError"
 
 
 @dataclass
@@ -50,14 +51,22 @@ class SequentialIoBeforeBuild(Rule):
     affects = "Keras 2 and Keras 3 (model.inputs: AttributeError on Keras 3, None on Keras 2)"
     effects = {
         "model-io": effect(
-            keras3="it raises AttributeError (Sequential model 'sequential' has no defined inputs yet / outputs yet)",
-            keras2="it is None until the model is built, so what uses it fails (keras.Model(None, ...) raises "
-            "ValueError, inputs[0] raises TypeError)",
+            keras3=said(
+                _ATTRIBUTE_ERROR, "(Sequential model 'sequential' has no defined inputs yet / outputs yet)", " "
+            ),
+            keras2=said(
+                "it is None until the model is built",
+                "so what uses it fails (keras.Model(None, ...) raises ValueError, inputs[0] raises TypeError)",
+                ", ",
+            ),
         ),
         "layer-io": effect(
-            keras3="it raises AttributeError (The layer ... has never been called and thus has no defined "
-            "output / input)",
-            keras2="it raises AttributeError (Layer ... has no inbound nodes / is not connected, no input to return)",
+            keras3=said(
+                _ATTRIBUTE_ERROR, "(The layer ... has never been called and thus has no defined output / input)", " "
+            ),
+            keras2=said(
+                _ATTRIBUTE_ERROR, "(Layer ... has no inbound nodes / is not connected, no input to return)", " "
+            ),
         ),
     }
 
@@ -148,8 +157,9 @@ class SequentialIoBeforeBuild(Rule):
         self._reported.add(key)
         self.report(
             node,
-            f"`{code_of(node)}` of a {what} that has no input yet (no keras.Input, no input_shape, not built "
-            f"before this line): {consequence}; start the model with keras.Input(shape=...)",
+            f"`{code_of(node)}` of a {what} that has no input yet: {self.consequence(situation, short=True)}",
+            help=f"the model has no keras.Input, no input_shape and is not built before this line: {consequence}; "
+            "start the model with keras.Input(shape=...)",
         )
 
     # ---- what a Sequential is made of -------------------------------------------------------

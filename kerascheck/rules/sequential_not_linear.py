@@ -15,7 +15,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Rule, everywhere
+from kerascheck.rules.base import Rule, everywhere, said
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import resolves_to
 
@@ -49,11 +49,14 @@ class SequentialNotLinear(Rule):
     affects = "Keras 2 and Keras 3, the same on both"
     effects = {
         "list-layer-inside": everywhere(
-            "building or calling the model raises ValueError (the layer needs a list of inputs)"
+            said("building or calling the model raises ValueError", "(the layer needs a list of inputs)", " ")
         ),
         "several-inputs": everywhere(
-            "its first layer raises ValueError (expects 1 input(s), but it received several), in a "
-            "direct call and in fit()"
+            said(
+                "its first layer raises ValueError",
+                "(expects 1 input(s), but it received several), in a direct call and in fit()",
+                " ",
+            )
         ),
     }
 
@@ -120,12 +123,14 @@ class SequentialNotLinear(Rule):
         """One more layer on the stack: report a list-taking layer that follows a layer
         known to return one tensor, then update what is known."""
         layer = self._layer(expression)
-        if layer.name in _LIST_LAYERS and stack.last is not None and self.consequence("list-layer-inside"):
+        consequence = self.consequence("list-layer-inside", short=True)
+        if layer.name in _LIST_LAYERS and stack.last is not None and consequence:
             self.report(
                 expression,
-                f"{layer.name} inside a Sequential receives the single output of {stack.last}, "
-                f"not a list: building or calling the model raises ValueError ({_list_error(layer.name)}); "
-                "use the functional API (keras.Model(inputs, outputs)) for non-linear topologies",
+                f"{layer.name} after {stack.last} inside a Sequential: {consequence}",
+                help=f"{layer.name} receives the single output of {stack.last}, not a list: {consequence} "
+                f"({_list_error(layer.name)}); use the functional API (keras.Model(inputs, outputs)) for "
+                "non-linear topologies",
             )
         if stack.first == _EMPTY:
             stack.first = layer.name if not conditional else None
@@ -147,13 +152,15 @@ class SequentialNotLinear(Rule):
         first = stack.first
         if not first or first in _LIST_LAYERS or first in knowledge.ANY_STRUCTURE_LAYERS:
             return
-        if self.consequence("several-inputs") is None:
+        consequence = self.consequence("several-inputs", short=True)
+        if consequence is None:
             return
         self.report(
             argument.value,
-            f"a Sequential model has one input, but it is given a list of {len(elements)}: its first "
-            f"layer ({first}) raises ValueError (expects 1 input(s), but it received {len(elements)} "
-            "input tensors); build a functional keras.Model with one keras.Input per input",
+            f"a Sequential model given a list of {len(elements)} inputs: {consequence}",
+            help=f"a Sequential model has one input: its first layer ({first}) raises ValueError (expects 1 "
+            f"input(s), but it received {len(elements)} input tensors); build a functional keras.Model with "
+            "one keras.Input per input",
         )
 
     # ---- small questions -----------------------------------------------------------------

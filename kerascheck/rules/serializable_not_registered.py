@@ -22,7 +22,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, effect, everywhere
+from kerascheck.rules.base import MESSAGE_LIMIT, Fix, Rule, effect, everywhere, own_length, said
 from kerascheck.semantic import knowledge, target
 from kerascheck.semantic.file_state import SHIM, STANDALONE, TF_KERAS, FileState, flavor
 from kerascheck.semantic.names import cst_dotted
@@ -41,8 +41,11 @@ _SITUATIONS = {
     **{(kind, _DIR): "loss-or-metric+savedmodel-dir" for kind in (LOSS, METRIC)},
 }
 _FORMAT_LABELS = {_KERAS: "a .keras file", _H5: "an .h5 file", _DIR: "a SavedModel directory", None: "a file"}
-_NOT_FOUND = "load_model fails: TypeError (the class of the saved name is not found)"
 _RELOAD = " while it rebuilds the compiled loss and metrics"
+_LOAD_FAILS = "load_model fails"
+_NOT_FOUND = said(_LOAD_FAILS, "TypeError (the class of the saved name is not found)")
+_NOT_LOCATED = "TypeError (\"Could not locate class\")"
+_UNKNOWN_LAYER = said(_LOAD_FAILS, "ValueError (\"Unknown layer\")")
 _DECORATOR = {STANDALONE: "saving.register_keras_serializable", SHIM: "utils.register_keras_serializable"}
 
 
@@ -57,21 +60,27 @@ class SerializableNotRegistered(Rule):
     effects = {
         # (Before Keras 2.12 there is no .keras format: save() writes a SavedModel there.)
         "layer+keras-file": effect(keras3=_NOT_FOUND, keras2=_NOT_FOUND, keras2_old=None),
-        "layer+h5-file": everywhere("load_model fails: ValueError (\"Unknown layer\")"),
+        "layer+h5-file": everywhere(_UNKNOWN_LAYER),
         # tf_keras imports the class's module and finds it there (measured with an
         # importable module, as a project's is); it cannot write a subclassed model to .h5.
-        "model+keras-file": effect(keras3="load_model fails: TypeError (\"Could not locate class\")"),
-        "model+h5-file": effect(keras3="load_model fails: ValueError (\"Unknown layer\")"),
-        "loss-or-metric+keras-file": effect(keras3="load_model fails: TypeError (\"Could not locate class\")" + _RELOAD),
+        "model+keras-file": effect(keras3=said(_LOAD_FAILS, _NOT_LOCATED)),
+        "model+h5-file": effect(keras3=_UNKNOWN_LAYER),
+        "loss-or-metric+keras-file": effect(keras3=said(_LOAD_FAILS, _NOT_LOCATED + _RELOAD)),
         # Keras 3 reloads an .h5 file without a custom metric it cannot find, and the
         # reloaded model then fails to evaluate or train.
         "loss-or-metric+h5-file": effect(
-            keras3="load_model fails (a loss), or the reloaded model's first evaluate or fit does (a metric): "
-            "ValueError (\"Could not interpret ... identifier\")",
-            keras2="load_model fails: ValueError (\"Unknown loss function\" or \"Unknown metric function\")" + _RELOAD,
+            keras3=said(
+                "the reload fails",
+                "load_model (a loss), or the reloaded model's first evaluate or fit (a metric), raises ValueError "
+                "(\"Could not interpret ... identifier\")",
+            ),
+            keras2=said(
+                _LOAD_FAILS,
+                "ValueError (\"Unknown loss function\" or \"Unknown metric function\")" + _RELOAD,
+            ),
         ),
         "loss-or-metric+savedmodel-dir": effect(
-            keras2="load_model fails: ValueError (an unknown loss or a metric it cannot restore)" + _RELOAD,
+            keras2=said(_LOAD_FAILS, "ValueError (an unknown loss or a metric it cannot restore)" + _RELOAD),
         ),
     }
 
@@ -96,7 +105,7 @@ class SerializableNotRegistered(Rule):
             consequence = self.consequence(situation) if situation else None
             loads = project.loads_for(save, compiled=kind in (LOSS, METRIC)) if consequence else []
             if loads:
-                self._report(node, kind, save, loads[0], consequence)
+                self._report(node, kind, save, loads[0], situation)
                 return
 
     def _registered(self, node: cst.ClassDef) -> bool:
@@ -107,17 +116,24 @@ class SerializableNotRegistered(Rule):
                 return True
         return False
 
-    def _report(self, node: cst.ClassDef, kind: str, save: Save, load: Load, consequence: str) -> None:
+    def _report(self, node: cst.ClassDef, kind: str, save: Save, load: Load, situation: str) -> None:
+        """The message names the save and the load when they fit in it; the help always
+        does, with the whole consequence and the registration to add."""
         name = node.name.value
         decorator = self._decorator(node)
+        saved, loaded = self._where(save.path, save.site.line), self._where(load.path, load.site.line)
+        consequence, short = self.consequence(situation), self.consequence(situation, short=True)
+        message = f"{kind} '{name}' is saved ({saved}) and loaded back ({loaded}), unregistered: {short}"
+        if own_length(message) > MESSAGE_LIMIT:
+            message = f"{kind} '{name}' is saved and loaded back, unregistered: {short}"
         self.report(
             node.name,
-            f"{kind} '{name}' is saved in a model ({save.site.callee} to {_FORMAT_LABELS[save.site.format]}, "
-            f"{self._where(save.path, save.site.line)}) and loaded back ({self._where(load.path, load.site.line)}), "
-            f"but never registered nor passed as custom_objects: {consequence}; decorate it with "
+            message,
+            fix=_fix(node, *decorator) if decorator else None,
+            help=f"{consequence}; it is saved by {save.site.callee} to {_FORMAT_LABELS[save.site.format]} ({saved}) "
+            f"and loaded back ({loaded}), never registered nor passed as custom_objects; decorate it with "
             f"@{decorator[0] if decorator else 'keras.saving.register_keras_serializable()'} "
             f"(or pass custom_objects={{\"{name}\": {name}}} to load_model)",
-            fix=_fix(node, *decorator) if decorator else None,
         )
 
     def _where(self, path: str, line: int) -> str:

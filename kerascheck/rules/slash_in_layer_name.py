@@ -17,7 +17,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, effect
+from kerascheck.rules.base import Fix, Rule, effect, said
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import canonical_keras_name, keras_class_name
 
@@ -31,8 +31,11 @@ class SlashInLayerName(Rule):
     affects = "Keras 3 (tf_keras 2 accepts the name)"
     effects = {
         "slash": effect(
-            keras3="the constructor raises ValueError (Argument `name` must be a string and cannot contain "
-            "character `/`)",
+            keras3=said(
+                "the constructor raises ValueError",
+                "(Argument `name` must be a string and cannot contain character `/`)",
+                " ",
+            ),
             keras2=None,
         ),
     }
@@ -56,8 +59,9 @@ class SlashInLayerName(Rule):
         )
         self.report(
             argument.value,
-            f"the name {_shown(argument.value)} contains '/': {consequence}; use '_' instead",
+            f"the name {_shown(argument.value)} contains '/': {self.consequence('slash', short=True)}",
             fix=fix,
+            help=f"{consequence}; use '_' instead",
         )
 
     def _names_a_keras_object(self, call: cst.Call) -> bool:
@@ -117,8 +121,9 @@ def _without_slash(part: cst.CSTNode) -> cst.CSTNode:
 
 
 def _shown(value: cst.BaseExpression) -> str:
+    """The name as the message quotes it: the string, or the code that builds it."""
     text = syntax.string_value(value)
     if text is not None:
         return repr(text)
     code = cst.Module(body=[]).code_for_node(value)
-    return code if len(code) <= 60 else code[:57] + "..."
+    return f"`{code if len(code) <= 60 else code[:57] + '...'}`"

@@ -19,7 +19,7 @@ from typing import Optional
 import libcst as cst
 
 from kerascheck.finding import Severity
-from kerascheck.rules.base import Fix, Rule, effect, everywhere
+from kerascheck.rules.base import Fix, Rule, effect, everywhere, said
 from kerascheck.rules.support import parents
 from kerascheck.semantic import syntax
 
@@ -35,29 +35,41 @@ class SuperInitMissing(Rule):
     fix_safety = ('safe',)
     effects = {
         "no-super-layer": effect(
-            keras3="the layer's first call raises RuntimeError (\"you forgot to call `super().__init__()`\")",
-            keras2="the layer's first call raises RuntimeError (\"You must call `super().__init__()` in the "
-            "layer constructor\")",
+            keras3=said("the layer's first call raises RuntimeError", "(\"you forgot to call `super().__init__()`\")", " "),
+            keras2=said(
+                "the layer's first call raises RuntimeError",
+                "(\"You must call `super().__init__()` in the layer constructor\")", " ",
+            ),
         ),
         "no-super-model": effect(
-            keras3="the model's first call raises RuntimeError (\"you forgot to call `super().__init__()`\")",
-            keras2="constructing the model raises RuntimeError at the first attribute __init__ sets "
-            "(\"you forgot to call `super().__init__()`\")",
+            keras3=said("the model's first call raises RuntimeError", "(\"you forgot to call `super().__init__()`\")", " "),
+            keras2=said(
+                "constructing the model raises RuntimeError",
+                "at the first attribute __init__ sets (\"you forgot to call `super().__init__()`\")", " ",
+            ),
         ),
         "misspelled-super-init": everywhere("constructing the class raises AttributeError"),
         "self-passed-twice": effect(
-            keras3="constructing the class raises TypeError (\"Layer.__init__() takes 1 positional argument "
-            "but 2 were given\")",
-            keras2="constructing the class raises TypeError (\"Expected `trainable` argument to be a "
-            "boolean\"): the instance lands in `trainable`",
+            keras3=said(
+                "constructing the class raises TypeError",
+                "(\"Layer.__init__() takes 1 positional argument but 2 were given\")", " ",
+            ),
+            keras2=said(
+                "constructing the class raises TypeError",
+                "(\"Expected `trainable` argument to be a boolean\"): the instance lands in `trainable`", " ",
+            ),
         ),
         "misspelled-def": effect(
-            keras3="the parent initializer gets the constructor arguments and rejects them (keywords: "
-            "ValueError \"Unrecognized keyword arguments\"; positional: TypeError \"takes 1 positional "
-            "argument\")",
-            keras2="the parent initializer gets the constructor arguments and rejects them (keywords: "
-            "TypeError \"Keyword argument not understood\"; positional: TypeError \"Expected `trainable` "
-            "argument to be a boolean\")",
+            keras3=said(
+                "the parent initializer gets the constructor arguments and rejects them",
+                "(keywords: ValueError \"Unrecognized keyword arguments\"; positional: TypeError \"takes 1 "
+                "positional argument\")", " ",
+            ),
+            keras2=said(
+                "the parent initializer gets the constructor arguments and rejects them",
+                "(keywords: TypeError \"Keyword argument not understood\"; positional: TypeError \"Expected "
+                "`trainable` argument to be a boolean\")", " ",
+            ),
         ),
     }
 
@@ -76,36 +88,45 @@ class SuperInitMissing(Rule):
             for method in misspelled if consequence else ():
                 # Two near misses: which one was meant is not for a tool to decide.
                 fix = _renamed(method.name) if len(misspelled) == 1 else None
-                self.report(method.name, self._misspelled_def_message(method.name.value, consequence), fix=fix)
+                self.report(
+                    method.name,
+                    f"'{method.name.value}' is not __init__: {self.consequence('misspelled-def', short=True)}",
+                    fix=fix,
+                    help=f"Python never runs '{method.name.value}' as the constructor, so {consequence}; {_RENAME}",
+                )
             return
         owner = syntax.self_name(init)
         misspelled = parents.misspelled_init_calls(init)
         for call in misspelled if self.consequence("misspelled-super-init") else ():
+            name = call.func.attr.value
             self.report(
                 call.func,
-                self._misspelled_call_message(call.func.attr.value, node.name.value),
+                f"super().{name}(...) is a misspelling of super().__init__(...): "
+                f"{self.consequence('misspelled-super-init', short=True)}",
                 fix=_renamed(call.func.attr),
+                help=self._misspelled_call_help(name, node.name.value),
             )
         calls = parents.parent_calls(init, "__init__")
         twice = self.consequence("self-passed-twice")
         for call in calls if twice else ():
             arguments = syntax.positional(call)
             if syntax.is_super_call(call, "__init__") and arguments and _is_name(arguments[0].value, owner):
+                drop = f"drop '{owner}' from the arguments"
                 self.report(
                     arguments[0],
-                    f"super().__init__() is already bound to the instance, so '{owner}' is passed "
-                    f"twice: {twice}; drop '{owner}' from the arguments",
-                    fix=Fix.replace(
-                        arguments[0], cst.RemoveFromParent(), safe=True, description=f"drop '{owner}' from the arguments"
-                    ),
+                    f"'{owner}' passed twice to super().__init__(): {self.consequence('self-passed-twice', short=True)}",
+                    fix=Fix.replace(arguments[0], cst.RemoveFromParent(), safe=True, description=drop),
+                    help=f"super().__init__() is already bound to the instance: {twice}; {drop}",
                 )
         if not calls and not misspelled and not self._delegates(init, methods):
-            consequence = self.consequence("no-super-model" if keras_class.is_model else "no-super-layer")
+            situation = "no-super-model" if keras_class.is_model else "no-super-layer"
+            consequence = self.consequence(situation)
             if consequence is not None:
                 self.report(
                     init.name,
-                    f"__init__ never calls super().__init__(), so the {'model' if keras_class.is_model else 'layer'} "
-                    f"is left uninitialized: {consequence}; call super().__init__(**kwargs) first",
+                    f"__init__ never calls super().__init__(): {self.consequence(situation, short=True)}",
+                    help=f"the {'model' if keras_class.is_model else 'layer'} is left uninitialized: "
+                    f"{consequence}; call super().__init__(**kwargs) first",
                 )
 
     @staticmethod
@@ -131,20 +152,15 @@ class SuperInitMissing(Rule):
         return takes_arguments or bool(parents.parent_calls(method, "__init__"))
 
     @staticmethod
-    def _misspelled_def_message(name: str, consequence: str) -> str:
-        return f"'{name}' is not '__init__': Python never runs it, so {consequence}; rename it to __init__"
-
-    @staticmethod
-    def _misspelled_call_message(name: str, class_name: str) -> str:
+    def _misspelled_call_help(name: str, class_name: str) -> str:
+        """The AttributeError Python raises for `super().<name>`, and what to call."""
         if name.startswith("__") and not name.endswith("__"):
-            raised = f"AttributeError: 'super' object has no attribute '_{class_name.lstrip('_')}{name}'"
-            why = " (the name is mangled inside a class)"
+            missing, why = f"_{class_name.lstrip('_')}{name}", " (the name is mangled inside a class)"
         else:
-            raised = f"AttributeError: 'super' object has no attribute '{name}'"
-            why = ""
+            missing, why = name, ""
         return (
-            f"super().{name}(...) is a misspelling of super().__init__(...){why}: constructing "
-            f"the class raises {raised}; call super().__init__(...)"
+            f"constructing the class raises AttributeError: 'super' object has no attribute "
+            f"'{missing}'{why}; call super().__init__(...)"
         )
 
 

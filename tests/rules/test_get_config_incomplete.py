@@ -237,7 +237,8 @@ test_triggers, test_does_not_trigger = rule_tests("KC304", INVALID, VALID)
 
 def test_lists_what_is_lost():
     [finding] = assert_triggers("KC304", INVALID["name spelled out, trainable and dtype still lost (`from keras.layers import Layer`)"])
-    assert "trainable, dtype are lost" in finding.message and "new name" not in finding.message
+    assert "trainable, dtype are lost" in finding.message and "new name" not in finding.message + finding.help
+    assert "trainable=True again, the default dtype policy" in finding.help
 
 
 def test_cross_file_keras_class(project):

@@ -171,8 +171,9 @@ test_triggers, test_does_not_trigger = rule_tests("KC402", INVALID, VALID)
 def test_message_quotes_the_keras_error_and_the_fix():
     [finding] = lint("import keras\n\ninputs = keras.Input(shape=(784))\n", ("KC402",))
     assert (finding.line, finding.column, finding.end_column) == (3, 29, 32)
-    assert "Cannot convert '784' to a shape" in finding.message
-    assert "shape=(784,)" in finding.message
+    assert finding.message.startswith("`shape=(784)` passes a number where a shape tuple is needed (no comma")
+    assert "Cannot convert '784' to a shape" in finding.help
+    assert "write shape=(784,)" in finding.help
 
 
 def test_cross_file_constant_is_not_followed(project):

@@ -292,7 +292,10 @@ def test_reported_at_the_module_name_with_the_public_home():
     [finding] = _found("from keras.src.engine.base_layer import Layer, InputSpec\n", "auto")
     assert (finding.line, finding.column, finding.end_column) == (1, 6, 33)
     assert finding.message == (
-        "'keras.src.engine.base_layer' is an internal module of Keras 2 (the keras.src of Keras 2.13 to 2.15): "
+        "'keras.src.engine.base_layer' is an internal module of Keras 2: on Keras 3 (unpinned), importing it fails"
+    )
+    assert finding.help == (
+        "it is an internal module of Keras 2 (the keras.src of Keras 2.13 to 2.15): "
         "on Keras 3 (unpinned), importing it fails: Keras 3 has no such module (ModuleNotFoundError or "
         "ImportError); use keras.layers.Layer, keras.layers.InputSpec instead"
     )
@@ -300,29 +303,30 @@ def test_reported_at_the_module_name_with_the_public_home():
 
 def test_a_name_without_public_equivalent_is_said_so():
     [finding] = _found("from keras.src.testing import TestCase\n", "2")
-    assert finding.message.endswith("; `TestCase` has no public equivalent on Keras 2")
+    assert finding.help.endswith("; `TestCase` has no public equivalent on Keras 2")
     [finding] = _found("from keras.engine.base_layer import Layer, Node\n", "3")
-    assert finding.message.endswith("; use keras.layers.Layer instead; `Node` has no public equivalent on Keras 3")
+    assert finding.help.endswith("; use keras.layers.Layer instead; `Node` has no public equivalent on Keras 3")
 
 
 def test_the_home_is_the_targets_own():
     """KerasTensor is public on Keras 3 only; CustomObjectScope lives in saving / utils."""
     [keras3] = _found("from keras.engine.keras_tensor import KerasTensor\n", "3")
     [keras2] = _found("from keras.engine.keras_tensor import KerasTensor\n", "2")
-    assert keras3.message.endswith("use keras.KerasTensor instead")
-    assert keras2.message.endswith("`KerasTensor` has no public equivalent on Keras 2")
+    assert keras3.help.endswith("use keras.KerasTensor instead")
+    assert keras2.help.endswith("`KerasTensor` has no public equivalent on Keras 2")
 
 
 def test_an_unchecked_name_gets_no_invented_home():
     [finding] = _found("from keras.src.utils.generic_utils import to_list\n", "auto")
-    assert finding.message.endswith("import `to_list` from the public API if it is there (kerascheck has not checked it)")
+    assert finding.help.endswith("import `to_list` from the public API if it is there (kerascheck has not checked it)")
 
 
 def test_the_legacy_copy_says_what_fails():
     [finding] = _found("from tensorflow.python.keras.layers import Dense\n", "auto")
-    assert "a Sequential model refuses them" in finding.message
-    assert "importing it fails" not in finding.message
-    assert finding.message.endswith("take layers from the Keras your models use (`keras.layers`)")
+    assert finding.message.endswith("its layers are not Keras 3 layers")
+    assert "a Sequential model refuses them" in finding.help
+    assert "importing it fails" not in finding.message + finding.help
+    assert finding.help.endswith("take layers from the Keras your models use (`keras.layers`)")
 
 
 def test_one_finding_per_private_import():

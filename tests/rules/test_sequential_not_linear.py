@@ -193,7 +193,8 @@ model = keras.Sequential([layers.Dense(4), layers.Add(), layers.Dense(4), layers
 """
     found = lint(code, ("KC401",))
     assert [(f.line, f.column) for f in found] == [(4, 44), (4, 75)]
-    assert "Add inside a Sequential receives the single output of Dense" in found[0].message
+    assert found[0].message.startswith("Add after Dense inside a Sequential: ")
+    assert "Add receives the single output of Dense" in found[0].help
 
 
 def test_cross_file_layer_before_merge_is_unknown(project):

@@ -177,7 +177,7 @@ INVALID = {
     "the message says what happens and where": Invalid(_script("import keras\n", """
     model.save("model.keras")
     restored = keras.models.load_model("model.keras")
-    """), message_contains="saved in a model (model.save to a .keras file, line 17) and loaded back (line 18)"),
+    """), message_contains="saved by model.save to a .keras file (line 17) and loaded back (line 18)"),
 }
 
 VALID = {
@@ -399,15 +399,19 @@ test_triggers_on_keras2, test_does_not_trigger_on_keras2 = rule_tests(
 def test_a_subclassed_model_in_a_keras_file_is_reported_on_keras_3_only():
     code = VALID_KERAS2["a subclassed model in a .keras file: tf_keras imports its module"]
     [finding] = assert_triggers("KC305", code, target_keras="3")
-    assert "on Keras 3, load_model fails: TypeError" in finding.message
+    assert finding.message.endswith("on Keras 3, load_model fails")
+    assert "on Keras 3, load_model fails: TypeError" in finding.help
     assert_clean("KC305", code, target_keras="2")
 
 
 def test_the_message_names_the_keras_where_only_one_fails():
     [finding] = assert_triggers("KC305", INVALID["a Loss given to compile()"])
-    assert finding.message.startswith("loss 'SquaredError' is saved in a model (model.save to a .keras file, line 10) and loaded back (line 12)")
-    assert "on Keras 3 (unpinned), load_model fails" in finding.message
-    assert 'custom_objects={"SquaredError": SquaredError}' in finding.message
+    assert finding.message == (
+        "loss 'SquaredError' is saved (line 10) and loaded back (line 12), unregistered: "
+        "on Keras 3 (unpinned), load_model fails"
+    )
+    assert "saved by model.save to a .keras file (line 10) and loaded back (line 12)" in finding.help
+    assert 'custom_objects={"SquaredError": SquaredError}' in finding.help
 
 
 _PROJECT = {
@@ -457,8 +461,18 @@ def _lint_project(root):
 def test_saved_through_a_builder_in_another_file_and_loaded_in_a_third(project):
     [finding] = _lint_project(project(_PROJECT))
     assert finding.path.endswith("layers.py") and finding.line == 4
-    assert "(model.save to a .keras file, train.py:6) and loaded back (predict.py:5)" in finding.message
-    assert 'package="pkg"' in finding.message
+    assert "is saved (train.py:6) and loaded back (predict.py:5)" in finding.message
+    assert "saved by model.save to a .keras file (train.py:6) and loaded back (predict.py:5)" in finding.help
+    assert 'package="pkg"' in finding.help
+
+
+def test_places_that_do_not_fit_in_the_message_go_to_help(project):
+    files = dict(_PROJECT)
+    long_train, long_predict = "train_the_segmentation_model_on_all_shards.py", "predict_masks_for_the_validation_split.py"
+    files[long_train], files[long_predict] = files.pop("train.py"), files.pop("predict.py")
+    [finding] = _lint_project(project(files))
+    assert finding.message == "layer 'Scale' is saved and loaded back, unregistered: on Keras 3 (unpinned), load_model fails"
+    assert f"({long_train}:6) and loaded back ({long_predict}:5)" in finding.help
 
 
 def test_custom_objects_in_another_file_cover_the_class(project):

@@ -125,7 +125,7 @@ def test_quiet_where_the_project_targets_keras2():
 def test_the_message_shows_the_name_and_the_keras3_error():
     found = assert_triggers("KC405", INVALID["a built-in layer, `import keras`"])
     assert "the name 'block1/dense' contains '/'" in found[0].message
-    assert "cannot contain character `/`" in found[0].message
+    assert "cannot contain character `/`" in found[0].help
 
 
 def test_the_unsafe_fix_replaces_the_slashes_in_the_literal_text_only():

@@ -163,9 +163,10 @@ VALID = {
 test_triggers, test_does_not_trigger = rule_tests("KC301", INVALID, VALID)
 
 
-def test_mangled_name_in_message():
+def test_mangled_name_in_help():
     [finding] = assert_triggers("KC301", INVALID["the tutorial's name-mangled super(MyModel, self).__init(...)"])
-    assert "_MyModel__init" in finding.message
+    assert "super().__init(...) is a misspelling" in finding.message
+    assert "no attribute '_MyModel__init' (the name is mangled inside a class)" in finding.help
     assert finding.line == 6
 
 
