@@ -1,6 +1,7 @@
-"""The errors KC5xx messages quote are the ones the flagged code raises on Keras 3.15.1:
-the user's class where the receiver's construction tells it (never another class), and
-the exception type that matches the spelling (import, `from ... import`, attribute)."""
+"""The errors KC5xx findings quote (the message names the exception, the help quotes the
+error) are the ones the flagged code raises on Keras 3.15.1: the user's class where the
+receiver's construction tells it (never another class), and the exception type that
+matches the spelling (import, `from ... import`, attribute)."""
 import os
 import re
 import sys
@@ -14,6 +15,10 @@ from lintutil import lint  # noqa: E402
 
 def _messages(code, snippet):
     return [f.message for f in lint(snippet, (code,)) if f.code == code]
+
+
+def _helps(code, snippet):
+    return [f.help for f in lint(snippet, (code,)) if f.code == code]
 
 
 # ---- KC509: import -> ModuleNotFoundError / ImportError, attribute -> AttributeError ------------
@@ -31,17 +36,18 @@ def _messages(code, snippet):
      "AttributeError: ... has no attribute 'np_utils'"),
 ])
 def test_kc509_error_follows_the_spelling(snippet, says):
-    messages = _messages("KC509", snippet)
+    messages, helps = _messages("KC509", snippet), _helps("KC509", snippet)
     assert len(messages) == 1, messages
-    assert says in messages[0]
+    assert f"({says.partition(':')[0]})" in messages[0]  # the message names the exception
+    assert says in helps[0]  # the help quotes the error
     if says.startswith("AttributeError"):
-        assert "ModuleNotFoundError" not in messages[0]
+        assert "ModuleNotFoundError" not in messages[0] + helps[0]
 
 
 # ---- the receiver's class: the user's, or none -----------------------------------------------------
 @pytest.mark.parametrize("code,snippet,says", [
     ("KC503", "import keras\nopt = keras.optimizers.SGD(0.1)\nrate = opt.lr\n", "'SGD' object has no attribute 'lr'"),
-    ("KC503", "def rate(model):\n    return model.optimizer.lr\n", "(AttributeError: ... object has no attribute 'lr')"),
+    ("KC503", "def rate(model):\n    return model.optimizer.lr\n", "AttributeError: ... object has no attribute 'lr';"),
     ("KC504", "import keras\n\ndef train(inputs, outputs, gen):\n    model = keras.Model(inputs, outputs)\n"
               "    model.fit_generator(gen)\n", "'Functional' object has no attribute 'fit_generator'"),
     ("KC504", "import keras\nmodel = keras.Sequential()\nmodel.fit_generator(gen)\n",
@@ -49,13 +55,13 @@ def test_kc509_error_follows_the_spelling(snippet, says):
     ("KC504", "import keras\n\nclass Net(keras.Model):\n    pass\n\nnet = Net()\nnet.fit_generator(gen)\n",
      "'Net' object has no attribute 'fit_generator'"),
     ("KC504", "import keras\n\ndef train(model: keras.Model, gen):\n    model.fit_generator(gen)\n",
-     "(AttributeError: ... object has no attribute 'fit_generator')"),
+     "AttributeError: ... object has no attribute 'fit_generator';"),
     ("KC515", "import keras\nconv = keras.layers.Conv2D(4, 3)\nshape = conv.output_shape\n",
      "'Conv2D' object has no attribute 'output_shape'"),
     ("KC515", "from keras import layers\npool = layers.MaxPool2D()\nshape = pool.output_shape\n",
      "'MaxPooling2D' object has no attribute 'output_shape'"),  # the alias's class
     ("KC515", "def shapes(model):\n    return [layer.output_shape for layer in model.layers]\n",
-     "(AttributeError: ... object has no attribute 'output_shape')"),
+     "AttributeError: ... object has no attribute 'output_shape';"),
     ("KC526", "import keras\nopt = keras.optimizers.RMSprop()\nopt.minimize(loss, [v], tape=tape)\n",
      "'RMSprop' object has no attribute 'minimize'"),
     ("KC531", "import keras\nmean = keras.metrics.Mean()\nmean.reset_states()\n",
@@ -64,10 +70,11 @@ def test_kc509_error_follows_the_spelling(snippet, says):
               "    model.reset_states()\n", "'Functional' object has no attribute 'reset_states'"),
 ])
 def test_messages_name_the_receivers_class_or_none(code, snippet, says):
-    messages = _messages(code, snippet)
+    messages, helps = _messages(code, snippet), _helps(code, snippet)
     assert len(messages) == 1, messages
-    assert says in messages[0]
-    named = re.findall(r"'(\w+)' object", messages[0])
+    assert "(AttributeError)" in messages[0]
+    assert says in helps[0]
+    named = re.findall(r"'(\w+)' object", messages[0] + " " + helps[0])
     assert named == re.findall(r"'(\w+)' object", says)  # that class or none, never another
 
 
@@ -94,7 +101,7 @@ def test_set_backend_points_at_keras_config():
     from kerascheck.config import Settings
 
     [finding] = check_source('import keras\nkeras.backend.set_backend("jax")\n', config=Settings(select=("KC501",)))
-    assert finding.message.endswith("use keras.config.set_backend, or set KERAS_BACKEND before importing keras")
+    assert finding.help.endswith("use keras.config.set_backend, or set KERAS_BACKEND before importing keras")
 
 
 def test_a_legacy_optimizer_is_one_finding_not_also_decay():

@@ -98,7 +98,8 @@ class Entry:
     severity: Severity
     affects: str
     matchers: tuple  # ((kind, params), ...)
-    # str.format templates over written, member, hint, kind, value: the message (what is
+    # str.format templates over written, member, hint, kind, value, error (the error the
+    # symbol matchers give for the spelling) and exception (its name): the message (what is
     # wrong and what Keras 3 does, at most MESSAGE_LIMIT characters of its own) and the
     # help (the exact error and what to write instead).
     message: str
@@ -125,6 +126,8 @@ class Entry:
         template = self.messages.get(fields.get("kind") or "", self.message)
         message, help = template if isinstance(template, tuple) else (template, self.help)
         values = defaultdict(str, {k: v for k, v in fields.items() if v is not None})
+        # The exception's name alone ("ImportError"), for the message; `error` in full goes to help.
+        values["exception"] = values["error"].partition(":")[0]
         return Text(message.format_map(values), help.format_map(values))
 
 
@@ -395,8 +398,8 @@ entry(
         "fix": "backend",
         "hint_function": "backend",
     }),),
-    message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.backend' has no attribute "
-            "'{member}'); {hint}",
+    message="`{written}` does not exist in Keras 3 ({exception})",
+    help="{error}; {hint}",
     fix_safety=("safe", "unsafe"),
     bad="""
         from keras import backend as K
@@ -430,8 +433,8 @@ entry(
         "tree": "optimizer",
         "keywords": {"lr": {"fix": "rename", "to": "learning_rate", "safe": True}},
     }),),
-    message="`{written}(lr=...)` fails on Keras 3 (ValueError: Argument(s) not recognized: {{'lr': ...}}); "
-            "pass `learning_rate=` instead",
+    message="`{written}(lr=...)` fails on Keras 3 (ValueError): its optimizers no longer take `lr`",
+    help="ValueError: Argument(s) not recognized: {{'lr': ...}}; pass `learning_rate=` instead",
     fix_safety=("safe",),
     bad="""
         import keras
@@ -460,8 +463,8 @@ entry(
         "attributes": {"lr": {"to": ".learning_rate", "safe": True}},
         "not_self": True,
     }),),
-    message="`{written}` fails on Keras 3 (AttributeError: {owner} object has no attribute 'lr'); "
-            "use `.learning_rate`",
+    message="`{written}` fails on Keras 3 (AttributeError): its optimizers have no `lr`",
+    help="AttributeError: {owner} object has no attribute 'lr'; use `.learning_rate`",
     fix_safety=("safe",),
     bad="""
         import keras
@@ -507,8 +510,8 @@ entry(
         "keyword_renames": {"generator": "x"},
         "unsafe_with": ("workers", "use_multiprocessing", "max_queue_size"),
     }),),
-    message="`{written}()` does not exist in Keras 3 (AttributeError: {owner} object has no attribute "
-            "'{member}'); call `.{hint}()` with the generator as `x`",
+    message="`{written}()` does not exist in Keras 3 (AttributeError)",
+    help="AttributeError: {owner} object has no attribute '{member}'; call `.{hint}()` with the generator as `x`",
     fix_safety=("safe", "unsafe"),
     bad="""
         import keras
@@ -537,8 +540,8 @@ entry(
     severity=ERROR,
     affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
     matchers=(("path", {"check": "save_weights"}),),
-    message="`{written}({member})` fails on Keras 3 (ValueError: The filename must end in `.weights.h5`); "
-            "name the file `*.weights.h5` and load it from that name",
+    message="`{written}({member})` fails on Keras 3 (ValueError): the file name must end in .weights.h5",
+    help="ValueError: The filename must end in `.weights.h5`; name the file `*.weights.h5` and load it from that name",
     fix_safety=("unsafe",),
     bad="""
         import keras
@@ -568,10 +571,12 @@ entry(
     matchers=(("path", {"check": "checkpoint"}),),
     message="",
     messages={
-        "weights": "ModelCheckpoint({member}, save_weights_only=True) fails on Keras 3 (ValueError: the filepath "
-                   "provided must end in `.weights.h5`); name the file `*.weights.h5`",
-        "model": "ModelCheckpoint({member}) fails on Keras 3 (ValueError: The filepath provided must end in "
-                 "`.keras` (Keras model format)); name the file `*.keras` (or `*.h5`)",
+        "weights": ("`ModelCheckpoint({member}, save_weights_only=True)` fails on Keras 3 (ValueError): the name "
+                    "must end in .weights.h5",
+                    "ValueError: the filepath provided must end in `.weights.h5`; name the file `*.weights.h5`"),
+        "model": ("`ModelCheckpoint({member})` fails on Keras 3 (ValueError): a model file must end in .keras or .h5",
+                  "ValueError: The filepath provided must end in `.keras` (Keras model format); name the file "
+                  "`*.keras` (or `*.h5`)"),
     },
     fix_safety=("unsafe",),
     bad="""
@@ -605,11 +610,13 @@ entry(
     matchers=(("path", {"check": "save"}),),
     message="",
     messages={
-        "path": "`{written}({member})` fails on Keras 3 (ValueError: Invalid filepath extension for saving): "
-                "save to `*.keras` to reload in Keras, or `model.export(dir)` for a SavedModel to serve",
-        "format": "`{written}(..., save_format=\"tf\")`: Keras 3 no longer writes SavedModels with save() "
-                  "(ValueError without a .keras/.h5 name; ignored with one); use `model.export(dir)` to serve, "
-                  "`*.keras` to reload",
+        "path": ("`{written}({member})` fails on Keras 3 (ValueError): save() no longer writes SavedModels",
+                 "ValueError: Invalid filepath extension for saving; save to `*.keras` to reload in Keras, or "
+                 "`model.export(dir)` for a SavedModel to serve"),
+        "format": ("`{written}(..., save_format=\"tf\")`: Keras 3's save() no longer writes SavedModels (ValueError)",
+                   "ValueError: The `save_format` argument is deprecated in Keras 3. Please remove this argument and "
+                   "pass a file path with either `.keras` or `.h5` extension (with a .keras/.h5 name, only a warning); "
+                   "use `model.export(dir)` to serve, `*.keras` to reload"),
     },
     fix_safety=(),
     bad="""
@@ -640,11 +647,12 @@ entry(
     matchers=(("path", {"check": "load"}),),
     message="",
     messages={
-        "model": "`{written}({member})` fails on Keras 3 (ValueError: File format not supported ... the legacy "
-                 "SavedModel format is not supported by `load_model()`); reload a `.keras`/`.h5` file, or wrap the "
-                 "SavedModel in `keras.layers.TFSMLayer(path, call_endpoint=\"serving_default\")` for inference",
-        "weights": "`{written}({member})` reads a TensorFlow checkpoint, which Keras 3 cannot load (ValueError: File "
-                   "format not supported); save and load `*.weights.h5` files",
+        "model": ("`{written}({member})` fails on Keras 3 (ValueError): load_model() cannot read a SavedModel",
+                  "ValueError: File format not supported ... the legacy SavedModel format is not supported by "
+                  "`load_model()`; reload a `.keras`/`.h5` file, or wrap the SavedModel in "
+                  "`keras.layers.TFSMLayer(path, call_endpoint=\"serving_default\")` for inference"),
+        "weights": ("`{written}({member})` reads a TensorFlow checkpoint, which Keras 3 cannot load (ValueError)",
+                    "ValueError: File format not supported; save and load `*.weights.h5` files"),
     },
     fix_safety=(),
     bad="""
@@ -676,7 +684,8 @@ entry(
         "fix": "move",
         "plain_import_fix": True,
     }),),
-    message="`{written}` does not exist in Keras 3 ({error}); {hint}",
+    message="`{written}` does not exist in Keras 3 ({exception})",
+    help="{error}; {hint}",
     fix_safety=("safe",),
     bad="""
         from keras.engine.topology import Layer
@@ -714,8 +723,8 @@ entry(
         "fix": "move",
         "plain_import_fix": True,
     }),),
-    message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.layers' has no attribute "
-            "'experimental'); the preprocessing layers are in `keras.layers`",
+    message="`{written}` does not exist in Keras 3 ({exception})",
+    help="{error}; the preprocessing layers are in `keras.layers`",
     fix_safety=("safe",),
     bad="""
         from tensorflow import keras
@@ -746,8 +755,9 @@ entry(
     severity=ERROR,
     affects=KERAS3 + " (Keras 2 wrapped the op in a TFOpLambda layer silently)",
     matchers=(("keras_tensor_in_tf_op", {}),),
-    message="`{written}(...)` is given `{member}`, a symbolic KerasTensor: Keras 3 raises ValueError (A KerasTensor "
-            "cannot be used as input to a TensorFlow function); use the `keras.ops` equivalent or wrap the op in a layer",
+    message="`{written}(...)` is given `{member}`, a symbolic KerasTensor: Keras 3 raises ValueError",
+    help="ValueError: A KerasTensor cannot be used as input to a TensorFlow function; use the `keras.ops` "
+         "equivalent or wrap the op in a layer",
     fix_safety=("unsafe",),
     bad="""
         import keras
@@ -775,16 +785,18 @@ entry(
     severity=ERROR,
     affects="Keras 3 models meeting Keras 2 objects (`hub.KerasLayer` is built on tf_keras)",
     matchers=(("foreign_layer", {}),),
-    message="`{written}(...)` mixes two Keras in one model; build every layer with the same Keras",
+    message="`{written}(...)` mixes two Keras in one model: Keras 3 rejects the other Keras's layers",
+    help="build every layer with the same Keras",
     messages={
-        "hub": "`{written}(...)` is a tf_keras (Keras 2) layer from TensorFlow Hub, put into {hint} of a Keras 3 model: "
-               "Keras 3 raises ValueError (Only instances of `keras.Layer` can be added to a Sequential model); load the "
-               "model with `keras.layers.TFSMLayer`, or keep the whole model on tf_keras (TF_USE_LEGACY_KERAS=1)",
-        "2": "`{written}(...)` is a tf_keras (Keras 2) layer, put into {hint} of a Keras 3 model: Keras 3 raises "
-             "ValueError (Only instances of `keras.Layer` can be added to a Sequential model); build every layer "
-             "with the same Keras",
-        "3": "`{written}(...)` is a Keras 3 layer, put into {hint} of a tf_keras (Keras 2) model: TypeError (The added "
-             "layer must be an instance of class Layer); build every layer with the same Keras",
+        "hub": ("`{written}(...)` is a tf_keras (Keras 2) layer from TF Hub, put into {hint} of a Keras 3 model: "
+                "ValueError",
+                "Keras 3 raises ValueError: Only instances of `keras.Layer` can be added to a Sequential model; load "
+                "the model with `keras.layers.TFSMLayer`, or keep the whole model on tf_keras (TF_USE_LEGACY_KERAS=1)"),
+        "2": ("`{written}(...)` is a tf_keras (Keras 2) layer, put into {hint} of a Keras 3 model: ValueError",
+              "Keras 3 raises ValueError: Only instances of `keras.Layer` can be added to a Sequential model; build "
+              "every layer with the same Keras"),
+        "3": ("`{written}(...)` is a Keras 3 layer, put into {hint} of a tf_keras (Keras 2) model: TypeError",
+              "TypeError: The added layer must be an instance of class Layer; build every layer with the same Keras"),
     },
     fix_safety=(),
     bad="""
@@ -832,14 +844,15 @@ entry(
         },
         "evidence": _FIT_KEYWORDS,
     })),
-    message="fit()/evaluate()/predict() no longer take {member} in Keras 3 (TypeError: fit() got an unexpected keyword "
-            "argument '{first}'); pass workers/use_multiprocessing/max_queue_size to a keras.utils.PyDataset instead",
+    message="fit()/evaluate()/predict() no longer take {member} in Keras 3 (TypeError)",
+    help="TypeError: fit() got an unexpected keyword argument '{first}'; pass workers/use_multiprocessing/"
+         "max_queue_size to a keras.utils.PyDataset instead",
     messages={
-        "positional": "`{written}()` passes {member} by position: Keras 3's {method}() has no such parameters "
-                      "(TypeError: {method}() {value}); drop them and pass them to a keras.utils.PyDataset instead",
-        "positional-silent": "`{written}()` passes {member} by position: on Keras 3 that position is `{value}`, so "
-                             "the value silently changes what {method}() returns; drop it and pass it to a "
-                             "keras.utils.PyDataset instead",
+        "positional": ("`{written}()` passes {member} by position, parameters Keras 3 removed (TypeError)",
+                       "TypeError: {method}() {value}; drop them and pass them to a keras.utils.PyDataset instead"),
+        "positional-silent": ("`{written}()` passes {member} by position: Keras 3 silently takes it as `{value}`",
+                              "No error: on Keras 3 that position is `{value}`, so the value silently changes what "
+                              "{method}() returns; drop it and pass it to a keras.utils.PyDataset instead"),
     },
     fix_safety=("unsafe",),
     bad="""
@@ -891,9 +904,9 @@ entry(
         "keywords": {"input_length": {"fix": "input_first", "input": "{input}(shape=({value},))", "safe_outside": True,
                                       "drop_when_not_first": True}},
     }),),
-    message="`{written}(input_length=...)` is ignored by Keras 3 (UserWarning: Argument `input_length` is deprecated): "
-            "a Sequential that starts with it is no longer built, so summary() shows no parameters; start the model "
-            "with `keras.Input(shape=({value},))` instead",
+    message="`{written}(input_length=...)` is ignored by Keras 3: a Sequential that starts with it is not built",
+    help="UserWarning: Argument `input_length` is deprecated; the model is not built, so summary() shows no "
+         "parameters; start the model with `keras.Input(shape=({value},))` instead",
     fix_safety=("safe", "unsafe"),
     bad="""
         import keras
@@ -936,8 +949,9 @@ entry(
         ("attribute", {"receiver": ("layer", "model-layer"), "attributes": _LAYER_ATTRIBUTES, "not_self": True}),
         ("attribute", {"receiver": ("model-layer",), "attributes": {"stateful": {}}, "not_self": True}),
     ),
-    message="`{written}` fails on Keras 3 layers (AttributeError: {owner} object has no attribute '{member}'); "
-            "use `layer.output.shape` / `layer.input.shape`, or `layer.compute_output_shape(shape)`",
+    message="`{written}` fails on Keras 3 layers (AttributeError)",
+    help="AttributeError: {owner} object has no attribute '{member}'; use `layer.output.shape` / "
+         "`layer.input.shape`, or `layer.compute_output_shape(shape)`",
     fix_safety=("unsafe",),
     bad="""
         import keras
@@ -973,8 +987,9 @@ entry(
         "keywords": {"batch_input_shape": {"fix": "input_first", "input": "{input}(batch_shape={value})",
                                            "needs_input": True}},
     }),),
-    message="`{written}(batch_input_shape=...)` fails on Keras 3 (ValueError: Unrecognized keyword arguments passed "
-            "to {written}: {{'batch_input_shape': ...}}); start the model with `keras.Input(batch_shape={value})`",
+    message="`{written}(batch_input_shape=...)` fails on Keras 3 (ValueError): its layers no longer take it",
+    help="ValueError: Unrecognized keyword arguments passed to {written}: {{'batch_input_shape': ...}}; start the "
+         "model with `keras.Input(batch_shape={value})`",
     fix_safety=("unsafe",),
     bad="""
         import keras
@@ -1016,8 +1031,8 @@ entry(
                    hint="use keras.utils.timeseries_dataset_from_array"),
         ),
     }),),
-    message="`{written}` does not exist in standalone Keras 3 (ImportError/AttributeError: module "
-            "'keras.preprocessing...' has no attribute '{member}'); {hint}",
+    message="`{written}` does not exist in standalone Keras 3 ({exception})",
+    help="{error}; {hint}",
     fix_safety=(),
     bad="""
         from keras.preprocessing.image import ImageDataGenerator
@@ -1044,8 +1059,9 @@ entry(
         "receiver": ("sequential",),
         "attributes": {"input": {"to": ".inputs[0]", "safe": True}, "output": {"to": ".outputs[0]", "safe": True}},
     }),),
-    message="`{written}` fails on a Keras 3 Sequential (AttributeError: The layer sequential has never been called "
-            "and thus has no defined {member}); use `.{member}s[0]`",
+    message="`{written}` fails on a Keras 3 Sequential (AttributeError)",
+    help="AttributeError: The layer sequential has never been called and thus has no defined {member}; "
+         "use `.{member}s[0]`",
     fix_safety=("safe",),
     bad="""
         import keras
@@ -1075,8 +1091,9 @@ entry(
     severity=ERROR,
     affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
     matchers=(("method", {"methods": ("add_loss",), "receiver": ("functional",), "outside": ("call",)}),),
-    message="`{written}(...)` on a functional model is not supported by Keras 3 (NotImplementedError: symbolic "
-            "add_loss); add the loss in a layer's call() with self.add_loss(...), or override compute_loss",
+    message="`{written}(...)` on a functional model is not supported by Keras 3 (NotImplementedError)",
+    help="NotImplementedError: symbolic add_loss; add the loss in a layer's call() with self.add_loss(...), or "
+         "override compute_loss",
     fix_safety=(),
     bad="""
         import keras
@@ -1113,8 +1130,10 @@ entry(
     severity=WARNING,
     affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
     matchers=(("metrics_names", {}),),
-    message="`{written}` is ['loss', 'compile_metrics'] in Keras 3, not one name per metric: pairing it with "
-            "evaluate()'s results silently mislabels or drops metrics; use `evaluate(..., return_dict=True)`",
+    message="`{written}` is ['loss', 'compile_metrics'] in Keras 3: zipped with evaluate()'s results, metrics "
+            "are mislabeled",
+    help="No error: it is not one name per metric, so pairing it with evaluate()'s results silently mislabels or "
+         "drops metrics; use `evaluate(..., return_dict=True)`",
     fix_safety=("unsafe",),
     bad="""
         import keras
@@ -1146,8 +1165,9 @@ entry(
     affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
     matchers=(("method", {"self_methods": ("add_metric",), "methods": ("add_metric",),
                           "receiver": ("sequential", "functional", "model")}),),
-    message="`{written}(...)` is gone from Keras 3 (NotImplementedError: Layer `add_metric()` method is deprecated); "
-            "create a keras.metrics.Mean() in __init__, update it in call()/train_step, and list it in `metrics`",
+    message="`{written}(...)` is gone from Keras 3 (NotImplementedError)",
+    help="NotImplementedError: Layer `add_metric()` method is deprecated; create a keras.metrics.Mean() in "
+         "__init__, update it in call()/train_step, and list it in `metrics`",
     fix_safety=(),
     bad="""
         import keras
@@ -1188,9 +1208,9 @@ entry(
         "keywords": {"decay": {"fix": "decay", "skip_values": ("0", "0.0", "0.", "None"),
                                "defaults": DEFAULT_LEARNING_RATES}},
     }),),
-    message="`{written}(decay={value})` is ignored by Keras 3 (UserWarning: Argument `decay` is no longer supported and "
-            "will be ignored): the learning rate stays constant; pass a schedule: learning_rate="
-            "keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate={value})",
+    message="`{written}(decay={value})` is ignored by Keras 3: the learning rate stays constant",
+    help="UserWarning: Argument `decay` is no longer supported and will be ignored; pass a schedule: "
+         "learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate={value})",
     fix_safety=("unsafe",),
     bad="""
         import keras
@@ -1227,8 +1247,9 @@ entry(
         "fix": "move",
         "call_keyword_renames": {"lr": "learning_rate"},
     }),),
-    message="`{written}` is not supported in Keras 3 (ImportError: `keras.optimizers.legacy` is not supported in "
-            "Keras 3); use `keras.optimizers.<Name>` (move `decay` to a schedule)",
+    message="`{written}` is not supported in Keras 3 (ImportError)",
+    help="ImportError: `keras.optimizers.legacy` is not supported in Keras 3; use `keras.optimizers.<Name>` "
+         "(move `decay` to a schedule)",
     fix_safety=("unsafe",),
     bad="""
         from tensorflow import keras
@@ -1254,10 +1275,11 @@ entry(
     severity=WARNING,
     affects="Keras 3 (`.keras` files, and `.h5` files since Keras 3.12 / PR #21602)",
     matchers=(("lambda_and_load", {}),),
-    message="`{written}(...)` in a module that builds Lambda layers from Python lambdas: Keras 3 refuses to load a "
-            "saved lambda (ValueError: Requested the deserialization of a `Lambda` layer whose `function` is a Python "
-            "lambda ... disallowed by default), also from Keras 2 `.h5` files; replace the lambda with a registered "
-            "layer, or pass safe_mode=False for files you trust",
+    message="`{written}(...)` in a module that builds Lambda layers from lambdas: Keras 3 refuses to load them "
+            "(ValueError)",
+    help="ValueError: Requested the deserialization of a `Lambda` layer whose `function` is a Python lambda ... "
+         "disallowed by default, also from Keras 2 `.h5` files; replace the lambda with a registered layer, or pass "
+         "safe_mode=False for files you trust",
     fix_safety=(),
     bad="""
         import keras
@@ -1302,10 +1324,11 @@ entry(
                      "keywords": {"alpha": {"fix": "rename", "to": "negative_slope", "safe": True, "severity": "warning",
                                             "kind": "layer"}}}),
     ),
-    message="`{written}(alpha=...)` fails on Keras 3 (TypeError: relu() got an unexpected keyword argument 'alpha'); "
-            "use `negative_slope=`",
-    messages={"layer": "`{written}(alpha=...)` is deprecated in Keras 3 (UserWarning: Argument `alpha` is deprecated. "
-                       "Use `negative_slope` instead); use `negative_slope=`"},
+    message="`{written}(alpha=...)` fails on Keras 3 (TypeError): the argument is `negative_slope`",
+    help="TypeError: relu() got an unexpected keyword argument 'alpha'; use `negative_slope=`",
+    messages={"layer": ("`{written}(alpha=...)` is deprecated in Keras 3 (UserWarning): the argument is "
+                        "`negative_slope`",
+                        "UserWarning: Argument `alpha` is deprecated. Use `negative_slope` instead")},
     fix_safety=("safe",),
     bad="""
         import keras
@@ -1338,12 +1361,13 @@ entry(
         ("method", {"methods": ("minimize", "get_gradients"), "receiver": ("optimizer",), "fix": "minimize",
                     "kind": "call", "not_self": True}),
     ),
-    message="`{written}` uses the Keras 2 OptimizerV2 API (`{member}`), which Keras 3 optimizers never call "
-            "(NotImplementedError from update_step at the first fit step); implement build(var_list) and "
-            "update_step(gradient, variable, learning_rate)",
+    message="`{written}` uses the Keras 2 OptimizerV2 API (`{member}`), which Keras 3 optimizers never call",
+    help="NotImplementedError from update_step at the first fit step; implement build(var_list) and "
+         "update_step(gradient, variable, learning_rate)",
     messages={
-        "call": "`{written}(...)` does not exist on Keras 3 optimizers (AttributeError: {owner} object has no attribute "
-                "'{member}'); take the gradients with a GradientTape and call optimizer.apply_gradients(zip(grads, vars))",
+        "call": ("`{written}(...)` does not exist on Keras 3 optimizers (AttributeError)",
+                 "AttributeError: {owner} object has no attribute '{member}'; take the gradients with a GradientTape "
+                 "and call optimizer.apply_gradients(zip(grads, vars))"),
     },
     fix_safety=("unsafe",),
     bad="""
@@ -1402,8 +1426,9 @@ entry(
     default=False,
     affects=KERAS3 + " (Keras 2 ran autograph on call())",
     matchers=(("tensor_condition", {}),),
-    message="Python `{member}` on a tensor in call() (`{written}`): Keras 3 does not convert it to graph control "
-            "flow (OperatorNotAllowedInGraphError at predict/fit); use keras.ops.cond / keras.ops.where",
+    message="Python `{member}` on a tensor in call() (`{written}`): Keras 3 does not turn it into graph control flow",
+    help="OperatorNotAllowedInGraphError at predict/fit (Keras 3 does not autograph call()); use keras.ops.cond / "
+         "keras.ops.where",
     fix_safety=(),
     bad="""
         import keras
@@ -1457,8 +1482,8 @@ entry(
                   Move("keras.layers.CuDNNGRU", "keras.layers.GRU", safe=False)),
         "fix": "move",
     }),),
-    message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.layers' has no attribute '{member}'); "
-            "{hint}",
+    message="`{written}` does not exist in Keras 3 ({exception})",
+    help="{error}; {hint}",
     fix_safety=("unsafe",),
     bad="""
         import keras
@@ -1495,11 +1520,12 @@ entry(
         ("method", {"methods": ("get_scaled_loss", "get_unscaled_gradients"), "receiver": ("loss-scale-optimizer",),
                     "fix": "loss_scale", "kind": "call"}),
     ),
-    message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.mixed_precision' has no attribute "
-            "'experimental'); use keras.mixed_precision.set_global_policy(...) / Policy / LossScaleOptimizer",
-    messages={"call": "`{written}(...)` does not exist in Keras 3 (AttributeError: 'LossScaleOptimizer' object has no "
-                      "attribute '{member}'); use `scaled = opt.scale_loss(loss)`, take the gradients of `scaled`, and "
-                      "let opt.apply_gradients unscale them"},
+    message="`{written}` does not exist in Keras 3 ({exception})",
+    help="{error}; use keras.mixed_precision.set_global_policy(...) / Policy / LossScaleOptimizer",
+    messages={"call": ("`{written}(...)` does not exist in Keras 3 (AttributeError)",
+                       "AttributeError: 'LossScaleOptimizer' object has no attribute '{member}'; use "
+                       "`scaled = opt.scale_loss(loss)`, take the gradients of `scaled`, and let opt.apply_gradients "
+                       "unscale them")},
     fix_safety=("safe", "unsafe"),
     bad="""
         from tensorflow import keras
@@ -1540,18 +1566,20 @@ entry(
                                        "values": ('"auto"', "'auto'"), "kind": "auto_keyword"}},
         }),
     ),
-    message="`{written}`: Keras 3 losses take a string reduction (\"sum_over_batch_size\", \"sum\", \"none\")",
+    message="`{written}`: Keras 3 losses take a string reduction only",
+    help="pass \"sum_over_batch_size\", \"sum\" or \"none\"",
     messages={
-        "enum": "`{written}` does not exist in standalone Keras 3 (AttributeError: module 'keras.losses' has no attribute "
-                "'Reduction'); pass the string: \"sum_over_batch_size\" (for AUTO and SUM_OVER_BATCH_SIZE), \"sum\", "
-                "\"none\"",
-        "auto": "`{written}` is rejected by Keras 3 losses (ValueError: Invalid value for argument `reduction` ... "
-                "Received: reduction=auto); `tf.keras` keeps the Reduction enum but no loss accepts AUTO: pass "
-                "\"sum_over_batch_size\"",
-        "module": "`{written}` does not exist in Keras 3 ({error}); pass the string reduction: \"sum_over_batch_size\", \"sum\", \"none\"",
-        "auto_keyword": "`{written}(reduction=\"auto\")` is rejected by Keras 3 (ValueError: Invalid value for argument "
-                        "`reduction` ... Received: reduction=auto), also through `tf.keras`; pass "
-                        "\"sum_over_batch_size\"",
+        "enum": ("`{written}` does not exist in standalone Keras 3 ({exception})",
+                 "{error}; pass the string: \"sum_over_batch_size\" (for AUTO and SUM_OVER_BATCH_SIZE), \"sum\", "
+                 "\"none\""),
+        "auto": ("`{written}` is rejected by Keras 3 losses (ValueError)",
+                 "ValueError: Invalid value for argument `reduction` ... Received: reduction=auto; `tf.keras` keeps "
+                 "the Reduction enum but no loss accepts AUTO: pass \"sum_over_batch_size\""),
+        "module": ("`{written}` does not exist in Keras 3 ({exception})",
+                   "{error}; pass the string reduction: \"sum_over_batch_size\", \"sum\", \"none\""),
+        "auto_keyword": ("`{written}(reduction=\"auto\")` is rejected by Keras 3 (ValueError), also through `tf.keras`",
+                         "ValueError: Invalid value for argument `reduction` ... Received: reduction=auto; pass "
+                         "\"sum_over_batch_size\""),
     },
     fix_safety=("safe",),
     bad="""
@@ -1584,13 +1612,17 @@ entry(
                     "unless_receiver_defines": True,
                     "kind_by_receiver": {"sequential": "model", "functional": "model", "model": "model"}}),
     ),
-    message="`{written}()` does not exist in Keras 3 (AttributeError: {owner} object has no attribute 'reset_states'); "
-            "metrics have reset_state(), and models reset their RNN layers one by one",
-    messages={"model": "`{written}()` does not exist on Keras 3 models (AttributeError: {owner} object has no "
-                       "attribute 'reset_states'); reset the stateful RNN layers one by one: `for layer in model.layers: "
-                       "if hasattr(layer, \"reset_states\"): layer.reset_states()`",
-              "override": "`{written}` is never called by Keras 3 (the method is reset_state): between epochs Keras 3 "
-                          "zeroes the metric's variables instead, silently skipping this reset; rename it to reset_state"},
+    message="`{written}()` does not exist in Keras 3 (AttributeError)",
+    help="AttributeError: {owner} object has no attribute 'reset_states'; metrics have reset_state(), and models "
+         "reset their RNN layers one by one",
+    messages={"model": ("`{written}()` does not exist on Keras 3 models (AttributeError)",
+                        "AttributeError: {owner} object has no attribute 'reset_states'; reset the stateful RNN layers "
+                        "one by one: `for layer in model.layers: if hasattr(layer, \"reset_states\"): "
+                        "layer.reset_states()`"),
+              "override": ("`{written}` is never called by Keras 3: between epochs Keras 3 zeroes the metric's "
+                           "variables instead",
+                           "No error: the Keras 3 method is reset_state, so this reset is silently skipped; rename it "
+                           "to reset_state")},
     fix_safety=("safe", "unsafe"),
     bad="""
         import keras
@@ -1643,8 +1675,9 @@ entry(
     severity=ERROR,
     affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
     matchers=(("method", {"self_methods": ("add_update",), "fix": "unwrap_assign"}),),
-    message="`{written}(...)` does not exist in Keras 3 (AttributeError: object has no attribute 'add_update'); "
-            "run the update directly in call(): `self.v.assign(...)`",
+    message="`{written}(...)` does not exist in Keras 3 (AttributeError)",
+    help="AttributeError: object has no attribute 'add_update'; run the update directly in call(): "
+         "`self.v.assign(...)`",
     fix_safety=("safe",),
     bad="""
         import keras
@@ -1690,8 +1723,8 @@ entry(
         "keywords": {name: {"fix": "delete", "safe": False}
                      for name in ("sample_weight_mode", "experimental_run_tf_function", "distribute", "target_tensors")},
     }),),
-    message="compile() no longer takes {member} in Keras 3 (TypeError: compile() got an unexpected keyword argument "
-            "'{first}'); remove it",
+    message="compile() no longer takes {member} in Keras 3 (TypeError)",
+    help="TypeError: compile() got an unexpected keyword argument '{first}'; remove it",
     fix_safety=("unsafe",),
     bad="""
         import keras
@@ -1729,12 +1762,14 @@ entry(
                      "keywords": {"time_major": {"fix": "delete", "safe": False,
                                                  "hint": "transpose the inputs to (batch, time, features) instead"}}}),
         ("keyword", {"self_methods": ("add_weight",),
-                     "keywords": {"use_resource": {"fix": "delete", "safe": True, "hint": "remove it (Keras 3 variables are resource variables)"},
-                                  "getter": {"fix": "delete", "safe": False, "hint": "remove it"},
-                                  "partitioner": {"fix": "delete", "safe": False, "hint": "remove it"}}}),
+                     "keywords": {"use_resource": {"kind": "add_weight", "fix": "delete", "safe": True, "hint": "remove it (Keras 3 variables are resource variables)"},
+                                  "getter": {"kind": "add_weight", "fix": "delete", "safe": False, "hint": "remove it"},
+                                  "partitioner": {"kind": "add_weight", "fix": "delete", "safe": False, "hint": "remove it"}}}),
     ),
-    message="`{written}({member}=...)` is rejected by Keras 3 (ValueError: Unrecognized keyword arguments passed to "
-            "{written}: {{'{member}': ...}}); {hint}",
+    message="`{written}({member}=...)` is rejected by Keras 3 (ValueError)",
+    help="ValueError: Unrecognized keyword arguments passed to {written}: {{'{member}': ...}}; {hint}",
+    messages={"add_weight": ("`add_weight({member}=...)` is rejected by Keras 3 (TypeError)",
+                             "TypeError: Layer.add_weight() got an unexpected keyword argument '{member}'; {hint}")},
     fix_safety=("safe", "unsafe"),
     bad="""
         import keras
@@ -1760,8 +1795,8 @@ entry(
     severity=ERROR,
     affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too (Keras 2 applied each metric to every output)",
     matchers=(("multi_output_metrics", {}),),
-    message="`metrics={written}` for a model with {member} outputs: Keras 3 fails at fit (ValueError: tuple arity "
-            "mismatch); give one list per output (`[[...], [...]]`) or a dict by output name",
+    message="`metrics={written}` for a model with {member} outputs: Keras 3 fails at fit (ValueError)",
+    help="ValueError: tuple arity mismatch; give one list per output (`[[...], [...]]`) or a dict by output name",
     fix_safety=("unsafe",),
     bad="""
         import keras
@@ -1806,11 +1841,14 @@ entry(
     matchers=(("h5_loss_alias", {}),),
     message="",
     messages={
-        "load": "`{written}({member})` reloads an .h5 model that this module compiles with a loss alias ('mse'...): "
-                  "Keras 3 fails (ValueError: Could not deserialize 'keras.metrics.mse' because it is not a KerasSaveable "
-                  "subclass); load with compile=False and compile again, or use the full loss name / a .keras file",
-        "save": "a model compiled with a loss alias ('mse'...) is saved to {member}: Keras 3 cannot reload the file (ValueError: Could not "
-                "deserialize 'keras.metrics.mse'); use the full loss name (\"mean_squared_error\") or save to .keras",
+        "load": ("`{written}({member})` reloads an .h5 model this module compiles with a loss alias: Keras 3 fails "
+                 "(ValueError)",
+                 "ValueError: Could not deserialize 'keras.metrics.mse' because it is not a KerasSaveable subclass "
+                 "(the loss alias 'mse'...); load with compile=False and compile again, or use the full loss name / "
+                 "a .keras file"),
+        "save": ("a model compiled with a loss alias ('mse'...) is saved to `{member}`: Keras 3 cannot reload the file",
+                 "ValueError at load_model: Could not deserialize 'keras.metrics.mse'; use the full loss name "
+                 "(\"mean_squared_error\") or save to .keras"),
     },
     fix_safety=("safe",),
     bad="""
@@ -1854,8 +1892,8 @@ entry(
         "callees": ("keras.regularizers.l1", "keras.regularizers.l2", "keras.regularizers.L1", "keras.regularizers.L2"),
         "keywords": {"l": {"fix": "positional", "safe": True}},
     }),),
-    message="`{written}(l=...)` fails on Keras 3 (TypeError: L2.__init__() got an unexpected keyword argument 'l'); "
-            "pass the factor positionally",
+    message="`{written}(l=...)` fails on Keras 3 (TypeError): the factor has no `l` name there",
+    help="TypeError: L2.__init__() got an unexpected keyword argument 'l'; pass the factor positionally",
     fix_safety=("safe",),
     bad="""
         import keras
@@ -1885,16 +1923,17 @@ entry(
     matchers=(("compiled_loss_in_train_step", {}),),
     message="",
     messages={
-        "loss": "`{written}(...)` is a deprecated shim in Keras 3 (UserWarning: `model.compiled_loss()` is deprecated), "
-                "which ignores `regularization_losses=`; call `self.compute_loss(y=..., y_pred=..., "
-                "sample_weight=...)`, which adds self.losses itself",
-        "metrics": "`{written}(...)` is a deprecated shim in Keras 3 that updates every metric in self.metrics, the "
-                   "loss tracker included, with the predictions: the logged `loss` becomes the mean of y_pred, "
-                   "silently; update the metrics yourself: `for metric in self.metrics:` the \"loss\" one with the "
-                   "loss, the others with (y, y_pred)",
-        "attribute": "`{written}` fails on Keras 3 (AttributeError: {owner} has no attribute '{member}'): "
-                     "compiled_loss and compiled_metrics are deprecated shims there; use self.metrics "
-                     "(and self.compute_loss)",
+        "loss": ("`{written}(...)` is a deprecated shim in Keras 3 that ignores `regularization_losses=`",
+                 "UserWarning: `model.compiled_loss()` is deprecated; call `self.compute_loss(y=..., y_pred=..., "
+                 "sample_weight=...)`, which adds self.losses itself"),
+        "metrics": ("`{written}(...)` is a deprecated shim in Keras 3: the logged `loss` silently becomes the mean of "
+                    "y_pred",
+                    "No error: it updates every metric in self.metrics, the loss tracker included, with the "
+                    "predictions; update the metrics yourself: `for metric in self.metrics:` the \"loss\" one with "
+                    "the loss, the others with (y, y_pred)"),
+        "attribute": ("`{written}` fails on Keras 3 (AttributeError): compiled_loss/compiled_metrics are deprecated "
+                      "shims there",
+                      "AttributeError: {owner} has no attribute '{member}'; use self.metrics (and self.compute_loss)"),
     },
     fix_safety=("unsafe",),
     bad="""
@@ -1959,9 +1998,9 @@ entry(
         "fix": "move",
         "plain_import_fix": True,
     }),),
-    message="`{written}` does not exist in Keras 3 (AttributeError: module 'keras.callbacks' has no attribute "
-            "'experimental'); BackupAndRestore is `keras.callbacks.BackupAndRestore` (UpdateEmbeddingCallback has no "
-            "Keras 3 equivalent)",
+    message="`{written}` does not exist in Keras 3 ({exception})",
+    help="{error}; BackupAndRestore is `keras.callbacks.BackupAndRestore` (UpdateEmbeddingCallback has no Keras 3 "
+         "equivalent)",
     fix_safety=("safe",),
     bad="""
         from tensorflow import keras
