@@ -1823,6 +1823,13 @@ INVALID.update({
                 def export(self, path):
                     self.save(path, save_traces=False)
         """,
+        "super().save in a Model subclass's save() override that passes the arguments on": """
+            import tensorflow as tf
+
+            class SimilarityModel(tf.keras.Model):
+                def save(self, filepath, signatures=None, options=None, save_traces=True):
+                    super().save(filepath, signatures=signatures, options=options, save_traces=save_traces)
+        """,
         "self.model.save in a callback": """
             import tensorflow as tf
 
