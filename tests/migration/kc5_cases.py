@@ -1792,6 +1792,198 @@ VALID.update({
 })
 # ==== issue 15: KC538, KC539 (end) ==================================================================
 
+# ==== issue 15: KC540, KC541 (begin) ================================================================
+INVALID.update({
+    "KC540": {
+        "tf.keras Sequential saved to a SavedModel directory with signatures": """
+            import tensorflow as tf
+
+            model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(1)])
+            serve = tf.function(lambda x: model(x), input_signature=[tf.TensorSpec([None, 4])])
+            model.save("export/1", signatures=serve)
+        """,
+        "signatures= and options= together: one finding": """
+            import keras
+            import tensorflow as tf
+
+            def export(inputs, outputs, path, serve):
+                model = keras.Model(inputs, outputs)
+                model.save(path, signatures=serve, options=tf.saved_model.SaveOptions(save_debug_info=True))
+        """,
+        "a .keras path (tf_keras raised there too)": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+            model.save("model.keras", save_traces=False)
+        """,
+        "self.save in a Model subclass": """
+            from tensorflow import keras
+
+            class Net(keras.Model):
+                def export(self, path):
+                    self.save(path, save_traces=False)
+        """,
+        "super().save in a Model subclass's save() override that passes the arguments on": """
+            import tensorflow as tf
+
+            class SimilarityModel(tf.keras.Model):
+                def save(self, filepath, signatures=None, options=None, save_traces=True):
+                    super().save(filepath, signatures=signatures, options=options, save_traces=save_traces)
+        """,
+        "self.model.save in a callback": """
+            import tensorflow as tf
+
+            class Export(tf.keras.callbacks.Callback):
+                def on_train_end(self, logs=None):
+                    self.model.save("export", options=tf.saved_model.SaveOptions())
+        """,
+        "an unknown receiver given save_format= (a Keras-only keyword)": """
+            def export(model, path, serve):
+                model.save(path, save_format="tf", include_optimizer=False, signatures=serve)
+        """,
+        "keras.saving.save_model(..., options=)": """
+            import keras
+
+            def export(model, path, options):
+                keras.saving.save_model(model, path, options=options)
+        """,
+        "tf.keras.models.save_model(..., signatures=)": """
+            import tensorflow as tf
+
+            def export(model, path, serve):
+                tf.keras.models.save_model(model, path, signatures=serve)
+        """,
+    },
+    "KC541": {
+        "tf.keras.experimental.CosineDecay": """
+            import tensorflow as tf
+
+            schedule = tf.keras.experimental.CosineDecay(1e-3, 1000, alpha=0.1)
+        """,
+        "from tensorflow.keras.experimental import CosineDecayRestarts": """
+            from tensorflow.keras.experimental import CosineDecayRestarts
+
+            schedule = CosineDecayRestarts(0.1, first_decay_steps=500)
+        """,
+        "keras.experimental.LinearCosineDecay, `from tensorflow import keras`": """
+            from tensorflow import keras
+
+            def optimizer(learning_rate):
+                return keras.optimizers.Adam(keras.experimental.LinearCosineDecay(learning_rate, 750684))
+        """,
+        "standalone keras.experimental.CosineDecay as a base class": """
+            import keras
+
+            class FlatCosine(keras.experimental.CosineDecay):
+                pass
+        """,
+        "tf.compat.v1.keras.experimental.PeepholeLSTMCell": """
+            import tensorflow as tf
+
+            cell = tf.compat.v1.keras.experimental.PeepholeLSTMCell(32)
+        """,
+        "from keras import experimental": """
+            from keras import experimental
+
+            model = experimental.WideDeepModel(linear, dnn)
+        """,
+    },
+})
+VALID.update({
+    "KC540": {
+        "include_optimizer= (Keras 3 still takes it)": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+            model.save("model.h5", include_optimizer=False)
+        """,
+        "tf.saved_model.save(model, path, signatures=...)": """
+            import keras
+            import tensorflow as tf
+
+            model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+            tf.saved_model.save(model, "export", signatures=None, options=tf.saved_model.SaveOptions())
+        """,
+        "a tf.train.Checkpoint saved with options=": """
+            import tensorflow as tf
+
+            def save(model, prefix):
+                checkpoint = tf.train.Checkpoint(model=model)
+                checkpoint.save(prefix, options=tf.train.CheckpointOptions(experimental_io_device="/job:localhost"))
+        """,
+        "an unknown receiver with only signatures= (not known to be Keras)": """
+            def export(module, path, serve):
+                module.save(path, signatures=serve)
+        """,
+        "the project's own save() method": """
+            class Exporter:
+                def save(self, path, save_format="tf", signatures=None):
+                    return path, save_format, signatures
+
+            def run(exporter, serve):
+                exporter.save("export", save_format="tf", signatures=serve)
+        """,
+        "model.export (the Keras 3 SavedModel export)": """
+            import keras
+
+            model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+            model.export("export")
+        """,
+        "tf_keras code": """
+            import tf_keras
+
+            model = tf_keras.Sequential([tf_keras.Input(shape=(4,)), tf_keras.layers.Dense(1)])
+            model.save("export", signatures=None, save_traces=False)
+        """,
+        "a module that sets TF_USE_LEGACY_KERAS": """
+            import os
+            os.environ["TF_USE_LEGACY_KERAS"] = "1"
+            import tensorflow as tf
+
+            model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(1)])
+            model.save("export", save_traces=False)
+        """,
+    },
+    "KC541": {
+        "keras.optimizers.schedules.CosineDecay": """
+            import tensorflow as tf
+
+            schedule = tf.keras.optimizers.schedules.CosineDecay(1e-3, 1000, warmup_target=1e-2, warmup_steps=100)
+        """,
+        "tf_keras keeps keras.experimental": """
+            import tf_keras
+
+            schedule = tf_keras.experimental.CosineDecay(1e-3, 1000)
+        """,
+        "other experimental namespaces (tf.experimental, layers.experimental, callbacks.experimental)": """
+            import tensorflow as tf
+
+            ones = tf.experimental.numpy.ones(3)
+            rescale = tf.keras.layers.experimental.preprocessing.Rescaling(1.0 / 255)
+            backup = tf.keras.callbacks.experimental.BackupAndRestore("/tmp/backup")
+            policy = tf.keras.mixed_precision.experimental.Policy("mixed_float16")
+        """,
+        "the project's own experimental module": """
+            from .experimental import CosineDecay
+            from mylib.keras.experimental import LinearCosineDecay
+        """,
+        "an import fallback": """
+            try:
+                from tensorflow.keras.experimental import CosineDecay
+            except ImportError:
+                from tensorflow.keras.optimizers.schedules import CosineDecay
+        """,
+        "a module that sets TF_USE_LEGACY_KERAS": """
+            import os
+            os.environ["TF_USE_LEGACY_KERAS"] = "1"
+            import tensorflow as tf
+
+            schedule = tf.keras.experimental.CosineDecay(1e-3, 1000)
+        """,
+    },
+})
+# ==== issue 15: KC540, KC541 (end) ==================================================================
+
 # How many findings of its code an INVALID case yields, when not 1.
 COUNTS = {
     ("KC501", "from keras.backend import"): 2,

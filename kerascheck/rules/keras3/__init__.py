@@ -1,4 +1,4 @@
-"""The Keras 2 -> Keras 3 wing of the rules: KC501-KC539.
+"""The Keras 2 -> Keras 3 wing of the rules: KC501-KC541.
 
 `table` holds the 37 rows of the migration spec as data; `migration_rules` turns every row
 into a registered rule class (`rule.MigrationRule`); the matchers the rows configure are

@@ -13,7 +13,7 @@ from kerascheck.rules.keras3 import edits
 from kerascheck.rules.keras3.matcher import Matcher, matcher
 from kerascheck.cstwalk import walk
 from kerascheck.semantic import syntax
-from kerascheck.semantic.file_state import MODEL_KINDS, SEQUENTIAL, SHIM, STANDALONE, code_of, flavor
+from kerascheck.semantic.file_state import MODEL, MODEL_KINDS, SEQUENTIAL, SHIM, STANDALONE, code_of, flavor
 from kerascheck.semantic.names import canonical_keras_name, cst_dotted, keras_class_name
 
 class CallTarget:
@@ -113,6 +113,11 @@ class CallTarget:
         receiver = call.func.value
         kinds = p.get("receiver")
         known = self.m.state.kind_of(receiver)
+        if known is None and syntax.is_super_attribute(call.func):
+            # `super().save(...)` in a method of a Model subclass (an override that passes its arguments on)
+            found = self.m.context.current_method()
+            if found is not None and found[0].is_model:
+                known = MODEL
         if kinds is None:
             if known is not None and known not in MODEL_KINDS and p.get("not_on") and known in p["not_on"]:
                 return False

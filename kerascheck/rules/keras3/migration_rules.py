@@ -1,4 +1,4 @@
-"""KC501-KC539: Keras 2 code that breaks, or silently changes, on Keras 3.
+"""KC501-KC541: Keras 2 code that breaks, or silently changes, on Keras 3.
 
 TensorFlow 2.16 made Keras 3 the default, and code written for Keras 2 (tutorials,
 papers' repositories, TF <= 2.15 projects) now fails with AttributeError, ValueError or

@@ -75,7 +75,9 @@ def moved(moves, canonical: str, which: Optional[str]) -> Optional[Move]:
 @matcher("symbol")
 class SymbolMatcher(Matcher):
     """Params: `symbols` (tuple of Symbol), `roots` (canonical prefixes worth resolving),
-    `moves` (tuple of Move), `fix` ("move", "backend", "reduction" or None), `message`."""
+    `moves` (tuple of Move), `fix` ("move", "backend", "reduction" or None), `message`,
+    `hints` (what to do instead of a name that has no move, by canonical name; "*": of any
+    other name, when a whole removed module is one Symbol)."""
 
     def __init__(self, rule, entry, params):
         super().__init__(rule, entry, params)
@@ -129,11 +131,14 @@ class SymbolMatcher(Matcher):
             return backend_hint(member)
         if symbol.hint:
             return symbol.hint
+        hints = self.params.get("hints", {})
         for name in candidates:
             move = moved(self.moves, name, which)
             if move is not None and move.new and (move.new.rpartition(".")[2][:1].isupper() or not move.names):
                 return f"use `{move.new}`"
-        return "import it from its public Keras 3 path"
+            if name in hints:
+                return hints[name]
+        return hints.get("*", "import it from its public Keras 3 path")
 
     def _import_hint(self, fulls, which) -> Optional[str]:
         """"import them from `keras.layers`" when every imported name has a twin there."""

@@ -1,4 +1,4 @@
-"""The Keras 2 -> Keras 3 migration table (the spec's 37 entries, KC501-KC537, and KC538-KC539) as data.
+"""The Keras 2 -> Keras 3 migration table (the spec's 37 entries, KC501-KC537, and KC538-KC541) as data.
 
 Each `Entry` is one rule: its metadata (code, name, severity, default, which Keras it
 breaks on), the matchers that find it and their parameters, the message (the measured
@@ -2017,5 +2017,101 @@ entry(
     probe=Probe("keras.callbacks.experimental", ("AttributeError",)),
 )
 # ==== issue 15: KC538, KC539 (end) ==================================================================
+
+# ==== issue 15: KC540, KC541 (begin) ================================================================
+# 40 -----------------------------------------------------------------------------------------------------------------
+_SAVEDMODEL_KEYWORDS = ("signatures", "options", "save_traces")  # measured: include_optimizer= is still taken
+entry(
+    code="KC540",
+    name="save-savedmodel-arguments",
+    summary="model.save(signatures=, options=, save_traces=): SavedModel arguments Keras 3's save() rejects (ValueError).",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("keyword", {
+        "methods": ("save",),
+        "receiver": None,  # a known model, or any receiver given a keyword only Keras' save() takes
+        "evidence": ("save_traces", "include_optimizer", "save_format"),
+        "unless_defined": True,
+        "callees": ("keras.models.save_model", "keras.saving.save_model"),
+        "group": True,
+        "keywords": {name: {"fix": "delete", "safe": False} for name in _SAVEDMODEL_KEYWORDS},
+    }),),
+    message="`{written}` no longer takes {member} in Keras 3 (ValueError): it saves only .keras and .h5 files",
+    help="Keras 3 raises ValueError: The following argument(s) are not supported: ['{first}'...], whatever the path "
+         "(tf_keras used them for SavedModel directories and ignored them for .h5 files). Drop them and save to "
+         "`*.keras` to reload the model in Keras; to serve it, `model.export(path)` writes a SavedModel "
+         "(`tf.saved_model.save(model, path, signatures=...)` keeps custom signatures).",
+    fix_safety=("unsafe",),
+    bad="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.save("model.h5", include_optimizer=False, save_traces=False)
+        """,
+    good="""
+        import keras
+
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.save("model.h5", include_optimizer=False)
+        """,
+    fixed=SAME_AS_GOOD,
+    needles=_SAVEDMODEL_KEYWORDS,
+    # An .h5 path: tf_keras takes the argument there, Keras 3 raises before writing.
+    probe=Probe("import os, tempfile\nm = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])\n"
+                "m.save(os.path.join(tempfile.mkdtemp(), 'm.h5'), signatures=None)", ("ValueError",)),
+)
+
+# 41 -----------------------------------------------------------------------------------------------------------------
+_NO_LINEAR_COSINE = "Keras 3 has no linear cosine decay: write a LearningRateSchedule subclass"
+_NO_PREMADE = "Keras 3 has no premade models: build it from keras.layers.Dense"
+entry(
+    code="KC541",
+    name="keras-experimental-schedules",
+    summary="keras.experimental.CosineDecay and the rest of keras.experimental: gone in Keras 3 "
+            "(use keras.optimizers.schedules).",
+    severity=ERROR,
+    affects=KERAS3 + "; `tf.keras` on TF >= 2.16 too",
+    matchers=(("symbol", {
+        "roots": ("keras.experimental",),
+        "symbols": (Symbol("keras.experimental", "prefix", "all"),),
+        # Measured: the same class in tf_keras 2.21; the same arguments and learning rates in Keras 3.15.1.
+        "moves": tuple(Move(f"keras.experimental.{name}", f"keras.optimizers.schedules.{name}")
+                       for name in ("CosineDecay", "CosineDecayRestarts")),
+        "hints": {
+            "keras.experimental.LinearCosineDecay": _NO_LINEAR_COSINE,
+            "keras.experimental.NoisyLinearCosineDecay": _NO_LINEAR_COSINE,
+            "keras.experimental.LinearModel": _NO_PREMADE,
+            "keras.experimental.WideDeepModel": _NO_PREMADE,
+            "keras.experimental.SequenceFeatures": "Keras 3 has no feature columns: use keras.utils.FeatureSpace",
+            "keras.experimental.PeepholeLSTMCell": "use keras.layers.LSTMCell (without peephole connections)",
+            "keras.experimental.export_saved_model": "use `model.export(path)`",
+            "keras.experimental.load_from_saved_model": "use keras.layers.TFSMLayer(path) for inference",
+            "*": "it has no Keras 3 equivalent",
+        },
+        "fix": "move",
+        "plain_import_fix": True,
+    }),),
+    message="`{written}` does not exist in Keras 3; {hint}",
+    help="{error} (tf_keras 2.21 keeps keras.experimental). keras.optimizers.schedules.CosineDecay and "
+         "CosineDecayRestarts take the same arguments and give the same learning rates (Keras 3 adds "
+         "warmup_target/warmup_steps, off by default).",
+    fix_safety=("safe",),
+    bad="""
+        import tensorflow as tf
+
+        schedule = tf.keras.experimental.CosineDecay(0.1, decay_steps=10000)
+        optimizer = tf.keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
+        """,
+    good="""
+        import tensorflow as tf
+
+        schedule = tf.keras.optimizers.schedules.CosineDecay(0.1, decay_steps=10000)
+        optimizer = tf.keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
+        """,
+    fixed=SAME_AS_GOOD,
+    needles=("experimental",),
+    probe=Probe("keras.experimental", ("AttributeError",)),
+)
+# ==== issue 15: KC540, KC541 (end) ==================================================================
 
 BY_CODE: dict[str, Entry] = {row.code: row for row in ENTRIES}
