@@ -28,7 +28,7 @@ class InitReturnsValue(Rule):
     fix_safety = ("unsafe",)
     effects = {
         "returns-value": everywhere(
-            said("constructing the class raises TypeError", "\"__init__() should return None, not 'Scale'\"")
+            said("constructing the class raises TypeError", "\"__init__() should return None, not '<its type>'\"")
         ),
     }
 
