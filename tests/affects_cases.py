@@ -2123,6 +2123,156 @@ model.fit(np.ones((4, 3), "float32"), np.zeros((4, 1), "float32"), epochs=1, ver
 # ==== issue 15: KC211, KC212, KC405, KC406 (end) ================================================
 
 
+# ==== issue 15: KC306, KC307, KC308 (begin) =====================================================
+# ---- KC306 init-returns-value -----------------------------------------------------------------
+_KC306_LAYER = """
+class Scale(keras.layers.Layer):
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+        {ending}
+    def call(self, x):
+        return x * self.factor
+"""
+case("KC306", "returns-value/self", _KC306_LAYER.format(ending="return self") + "Scale()\n")
+case("KC306", "returns-value/early", _KC306_LAYER.format(ending="if factor == 1.0:\n            return factor")
+     + "Scale(1.0)\n")
+case("KC306", "returns-value/model-sublayer", """
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(1)
+        return self.dense
+    def call(self, x):
+        return self.dense(x)
+
+Net()
+""")
+case("KC306", "control:bare-return", _KC306_LAYER.format(ending="if factor:\n            return") + "Scale()\n")
+case("KC306", "control:return-none", _KC306_LAYER.format(ending="return None") + "Scale()\n")
+case("KC306", "control:return-super-init", """
+class Scale(keras.layers.Layer):
+    def __init__(self, factor=2.0, **kwargs):
+        self.factor = factor
+        return super().__init__(**kwargs)
+    def call(self, x):
+        return x * self.factor
+
+Scale()
+""")
+
+# ---- KC307 get-config-swapped-keys ------------------------------------------------------------
+# `units` sizes the kernel, `scale` does not: the swapped config reloads a (3, 2) kernel slot
+# for (3, 4) saved weights (fails), or silently another scale.
+_KC307_LAYER = """
+import numpy as np
+
+class Block(keras.layers.Layer):
+    def __init__(self, units, scale, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.scale = scale
+    def build(self, input_shape):
+        self.w = self.add_weight(name="w", shape=(input_shape[-1], self.units), initializer="ones")
+    def call(self, x):
+        return (x @ self.w) * self.scale
+    def get_config(self):
+        config = super().get_config()
+        config.update({{"units": {units}, "scale": {scale}}})
+        return config
+"""
+_KC307_SWAPPED = _KC307_LAYER.format(units="self.scale", scale="self.units")
+_KC307_RIGHT = _KC307_LAYER.format(units="self.units", scale="self.scale")
+_KC307_CHECK = "assert (layer.units, layer.scale) == (4, 2), f\"reloaded as units={layer.units}, scale={layer.scale}\"\n"
+for _path in ("keras", "h5", "from-config"):
+    case("KC307", f"swapped/{_path}", _KC307_SWAPPED + _RELOAD[_path].format(make="Block(4, 2)", custom='{"Block": Block}')
+         + _KC307_CHECK)
+    case("KC307", f"control:matched/{_path}", _KC307_RIGHT + _RELOAD[_path].format(make="Block(4, 2)",
+         custom='{"Block": Block}') + _KC307_CHECK)
+case("KC307", "swapped/same-shape", """
+class WindowAttention(keras.layers.Layer):
+    def __init__(self, num_heads=2, window_size=7, **kwargs):
+        super().__init__(**kwargs)
+        self.num_heads = num_heads
+        self.window_size = window_size
+    def call(self, x):
+        return x
+    def get_config(self):
+        config = super().get_config()
+        config.update({"num_heads": self.num_heads, "window_size": self.num_heads})
+        return config
+
+layer = WindowAttention.from_config(WindowAttention(num_heads=3, window_size=7).get_config())
+assert layer.window_size == 7, f"reloaded with window_size={layer.window_size}"
+""")
+case("KC307", "control:private-attribute", """
+class Conv(keras.layers.Layer):
+    def __init__(self, filters=8, kernel_size=3, **kwargs):
+        super().__init__(**kwargs)
+        self._filters = filters
+        self._kernel_size = kernel_size
+    def call(self, x):
+        return x
+    def get_config(self):
+        return {**super().get_config(), "filters": self._filters, "kernel_size": self._kernel_size}
+
+layer = Conv.from_config(Conv(4, 5).get_config())
+assert (layer._filters, layer._kernel_size) == (4, 5)
+""")
+
+# ---- KC308 config-attribute-overwritten -------------------------------------------------------
+# A number argument's attribute later holds the layer built from it, and get_config emits it.
+_KC308_LAYER = """
+import numpy as np
+
+class Head(keras.layers.Layer):
+    def __init__(self, units=4, rate=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.rate = rate
+        self.dense = keras.layers.Dense(units)
+        {dropout} = keras.layers.Dropout(rate)
+    def call(self, x, training=None):
+        return {dropout}(self.dense(x), training=training)
+    def get_config(self):
+        config = super().get_config()
+        config.update({{"units": self.units, "rate": self.rate}})
+        return config
+"""
+_KC308_OVERWRITTEN = _KC308_LAYER.format(dropout="self.rate")
+_KC308_KEPT = _KC308_LAYER.format(dropout="self.dropout")
+for _source, _variant in ((_KC308_OVERWRITTEN, "layer-object"), (_KC308_KEPT, "control:number-kept")):
+    for _path in ("keras", "h5"):
+        case("KC308", f"{_variant}/{_path}", _source + _RELOAD[_path].format(make="Head()", custom='{"Head": Head}') + """
+x, y = np.ones((4, 3), "float32"), np.zeros((4, 4), "float32")
+loaded.compile(optimizer="sgd", loss="mse")
+loaded.fit(x, y, epochs=1, verbose=0)
+""")
+    case("KC308", f"{_variant}/from-config", _source + """
+layer = Head.from_config(Head().get_config())
+layer(np.ones((4, 3), "float32"), training=True)
+""")
+    case("KC308", f"{_variant}/json", _source + """
+import json
+json.dumps(Head().get_config())
+""")
+case("KC308", "layer-object/direct", """
+import numpy as np
+
+class Project(keras.layers.Layer):
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = keras.layers.Dense(units)
+    def call(self, x):
+        return self.units(x)
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+Project.from_config(Project().get_config())(np.ones((1, 3), "float32"))
+""")
+# ==== issue 15: KC306, KC307, KC308 (end) =======================================================
+
+
 # ---- what was measured ------------------------------------------------------------------------
 # case id -> (Keras 3.15.1, tf_keras 2.21): None = runs clean, else a fragment of "Type: message".
 MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
@@ -3271,6 +3421,104 @@ MEASURED.update({
     ),
 })
 # ==== issue 15: KC211, KC212, KC405, KC406 (end) ================================================
+
+
+# ==== issue 15: KC306, KC307, KC308 (begin) =====================================================
+MEASURED.update({
+    'KC306:returns-value/self': (
+        "TypeError: __init__() should return None, not 'Scale'",
+        "TypeError: __init__() should return None, not 'Scale'",
+    ),
+    'KC306:returns-value/early': (
+        "TypeError: __init__() should return None, not 'float'",
+        "TypeError: __init__() should return None, not 'float'",
+    ),
+    'KC306:returns-value/model-sublayer': (
+        "TypeError: __init__() should return None, not 'Dense'",
+        "TypeError: __init__() should return None, not 'Dense'",
+    ),
+    'KC306:control:bare-return': (
+        None,
+        None,
+    ),
+    'KC306:control:return-none': (
+        None,
+        None,
+    ),
+    'KC306:control:return-super-init': (
+        None,
+        None,
+    ),
+    'KC307:swapped/keras': (
+        'The shape of the target variable and the shape of the target value in `variable.assign(value)` must match',
+        "ValueError: Cannot assign value to variable ' block/w:0': Shape mismatch",
+    ),
+    'KC307:control:matched/keras': (
+        None,
+        None,
+    ),
+    'KC307:swapped/h5': (
+        'ValueError: Shape mismatch in layer #0 (named block)for weight block/w',
+        "ValueError: Cannot assign value to variable ' block/w:0': Shape mismatch",
+    ),
+    'KC307:control:matched/h5': (
+        None,
+        None,
+    ),
+    'KC307:swapped/from-config': (
+        'AssertionError: reloaded as units=2, scale=4',
+        'AssertionError: reloaded as units=2, scale=4',
+    ),
+    'KC307:control:matched/from-config': (
+        None,
+        None,
+    ),
+    'KC307:swapped/same-shape': (
+        'AssertionError: reloaded with window_size=3',
+        'AssertionError: reloaded with window_size=3',
+    ),
+    'KC307:control:private-attribute': (
+        None,
+        None,
+    ),
+    'KC308:layer-object/keras': (
+        "TypeError: <class 'keras.src.models.functional.Functional'> could not be deserialized properly",
+        '`rate` must be a scalar or scalar tensor',
+    ),
+    'KC308:layer-object/h5': (
+        "TypeError: Error when deserializing class 'Head'",
+        '`rate` must be a scalar or scalar tensor',
+    ),
+    'KC308:layer-object/from-config': (
+        "TypeError: Error when deserializing class 'Head'",
+        '`rate` must be a scalar or scalar tensor',
+    ),
+    'KC308:layer-object/json': (
+        'TypeError: Object of type Dropout is not JSON serializable',
+        'TypeError: Object of type Dropout is not JSON serializable',
+    ),
+    'KC308:control:number-kept/keras': (
+        None,
+        None,
+    ),
+    'KC308:control:number-kept/h5': (
+        None,
+        None,
+    ),
+    'KC308:control:number-kept/from-config': (
+        None,
+        None,
+    ),
+    'KC308:control:number-kept/json': (
+        None,
+        None,
+    ),
+    'KC308:layer-object/direct': (
+        "TypeError: Error when deserializing class 'Project'",
+        "TypeError: Error when deserializing class 'Project'",
+    ),
+})
+# ==== issue 15: KC306, KC307, KC308 (end) =======================================================
 
 
 def _cases() -> list[Case]:
