@@ -25,8 +25,14 @@ class Scale(keras.layers.Layer):
 '''
 
 
-def _result() -> CheckResult:
-    findings = check_source(SOURCE, path="m.py", config=Settings(select=("KC101",)))
+def _result(directory=None) -> CheckResult:
+    """The findings of SOURCE; with a directory, the file is written there first so the
+    full format can show its source line."""
+    path = "m.py"
+    if directory is not None:
+        path = str(directory / "m.py")
+        (directory / "m.py").write_text(SOURCE)
+    findings = check_source(SOURCE, path=path, config=Settings(select=("KC101",)))
     assert [finding.code for finding in findings] == ["KC101"]
     assert findings[0].help
     return CheckResult(findings=findings, files_checked=1)
@@ -38,13 +44,14 @@ def _render(name: str, result: CheckResult) -> str:
     return out.getvalue()
 
 
-def test_the_full_format_shows_the_help_under_the_snippet_and_concise_does_not():
-    result = _result()
+def test_the_full_format_shows_the_help_under_the_snippet_and_concise_does_not(tmp_path):
+    result = _result(tmp_path)
     [finding] = result.findings
     full = _render("full", result).splitlines()
     assert full[0].endswith(finding.message)
     assert f"  = help: {finding.help}" in full
-    assert full.index(f"  = help: {finding.help}") > 1  # after the snippet
+    source_line = next(i for i, line in enumerate(full) if "self.w = tf.Variable(1.0)" in line)
+    assert full.index(f"  = help: {finding.help}") > source_line
     concise = _render("concise", result)
     assert finding.help not in concise and finding.message in concise
 
