@@ -36,3 +36,9 @@ def test_own_length_counts_quoted_code_as_three_characters():
     assert own_length("tf.Variable `self.kernel_weights` on a layer") == len("tf.Variable ... on a layer")
     assert own_length("'w' is set") == len("... is set")
     assert own_length('raises "an error"') == len('raises "an error"')
+
+
+def test_own_length_does_not_pair_the_apostrophes_of_prose():
+    message = "Keras's own __call__ never runs and the layer's weights stay"
+    assert own_length(message) == len(message)
+    assert own_length("Keras's 'w' is set") == len("Keras's ... is set")

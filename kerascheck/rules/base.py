@@ -32,7 +32,9 @@ Effect = dict
 # its own, not counting what it quotes of the user's code (`...` and '...' spans, which
 # `own_length` counts as 3). The detail goes to the finding's `help` and the rule's page.
 MESSAGE_LIMIT = 120
-_QUOTED = re.compile(r"`[^`]*`|'[^']*'")
+# A '...' span opens and closes at a word boundary, so the apostrophes of prose
+# ("Keras's", "layer's") never pair up into a quote that hides the words between them.
+_QUOTED = re.compile(r"`[^`]*`|(?<!\w)'[^']*'(?!\w)")
 
 
 def own_length(message: str) -> int:
