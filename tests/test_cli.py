@@ -14,7 +14,7 @@ from cliutil import CLEAN_SOURCE, KC101_SOURCE, concise_lines, executable, run_c
 from kerascheck.rules import all_rules
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-JSON_KEYS = {"code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "fixable"}
+JSON_KEYS = {"code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "help", "fixable"}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -124,8 +124,10 @@ def test_full_format_shows_source_and_carets(two_findings):
     caret_line = lines[3]
     assert caret_line.index("^") == lines[2].index("tf.Variable")
     assert caret_line.count("^") == len("tf.Variable(1.0)")
-    # the unsafe fix this run does not apply is said once, by the options that apply it
-    assert lines[4:] == ["  = help: --fix --unsafe-fixes applies an unsafe fix (it changes what the code does)", ""]
+    # then the finding's help (the detail, the fix to write); the unsafe fix this run does
+    # not apply is said once, by the options that apply it
+    assert lines[4].startswith("  = help: ") and "self.add_weight" in lines[4]
+    assert lines[5:] == ["  = help: --fix --unsafe-fixes applies an unsafe fix (it changes what the code does)", ""]
 
 
 def test_a_long_source_line_is_cut_to_the_terminal_width(tmp_path):
@@ -166,9 +168,11 @@ def test_json_format(two_findings):
         "end_line": 6,
         "end_column": 34,
         "message": first["message"],
+        "help": first["help"],
         "fixable": True,
     }
     assert first["message"].startswith("tf.Variable 'w' ")
+    assert "self.add_weight" in first["help"]
     assert findings[1]["path"] == "src/pkg/b.py"
     # json is for machines: no summary on stderr
     assert "Found" not in run.stderr
