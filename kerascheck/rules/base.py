@@ -215,6 +215,11 @@ class Rule(cst.BatchableCSTVisitor):
     # situation -> effect(...). A rule reports a situation only on the targets where
     # something happens, and says what happens there (see `consequence`).
     effects: ClassVar[dict[str, Effect]] = {}
+    # What the rule says happens depends on how TensorFlow 2 runs call(): eagerly, or traced
+    # by tf.function in fit(). TensorFlow 1's graph mode calls it once, to build a graph,
+    # and was not measured (TensorFlow 1 does not install beside Python 3.11), so where the
+    # pins hold TensorFlow 1 (Target.graph_mode) the rule says nothing.
+    measured_on_tensorflow2_only: ClassVar[bool] = False
     # A style rule reports how the code should read, not a failure: every situation it
     # reports was measured to change nothing on any Keras (tests/affects_cases.py), so it
     # declares no `effects`, reports the same on every target, states no consequence in
@@ -283,6 +288,8 @@ class Rule(cst.BatchableCSTVisitor):
         consequence's headline, for the message (the whole of it goes to help)."""
         happens = self.effects[situation]
         file_target = self.context.target
+        if self.measured_on_tensorflow2_only and file_target.graph_mode and keras is None:
+            return None
         found = happens.get(keras or file_target.keras)
         if found is None:
             return None

@@ -47,6 +47,7 @@ class NumpyInCall(Rule):
     severity = Severity.ERROR
     summary = "tensor.numpy() or np.*(tensor) in call(): fit(), predict() and functional models pass symbolic tensors."
     affects = "Keras 2 and Keras 3, the same on both"
+    measured_on_tensorflow2_only = True
     effects = {
         "numpy-method": everywhere(
             said(

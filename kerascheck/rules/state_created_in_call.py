@@ -34,6 +34,7 @@ class StateCreatedInCall(Rule):
     severity = Severity.ERROR
     summary = "Weights, variables or weight-owning layers created inside call()."
     affects = "Keras 2 and Keras 3"
+    measured_on_tensorflow2_only = True
     effects = {
         "layer-in-call": everywhere(said(
             "it is rebuilt with fresh weights on every call and never tracked",

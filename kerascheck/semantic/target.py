@@ -61,6 +61,10 @@ _AUTO_CONFIG = (2, 12)
 # keras 2.4 and later is tf.keras; before it, `keras` is multi-backend Keras, a library of
 # its own beside TensorFlow's tf.keras.
 _KERAS_IS_TF_KERAS = (2, 4)
+# Below these, Keras runs on TensorFlow 1 (graph mode): TensorFlow 2.0, and keras 2.3, the
+# first multi-backend keras that supports it.
+_TENSORFLOW2 = (2, 0)
+_KERAS_FOR_TENSORFLOW2 = (2, 3)
 # Distributions whose version decides which Keras `import keras` / `tf.keras` gives.
 _TENSORFLOW = frozenset(
     {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos", "tensorflow-intel",
@@ -118,6 +122,10 @@ class Verdict:
     # Keras 2 here is tf_keras (a tf-keras pin, or TF_USE_LEGACY_KERAS) with nothing holding
     # TensorFlow below 2.16: `tf.keras` is tf_keras, but `import keras` stays Keras 3.
     legacy_only: bool = False
+    # The pins hold TensorFlow below 2.0 (or multi-backend keras below 2.3, which predates
+    # TensorFlow 2): Keras runs in TensorFlow 1's graph mode, which calls call() once to
+    # build a graph instead of running it eagerly or tracing it with tf.function.
+    graph_mode: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,8 @@ class Target:
     reason: str
     # Nothing declared it: Keras 3 is what a fresh install gets.
     assumed: bool = False
+    # Old Keras 2 on TensorFlow 1 (Verdict.graph_mode).
+    graph_mode: bool = False
 
     @property
     def label(self) -> str:
@@ -137,7 +147,8 @@ class Target:
     def describe(self) -> str:
         """`keras 2 (requirements.txt: tensorflow==2.15.0)`; `keras 3 assumed (...)` when
         nothing declared it."""
-        return f"{self.label.lower()}{' assumed' if self.assumed else ''} ({self.reason})"
+        graph = ", TensorFlow 1 graph mode" if self.graph_mode else ""
+        return f"{self.label.lower()}{' assumed' if self.assumed else ''} ({self.reason}{graph})"
 
 
 # ---- requirement strings ---------------------------------------------------------------------
@@ -217,11 +228,15 @@ def verdict_of(requirements: Iterable[str], source: str) -> Verdict:
     """The Keras a list of requirement strings asks for."""
     keras3 = keras2 = tensorflow3 = mentioned = None
     held_below_keras3 = False  # a keras or tensorflow pin (not tf-keras) asks for Keras 2
+    graph_mode = False
     for text in requirements:
         parsed = parse_requirement(text)
         if parsed is None:
             continue
         name, specs = parsed
+        graph_floor = _TENSORFLOW2 if name in _TENSORFLOW else _KERAS_FOR_TENSORFLOW2 if name == "keras" else None
+        if graph_floor and any(_below(op, v, graph_floor) for op, v in specs):
+            graph_mode = True
         shown = f"{source}: {text.strip()}"
         if name in _KERAS3_ONLY or (name == "keras" and any(_at_least(op, v, _KERAS3) for op, v in specs)):
             keras3 = keras3 or shown
@@ -241,7 +256,8 @@ def verdict_of(requirements: Iterable[str], source: str) -> Verdict:
     if keras3:
         return Verdict(KERAS3, keras3, 2)
     if keras2:
-        return Verdict(keras2[0], keras2[1], 1, multi_backend=keras2[2], legacy_only=not held_below_keras3)
+        return Verdict(keras2[0], keras2[1], 1, multi_backend=keras2[2], legacy_only=not held_below_keras3,
+                       graph_mode=graph_mode)
     if tensorflow3:  # below a tf-keras pin: TensorFlow 2.16+ with legacy Keras
         return Verdict(KERAS3, tensorflow3, 1)
     if mentioned:
@@ -680,7 +696,7 @@ def module_target(
             return Target(KERAS3, f"the module imports keras, which stays Keras 3 beside tf_keras ({project.reason})")
         if KERAS3_MARKERS.search(text):
             return Target(KERAS3, f"the module uses Keras 3 APIs although {project.reason}")
-        return Target(project.keras, project.reason)
+        return Target(project.keras, project.reason, graph_mode=project.graph_mode)
     if project is not None and project.keras == KERAS3:
         if project.strength == 0:
             return Target(KERAS3, f"{project.reason}, unpinned: a fresh install gets Keras 3", assumed=True)
