@@ -51,6 +51,17 @@ MODEL = "import tensorflow as tf\nlayer = tf.keras.layers.Dense(2)\n"
         ({".github/workflows/ci.yml": "steps:\n  - run: pip install -r tools/deps/tensorflow-cpu.txt\n",
           "tools/deps/tensorflow-cpu.txt": "tensorflow-cpu~=2.15.0\n"},
          "2", ".github/workflows/ci.yml: tensorflow-cpu~=2.15.0"),
+        # ... and the conda environment files it names (deepchem's CI merges
+        # requirements/tensorflow/*.yml into the environment it tests on).
+        ({".github/workflows/ci.yml": "steps:\n  - run: conda-merge requirements/env_common.yml "
+                                      "requirements/tensorflow/env_tf.yml > env.yml\n",
+          "requirements/env_common.yml": "dependencies:\n  - numpy\n",
+          "requirements/tensorflow/env_tf.yml": "dependencies:\n  - pip:\n    - tensorflow<2.16\n"},
+         "2", ".github/workflows/ci.yml: tensorflow<2.16"),
+        ({".github/workflows/ci.yml": "steps:\n  - uses: conda-incubator/setup-miniconda@v3\n"
+                                      "    with:\n      environment-file: ci/environment-tf.yml\n",
+          "ci/environment-tf.yml": "name: tf\ndependencies:\n  - tensorflow=2.11\n"},
+         "2.11", ".github/workflows/ci.yml: tensorflow==2.11.*"),
     ],
 )
 def test_pins_give_the_target(project, files, keras, reason):
@@ -58,6 +69,21 @@ def test_pins_give_the_target(project, files, keras, reason):
     found = targets(root)["pkg/model.py"]
     # The reason names the declaration relative to the file's folder.
     assert (found.keras, found.reason, found.assumed) == (keras, "../" + reason, False)
+
+
+def test_ci_names_only_conda_environments_of_the_checkout(project):
+    """A YAML file a CI file names counts only when it is in the checkout and is a conda
+    environment (has `dependencies:`): not the workflow's own action files, not a path
+    that leaves the project."""
+    root = project({
+        "proj/.github/workflows/ci.yml": "steps:\n  - run: conda env create -f ../env.yml\n"
+                                         "  - run: python -m check --config tools/lint.yml\n",
+        "proj/tools/lint.yml": "rules:\n  - tensorflow<2.16\n",
+        "env.yml": "dependencies:\n  - tensorflow<2.16\n",
+        "proj/model.py": MODEL,
+    })
+    found = targets(root)["proj/model.py"]
+    assert (found.keras, found.assumed) == ("3", True)
 
 
 def test_real_dependencies_beat_optional_ones(project):

@@ -484,7 +484,7 @@ def _ci_installs(directory: str, names: frozenset) -> list[tuple[str, list[str]]
     found = []
     for path in _settings_files(directory, names):
         text = _read(path) or ""
-        if "install" not in text:
+        if "install" not in text and "conda" not in text and "environment-file" not in text:
             continue
         tokens = [token.strip("\"'") for match in _PIP_INSTALL.finditer(text) for token in match.group(1).split()]
         requirements = []
@@ -495,9 +495,27 @@ def _ci_installs(directory: str, names: frozenset) -> list[tuple[str, list[str]]
             elif token and not token.startswith(("-", "$")) and (position == 0 or tokens[position - 1] not in (
                     "-r", "--requirement", "-c", "--constraint")):
                 requirements.append(token)
+        requirements += _conda_environments(directory, text)
         if requirements:
             found.append((os.path.relpath(path, directory), requirements))
     return found
+
+
+_YAML_PATH = re.compile(r"[\w./-]+\.ya?ml\b")
+
+
+def _conda_environments(directory: str, text: str) -> list[str]:
+    """The packages of the conda environment files of the checkout that a CI file names
+    (`environment-file: ci/env.yml`, `conda env create -f envs/tf.yml`, `conda-merge a.yml
+    b.yml`): deepchem's CI tests on `tensorflow<2.16` from requirements/tensorflow/*.yml."""
+    requirements: list[str] = []
+    for name in dict.fromkeys(_YAML_PATH.findall(text)):
+        path = os.path.normpath(os.path.join(directory, name))
+        if not path.startswith(os.path.normpath(directory) + os.sep) or not os.path.isfile(path):
+            continue
+        if re.search(r"^dependencies\s*:", _read(path) or "", re.M):
+            requirements += _environment_yml(path)
+    return requirements
 
 
 def directory_legacy_env(directory: str) -> Optional[str]:
