@@ -42,15 +42,10 @@ class GetConfigSwappedKeys(Rule):
     }
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if node.name.value != "get_config":
+        found = config_entries.get_config_and_init(self.context, node)
+        if found is None:
             return
-        found = self.context.current_method()
-        if found is None or found[1] is not node:
-            return
-        class_def = found[0].node
-        init = config_entries.init_of(class_def)
-        if init is None:
-            return
+        class_def, init = found
         parameters = config_entries.constructor_parameters(init)
         stored = config_entries.stored_parameters(class_def, init)
         kept: dict[str, list[str]] = {}  # parameter -> the attributes that hold it

@@ -93,6 +93,20 @@ def init_of(class_def: cst.ClassDef) -> Optional[cst.FunctionDef]:
     return methods(class_def).get("__init__")
 
 
+def get_config_and_init(context, node: cst.FunctionDef) -> Optional[tuple[cst.ClassDef, cst.FunctionDef]]:
+    """(its class, that class's `__init__`) when `node`, being visited with the rule's
+    FileContext `context`, is a `get_config()` defined directly in a Keras class that has
+    an `__init__`: the two sides KC307 and KC308 compare. None otherwise."""
+    if node.name.value != "get_config":
+        return None
+    found = context.current_method()
+    if found is None or found[1] is not node:
+        return None
+    class_def = found[0].node
+    init = init_of(class_def)
+    return None if init is None else (class_def, init)
+
+
 def constructor_parameters(init: cst.FunctionDef) -> dict[str, cst.Param]:
     """The named parameters of `__init__` after `self` (not `*args` / `**kwargs`)."""
     return {param.name.value: param for param in params(init)[1:]}
