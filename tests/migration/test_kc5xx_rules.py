@@ -139,3 +139,13 @@ def test_kc530_message_follows_the_spelling(snippet, says, not_says):
     words = found[0].message + " " + found[0].help
     assert says.partition(":")[0] in found[0].message  # the message names the exception, the help quotes it
     assert says in found[0].help and not_says not in words
+
+
+def test_kc534_quotes_the_super_call_and_its_help_names_the_class_as_keras_does():
+    """In a subclass's `super().__init__(fused=...)`, the message quotes the code written
+    and the help quotes Keras 3's error, which names the subclass (measured on 3.15.1:
+    "Unrecognized keyword arguments passed to TpuBN: {'fused': True}")."""
+    [finding] = [f for f in lint(INVALID["KC534"]["fused= passed on by a BatchNormalization subclass"], ("KC534",),
+                                 target_keras="3")]
+    assert finding.message.startswith("`super().__init__(fused=...)` is rejected by Keras 3")
+    assert "passed to TpuBN: {'fused': ...}" in finding.help

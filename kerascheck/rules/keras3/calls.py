@@ -53,7 +53,7 @@ class CallTarget:
         if p.get("super_init") and syntax.is_super_call(call, "__init__"):
             found = self.m.context.current_method()
             if found is not None and found[1].name.value == "__init__":
-                return f"{found[0].key.name} (Layer.__init__)"
+                return found[0].key.name
         if self.callees or self.prefixes or self.layers:
             qualified = state.qualified(func)
             which = flavor(qualified)
@@ -98,7 +98,7 @@ class CallTarget:
         if any(index.class_facts(current) is not None and "__init__" in index.class_facts(current).methods
                for current in [key, *index.tree_ancestors(key)][skip:]):
             return None
-        return f"{key.name} ({layer}.__init__)" if skip else key.name
+        return key.name
 
     def _tree_ok(self, key, tree: str) -> bool:
         index = self.m.module.index
@@ -152,6 +152,11 @@ class KeywordMatcher(Matcher):
         label = self.target.label(node)
         if label is None:
             return
+        # What Keras's error names (the class), and what the message quotes (the code): they
+        # differ for `super().__init__(fused=True)` in `class TpuBN(BatchNormalization)`.
+        passed_to = label
+        if syntax.is_super_call(node, "__init__"):
+            label = "super().__init__"
         found = []
         for arg in present:
             spec = self.keywords[arg.keyword.value]
@@ -167,12 +172,14 @@ class KeywordMatcher(Matcher):
             fix = edits.fix([(node, edits.without_args(node, dropped))], all(s.get("safe", False) for _, s, _ in found),
                             "remove " + ", ".join(f"{a.keyword.value}=" for a in dropped))
             members = " and ".join(f"`{a.keyword.value}=`" for a in dropped)
-            self.flag(arg, self.entry.render(written=label, member=members, first=arg.keyword.value, value=value), fix=fix)
+            self.flag(arg, self.entry.render(written=label, passed_to=passed_to, member=members,
+                                             first=arg.keyword.value, value=value), fix=fix)
             return
         for arg, spec, value in found:
             fix = keyword_fix(self, node, arg, spec)
-            self.flag(arg, self.entry.render(written=label, member=arg.keyword.value, hint=spec.get("hint", ""),
-                                             value=value, kind=spec.get("kind")), fix=fix, severity=spec.get("severity"))
+            self.flag(arg, self.entry.render(written=label, passed_to=passed_to, member=arg.keyword.value,
+                                             hint=spec.get("hint", ""), value=value, kind=spec.get("kind")),
+                      fix=fix, severity=spec.get("severity"))
 
 
 def keyword_fix(matcher_: Matcher, call: cst.Call, arg: cst.Arg, spec: dict):

@@ -1767,7 +1767,7 @@ entry(
                                   "partitioner": {"kind": "add_weight", "fix": "delete", "safe": False, "hint": "remove it"}}}),
     ),
     message="`{written}({member}=...)` is rejected by Keras 3 (ValueError)",
-    help="ValueError: Unrecognized keyword arguments passed to {written}: {{'{member}': ...}}; {hint}",
+    help="ValueError: Unrecognized keyword arguments passed to {passed_to}: {{'{member}': ...}}; {hint}",
     messages={"add_weight": ("`add_weight({member}=...)` is rejected by Keras 3 (TypeError)",
                              "TypeError: Layer.add_weight() got an unexpected keyword argument '{member}'; {hint}")},
     fix_safety=("safe", "unsafe"),
@@ -1893,7 +1893,8 @@ entry(
         "keywords": {"l": {"fix": "positional", "safe": True}},
     }),),
     message="`{written}(l=...)` fails on Keras 3 (TypeError): the factor has no `l` name there",
-    help="TypeError: L2.__init__() got an unexpected keyword argument 'l'; pass the factor positionally",
+    help="TypeError: L1.__init__() (l1) or L2.__init__() (l2) got an unexpected keyword argument 'l'; "
+         "pass the factor positionally",
     fix_safety=("safe",),
     bad="""
         import keras
