@@ -42,6 +42,27 @@ def own_length(message: str) -> int:
     return len(_QUOTED.sub("...", message))
 
 
+_CLAUSE_END = re.compile(r"[;:,] ")
+# Words that continue the clause before them: a help is never cut to start with one.
+_CONTINUATIONS = frozenset({"so", "and", "but", "or", "which", "then", "while"})
+
+
+def beyond_message(message: str, help: str) -> str:
+    """`help` without its opening clauses when the message already says them: a help is
+    often a consequence's whole text (headline, then detail) followed by what to write,
+    and the message holds the headline, which the full format would then print twice.
+    Only a clause of three words or more is dropped (never an exception's bare name),
+    and a help that would be left empty is kept whole."""
+    cut = 0
+    for end in _CLAUSE_END.finditer(help):
+        opening = help[: end.start()]
+        follows = help[end.end():].split(" ", 1)[0]
+        if len(opening.split()) >= 3 and opening in message and follows not in _CONTINUATIONS:
+            cut = end.end()
+    rest = help[cut:]
+    return rest if rest.strip() else help
+
+
 class Said(str):
     """A consequence as the rule page's table states it (the whole string), with the
     `headline` a message has room for ("load_model fails"); the rest goes to help."""
@@ -266,6 +287,7 @@ class Rule(cst.BatchableCSTVisitor):
         raises, and what to write instead)."""
         ancestors = self.context.ancestors
         statement = ancestors[1] if len(ancestors) > 1 else None
+        help = beyond_message(message, help)
         self.context.reports.append(Report(self.code, node, message, severity or self.severity, fix, statement, help))
 
     @classmethod

@@ -400,7 +400,7 @@ def test_a_subclassed_model_in_a_keras_file_is_reported_on_keras_3_only():
     code = VALID_KERAS2["a subclassed model in a .keras file: tf_keras imports its module"]
     [finding] = assert_triggers("KC305", code, target_keras="3")
     assert finding.message.endswith("on Keras 3, load_model fails")
-    assert "on Keras 3, load_model fails: TypeError" in finding.help
+    assert finding.help.startswith("TypeError")
     assert_clean("KC305", code, target_keras="2")
 
 

@@ -168,8 +168,9 @@ def test_the_message_names_the_keras_it_is_true_on():
         "tf.Variable 'w' on a layer: on Keras 3 (unpinned), it is not in layer.weights, not trained by "
         "fit() and not saved"
     )
-    assert finding.help.endswith("; create it with self.add_weight(...): Keras tracks, trains and saves "
-                                 "the weights it creates, and casts them under mixed precision")
+    # the help goes on from the message: what to write instead
+    assert finding.help == ("create it with self.add_weight(...): Keras tracks, trains and saves "
+                            "the weights it creates, and casts them under mixed precision")
     assert lint(code, ("KC101",), target_keras="2") == []
 
 
