@@ -483,6 +483,10 @@ KERAS_DATA_ONLY_APIS = frozenset(
         "keras.utils.get_file",
         "keras.utils.to_categorical",
         "keras.utils.set_random_seed",
+        # TensorFlow 1 session setters: they hand no Keras object over, and keras 2.3's
+        # TensorFlow backend delegates its session to tf.keras's (tensorflow_backend.py).
+        "keras.backend.set_session",
+        "keras.backend.get_session",
         "keras.utils.image_dataset_from_directory",
         "keras.utils.text_dataset_from_directory",
         "keras.utils.audio_dataset_from_directory",

@@ -322,3 +322,28 @@ def test_standalone_multi_backend_keras_next_to_tf_keras(project, pin, meet):
     root = project({"requirements.txt": pin + "\n", "train.py": _KERAS_NEXT_TO_TF_KERAS})
     findings = check_paths([root], Settings(select=("KC403",))).findings
     assert [f.code for f in findings] == (["KC403"] if meet else [])
+
+
+_SESSION_FROM_TF_KERAS = """
+    import tensorflow as tf
+    from keras.callbacks import EarlyStopping
+
+    config = tf.compat.v1.ConfigProto()
+    config.gpu_options.allow_growth = True
+    tf.compat.v1.keras.backend.set_session(tf.compat.v1.Session(config=config))
+    stop = EarlyStopping(patience=3)
+"""
+
+
+def test_a_session_setter_hands_no_keras_object_over(project):
+    """tf.keras's set_session next to multi-backend keras 2.3 objects: no Keras object
+    crosses, and keras 2.3's TensorFlow backend takes its session from tf.keras's
+    (keras-yolo3 in the held-out audit); a model from the other library still meets."""
+    from kerascheck import check_paths
+    from kerascheck.config import Settings
+
+    root = project({"requirements.txt": "keras==2.3.1\ntensorflow==1.15.0\n", "train.py": _SESSION_FROM_TF_KERAS})
+    assert check_paths([root], Settings(select=("KC403",))).findings == []
+    mixed = textwrap.dedent(_SESSION_FROM_TF_KERAS) + "model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
+    root = project({"train.py": mixed})
+    assert [f.code for f in check_paths([root], Settings(select=("KC403",))).findings] == ["KC403"]
