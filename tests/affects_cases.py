@@ -1268,6 +1268,27 @@ _sub_matrix("sublayer-arg+naive-get-config", _WRAP.rstrip() + "\n" + _WRAP_NAIVE
             "Wrap(keras.layers.Dense(2))", '{"Wrap": Wrap}', _ALL_SUB)
 _sub_matrix("config-object-arg+no-get-config", _CFG, "Block(BlockConfig(2))",
             '{"Block": Block, "BlockConfig": BlockConfig}', _ALL_SUB)
+# A namedtuple of plain values is recorded (as a list): the model saves, and the reload
+# hands __init__ a list, whose attributes do not exist.
+_NAMEDTUPLE_CFG = """
+import collections
+import numpy as np
+
+BlockArgs = collections.namedtuple("BlockArgs", ["units", "rate"])
+
+class Block(keras.layers.Layer):
+    def __init__(self, block_args, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(block_args.units)
+    def call(self, x):
+        return self.dense(x)
+"""
+for _path in ("save-keras", "keras", "save-h5", "h5"):
+    case("KC303", f"config-object-arg+no-get-config/namedtuple-{_path}", _NAMEDTUPLE_CFG + """
+layer = Block(BlockArgs(2, 0.1))
+inp = keras.Input((3,))
+model = keras.Model(inp, layer(inp))
+""" + _SUB_RELOAD[_path].format(custom='{"Block": Block}'))
 _sub_matrix("config-object-arg+naive-get-config", _CFG.rstrip() + "\n" + _CFG_NAIVE_GET_CONFIG,
             "Block(BlockConfig(2))", '{"Block": Block, "BlockConfig": BlockConfig}',
             _ALL_SUB)
@@ -2791,6 +2812,22 @@ MEASURED: dict[str, tuple[Optional[str], Optional[str]]] = {
     'KC303:config-object-arg+no-get-config/from-config': (
         'Object Block was created by passing',
         'Layer Block was created by passing',
+    ),
+    'KC303:config-object-arg+no-get-config/namedtuple-save-keras': (
+        None,
+        None,
+    ),
+    'KC303:config-object-arg+no-get-config/namedtuple-keras': (
+        'TypeError: <class \'keras.src.models.functional.Functional\'> could not be deserialized properly',
+        "TypeError: Error when deserializing class 'Block'",
+    ),
+    'KC303:config-object-arg+no-get-config/namedtuple-save-h5': (
+        None,
+        None,
+    ),
+    'KC303:config-object-arg+no-get-config/namedtuple-h5': (
+        "TypeError: Error when deserializing class 'Block'",
+        "TypeError: Error when deserializing class 'Block'",
     ),
     'KC303:config-object-arg+naive-get-config/save-keras': (
         'TypeError: Cannot serialize object',

@@ -103,8 +103,6 @@ KNOWN_MISSES: dict = {
     ("KC303", "model-defaulted-arg"): "a Model subclass with only defaulted arguments and no get_config "
     "does not reload from .keras on Keras 3 (measured); not reported yet: the rule was written for "
     "required arguments, and widening it needs its own precision check on real code",
-    ("KC303", "config-object-arg+no-get-config"): "a config object passed in and only read is not "
-    "recognisable as non-serializable without types",
     ("KC303", "config-object-arg+naive-get-config"): "a get_config() that returns the object itself: "
     "what it returns is not checked for serializability",
     ("KC303", "sublayer-arg+naive-get-config"): "a get_config() that returns the sub-layer itself saves, "

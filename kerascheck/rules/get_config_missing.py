@@ -26,6 +26,10 @@ class GetConfigMissing(Rule):
     summary = "Layer given sub-layers/callables (or Model given any required argument) without get_config()."
     affects = "Keras 2 and Keras 3 (a sub-layer or callable passed in); Keras 3 (a Model's arguments, a callable default)"
     _SAVE_FAILS = said("saving fails", "NotImplementedError (\"must override get_config()\")")
+    _CONFIG_OBJECT = (
+        "saving raises NotImplementedError (\"must override get_config()\"); a namedtuple is saved as a list, "
+        "and load_model then fails (TypeError)"
+    )
     effects = {
         # tf_keras still writes a TensorFlow SavedModel directory (`model.save("dir")`,
         # measured); Keras 3 has no such format in save().
@@ -35,6 +39,13 @@ class GetConfigMissing(Rule):
                 "saving to .keras or .h5 fails",
                 "NotImplementedError (\"must override get_config()\"); a TensorFlow SavedModel directory still saves",
             ),
+        ),
+        # An object whose attributes __init__ reads (a config object, an array): saving
+        # fails as for a sub-layer, on both; a namedtuple is recorded as a list, so the
+        # model saves and its reload fails (measured; the SavedModel directory was not).
+        "config-object-arg+no-get-config": effect(
+            keras3=said("saving or reloading fails", _CONFIG_OBJECT),
+            keras2=said("saving to .keras or .h5, or reloading, fails", _CONFIG_OBJECT),
         ),
         # A Model subclass given one: tf_keras writes a .keras file with an empty config
         # and its reload fails; .h5 refuses any subclassed model (measured).
@@ -77,6 +88,10 @@ class GetConfigMissing(Rule):
             return  # a built-in base (Dense, Wrapper, Sequential...) brings its own get_config
         functional = keras_class.is_model and parents.builds_functional_model(node)
         offending = serializable.non_serializable_parameters(self.module, node, init)
+        if keras_class.is_model:
+            # An object read in a Model's __init__ was measured on layers only; a Model with
+            # a required argument is reported below anyway.
+            offending = [found for found in offending if found[2] != serializable.ATTRIBUTES]
         if offending:
             first, why, kind = offending[0]
             # The message names the first; the help names them all.
@@ -87,6 +102,8 @@ class GetConfigMissing(Rule):
                 situation = "functional-model-arg"
             elif kind == serializable.DEFAULT:
                 situation = "function-default-not-passed"
+            elif kind == serializable.ATTRIBUTES:
+                situation = "config-object-arg+no-get-config"
             else:
                 situation = "model-sublayer-arg+no-get-config" if keras_class.is_model else "sublayer-arg+no-get-config"
             consequence = self.consequence(situation)

@@ -1,5 +1,5 @@
 """KC303 get-config-missing: positives and the traps that must stay quiet."""
-from lintutil import assert_triggers, rule_tests
+from lintutil import Invalid, assert_triggers, rule_tests
 
 INVALID = {
     "a sub-layer stored and called (`import keras`)": """
@@ -84,9 +84,58 @@ INVALID = {
                 super().__init__(**kwargs)
                 self.head = keras.layers.Dense(num_classes)
     """,
+    "a config object whose attributes __init__ reads (automl's efficientnet)": Invalid("""
+        import tensorflow as tf
+
+        class MBConvBlock(tf.keras.layers.Layer):
+            def __init__(self, block_args, global_params, name=None):
+                super().__init__(name=name)
+                self._block_args = block_args
+                self._expand = tf.keras.layers.Conv2D(block_args.filters, 1)
+                self._momentum = global_params.batch_norm_momentum
+
+            def call(self, inputs):
+                return self._expand(inputs)
+    """, message_contains="'block_args' is read as an object (and 1 more)"),
+    "an object passed in only for its layers (a decoder helper)": """
+        import keras
+
+        class DecoderPerStep(keras.layers.Layer):
+            def __init__(self, decoder):
+                super().__init__()
+                self.inner = decoder.layers
+
+            def call(self, x):
+                for layer in self.inner:
+                    x = layer(x)
+                return x
+    """,
 }
 
 VALID = {
+    "a basic value whose methods are called (not an object)": """
+        import keras
+
+        class Tag(keras.layers.Layer):
+            def __init__(self, prefix, options=None, **kwargs):
+                super().__init__(**kwargs)
+                self.prefix = prefix.lower()
+                self.scale = (options or {}).get("scale", 1.0)
+
+            def call(self, x):
+                return x * self.scale
+    """,
+    "a Model given an object with a default (measured on layers only)": """
+        import keras
+
+        class Net(keras.Model):
+            def __init__(self, config=None, **kwargs):
+                super().__init__(**kwargs)
+                self.dense = keras.layers.Dense(config.units if config else 4)
+
+            def call(self, x):
+                return self.dense(x)
+    """,
     # Keras 2's auto-config records only the arguments a caller passed (measured on
     # tf_keras 2.21: the layer saves and reloads), so a callable default breaks nothing there.
     "callable default on Keras 2": """

@@ -79,6 +79,18 @@ INVALID = {
 }
 
 VALID = {
+    # saving fails first (KC303 reports it): the reload's missing **kwargs never matters
+    "an object read by attribute, no get_config (attention-is-all-you-need-keras)": """
+        import keras
+
+        class DecoderPerStep(keras.layers.Layer):
+            def __init__(self, decoder):
+                super().__init__()
+                self.inner = decoder.layers
+
+            def call(self, x):
+                return x
+    """,
     # A Model without get_config cannot be saved on Keras 3 (KC303 reports that), and
     # reloads on Keras 2: the missing **kwargs is never reached (measured).
     "model without **kwargs and without get_config": """

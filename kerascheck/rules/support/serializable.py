@@ -13,9 +13,11 @@ from kerascheck.semantic.module import ModuleModel
 from kerascheck.semantic.names import canonical_keras_name, keras_base_kind, keras_class_name
 
 # Why a parameter cannot be recorded: given as a layer or callable (`called`,
-# `annotated`), or only through its default (Keras 2's auto-config records only the
+# `annotated`), an object whose attributes `__init__` reads (`config.units`, `x.shape`:
+# measured, a config object and a NumPy array both make saving fail on Keras 3 and
+# tf_keras), or only through its default (Keras 2's auto-config records only the
 # arguments a caller passed, so there a default breaks nothing).
-CALLED, ANNOTATED, DEFAULT = "called", "annotated", "default"
+CALLED, ANNOTATED, ATTRIBUTES, DEFAULT = "called", "annotated", "attributes", "default"
 
 _FUNCTIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -26,11 +28,12 @@ def non_serializable_parameters(
     """(parameter, why in words, CALLED/ANNOTATED/DEFAULT) for each constructor parameter
     (besides name/trainable/dtype) whose value Keras cannot record."""
     called = _called_parameters(class_def, init)
+    read = _attribute_read_parameters(init)
     found = []
     for param in syntax.params(init)[1:]:
         if param.name.value in knowledge.BASE_CONFIG_KEYS:
             continue
-        why = _why(module, param, called)
+        why = _why(module, param, called, read)
         if why is not None:
             found.append((param, *why))
     return found
@@ -46,7 +49,7 @@ def required_parameters(init: cst.FunctionDef) -> list[cst.Param]:
     ]
 
 
-def _why(module: ModuleModel, param: cst.Param, called: set[str]) -> Optional[tuple[str, str]]:
+def _why(module: ModuleModel, param: cst.Param, called: set[str], read: set[str]) -> Optional[tuple[str, str]]:
     # A callable default first: it is what breaks when the caller passes nothing.
     if param.default is not None:
         kind = _callable_default(module, param.default)
@@ -56,6 +59,8 @@ def _why(module: ModuleModel, param: cst.Param, called: set[str]) -> Optional[tu
         return "is called like a layer or function", CALLED
     if param.annotation is not None and _names_layer_or_callable(module, param.annotation.annotation):
         return "is annotated as a layer or callable", ANNOTATED
+    if param.name.value in read:
+        return "is read as an object", ATTRIBUTES
     return None
 
 
@@ -105,6 +110,20 @@ def _module_functions(module: ModuleModel) -> frozenset[str]:
             statement.name.value for statement in body if isinstance(statement, cst.FunctionDef)
         )
     return found
+
+
+def _attribute_read_parameters(init: cst.FunctionDef) -> set[str]:
+    """Parameters whose attributes `__init__` reads (`config.units`, `decoder.layers`):
+    a basic value (str, number, list, dict) has none worth reading, while its methods
+    (`name.lower()`, `options.get(...)`) are calls and do not count."""
+    names = set(syntax.param_names(init)[1:])
+    calls = {id(node.func) for node in syntax.walk_scope(init.body) if isinstance(node, cst.Call)}
+    return {
+        node.value.value
+        for node in syntax.walk_scope(init.body)
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)
+        and node.value.value in names and id(node) not in calls
+    }
 
 
 def _called_parameters(class_def: cst.ClassDef, init: cst.FunctionDef) -> set[str]:
