@@ -19,10 +19,12 @@ from kerascheck.semantic.names import cst_dotted, resolves_to
 
 
 # Monte Carlo dropout: a layer that is meant to drop units at inference says so in its
-# name or docstrings ("MCDropout", "enabled during training and inference").
+# name or docstrings ("MCDropout", "enabled during training and inference", deepchem's
+# SwitchedDropout: "we sometimes need to do it during prediction", for uncertainty).
 _ON_PURPOSE_NAME = re.compile(r"[Mm]onte_?[Cc]arlo|(^|_)MC[A-Z_]|Permanent|Always")
 _ON_PURPOSE_DOC = re.compile(
-    r"monte[- ]?carlo|\bmc[- ]dropout|training and (inference|serving|test)|at (inference|test) time too",
+    r"monte[- ]?carlo|\bmc[- ]dropout|training and (inference|serving|test)|at (inference|test) time too"
+    r"|(during|at) (prediction|inference)( time)?\b|uncertainty",
     re.I,
 )
 

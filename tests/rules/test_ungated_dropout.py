@@ -107,6 +107,20 @@ INVALID = {
 }
 
 VALID = {
+    "dropout at prediction on purpose, for uncertainty (deepchem's SwitchedDropout)": """
+        import tensorflow as tf
+
+        class SwitchedDropout(tf.keras.layers.Layer):
+            \"\"\"Apply dropout based on an input: the standard Dropout layer only drops during
+            training, but uncertainty estimates need it during prediction too.\"\"\"
+
+            def __init__(self, rate, **kwargs):
+                super().__init__(**kwargs)
+                self.rate = rate
+
+            def call(self, inputs):
+                return tf.nn.dropout(inputs[0], rate=self.rate * tf.squeeze(inputs[1]))
+    """,
     "under `if training:` (the guide's CustomDropout)": """
         import keras
 
