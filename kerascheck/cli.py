@@ -94,6 +94,7 @@ def _patterns(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
 @click.option("--fix-only", is_flag=True, help="Apply the fixes and report nothing else; exit 0 unless a fix failed.")
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings and the Keras each file runs on, and why (every rule asks it), then exit without linting.")
 @click.option("--show-files", is_flag=True, help="Print the files a run would check, one per line, then exit 0 without linting.")
+@click.option("--show-fixes/--no-show-fixes", default=False, help="Say what each fix would do (full format), and after --fix or --diff list the fixes per file and rule, as ruff does.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when a file was fixed, even if no finding is left.")
 @click.option("--color", type=click.Choice(text.COLOR_CHOICES), default="auto", show_default=True, help="Color the text output: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings and errors only: no summary, no warnings.")
@@ -105,7 +106,7 @@ def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_
           confirm=None, confirm_only=False, confirm_timeout=None, verbose=False,
           fix=False, unsafe_fixes=False, show_diff=False, fix_only=False, show_settings=False,
           show_files=False, exit_non_zero_on_fix=False, color="auto", quiet=False, silent=False,
-          add_noqa=False) -> None:
+          add_noqa=False, show_fixes=False) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
     output_format = output_format or _output_format_from_environment()
     paths, stdin_filename = _stdin_paths(paths, stdin_filename, diff_base)
@@ -133,7 +134,8 @@ def check(paths, select, extend_select, ignore, exclude, extend_exclude, output_
         )
         if show_files:
             _show_files(paths, settings, stdin_filename, diff_base, force_exclude)
-        output = Output(settings.output_format, statistics, output_file, color, quiet or silent, silent, unsafe_fixes)
+        output = Output(settings.output_format, statistics, output_file, color, quiet or silent, silent, unsafe_fixes,
+                        show_fixes)
         if statistics and output.format not in STATISTICS_FORMATS:
             _fail(f"--statistics prints text or JSON: use it with --output-format {', '.join(STATISTICS_FORMATS)}")
         if stdin_filename is not None and settings.confirm:
@@ -180,6 +182,7 @@ class Output:
     quiet: bool = False  # no summary, no warnings (-q, and -s)
     silent: bool = False  # no report either (-s)
     unsafe_fixes: bool = False  # --unsafe-fixes: `[*]` and the hints count unsafe fixes too
+    show_fixes: bool = False  # --show-fixes: each fix said (full format), the fixes made listed
 
 
 def _output_format_from_environment() -> Optional[str]:
@@ -332,6 +335,7 @@ def _finish_fixing(result, mode: FixMode, fix_only: bool, stdin_data, output: Ou
         if not output.quiet:
             for notice in result.notices:
                 click.echo(f"kerascheck: warning: {notice}", err=True)
+            _echo_fixes_made(result, output, "Would fix" if mode.diff else "Fixed")
             click.echo(text.summary(result, fix_only=fix_only), err=True)
     if result.errors:
         sys.exit(EXIT_ERROR)
@@ -376,10 +380,19 @@ def _print_result(result: CheckResult, output: Output) -> None:
         return
     for notice in result.notices:
         click.echo(f"kerascheck: warning: {notice}", err=True)
+    _echo_fixes_made(result, output)
     if output.format in HUMAN_FORMATS:
         click.echo(text.summary(result, unsafe_fixes=output.unsafe_fixes), err=True)
     if getattr(result, "confirmation", None) is not None:  # --confirm, in every format
         click.echo(result.confirmation.line(), err=True)
+
+
+def _echo_fixes_made(result, output: Output, verb: str = "Fixed") -> None:
+    """--show-fixes after a fixing run: the fixes per file and rule, on stderr before the
+    summary (a checking run has made none)."""
+    listed = text.fixes_enumeration(result, verb) if output.show_fixes and getattr(result, "fixes", None) else ""
+    if listed:
+        click.echo(listed, err=True)
 
 
 def _confirm_options(settings, verbose: bool):
@@ -400,7 +413,8 @@ def _write_report(out, result: CheckResult, output: Output) -> None:
     elif output.statistics:
         out.write(text.statistics(result, unsafe))
     elif output.format in HUMAN_FORMATS:
-        FORMATS[output.format](result, out, text.use_color(out, output.color), unsafe_fixes=unsafe)
+        FORMATS[output.format](result, out, text.use_color(out, output.color), unsafe_fixes=unsafe,
+                               show_fixes=output.show_fixes)
     else:
         FORMATS[output.format](result, out, text.use_color(out, output.color))
 

@@ -287,3 +287,40 @@ def test_a_read_only_file_exits_2(project):
     run = run_cli(["--isolated", "--fix", "."], cwd=project)
     assert run.returncode == 2 and "the file is read-only" in run.stderr
     assert _read(project) == SOURCE
+
+
+# ---- --show-fixes (ruff's) ---------------------------------------------------------------------
+def test_show_fixes_says_what_each_fix_would_do_in_the_full_format(project):
+    run = run_cli(["--isolated", "--no-cache", "--show-fixes", "."], cwd=project)
+    assert run.returncode == 1 and _read(project) == SOURCE
+    lines = run.stdout.splitlines()
+    assert "  = fix (--fix): pass the name, and the arguments after it, as keywords" in lines
+    assert "  = fix (unsafe: --fix --unsafe-fixes): default to training=None" in lines
+    # the fix is said once: its own line replaces the generic unsafe-fix hint
+    assert "applies an unsafe fix" not in run.stdout
+    with_unsafe = run_cli(["--isolated", "--no-cache", "--show-fixes", "--unsafe-fixes", "."], cwd=project)
+    assert "  = fix (--fix): default to training=None" in with_unsafe.stdout.splitlines()
+    plain = run_cli(["--isolated", "--no-cache", "."], cwd=project)
+    assert "= fix" not in plain.stdout
+    concise = run_cli(["--isolated", "--no-cache", "--show-fixes", "--output-format", "concise", "."], cwd=project)
+    assert len(concise.stdout.splitlines()) == 2  # one line per finding, as without it
+
+
+def test_show_fixes_lists_the_fixes_made_per_file_and_rule(project):
+    diff = run_cli(["--isolated", "--show-fixes", "--diff", "."], cwd=project)
+    assert _read(project) == SOURCE
+    assert diff.stderr.splitlines()[:3] == [
+        "Would fix 1 problem:", "- pkg/model.py:", "    1 × KC104 (add-weight-positional-name)"
+    ]
+    run = run_cli(["--isolated", "--no-cache", "--show-fixes", "--fix", "--unsafe-fixes", "--output-format",
+                   "concise", "."], cwd=project)
+    assert run.returncode == 0 and _read(project) == ALL_FIXED
+    assert run.stderr.splitlines() == [
+        "Fixed 2 problems:",
+        "- pkg/model.py:",
+        "    1 × KC104 (add-weight-positional-name)",
+        "    1 × KC202 (training-defaults-true)",
+        "Found 2 problems in 1 file (2 fixed, 0 remaining).",
+    ]
+    again = run_cli(["--isolated", "--no-cache", "--show-fixes", "--fix", "."], cwd=project)
+    assert again.stderr.splitlines() == ["All checks passed (2 files checked)."]  # nothing fixed, nothing listed

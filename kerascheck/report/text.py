@@ -23,6 +23,7 @@ import click
 
 from kerascheck.results import CheckResult
 from kerascheck.finding import Finding, Severity
+from kerascheck.rules import all_rules
 from kerascheck.report.common import SEVERITY_WORDS, SourceLines, applies, confirmation_text, location, statistics_rows
 
 _SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -45,17 +46,21 @@ def _head(finding: Finding, color: bool, unsafe_fixes: bool) -> str:
     return f"{_style(where, color, bold=True)} {code} {level} {marker}{finding.message}{confirmation_text(finding)}"
 
 
-def render_concise(result: CheckResult, out: TextIO, color: bool = False, *, unsafe_fixes: bool = False) -> None:
+def render_concise(
+    result: CheckResult, out: TextIO, color: bool = False, *, unsafe_fixes: bool = False, show_fixes: bool = False
+) -> None:
+    """One line per finding (`--show-fixes` adds nothing here: the line stays one line)."""
     for finding in result.findings:
         out.write(_head(finding, color, unsafe_fixes) + "\n")
 
 
 def render_full(
-    result: CheckResult, out: TextIO, color: bool = False, *, unsafe_fixes: bool = False, width: Optional[int] = None
+    result: CheckResult, out: TextIO, color: bool = False, *, unsafe_fixes: bool = False, show_fixes: bool = False,
+    width: Optional[int] = None,
 ) -> None:
     """Each finding with its source line and carets under what it flags. A source line
     wider than `width` (default: the terminal's) is cut with an ellipsis, keeping the
-    flagged part in view."""
+    flagged part in view. `show_fixes` (`--show-fixes`) says what each fix would do."""
     width = width or shutil.get_terminal_size().columns
     sources = SourceLines()
     for finding in result.findings:
@@ -65,7 +70,10 @@ def render_full(
             out.write(_snippet(finding, line.expandtabs(1).rstrip(), color, width))
         if finding.help:
             out.write(f"  = help: {finding.help}\n")
-        if finding.fix is not None and not applies(finding, unsafe_fixes):
+        if show_fixes and finding.fix is not None:
+            how = "--fix" if applies(finding, unsafe_fixes) else "unsafe: --fix --unsafe-fixes"
+            out.write(f"  = fix ({how}): {finding.fix.description}\n")
+        elif finding.fix is not None and not applies(finding, unsafe_fixes):
             out.write("  = help: --fix --unsafe-fixes applies an unsafe fix (it changes what the code does)\n")
         out.write("\n")
 
@@ -122,6 +130,25 @@ def summary(result: CheckResult, unsafe_fixes: bool = False, fix_only: bool = Fa
     if hint:
         lines.append(hint)
     return "\n".join(lines)
+
+
+def fixes_enumeration(result: CheckResult, verb: str = "Fixed") -> str:
+    """ruff's `--show-fixes` list after --fix (or --diff: "Would fix"): per file, how many
+    findings of each rule were fixed; empty when nothing was."""
+    total = sum(done.count for done in result.fixes)
+    if not total:
+        return ""
+    lines = [f"{verb} {_plural(total, 'problem')}:"]
+    for done in sorted(result.fixes, key=lambda done: done.path):
+        if done.count:
+            lines.append(f"- {done.path}:")
+            lines += [f"    {count} × {code} ({_rule_name(code)})" for code, count in sorted(done.fixed.items())]
+    return "\n".join(lines)
+
+
+def _rule_name(code: str) -> str:
+    rule = all_rules().get(code)
+    return rule.name if rule is not None else code
 
 
 def _fixed_only(result: CheckResult, verb: str, hidden: int) -> str:
