@@ -31,6 +31,7 @@ from kerascheck.semantic.names import canonical_keras_name
 CONFIRMABLE = frozenset(
     "KC101 KC102 KC103 KC104 KC105 KC201 KC202 KC203 KC204 KC205 KC206 KC210 KC301 KC302 KC303 KC304".split()
     + ["KC211", "KC212"]  # issue 15
+    + ["KC306", "KC307", "KC308"]  # issue 15's "also seen": confirm/probes/serialization.py
 ) | {"KC305"}  # KC305: confirm/probes/saving.py
 # The codes whose probe introspects the installed Keras instead (the migration table), and
 # all of those: with the class rules whose findings sit in module code (KC405, KC406).

@@ -2,7 +2,8 @@
 call, and does `from_config(get_config())` give the same layer back."""
 from __future__ import annotations
 
-from kerascheck.confirm.probes.base import NoInput, confirmed, not_reproduced, probe, short, skipped
+from kerascheck.confirm.probes.base import NoInput, class_name, confirmed, not_reproduced, probe, short, skipped
+from kerascheck.semantic.knowledge import BASE_CONFIG_KEYS
 
 PROBE_NAME = "kerascheck_probe"
 _CONSTRUCTION_ERRORS = (AttributeError, NameError, RuntimeError, TypeError)
@@ -91,3 +92,66 @@ def get_config_incomplete(ctx):
         return confirmed(f"from_config(get_config()) gives name={rebuilt.name!r}, trainable={rebuilt.trainable} "
                          f"(was {layer.name!r}, {layer.trainable})")
     return not_reproduced("the config keeps name, trainable and dtype")
+
+
+@probe("KC306")
+def init_returns_value(ctx):
+    failure = ctx.construct_error
+    if failure is not None:
+        if isinstance(failure, TypeError) and "should return None" in str(failure):
+            return confirmed(f"constructing the class fails: {short(failure)}")
+        return skipped(f"cannot construct: {short(failure)}")
+    ctx.build()
+    return not_reproduced("the class constructs: __init__ returned None with these arguments")
+
+
+@probe("KC307")
+def get_config_swapped_keys(ctx):
+    layer = ctx.build()
+    try:
+        config = layer.get_config() or {}
+    except Exception as exc:  # noqa: BLE001
+        return skipped(f"get_config() fails first: {short(exc)}")
+    given = {name: value for name, value in ctx.arguments().items() if name not in BASE_CONFIG_KEYS}
+    wrong = [f"{name}={config[name]!r} (built with {value!r})"
+             for name, value in given.items() if name in config and _differs(config[name], value)]
+    if wrong:
+        return confirmed(f"get_config() records {', '.join(wrong)}: from_config() rebuilds the layer with those")
+    shown = ", ".join(f"{name}={value!r}" for name, value in given.items() if name in config)
+    return not_reproduced(f"get_config() records the arguments as given ({shown or 'none recorded'})")
+
+
+@probe("KC308")
+def config_attribute_overwritten(ctx):
+    layer = ctx.build()
+    try:
+        config = layer.get_config() or {}
+    except Exception as exc:  # noqa: BLE001
+        return skipped(f"get_config() fails first: {short(exc)}")
+    held = [(key, value) for key, value in config.items() if isinstance(value, ctx.keras.layers.Layer)]
+    if not held:
+        return not_reproduced("get_config() holds no layer object: the numbers are recorded")
+    key, value = held[0]
+    what = f"get_config()[{key!r}] is a {class_name(value)} layer, not the number"
+    try:
+        rebuilt = type(layer).from_config(config)
+    except Exception as exc:  # noqa: BLE001 - the failure is the evidence
+        return confirmed(f"{what}: from_config(get_config()) fails: {short(exc)}")
+    try:
+        ctx.call(rebuilt, training=True)
+    except NoInput:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        return confirmed(f"{what}: the rebuilt layer's first training call fails: {short(exc)}")
+    return not_reproduced(f"{what}, but the rebuilt layer trains")
+
+
+def _differs(recorded, given) -> bool:
+    """Whether get_config() recorded another value than the argument given (a tuple
+    recorded as a list is the same value)."""
+    if isinstance(recorded, (list, tuple)) and isinstance(given, (list, tuple)):
+        recorded, given = list(recorded), list(given)
+    try:
+        return bool(recorded != given)
+    except Exception:  # noqa: BLE001 - arrays and other values without a plain ==
+        return False

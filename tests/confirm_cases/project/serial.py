@@ -105,3 +105,81 @@ class SpelledOutConfig(layers.Layer):
 
     def get_config(self):  # expect: KC304 not-reproduced "keeps name"
         return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy.name, "units": self.units}
+
+
+class ReturnsSelf(layers.Layer):
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        return self  # expect: KC306 confirmed "should return None"
+
+    def call(self, inputs):
+        return inputs
+
+
+class ReturnsOnlyWhenAsked(layers.Layer):
+    def __init__(self, units=4, chain=False, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        if chain:
+            return self  # expect: KC306 not-reproduced "returned None"
+
+    def call(self, inputs):
+        return inputs
+
+
+class SwappedWindow(layers.Layer):
+    def __init__(self, num_heads=2, window_size=7, **kwargs):
+        super().__init__(**kwargs)
+        self.num_heads = num_heads
+        self.window_size = window_size
+
+    def call(self, inputs):
+        return inputs
+
+    def get_config(self):
+        return {**super().get_config(), "num_heads": self.num_heads,
+                "window_size": self.num_heads}  # expect: KC307 confirmed "window_size=2 (built with 7)"
+
+
+class KeptWindow(layers.Layer):
+    def __init__(self, num_heads=2, window_size=7, **kwargs):
+        super().__init__(**kwargs)
+        self.num_heads = num_heads
+        self.window_size = window_size
+
+    def call(self, inputs):
+        return inputs
+
+    def get_config(self):
+        return {**super().get_config(), "num_heads": self.num_heads,
+                "window_size": self.window_size}  # expect: KC307 not-reproduced "as given"
+
+
+class RateReplaced(layers.Layer):
+    def __init__(self, units=3, rate=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.rate = layers.Dropout(rate)
+        self.dense = layers.Dense(units)
+
+    def call(self, inputs, training=None):
+        return self.dense(self.rate(inputs, training=training))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "rate": self.rate}  # expect: KC308 confirmed "is a Dropout layer"
+
+
+class RateKept(layers.Layer):
+    def __init__(self, units=3, rate=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.rate = rate
+        self.dropout = layers.Dropout(rate)
+        self.dense = layers.Dense(units)
+
+    def call(self, inputs, training=None):
+        return self.dense(self.dropout(inputs, training=training))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "rate": self.rate}  # expect: KC308 not-reproduced "no layer object"
