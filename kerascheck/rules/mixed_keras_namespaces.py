@@ -10,8 +10,8 @@ its Keras objects from both works only on the one setup its author had.
 and `tf.nn` is not tf.keras, and an unused import is no mixing. Data-only helpers
 (`get_file`, `datasets`, `to_categorical`) return plain values and combine nothing.
 A name bound to either Keras depending on what is installed (try/except or if/else
-imports) and a module that aliases one Keras as the other in `sys.modules` are switches,
-not mixtures.
+imports, in this module or in the module of the tree it comes from) and a module that
+aliases one Keras as the other in `sys.modules` are switches, not mixtures.
 """
 from __future__ import annotations
 
@@ -211,7 +211,10 @@ class MixedKerasNamespaces(Rule):
                 return
             qualified = f"{meaning}.{rest}" if rest else meaning
         elif self._resolvable(head):
-            # Relative imports, module-level aliases, star imports, imports further down.
+            # Relative imports, module-level aliases, star imports, imports further down;
+            # a name another module picks by what is installed is a switch there too.
+            if self.module.index.passes_switch(self.context.path, dotted):
+                return
             qualified = self.module.qualified_name(node)
         else:
             return

@@ -50,6 +50,11 @@ class ModuleFacts:
     defined: frozenset[str] = frozenset()
     # Whether it imports tf_keras anywhere (a compat module that hands Keras 2 out).
     imports_tf_keras: bool = False
+    # Names imported from two different top-level packages in two places (`from
+    # tf_keras.src.engine import input_layer` in one branch, `from keras.src.engine ...`
+    # in another): which one a run gets depends on what is installed. `imports` keeps one
+    # of them, so that a class based on either is still known as Keras.
+    switched: set[str] = field(default_factory=set)
     # Module-level functions whose every `return` returns a call (`return MyModel()`,
     # or `model = build_model(); ...; return model`): the dotted callables, as written.
     # A function with any other return, or none, or a `yield`, is not here.
@@ -65,15 +70,23 @@ def _anchor(path: str, level: int) -> str:
     return directory
 
 
+def _bind_import(facts: ModuleFacts, name: str, ref: Ref) -> None:
+    """Record that an import binds `name` to `ref`; the first import wins, and a name that
+    another import binds to another top-level package is switched."""
+    previous = facts.imports.setdefault(name, ref)
+    if previous != ref and previous[0] == ref[0] == "" and previous[1].split(".")[0] != ref[1].split(".")[0]:
+        facts.switched.add(name)
+
+
 def _record_import(facts: ModuleFacts, node: ast.AST) -> None:
     if isinstance(node, ast.Import):
         for alias in node.names:
             facts.imports_tf_keras = facts.imports_tf_keras or alias.name.split(".")[0] == "tf_keras"
             if alias.asname:
-                facts.imports.setdefault(alias.asname, ("", alias.name))
+                _bind_import(facts, alias.asname, ("", alias.name))
             else:
                 head = alias.name.split(".")[0]
-                facts.imports.setdefault(head, ("", head))
+                _bind_import(facts, head, ("", head))
     elif isinstance(node, ast.ImportFrom):
         anchor = _anchor(facts.path, node.level) if node.level else ""
         module = node.module or ""
@@ -83,7 +96,7 @@ def _record_import(facts: ModuleFacts, node: ast.AST) -> None:
                 facts.star_imports.append((anchor, module))
                 continue
             target = f"{module}.{alias.name}" if module else alias.name
-            facts.imports.setdefault(alias.asname or alias.name, (anchor, target))
+            _bind_import(facts, alias.asname or alias.name, (anchor, target))
 
 
 def _class_facts(node: ast.ClassDef) -> ClassFacts:

@@ -126,6 +126,25 @@ class ProjectIndex:
                 return self._resolve_target(path, anchor, _join(found, rest), depth + 1)
         return None
 
+    def passes_switch(self, path: str, dotted: str, depth: int = 0) -> bool:
+        """Whether `dotted` (as written in the file at `path`) reaches, through the tree's
+        imports and module-level aliases, a name its module imports from one package or
+        another depending on what is installed (ModuleFacts.switched)."""
+        facts = self.modules.get(path)
+        if facts is None or depth > _MAX_DEPTH:
+            return False
+        head, _, rest = dotted.partition(".")
+        if head in facts.switched:
+            return True
+        if head in facts.imports:
+            anchor, target = facts.imports[head]
+            located = self._locate(path, anchor, _join(target, rest))
+            return located is not None and bool(located[1]) and self.passes_switch(
+                located[0], ".".join(located[1]), depth + 1)
+        if head in facts.aliases:
+            return self.passes_switch(path, _join(facts.aliases[head], rest), depth + 1)
+        return False
+
     def _resolve_star(self, path: str, anchor: str, module: str, head: str, depth: int):
         """The dotted target `head` gets from `from module import *`, if it gets one."""
         located = self._locate(path, anchor, module)

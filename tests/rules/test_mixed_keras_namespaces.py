@@ -347,3 +347,48 @@ def test_a_session_setter_hands_no_keras_object_over(project):
     mixed = textwrap.dedent(_SESSION_FROM_TF_KERAS) + "model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
     root = project({"train.py": mixed})
     assert [f.code for f in check_paths([root], Settings(select=("KC403",))).findings] == ["KC403"]
+
+
+_PICKING_COMPAT = """
+    import tensorflow as tf
+
+    if tf.__version__ < "2.16":
+        from keras.src.engine import input_layer
+    else:
+        from tf_keras.src.engine import input_layer
+
+    keras_input_layer_module = input_layer
+"""
+_THROUGH_COMPAT = """
+    import tensorflow as tf
+    from pkg import compat
+
+    input_layer = compat.keras_input_layer_module
+
+
+    def build(x) -> tf.keras.Model:
+        inp = input_layer.Input(shape=(3,))
+        return tf.keras.Model(inp, x)
+"""
+
+
+@pytest.mark.parametrize("compat", [
+    _PICKING_COMPAT,
+    _PICKING_COMPAT.replace('< "2.16"', '>= "2.16"').replace("keras.src.engine", "KERAS_SRC")
+    .replace("tf_keras.src.engine", "keras.src.engine").replace("KERAS_SRC", "tf_keras.src.engine"),
+], ids=["tf_keras-in-the-else-branch", "tf_keras-in-the-if-branch"])
+def test_a_keras_another_module_picks_by_version_is_a_switch_there_too(project, compat):
+    """tensorflow_gnn's tf_internal: `input_layer` comes from tf_keras or keras.src by what
+    is installed, and a module that takes it through an alias also uses tf.keras: no mix,
+    whichever branch comes first (a held-out false finding)."""
+    from kerascheck import check_paths
+    from kerascheck.config import Settings
+
+    root = project({"requirements.txt": "tensorflow==2.15.0\n", "pkg/__init__.py": "",
+                    "pkg/compat.py": compat, "pkg/use.py": _THROUGH_COMPAT})
+    assert check_paths([root], Settings(select=("KC403",))).findings == []
+    # the same use of a compat module that always hands out tf_keras is a mix
+    fixed = textwrap.dedent(compat).split("if ")[0] + "from tf_keras.src.engine import input_layer\n" \
+        "keras_input_layer_module = input_layer\n"
+    root = project({"pkg/compat.py": fixed})
+    assert [f.code for f in check_paths([root], Settings(select=("KC403",))).findings] == ["KC403"]
