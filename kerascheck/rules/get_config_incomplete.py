@@ -14,7 +14,7 @@ import libcst as cst
 
 from kerascheck.finding import Severity
 from kerascheck.rules.base import Rule, everywhere, said
-from kerascheck.rules.support import parents
+from kerascheck.rules.support import parents, sublayers
 from kerascheck.semantic import knowledge, syntax
 from kerascheck.semantic.names import cst_dotted, resolves_to
 
@@ -66,6 +66,8 @@ class GetConfigIncomplete(Rule):
             missing = [key for key in missing if key not in knowledge.FUNCTIONAL_MODEL_UNUSED_CONFIG_KEYS]
         if not missing or self.consequence("own-entries-only") is None:
             return
+        if sublayers.throwaway_class(self.context, found[0].node):
+            return  # never reloaded: a test's or a builder's local class, a test fixture
         self.report(
             node.name,
             f"get_config() does not include super().get_config(): {', '.join(missing)} "

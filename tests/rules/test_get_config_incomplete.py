@@ -95,6 +95,20 @@ INVALID = {
 }
 
 VALID = {
+    "a test's local class whose config is what the test checks (model-remediation)": """
+        import tensorflow as tf
+
+        def test_get_config_with_custom_base():
+            class CustomModel(tf.keras.Model):
+                def __init__(self, val, **kwargs):
+                    super().__init__(**kwargs)
+                    self.val = val
+
+                def get_config(self):
+                    return {"val": self.val}
+
+            assert CustomModel(4).get_config() == {"val": 4}
+    """,
     "functional Model subclass with name and trainable: a functional Model ignores dtype (measured)": """
         import keras
 
