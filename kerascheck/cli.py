@@ -390,7 +390,7 @@ def _print_result(result: CheckResult, output: Output) -> None:
 def _echo_fixes_made(result, output: Output, verb: str = "Fixed") -> None:
     """--show-fixes after a fixing run: the fixes per file and rule, on stderr before the
     summary (a checking run has made none)."""
-    listed = text.fixes_enumeration(result, verb) if output.show_fixes and getattr(result, "fixes", None) else ""
+    listed = text.fixes_enumeration(result, verb) if output.show_fixes else ""
     if listed:
         click.echo(listed, err=True)
 

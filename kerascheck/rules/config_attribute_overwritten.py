@@ -57,9 +57,7 @@ class ConfigAttributeOverwritten(Rule):
             return
         class_def, init = found
         parameters = config_entries.constructor_parameters(init)
-        owner = syntax.self_name(node)
-        for key, value in config_entries.emitted_entries(node):
-            attribute = syntax.self_attribute(value, owner)
+        for key, value, attribute in config_entries.emitted_entries(node):
             parameter = parameters.get(key)
             if attribute is None or parameter is None or not _is_number(parameter):
                 continue

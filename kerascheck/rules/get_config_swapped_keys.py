@@ -53,9 +53,8 @@ class GetConfigSwappedKeys(Rule):
             kept.setdefault(parameter, []).append(attribute)
         owner = syntax.self_name(node)
         entries = config_entries.emitted_entries(node)
-        emitted = {(key, syntax.self_attribute(value, owner)) for key, value in entries}
-        for key, value in entries:
-            attribute = syntax.self_attribute(value, owner)
+        emitted = {(key, attribute) for key, _, attribute in entries}
+        for key, value, attribute in entries:
             source = stored.get(attribute)
             if (
                 key not in parameters

@@ -18,14 +18,17 @@ from kerascheck.semantic.syntax import (
     names_in,
     params,
     returns,
+    self_attribute,
     self_attribute_values,
+    self_name,
     string_value,
     walk_scope,
 )
 
 
-def emitted_entries(get_config: cst.FunctionDef) -> list[tuple[str, cst.BaseExpression]]:
-    """(key, value) for each string key `get_config` writes into the config it returns:
+def emitted_entries(get_config: cst.FunctionDef) -> list[tuple[str, cst.BaseExpression, Optional[str]]]:
+    """(key, value, attribute) for each string key `get_config` writes into the config it
+    returns, `attribute` naming the `self.<attribute>` the value is (None for any other value):
     the returned dict literal or `dict(...)`, a dict assigned to a name the return reads
     (`config = {...}`; `return dict(list(base.items()) + list(config.items()))`),
     `config.update({...})` / `config.update(k=v)` and `config["k"] = v` on such a name.
@@ -50,7 +53,8 @@ def emitted_entries(get_config: cst.FunctionDef) -> list[tuple[str, cst.BaseExpr
             receiver = node.func.value
             if isinstance(receiver, cst.Name) and receiver.value in returned:
                 found.extend(_call_entries(node))
-    return found
+    owner = self_name(get_config)
+    return [(key, value, self_attribute(value, owner)) for key, value in found]
 
 
 def _subscript_of(target: cst.BaseExpression, names: set) -> bool:

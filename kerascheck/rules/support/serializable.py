@@ -117,13 +117,14 @@ def _attribute_read_parameters(init: cst.FunctionDef) -> set[str]:
     a basic value (str, number, list, dict) has none worth reading, while its methods
     (`name.lower()`, `options.get(...)`) are calls and do not count."""
     names = set(syntax.param_names(init)[1:])
-    calls = {id(node.func) for node in syntax.walk_scope(init.body) if isinstance(node, cst.Call)}
-    return {
-        node.value.value
-        for node in syntax.walk_scope(init.body)
-        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)
-        and node.value.value in names and id(node) not in calls
-    }
+    calls: set[int] = set()  # the called expressions (`name.lower` of `name.lower()`)
+    reads: list[cst.Attribute] = []
+    for node in syntax.walk_scope(init.body):
+        if isinstance(node, cst.Call):
+            calls.add(id(node.func))
+        elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in names:
+            reads.append(node)
+    return {node.value.value for node in reads if id(node) not in calls}
 
 
 def _called_parameters(class_def: cst.ClassDef, init: cst.FunctionDef) -> set[str]:
